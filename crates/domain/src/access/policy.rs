@@ -1,0 +1,156 @@
+//! The policy: `may(actor, action, resource)`. Handlers resolve the facts a decision needs
+//! (which office's area a record lies in) and ask; nothing else decides access.
+
+use super::{Assignment, OfficeCode, Role, Scope};
+use std::collections::BTreeSet;
+
+/// A logged-in user with the assignments they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub assignments: Vec<Assignment>,
+}
+
+impl Actor {
+    pub fn is_national_admin(&self) -> bool {
+        self.has(Role::NationalAdmin)
+    }
+
+    pub fn has(&self, role: Role) -> bool {
+        self.assignments.iter().any(|a| a.role == role)
+    }
+
+    /// The county governor offices this actor works for as county officer.
+    pub fn offices(&self) -> BTreeSet<&OfficeCode> {
+        self.assignments
+            .iter()
+            .filter_map(|a| match (&a.role, &a.scope) {
+                (Role::CountyOfficer, Scope::Office(code)) => Some(code),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn covers_any(&self, offices: &[OfficeCode]) -> bool {
+        let mine = self.offices();
+        offices.iter().any(|o| mine.contains(o))
+    }
+
+    fn covers_all(&self, offices: &[OfficeCode]) -> bool {
+        let mine = self.offices();
+        !offices.is_empty() && offices.iter().all(|o| mine.contains(o))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Published registry data: counties, municipalities, collaborations.
+    ViewRegistry,
+    /// Pages behind login that only show the user's own account and work.
+    ViewOwnAccount,
+    /// Create, edit or end a collaboration.
+    ManageCollaboration,
+    /// See users and grant or revoke role assignments.
+    ManageUsers,
+    /// Read the audit trail.
+    ViewAuditLog,
+}
+
+/// What an action is aimed at, with the facts the policy needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resource<'a> {
+    /// Anything, before a specific record is known (a list page, a "new" form).
+    Any,
+    /// A record that lies in the area of these offices (a collaboration by its host's county; a
+    /// municipality's users).
+    InArea(&'a [OfficeCode]),
+    /// A role assignment to grant or revoke, with the offices whose area its scope lies in
+    /// (empty for national scope and for scopes outside every office).
+    Assignment { role: Role, offices: &'a [OfficeCode] },
+}
+
+/// The one access decision of Samveis.
+pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource) -> bool {
+    if action == Action::ViewRegistry {
+        return true;
+    }
+    let Some(actor) = actor else { return false };
+    if actor.is_national_admin() || action == Action::ViewOwnAccount {
+        return true;
+    }
+    if !actor.has(Role::CountyOfficer) {
+        return false;
+    }
+    match (action, resource) {
+        (Action::ManageCollaboration | Action::ManageUsers | Action::ViewAuditLog, Resource::Any) => true,
+        (Action::ManageCollaboration | Action::ViewAuditLog, Resource::InArea(offices)) => actor.covers_any(offices),
+        (Action::ManageUsers, Resource::InArea(offices)) => actor.covers_all(offices),
+        // A county officer hands out only the roles below their own, and only inside their area.
+        (Action::ManageUsers, Resource::Assignment { role, offices }) => {
+            matches!(role, Role::MunicipalEditor | Role::ProjectLeader | Role::Viewer) && actor.covers_all(offices)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::MunicipalityNumber;
+
+    fn actor(role: Role, scope: Scope) -> Actor {
+        Actor { user_id: 1, assignments: vec![Assignment::new(role, scope).unwrap()] }
+    }
+
+    fn nordland() -> Vec<OfficeCode> {
+        vec!["nordland".into()]
+    }
+
+    #[test]
+    fn everyone_reads_the_registry_and_only_users_have_accounts() {
+        assert!(may(None, Action::ViewRegistry, &Resource::Any));
+        assert!(!may(None, Action::ViewOwnAccount, &Resource::Any));
+        assert!(!may(None, Action::ManageCollaboration, &Resource::Any));
+    }
+
+    #[test]
+    fn a_county_officer_acts_only_in_their_area() {
+        let officer = actor(Role::CountyOfficer, Scope::Office("nordland".into()));
+        let agder = vec!["agder".to_string()];
+        assert!(may(Some(&officer), Action::ManageCollaboration, &Resource::InArea(&nordland())));
+        assert!(!may(Some(&officer), Action::ManageCollaboration, &Resource::InArea(&agder)));
+        let grant = |role, offices: &[OfficeCode]| {
+            may(Some(&officer), Action::ManageUsers, &Resource::Assignment { role, offices })
+        };
+        assert!(grant(Role::MunicipalEditor, &nordland()));
+        assert!(!grant(Role::MunicipalEditor, &agder));
+        assert!(!grant(Role::CountyOfficer, &nordland()), "no granting of own level");
+        assert!(!grant(Role::NationalAdmin, &[]));
+        assert!(!grant(Role::Viewer, &[]), "national viewer is the admin's call");
+    }
+
+    #[test]
+    fn municipal_editors_project_leaders_and_viewers_change_nothing_in_the_registry() {
+        let scopes = [
+            (Role::MunicipalEditor, Scope::Municipality(MunicipalityNumber::parse("1804").unwrap())),
+            (Role::ProjectLeader, Scope::Collaboration(3)),
+            (Role::Viewer, Scope::National),
+        ];
+        for (role, scope) in scopes {
+            let a = actor(role, scope);
+            for action in [Action::ManageCollaboration, Action::ManageUsers, Action::ViewAuditLog] {
+                assert!(!may(Some(&a), action, &Resource::Any), "{role:?} {action:?}");
+                assert!(!may(Some(&a), action, &Resource::InArea(&nordland())), "{role:?} {action:?}");
+            }
+            assert!(may(Some(&a), Action::ViewOwnAccount, &Resource::Any));
+        }
+    }
+
+    #[test]
+    fn the_national_admin_may_everything() {
+        let admin = actor(Role::NationalAdmin, Scope::National);
+        let r = Resource::Assignment { role: Role::NationalAdmin, offices: &[] };
+        assert!(may(Some(&admin), Action::ManageUsers, &r));
+        assert!(may(Some(&admin), Action::ViewAuditLog, &Resource::Any));
+    }
+}

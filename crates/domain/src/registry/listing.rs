@@ -1,0 +1,193 @@
+//! The municipality list (kommunelisten): filter by county, size class and name, and sort.
+//! Pure, so the page, the API and the tests share one definition of "matches".
+
+use super::{CountyNumber, MunicipalityNumber, SizeClass};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MunicipalityRow {
+    pub number: MunicipalityNumber,
+    /// Official name, which may carry a Sami parallel name ("Guovdageaidnu-Kautokeino").
+    pub name: String,
+    /// The Norwegian name ("Kautokeino").
+    pub name_norwegian: String,
+    pub county_number: CountyNumber,
+    pub county_name: String,
+    /// Latest known population, and its year; none for layouts without a source (2015).
+    pub population: Option<i64>,
+    pub population_year: Option<i32>,
+    pub size_class: Option<SizeClass>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MunicipalitySort {
+    #[default]
+    Name,
+    Number,
+    County,
+    Population,
+}
+
+impl MunicipalitySort {
+    pub fn code(self) -> &'static str {
+        match self {
+            MunicipalitySort::Name => "navn",
+            MunicipalitySort::Number => "nummer",
+            MunicipalitySort::County => "fylke",
+            MunicipalitySort::Population => "innbyggere",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Name, Self::Number, Self::County, Self::Population]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortDirection {
+    #[default]
+    Ascending,
+    Descending,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MunicipalityFilter {
+    pub county: Option<CountyNumber>,
+    pub size_class: Option<SizeClass>,
+    /// Free text: matches the official or Norwegian name (case-insensitive, also æøå and Sami
+    /// letters), or the start of the municipality number.
+    pub query: Option<String>,
+    pub sort: MunicipalitySort,
+    pub direction: SortDirection,
+}
+
+/// Whether `query` is found in either name, ignoring case.
+pub fn name_matches(query: &str, name: &str, name_norwegian: &str) -> bool {
+    let q = query.trim().to_lowercase();
+    q.is_empty() || name.to_lowercase().contains(&q) || name_norwegian.to_lowercase().contains(&q)
+}
+
+impl MunicipalityFilter {
+    pub fn matches(&self, row: &MunicipalityRow) -> bool {
+        if self.county.as_ref().is_some_and(|c| *c != row.county_number) {
+            return false;
+        }
+        if self.size_class.is_some() && self.size_class != row.size_class {
+            return false;
+        }
+        match self.query.as_deref().map(str::trim) {
+            None | Some("") => true,
+            Some(q) => {
+                row.number.as_str().starts_with(q) || name_matches(q, &row.name, &row.name_norwegian)
+            }
+        }
+    }
+
+    /// Filters and sorts; ties fall back to the Norwegian name so the order is stable.
+    pub fn apply(&self, rows: Vec<MunicipalityRow>) -> Vec<MunicipalityRow> {
+        let mut rows: Vec<_> = rows.into_iter().filter(|r| self.matches(r)).collect();
+        rows.sort_by(|a, b| {
+            let primary = match self.sort {
+                MunicipalitySort::Name => std::cmp::Ordering::Equal,
+                MunicipalitySort::Number => a.number.cmp(&b.number),
+                MunicipalitySort::County => a.county_name.cmp(&b.county_name),
+                MunicipalitySort::Population => a.population.cmp(&b.population),
+            };
+            let primary = match self.direction {
+                SortDirection::Ascending => primary,
+                SortDirection::Descending => primary.reverse(),
+            };
+            let by_name = norwegian_collation_key(&a.name_norwegian)
+                .cmp(&norwegian_collation_key(&b.name_norwegian));
+            let by_name = if self.sort == MunicipalitySort::Name && self.direction == SortDirection::Descending {
+                by_name.reverse()
+            } else {
+                by_name
+            };
+            primary.then(by_name)
+        });
+        rows
+    }
+}
+
+/// Sort key that puts æ, ø, å after z (as Norwegian readers expect) and ignores case.
+pub fn norwegian_collation_key(text: &str) -> Vec<u32> {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'æ' | 'ä' => 'z' as u32 + 1,
+            'ø' | 'ö' => 'z' as u32 + 2,
+            'å' => 'z' as u32 + 3,
+            'á' => 'a' as u32,
+            other => other as u32,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(number: &str, name: &str, norwegian: &str, county: &str, population: i64) -> MunicipalityRow {
+        MunicipalityRow {
+            number: MunicipalityNumber::parse(number).unwrap(),
+            name: name.into(),
+            name_norwegian: norwegian.into(),
+            county_number: CountyNumber::parse(county).unwrap(),
+            county_name: format!("Fylke {county}"),
+            population: Some(population),
+            population_year: Some(2026),
+            size_class: Some(crate::registry::SizeThresholds::SSB.classify(population)),
+        }
+    }
+
+    fn sample() -> Vec<MunicipalityRow> {
+        vec![
+            row("5628", "Deatnu-Tana", "Tana", "56", 2_800),
+            row("1804", "Bodø", "Bodø", "18", 53_000),
+            row("5618", "Guovdageaidnu-Kautokeino", "Kautokeino", "56", 2_900),
+            row("0301", "Oslo-Oslove", "Oslo", "03", 728_714),
+            row("4640", "Sogndal", "Sogndal", "46", 12_000),
+            row("1811", "Bindal", "Bindal", "18", 1_400),
+        ]
+    }
+
+    #[test]
+    fn sami_and_norwegian_names_both_match() {
+        let f = MunicipalityFilter { query: Some("guovda".into()), ..Default::default() };
+        assert_eq!(f.apply(sample()).len(), 1);
+        let f = MunicipalityFilter { query: Some("KAUTOKEINO".into()), ..Default::default() };
+        assert_eq!(f.apply(sample())[0].number.as_str(), "5618");
+        let f = MunicipalityFilter { query: Some("bodø".into()), ..Default::default() };
+        assert_eq!(f.apply(sample())[0].number.as_str(), "1804");
+    }
+
+    #[test]
+    fn filters_by_county_and_size_class_and_number_prefix() {
+        let f = MunicipalityFilter {
+            county: Some(CountyNumber::parse("18").unwrap()),
+            size_class: Some(SizeClass::Small),
+            ..Default::default()
+        };
+        let names: Vec<_> = f.apply(sample()).into_iter().map(|r| r.name).collect();
+        assert_eq!(names, ["Bindal"]);
+        let f = MunicipalityFilter { query: Some("56".into()), ..Default::default() };
+        assert_eq!(f.apply(sample()).len(), 2);
+    }
+
+    #[test]
+    fn sorts_norwegian_letters_last_and_by_population() {
+        let names: Vec<_> =
+            MunicipalityFilter::default().apply(sample()).into_iter().map(|r| r.name_norwegian).collect();
+        assert_eq!(names, ["Bindal", "Bodø", "Kautokeino", "Oslo", "Sogndal", "Tana"]);
+        let f = MunicipalityFilter {
+            sort: MunicipalitySort::Population,
+            direction: SortDirection::Descending,
+            ..Default::default()
+        };
+        assert_eq!(f.apply(sample())[0].name_norwegian, "Oslo");
+        assert!(norwegian_collation_key("Øksnes") > norwegian_collation_key("Zzz"));
+    }
+}

@@ -1,0 +1,16 @@
+//! Registry (register): who takes part. Layouts (inndelinger) of counties and municipalities,
+//! size classes, county governor offices and collaborations (samarbeid).
+
+mod collaboration;
+mod layout;
+mod listing;
+mod number;
+mod size_class;
+
+pub use collaboration::{member_tokens, 
+    Collaboration, CollaborationDraft, CollaborationError, CollaborationField, CollaborationKind,
+};
+pub use layout::{Layout, LayoutError};
+pub use listing::{MunicipalityFilter, MunicipalityRow, MunicipalitySort, SortDirection, name_matches};
+pub use number::{CountyNumber, MunicipalityNumber, NumberError};
+pub use size_class::{SizeClass, SizeThresholds, SizeThresholdsError};
