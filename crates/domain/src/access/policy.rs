@@ -82,7 +82,9 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource) -> bool {
         return false;
     }
     match (action, resource) {
-        (Action::ManageCollaboration | Action::ManageUsers | Action::ViewAuditLog, Resource::Any) => true,
+        // The whole trail spans every area: only the national admin reads it all. County officers
+        // read the history of records in their area.
+        (Action::ManageCollaboration | Action::ManageUsers, Resource::Any) => true,
         (Action::ManageCollaboration | Action::ViewAuditLog, Resource::InArea(offices)) => actor.covers_any(offices),
         (Action::ManageUsers, Resource::InArea(offices)) => actor.covers_all(offices),
         // A county officer hands out only the roles below their own, and only inside their area.
@@ -152,5 +154,13 @@ mod tests {
         let r = Resource::Assignment { role: Role::NationalAdmin, offices: &[] };
         assert!(may(Some(&admin), Action::ManageUsers, &r));
         assert!(may(Some(&admin), Action::ViewAuditLog, &Resource::Any));
+    }
+
+    #[test]
+    fn a_county_officer_reads_history_only_in_their_area() {
+        let officer = actor(Role::CountyOfficer, Scope::Office("nordland".into()));
+        assert!(!may(Some(&officer), Action::ViewAuditLog, &Resource::Any));
+        assert!(may(Some(&officer), Action::ViewAuditLog, &Resource::InArea(&nordland())));
+        assert!(!may(Some(&officer), Action::ViewAuditLog, &Resource::InArea(&["agder".to_string()])));
     }
 }

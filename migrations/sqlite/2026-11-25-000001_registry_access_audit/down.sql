@@ -1,0 +1,14 @@
+DROP TABLE audit_events;
+DROP TABLE login_failures;
+DROP TABLE sessions;
+DROP TABLE role_assignments;
+DROP TABLE users;
+DROP TABLE collaboration_members;
+DROP TABLE collaborations;
+DROP TABLE office_counties;
+DROP TABLE governor_offices;
+DROP TABLE code_transitions;
+DROP TABLE municipality_population;
+DROP TABLE municipalities;
+DROP TABLE counties;
+DROP TABLE settings;

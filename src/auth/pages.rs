@@ -1,0 +1,250 @@
+//! Login (innlogging), logout and the user's own account page.
+
+use super::{CsrfForm, PageUser, SESSION_COOKIE, Visitor, password, session, set_cookie};
+use crate::app::AppState;
+use crate::audit::{self, Change};
+use crate::error::{AppError, AppResult};
+use crate::users::store as users;
+use crate::web::{Frame, Nav, render, render_with_status};
+use askama::Template;
+use diesel::Connection;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use samveis_domain::access::Scope;
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    pub neste: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    frame: Frame,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+/// Only local paths, so the login page cannot be used to send users elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+pub async fn login_form(visitor: Visitor, Query(q): Query<NextQuery>) -> Response {
+    let page = LoginPage {
+        frame: Frame::new(&visitor, "Logg inn", Nav::None),
+        email: String::new(),
+        next: safe_next(q.neste.as_deref()),
+        error: None,
+    };
+    render(&page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    pub epost: String,
+    #[serde(default)]
+    pub passord: String,
+    pub neste: Option<String>,
+}
+
+enum LoginOutcome {
+    Success(String),
+    Wrong,
+    Throttled,
+}
+
+pub async fn login(State(state): State<AppState>, CsrfForm(visitor, form): CsrfForm<LoginForm>) -> AppResult<Response> {
+    let email = users::normalize_email(&form.epost);
+    let now = state.now();
+    let (e, pw) = (email.clone(), form.passord.clone());
+    let outcome = state
+        .db
+        .run(move |conn| {
+            if session::recent_failures(conn, &e, now)? >= session::MAX_FAILURES {
+                return Ok::<_, AppError>(LoginOutcome::Throttled);
+            }
+            // Check the password even for an unknown e-mail, so timing tells nothing.
+            let ok = match users::credentials(conn, &e)? {
+                Some((id, hash, active)) => (password::verify(&pw, &hash) && active).then_some(id),
+                None => {
+                    password::verify_dummy(&pw);
+                    None
+                }
+            };
+            match ok {
+                Some(user_id) => {
+                    session::clear_failures(conn, &e)?;
+                    Ok(LoginOutcome::Success(session::create(conn, user_id, now)?))
+                }
+                None => {
+                    session::record_failure(conn, &e, now)?;
+                    Ok(LoginOutcome::Wrong)
+                }
+            }
+        })
+        .await?;
+    let refuse = |status: StatusCode, message: &str| {
+        let page = LoginPage {
+            frame: Frame::new(&visitor, "Logg inn", Nav::None),
+            email: email.clone(),
+            next: safe_next(form.neste.as_deref()),
+            error: Some(message.to_string()),
+        };
+        render_with_status(status, &page)
+    };
+    match outcome {
+        LoginOutcome::Success(token) => {
+            let mut response = Redirect::to(&safe_next(form.neste.as_deref())).into_response();
+            let max_age = session::SESSION_HOURS * 3600;
+            if let Some(v) = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, max_age) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(response)
+        }
+        LoginOutcome::Wrong => Ok(refuse(StatusCode::UNAUTHORIZED, "Feil e-post eller passord.")),
+        LoginOutcome::Throttled => Ok(refuse(StatusCode::TOO_MANY_REQUESTS, &AppError::TooManyAttempts.to_string())),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    CsrfForm(_visitor, _): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    if let Some(token) = super::cookie(&headers, SESSION_COOKIE) {
+        state.db.run(move |conn| Ok::<_, AppError>(session::delete(conn, &token)?)).await?;
+    }
+    let mut response = Redirect::to("/").into_response();
+    if let Some(v) = set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, 0) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+pub struct AssignmentView {
+    pub role: &'static str,
+    pub scope: String,
+}
+
+/// A scope as people read it: "Statsforvalteren i Nordland", "Bodø (1804)", "RKK Salten".
+pub fn describe_scope(conn: &mut crate::db::DbConnection, scope: &Scope) -> Result<String, crate::db::StoreError> {
+    use crate::registry::{collaborations, store};
+    use samveis_domain::registry::Layout;
+    Ok(match scope {
+        Scope::National => "Hele landet".to_string(),
+        Scope::Office(code) => {
+            store::offices(conn)?.into_iter().find(|o| &o.code == code).map_or(code.clone(), |o| o.name)
+        }
+        Scope::Municipality(n) => {
+            let names = store::municipality_names(conn, Layout::CURRENT, &[n.to_string()])?;
+            format!("{} kommune ({n})", names.get(n.as_str()).cloned().unwrap_or_default())
+        }
+        Scope::Collaboration(id) => collaborations::get(conn, *id)?.map_or(format!("Samarbeid {id}"), |c| c.summary.name),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "auth/account.html")]
+struct AccountPage {
+    frame: Frame,
+    email: String,
+    assignments: Vec<AssignmentView>,
+    error: Option<String>,
+}
+
+async fn account_page(state: &AppState, visitor: &Visitor, error: Option<String>, notice: Option<&str>) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    let list = user.actor.assignments.clone();
+    let assignments = state
+        .db
+        .run(move |conn| {
+            list.iter()
+                .map(|a| Ok(AssignmentView { role: a.role.label(), scope: describe_scope(conn, &a.scope)? }))
+                .collect::<Result<Vec<_>, AppError>>()
+        })
+        .await?;
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let page = AccountPage {
+        frame: Frame::new(visitor, "Min konto", Nav::Account).with_notice(notice),
+        email: user.email.clone(),
+        assignments,
+        error,
+    };
+    Ok(render_with_status(status, &page))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AccountQuery {
+    pub lagret: Option<String>,
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    PageUser(visitor, _): PageUser,
+    Query(q): Query<AccountQuery>,
+) -> AppResult<Response> {
+    account_page(&state, &visitor, None, q.lagret.as_deref().map(|_| "Passordet er endret.")).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    pub current: String,
+    #[serde(default)]
+    pub new: String,
+    #[serde(default)]
+    pub repeat: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    CsrfForm(visitor, form): CsrfForm<PasswordForm>,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    if form.new != form.repeat {
+        return account_page(&state, &visitor, Some("De to nye passordene er ikke like.".into()), None).await;
+    }
+    if let Err(message) = password::check_strength(&form.new) {
+        return account_page(&state, &visitor, Some(message), None).await;
+    }
+    let hash = password::hash(&form.new).map_err(AppError::Internal)?;
+    let now = state.now();
+    let (email, author, id) = (user.email.clone(), user.author(), user.id);
+    let changed = state
+        .db
+        .run(move |conn| {
+            let Some((_, current_hash, _)) = users::credentials(conn, &email)? else { return Ok(false) };
+            if !password::verify(&form.current, &current_hash) {
+                return Ok::<_, AppError>(false);
+            }
+            conn.transaction(|conn| {
+                users::set_password(conn, id, &hash)?;
+                let change = Change {
+                    action: "passord endret",
+                    record_type: "bruker",
+                    record_id: id.to_string(),
+                    before: None,
+                    after: None,
+                };
+                audit::record(conn, &author, now, change)?;
+                Ok::<_, AppError>(true)
+            })
+        })
+        .await?;
+    if changed {
+        Ok(Redirect::to("/konto?lagret=1").into_response())
+    } else {
+        account_page(&state, &visitor, Some("Nåværende passord er feil.".into()), None).await
+    }
+}

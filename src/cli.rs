@@ -1,0 +1,182 @@
+//! The command line: `samveis serve | migrate | demo | user`. Settings come from flags or
+//! `SAMVEIS_*` variables (clap reads them; nothing else reads the environment).
+
+use crate::app::{AppState, Config};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::users::{self, NewUser};
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use samveis_domain::access::{Assignment, Role, Scope};
+use std::io::BufRead;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(name = "samveis", version, about = "Samveis – Nasjonalt velferdsteknologiprogram")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// sqlite://FILE (default, created if missing) or postgres://USER@HOST/DB
+    #[arg(long = "database", env = "SAMVEIS_DATABASE_URL", default_value = "sqlite://samveis.db")]
+    pub url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the web server (migrations run first).
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on.
+        #[arg(long, env = "SAMVEIS_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Load the demo set and print the demo users.
+        #[arg(long)]
+        demo: bool,
+        /// Leave the Secure flag off cookies (only for plain-HTTP clients that refuse them).
+        #[arg(long, env = "SAMVEIS_INSECURE_COOKIES")]
+        insecure_cookies: bool,
+    },
+    /// Apply database migrations and load the reference data.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Load the demo set into an existing database (idempotent).
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// national-admin, county-officer, municipal-editor, project-leader or viewer
+        #[arg(long)]
+        role: String,
+        /// An office (nordland), a municipality number (1804) or a collaboration id (12).
+        #[arg(long, default_value = "")]
+        scope: String,
+        /// Display name; a role, not a person, in demo data.
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// List users and their roles.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Connects, migrates and loads reference data: every command starts here.
+pub fn open(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url).with_context(|| format!("kan ikke åpne databasen {}", redact(url)))?;
+    db.migrate()?;
+    db.run_blocking(|conn| crate::registry::seed::ensure_reference_data(conn))?;
+    Ok(db)
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { db, listen, demo, insecure_cookies } => serve(&db.url, &listen, demo, !insecure_cookies),
+        Command::Migrate { db } => {
+            open(&db.url)?;
+            println!("Databasen er oppdatert: {}", redact(&db.url));
+            Ok(())
+        }
+        Command::Demo { db } => {
+            let db = open(&db.url)?;
+            load_demo(&db)?;
+            print_demo_users();
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { email, role, scope, name, db } } => add_user(&db.url, &email, &role, &scope, name),
+        Command::User { command: UserCommand::List { db } } => list_users(&db.url),
+    }
+}
+
+fn load_demo(db: &Db) -> anyhow::Result<()> {
+    db.run_blocking(|conn| crate::demo::load(conn, now())).map_err(|e: AppError| anyhow::anyhow!("{e}"))
+}
+
+fn print_demo_users() {
+    println!("Demobrukere (passord for alle: {}):", crate::demo::DEMO_PASSWORD);
+    for u in &crate::demo::DEMO_USERS {
+        println!("  {:<32} {:<18} {}", u.email, u.role.code(), u.name);
+    }
+}
+
+fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let db = open(url)?;
+    if demo {
+        load_demo(&db)?;
+        print_demo_users();
+    }
+    let state = AppState { db, config: Arc::new(Config { secure_cookies, demo }) };
+    tracing::info!(database = %redact(url), listen, demo, secure_cookies, "starter Samveis");
+    runtime.block_on(crate::app::serve(state, listen, |addr| {
+        println!("Samveis kjører på http://{addr}");
+    }))
+}
+
+fn add_user(url: &str, email: &str, role: &str, scope: &str, name: Option<String>) -> anyhow::Result<()> {
+    let role = Role::from_code(role).with_context(|| {
+        format!("ukjent rolle «{role}»: bruk national-admin, county-officer, municipal-editor, project-leader eller viewer")
+    })?;
+    let scope = Scope::parse_for(role, scope)?;
+    let assignment = Assignment::new(role, scope)?;
+    let mut password = String::new();
+    std::io::stdin().lock().read_line(&mut password).context("kunne ikke lese passord fra standard inn")?;
+    let password = password.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        bail!("passord mangler: skriv det på standard inn, for eksempel: echo 'passord' | samveis user add …");
+    }
+    let db = open(url)?;
+    let new = NewUser { email: email.into(), display_name: name.unwrap_or_else(|| email.into()), password, assignment };
+    let author = crate::audit::Author::system("kommandolinje");
+    let id = db.run_blocking(|conn| users::create(conn, None, &author, now(), &new)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("Opprettet bruker {id}: {} ({})", users::store::normalize_email(email), role.code());
+    Ok(())
+}
+
+fn list_users(url: &str) -> anyhow::Result<()> {
+    let db = open(url)?;
+    let list = db.run_blocking(|conn| users::store::list(conn))?;
+    for u in list {
+        let roles: Vec<String> = u.assignments.iter().map(|a| format!("{} {}", a.assignment.role.code(), a.assignment.scope)).collect();
+        let status = if u.active { "aktiv" } else { "deaktivert" };
+        println!("{}\t{}\t{}\t{}\t{}", u.id, u.email, u.display_name, status, roles.join(", "));
+    }
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! The map of the data: one schema for SQLite and PostgreSQL. Both migration sets in
+//! `migrations/` must produce exactly these tables and columns (a test reads every column).
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    counties (layout, number) {
+        layout -> Integer,
+        number -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    municipalities (layout, number) {
+        layout -> Integer,
+        number -> Text,
+        name -> Text,
+        name_norwegian -> Text,
+        county_number -> Text,
+    }
+}
+
+diesel::table! {
+    municipality_population (layout, number, year) {
+        layout -> Integer,
+        number -> Text,
+        year -> Integer,
+        population -> BigInt,
+    }
+}
+
+diesel::table! {
+    code_transitions (from_layout, from_number, to_number) {
+        from_layout -> Integer,
+        from_number -> Text,
+        to_number -> Text,
+        weight_percent -> Integer,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    governor_offices (code) {
+        code -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    office_counties (layout, county_number) {
+        layout -> Integer,
+        county_number -> Text,
+        office_code -> Text,
+    }
+}
+
+diesel::table! {
+    collaborations (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        layout -> Integer,
+        host_number -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        note -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    collaboration_members (collaboration_id, municipality_number) {
+        collaboration_id -> BigInt,
+        municipality_number -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    role_assignments (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        role -> Text,
+        scope -> Text,
+    }
+}
+
+diesel::table! {
+    sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        email -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        user_id -> Nullable<BigInt>,
+        actor -> Text,
+        action -> Text,
+        record_type -> Text,
+        record_id -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(collaboration_members -> collaborations (collaboration_id));
+diesel::joinable!(role_assignments -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(office_counties -> governor_offices (office_code));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    counties,
+    municipalities,
+    municipality_population,
+    code_transitions,
+    governor_offices,
+    office_counties,
+    collaborations,
+    collaboration_members,
+    users,
+    role_assignments,
+    sessions,
+    login_failures,
+    audit_events,
+);

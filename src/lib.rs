@@ -1,0 +1,18 @@
+//! Samveis: the system that runs Norway's national welfare-technology programme end to end.
+//! The binary (`main.rs`) is a thin CLI over this library; integration tests start the same
+//! server through [`app::spawn`].
+
+pub mod app;
+pub mod audit;
+pub mod audit_pages;
+pub mod auth;
+pub mod cli;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod home;
+pub mod openapi;
+pub mod registry;
+pub mod routes;
+pub mod users;
+pub mod web;

@@ -1,0 +1,22 @@
+//! The OpenAPI 3 document of the JSON API, generated from the handlers' annotations.
+
+use crate::registry::api;
+use crate::registry::collaborations::{CollaborationDetail, CollaborationSummary, Member};
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Samveis API", description = "Åpent API for Nasjonalt velferdsteknologiprogram: register over fylker, kommuner og samarbeid. Lesing er åpen; skriving krever innlogging og X-CSRF-Token fra /api/v1/me."),
+    paths(api::counties, api::municipalities, api::municipality, api::collaborations, api::collaboration,
+          api::create_collaboration, api::update_collaboration, api::me),
+    components(schemas(api::County, api::Municipality, api::MunicipalityDetail, api::TransitionOut,
+                       api::CollaborationInput, api::Me, CollaborationSummary, CollaborationDetail, Member,
+                       crate::web::FieldMessage)),
+    tags((name = "registry", description = "Fylker, kommuner og samarbeid"), (name = "session", description = "Innlogget bruker"))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,8 @@
+//! Registry (register): counties, municipalities and collaborations, as pages and JSON.
+
+pub mod api;
+pub mod collaborations;
+pub mod pages;
+pub mod seed;
+pub mod store;
+mod views;

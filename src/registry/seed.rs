@@ -1,0 +1,285 @@
+//! Reference data (referansedata): the three layouts, population and code transitions, shipped
+//! in `data/registry/` and compiled into the binary. Loaded once, in one transaction.
+
+use crate::db::schema::{
+    code_transitions, counties, governor_offices, municipalities, municipality_population, office_counties,
+    settings,
+};
+use crate::db::{DbConnection, StoreError, StoreResult};
+use crate::per_backend;
+use diesel::prelude::*;
+use samveis_domain::registry::SizeThresholds;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Bump when the files in data/registry change, so existing databases are reloaded.
+const REFERENCE_DATA_VERSION: &str = "2026-11-25";
+const VERSION_KEY: &str = "reference_data_version";
+pub const MEDIUM_FROM_KEY: &str = "size_class_medium_from";
+pub const LARGE_FROM_KEY: &str = "size_class_large_from";
+
+const LAYOUT_FILES: [(i32, &str); 3] = [
+    (2015, include_str!("../../data/registry/kommuner-2015.csv")),
+    (2020, include_str!("../../data/registry/kommuner-2020.csv")),
+    (2024, include_str!("../../data/registry/kommuner-2024.csv")),
+];
+const POPULATION_2024: &str = include_str!("../../data/registry/befolkning-2024-inndeling.csv");
+const TRANSITIONS: &str = include_str!("../../data/registry/kommunenummer-overgang.csv");
+const OFFICES: &str = include_str!("../../data/registry/statsforvalterembeter.csv");
+
+#[derive(Deserialize)]
+struct MunicipalityRecord {
+    kommunenummer: String,
+    navn: String,
+    navn_norsk: String,
+    fylkesnummer: String,
+    fylkesnavn: String,
+    innbyggere: Option<i64>,
+    #[serde(rename = "kilde_år")]
+    kilde_ar: Option<i32>,
+    innbyggere_2022: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct PopulationRecord {
+    kommunenummer: String,
+    #[serde(rename = "år")]
+    ar: i32,
+    innbyggere: i64,
+}
+
+#[derive(Deserialize)]
+struct TransitionRecord {
+    fra_inndeling: i32,
+    kommunenummer_fra: String,
+    kommunenummer_2024: String,
+    vekt: f64,
+    merknad: String,
+}
+
+#[derive(Deserialize)]
+struct OfficeRecord {
+    embete: String,
+    navn: String,
+    inndeling: i32,
+    fylkesnummer: String,
+}
+
+type County = (i32, String, String);
+type Municipality = (i32, String, String, String, String);
+type Population = (i32, String, i32, i64);
+
+/// All rows of the shipped files, parsed. A file that does not parse is a build defect, reported
+/// with the file and row.
+struct ReferenceData {
+    counties: Vec<County>,
+    municipalities: Vec<Municipality>,
+    population: Vec<Population>,
+    transitions: Vec<(i32, String, String, i32, String)>,
+    offices: BTreeMap<String, String>,
+    office_counties: Vec<(i32, String, String)>,
+}
+
+fn rows<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> StoreResult<Vec<T>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .enumerate()
+        .map(|(i, r)| r.map_err(|e| StoreError::Migration(format!("{file}, rad {}: {e}", i + 2))))
+        .collect()
+}
+
+fn parse_reference_data() -> StoreResult<ReferenceData> {
+    let mut county_map = BTreeMap::new();
+    let mut municipalities = Vec::new();
+    let mut population = Vec::new();
+    for (layout, text) in LAYOUT_FILES {
+        for r in rows::<MunicipalityRecord>(&format!("kommuner-{layout}.csv"), text)? {
+            county_map.insert((layout, r.fylkesnummer.clone()), r.fylkesnavn.clone());
+            // 2024 population comes from its own file, which has every year.
+            if layout != 2024 {
+                if let (Some(count), Some(year)) = (r.innbyggere, r.kilde_ar) {
+                    population.push((layout, r.kommunenummer.clone(), year, count));
+                }
+                if let Some(count) = r.innbyggere_2022 {
+                    population.push((layout, r.kommunenummer.clone(), 2022, count));
+                }
+            }
+            municipalities.push((layout, r.kommunenummer, r.navn, r.navn_norsk, r.fylkesnummer));
+        }
+    }
+    for r in rows::<PopulationRecord>("befolkning-2024-inndeling.csv", POPULATION_2024)? {
+        population.push((2024, r.kommunenummer, r.ar, r.innbyggere));
+    }
+    let transitions = rows::<TransitionRecord>("kommunenummer-overgang.csv", TRANSITIONS)?
+        .into_iter()
+        .map(|r| {
+            let weight = (r.vekt * 100.0).round() as i32;
+            (r.fra_inndeling, r.kommunenummer_fra, r.kommunenummer_2024, weight, r.merknad)
+        })
+        .collect();
+    let mut offices = BTreeMap::new();
+    let mut office_counties = Vec::new();
+    for r in rows::<OfficeRecord>("statsforvalterembeter.csv", OFFICES)? {
+        offices.insert(r.embete.clone(), r.navn);
+        office_counties.push((r.inndeling, r.fylkesnummer, r.embete));
+    }
+    let counties = county_map.into_iter().map(|((layout, number), name)| (layout, number, name)).collect();
+    Ok(ReferenceData { counties, municipalities, population, transitions, offices, office_counties })
+}
+
+/// Loads the reference data if this database does not have the current version. Idempotent.
+pub fn ensure_reference_data(conn: &mut DbConnection) -> StoreResult<bool> {
+    let current: Option<String> = settings::table
+        .filter(settings::key.eq(VERSION_KEY))
+        .select(settings::value)
+        .first(conn)
+        .optional()?;
+    if current.as_deref() == Some(REFERENCE_DATA_VERSION) {
+        return Ok(false);
+    }
+    let data = parse_reference_data()?;
+    conn.transaction(|conn| {
+        if current.is_some() {
+            clear_reference_data(conn)?;
+        }
+        insert_reference_data(conn, &data)?;
+        put_setting(conn, VERSION_KEY, REFERENCE_DATA_VERSION)?;
+        let t = SizeThresholds::SSB;
+        put_setting_if_missing(conn, MEDIUM_FROM_KEY, &t.medium_from.to_string())?;
+        put_setting_if_missing(conn, LARGE_FROM_KEY, &t.large_from.to_string())?;
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(true)
+}
+
+fn clear_reference_data(conn: &mut DbConnection) -> StoreResult<()> {
+    diesel::delete(office_counties::table).execute(conn)?;
+    diesel::delete(governor_offices::table).execute(conn)?;
+    diesel::delete(code_transitions::table).execute(conn)?;
+    diesel::delete(municipality_population::table).execute(conn)?;
+    // Municipalities and counties stay: collaborations point at them, and the layouts' codes
+    // do not change. Names are refreshed below by upsert.
+    Ok(())
+}
+
+fn insert_reference_data(conn: &mut DbConnection, data: &ReferenceData) -> StoreResult<()> {
+    for chunk in data.counties.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(l, n, name)| (counties::layout.eq(*l), counties::number.eq(n), counties::name.eq(name)))
+            .collect();
+        per_backend!(conn, |c| diesel::insert_into(counties::table)
+            .values(&rows)
+            .on_conflict((counties::layout, counties::number))
+            .do_update()
+            .set(counties::name.eq(diesel::upsert::excluded(counties::name)))
+            .execute(c))?;
+    }
+    for chunk in data.municipalities.chunks(400) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(l, n, name, norwegian, county)| {
+                (
+                    municipalities::layout.eq(*l),
+                    municipalities::number.eq(n),
+                    municipalities::name.eq(name),
+                    municipalities::name_norwegian.eq(norwegian),
+                    municipalities::county_number.eq(county),
+                )
+            })
+            .collect();
+        per_backend!(conn, |c| diesel::insert_into(municipalities::table)
+            .values(&rows)
+            .on_conflict((municipalities::layout, municipalities::number))
+            .do_update()
+            .set((
+                municipalities::name.eq(diesel::upsert::excluded(municipalities::name)),
+                municipalities::name_norwegian.eq(diesel::upsert::excluded(municipalities::name_norwegian)),
+            ))
+            .execute(c))?;
+    }
+    for chunk in data.population.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(l, n, y, p)| {
+                (
+                    municipality_population::layout.eq(*l),
+                    municipality_population::number.eq(n),
+                    municipality_population::year.eq(*y),
+                    municipality_population::population.eq(*p),
+                )
+            })
+            .collect();
+        per_backend!(conn, |c| diesel::insert_into(municipality_population::table).values(&rows).execute(c))?;
+    }
+    for chunk in data.transitions.chunks(400) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(fl, from, to, w, note)| {
+                (
+                    code_transitions::from_layout.eq(*fl),
+                    code_transitions::from_number.eq(from),
+                    code_transitions::to_number.eq(to),
+                    code_transitions::weight_percent.eq(*w),
+                    code_transitions::note.eq(note),
+                )
+            })
+            .collect();
+        per_backend!(conn, |c| diesel::insert_into(code_transitions::table).values(&rows).execute(c))?;
+    }
+    let offices: Vec<_> = data
+        .offices
+        .iter()
+        .map(|(code, name)| (governor_offices::code.eq(code), governor_offices::name.eq(name)))
+        .collect();
+    per_backend!(conn, |c| diesel::insert_into(governor_offices::table).values(&offices).execute(c))?;
+    let links: Vec<_> = data
+        .office_counties
+        .iter()
+        .map(|(l, county, office)| {
+            (
+                office_counties::layout.eq(*l),
+                office_counties::county_number.eq(county),
+                office_counties::office_code.eq(office),
+            )
+        })
+        .collect();
+    per_backend!(conn, |c| diesel::insert_into(office_counties::table).values(&links).execute(c))?;
+    Ok(())
+}
+
+pub fn put_setting(conn: &mut DbConnection, key: &str, value: &str) -> StoreResult<()> {
+    diesel::delete(settings::table.filter(settings::key.eq(key))).execute(conn)?;
+    diesel::insert_into(settings::table).values((settings::key.eq(key), settings::value.eq(value))).execute(conn)?;
+    Ok(())
+}
+
+fn put_setting_if_missing(conn: &mut DbConnection, key: &str, value: &str) -> StoreResult<()> {
+    let exists: i64 = settings::table.filter(settings::key.eq(key)).count().get_result(conn)?;
+    if exists == 0 {
+        put_setting(conn, key, value)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_files_have_the_documented_counts() {
+        let data = parse_reference_data().unwrap();
+        let count = |layout| data.municipalities.iter().filter(|m| m.0 == layout).count();
+        assert_eq!((count(2015), count(2020), count(2024)), (428, 356, 357));
+        let counties = |layout| data.counties.iter().filter(|c| c.0 == layout).count();
+        assert_eq!((counties(2015), counties(2020), counties(2024)), (19, 11, 15));
+        let sum_2024: i64 = data.population.iter().filter(|p| p.0 == 2024 && p.2 == 2024).map(|p| p.3).sum();
+        assert_eq!(sum_2024, 5_550_203);
+        // Every county of every layout has exactly one office.
+        for (layout, number, _) in &data.counties {
+            let n = data.office_counties.iter().filter(|(l, c, _)| l == layout && c == number).count();
+            assert_eq!(n, 1, "county {number} in {layout}");
+        }
+        assert_eq!(data.offices.len(), 10);
+    }
+}

@@ -1,0 +1,112 @@
+//! Every route and who may use it. The router below and the table [`ROUTES`] are kept side by
+//! side; the access-matrix test walks the table with every role, inside and outside its scope.
+//! The handlers enforce the rule by asking the domain policy (`may`).
+
+use crate::app::AppState;
+use crate::registry::{api as registry_api, pages as registry_pages};
+use crate::{audit_pages, auth::pages as auth_pages, home, openapi, users::pages as user_pages, web};
+use axum::Router;
+use axum::routing::{get, post};
+use samveis_domain::access::Action;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, also without login (published registry data, login page, health).
+    Public,
+    /// Any signed-in user, for their own account.
+    SignedIn,
+    /// Whoever the policy allows this action; for a record, inside the record's area.
+    Policy(Action),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn route(method: &'static str, path: &'static str, access: Access) -> RouteSpec {
+    RouteSpec { method, path, access }
+}
+
+use Access::{Policy, Public, SignedIn};
+pub const ROUTES: &[RouteSpec] = &[
+    route("GET", "/", Public),
+    route("GET", "/healthz", Public),
+    route("GET", "/static/{*path}", Public),
+    route("GET", "/logg-inn", Public),
+    route("POST", "/logg-inn", Public),
+    route("POST", "/logg-ut", SignedIn),
+    route("GET", "/konto", SignedIn),
+    route("POST", "/konto/passord", SignedIn),
+    route("GET", "/kommuner", Public),
+    route("GET", "/kommuner/{nummer}", Public),
+    route("GET", "/fylker", Public),
+    route("GET", "/fylker/{nummer}", Public),
+    route("GET", "/samarbeid", Public),
+    route("GET", "/samarbeid/ny", Policy(Action::ManageCollaboration)),
+    route("POST", "/samarbeid/ny", Policy(Action::ManageCollaboration)),
+    route("GET", "/samarbeid/{id}", Public),
+    route("GET", "/samarbeid/{id}/rediger", Policy(Action::ManageCollaboration)),
+    route("POST", "/samarbeid/{id}/rediger", Policy(Action::ManageCollaboration)),
+    route("POST", "/samarbeid/{id}/avslutt", Policy(Action::ManageCollaboration)),
+    route("GET", "/admin/brukere", Policy(Action::ManageUsers)),
+    route("GET", "/admin/brukere/ny", Policy(Action::ManageUsers)),
+    route("POST", "/admin/brukere/ny", Policy(Action::ManageUsers)),
+    route("GET", "/admin/brukere/{id}", Policy(Action::ManageUsers)),
+    route("POST", "/admin/brukere/{id}/roller", Policy(Action::ManageUsers)),
+    route("POST", "/admin/brukere/{id}/roller/{rolle}/fjern", Policy(Action::ManageUsers)),
+    route("POST", "/admin/brukere/{id}/status", Policy(Action::ManageUsers)),
+    route("GET", "/admin/logg", Policy(Action::ViewAuditLog)),
+    route("GET", "/api/openapi.json", Public),
+    route("GET", "/api/v1/me", SignedIn),
+    route("GET", "/api/v1/counties", Public),
+    route("GET", "/api/v1/municipalities", Public),
+    route("GET", "/api/v1/municipalities/{number}", Public),
+    route("GET", "/api/v1/collaborations", Public),
+    route("POST", "/api/v1/collaborations", Policy(Action::ManageCollaboration)),
+    route("GET", "/api/v1/collaborations/{id}", Public),
+    route("PUT", "/api/v1/collaborations/{id}", Policy(Action::ManageCollaboration)),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::page))
+        .route("/healthz", get(home::healthz))
+        .route("/static/{*path}", get(web::static_file))
+        .route("/logg-inn", get(auth_pages::login_form).post(auth_pages::login))
+        .route("/logg-ut", post(auth_pages::logout))
+        .route("/konto", get(auth_pages::account))
+        .route("/konto/passord", post(auth_pages::change_password))
+        .route("/kommuner", get(registry_pages::municipalities))
+        .route("/kommuner/{nummer}", get(registry_pages::municipality))
+        .route("/fylker", get(registry_pages::counties))
+        .route("/fylker/{nummer}", get(registry_pages::county))
+        .route("/samarbeid", get(registry_pages::collaborations))
+        .route("/samarbeid/ny", get(registry_pages::new_collaboration).post(registry_pages::create_collaboration))
+        .route("/samarbeid/{id}", get(registry_pages::collaboration))
+        .route(
+            "/samarbeid/{id}/rediger",
+            get(registry_pages::edit_collaboration).post(registry_pages::update_collaboration),
+        )
+        .route("/samarbeid/{id}/avslutt", post(registry_pages::end_collaboration))
+        .route("/admin/brukere", get(user_pages::list))
+        .route("/admin/brukere/ny", get(user_pages::new_form).post(user_pages::create))
+        .route("/admin/brukere/{id}", get(user_pages::show))
+        .route("/admin/brukere/{id}/roller", post(user_pages::grant))
+        .route("/admin/brukere/{id}/roller/{rolle}/fjern", post(user_pages::revoke))
+        .route("/admin/brukere/{id}/status", post(user_pages::set_status))
+        .route("/admin/logg", get(audit_pages::page))
+        .route("/api/openapi.json", get(openapi::document))
+        .route("/api/v1/me", get(registry_api::me))
+        .route("/api/v1/counties", get(registry_api::counties))
+        .route("/api/v1/municipalities", get(registry_api::municipalities))
+        .route("/api/v1/municipalities/{number}", get(registry_api::municipality))
+        .route("/api/v1/collaborations", get(registry_api::collaborations).post(registry_api::create_collaboration))
+        .route(
+            "/api/v1/collaborations/{id}",
+            get(registry_api::collaboration).put(registry_api::update_collaboration),
+        )
+        .fallback(|| async { crate::error::AppError::NotFound("Fant ikke siden.".into()) })
+}
