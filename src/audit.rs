@@ -55,7 +55,7 @@ pub struct AuditFilter {
     pub to: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Queryable)]
 pub struct AuditEvent {
     pub id: i64,
     pub occurred_at: NaiveDateTime,
@@ -85,7 +85,7 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> StoreR
     if let Some(to) = filter.to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)) {
         query = query.filter(audit_events::occurred_at.lt(to));
     }
-    let rows: Vec<(i64, NaiveDateTime, String, String, String, String, Option<String>, Option<String>)> = query
+    Ok(query
         .select((
             audit_events::id,
             audit_events::occurred_at,
@@ -98,20 +98,7 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> StoreR
         ))
         .order(audit_events::id.desc())
         .limit(limit)
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, occurred_at, actor, action, record_type, record_id, before, after)| AuditEvent {
-            id,
-            occurred_at,
-            actor,
-            action,
-            record_type,
-            record_id,
-            before,
-            after,
-        })
-        .collect())
+        .load::<AuditEvent>(conn)?)
 }
 
 fn escape_like(text: &str) -> String {

@@ -87,7 +87,7 @@ pub enum UserCommand {
 pub fn open(url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(url).with_context(|| format!("kan ikke åpne databasen {}", redact(url)))?;
     db.migrate()?;
-    db.run_blocking(|conn| crate::registry::seed::ensure_reference_data(conn))?;
+    db.run_blocking(crate::registry::seed::ensure_reference_data)?;
     Ok(db)
 }
 
@@ -120,7 +120,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             print_demo_users();
             Ok(())
         }
-        Command::User { command: UserCommand::Add { email, role, scope, name, db } } => add_user(&db.url, &email, &role, &scope, name),
+        Command::User { command: UserCommand::Add { email, role, scope, name, db } } => {
+            add_user(&db.url, &email, &role, &scope, name)
+        }
         Command::User { command: UserCommand::List { db } } => list_users(&db.url),
     }
 }
@@ -152,7 +154,9 @@ fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> anyhow::R
 
 fn add_user(url: &str, email: &str, role: &str, scope: &str, name: Option<String>) -> anyhow::Result<()> {
     let role = Role::from_code(role).with_context(|| {
-        format!("ukjent rolle «{role}»: bruk national-admin, county-officer, municipal-editor, project-leader eller viewer")
+        format!(
+            "ukjent rolle «{role}»: bruk national-admin, county-officer, municipal-editor, project-leader eller viewer"
+        )
     })?;
     let scope = Scope::parse_for(role, scope)?;
     let assignment = Assignment::new(role, scope)?;
@@ -165,16 +169,18 @@ fn add_user(url: &str, email: &str, role: &str, scope: &str, name: Option<String
     let db = open(url)?;
     let new = NewUser { email: email.into(), display_name: name.unwrap_or_else(|| email.into()), password, assignment };
     let author = crate::audit::Author::system("kommandolinje");
-    let id = db.run_blocking(|conn| users::create(conn, None, &author, now(), &new)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let id =
+        db.run_blocking(|conn| users::create(conn, None, &author, now(), &new)).map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("Opprettet bruker {id}: {} ({})", users::store::normalize_email(email), role.code());
     Ok(())
 }
 
 fn list_users(url: &str) -> anyhow::Result<()> {
     let db = open(url)?;
-    let list = db.run_blocking(|conn| users::store::list(conn))?;
+    let list = db.run_blocking(users::store::list)?;
     for u in list {
-        let roles: Vec<String> = u.assignments.iter().map(|a| format!("{} {}", a.assignment.role.code(), a.assignment.scope)).collect();
+        let roles: Vec<String> =
+            u.assignments.iter().map(|a| format!("{} {}", a.assignment.role.code(), a.assignment.scope)).collect();
         let status = if u.active { "aktiv" } else { "deaktivert" };
         println!("{}\t{}\t{}\t{}\t{}", u.id, u.email, u.display_name, status, roles.join(", "));
     }

@@ -33,11 +33,36 @@ pub struct DemoUser {
 pub const PROJECT_LEADER_COLLABORATION: &str = "RKK Salten";
 
 pub const DEMO_USERS: [DemoUser; 6] = [
-    DemoUser { email: "admin@samveis.demo", name: "Programkontoret, nasjonal administrator", role: Role::NationalAdmin, scope: "" },
-    DemoUser { email: "fylke.nordland@samveis.demo", name: "Rådgiver, Statsforvalteren i Nordland", role: Role::CountyOfficer, scope: "nordland" },
-    DemoUser { email: "fylke.agder@samveis.demo", name: "Rådgiver, Statsforvalteren i Agder", role: Role::CountyOfficer, scope: "agder" },
-    DemoUser { email: "kommune.bodo@samveis.demo", name: "Prosjektleder, Bodø kommune", role: Role::MunicipalEditor, scope: "1804" },
-    DemoUser { email: "prosjekt.salten@samveis.demo", name: "Prosjektleder, RKK Salten", role: Role::ProjectLeader, scope: "" },
+    DemoUser {
+        email: "admin@samveis.demo",
+        name: "Programkontoret, nasjonal administrator",
+        role: Role::NationalAdmin,
+        scope: "",
+    },
+    DemoUser {
+        email: "fylke.nordland@samveis.demo",
+        name: "Rådgiver, Statsforvalteren i Nordland",
+        role: Role::CountyOfficer,
+        scope: "nordland",
+    },
+    DemoUser {
+        email: "fylke.agder@samveis.demo",
+        name: "Rådgiver, Statsforvalteren i Agder",
+        role: Role::CountyOfficer,
+        scope: "agder",
+    },
+    DemoUser {
+        email: "kommune.bodo@samveis.demo",
+        name: "Prosjektleder, Bodø kommune",
+        role: Role::MunicipalEditor,
+        scope: "1804",
+    },
+    DemoUser {
+        email: "prosjekt.salten@samveis.demo",
+        name: "Prosjektleder, RKK Salten",
+        role: Role::ProjectLeader,
+        scope: "",
+    },
     DemoUser { email: "leser@samveis.demo", name: "Leser, Helsedirektoratet", role: Role::Viewer, scope: "" },
 ];
 

@@ -71,5 +71,4 @@ impl From<diesel::result::Error> for AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 /// The conflict message users see when someone else saved first.
-pub const VERSION_CONFLICT: &str =
-    "Noen andre har lagret endringer i mellomtiden. Last siden på nytt for å se den nyeste versjonen, og gjør endringene dine igjen.";
+pub const VERSION_CONFLICT: &str = "Noen andre har lagret endringer i mellomtiden. Last siden på nytt for å se den nyeste versjonen, og gjør endringene dine igjen.";

@@ -60,7 +60,12 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor) -> AppResult<
         municipalities: counties.iter().map(|c| c.municipality_count).sum(),
         counties: counties.len(),
         population: format::optional_number(counties.iter().map(|c| c.population).sum()),
-        population_year: counties.iter().filter_map(|c| c.population_year).max().map(|y| y.to_string()).unwrap_or_default(),
+        population_year: counties
+            .iter()
+            .filter_map(|c| c.population_year)
+            .max()
+            .map(|y| y.to_string())
+            .unwrap_or_default(),
         active_collaborations: active,
         work,
         demo: state.config.demo && visitor.may(Action::ViewOwnAccount, &Resource::Any),

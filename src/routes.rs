@@ -37,7 +37,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/static/{*path}", Public),
     route("GET", "/logg-inn", Public),
     route("POST", "/logg-inn", Public),
-    route("POST", "/logg-ut", SignedIn),
+    // Logging out is harmless for anyone: without a session it just returns to the front page.
+    route("POST", "/logg-ut", Public),
     route("GET", "/konto", SignedIn),
     route("POST", "/konto/passord", SignedIn),
     route("GET", "/kommuner", Public),
@@ -104,9 +105,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/municipalities", get(registry_api::municipalities))
         .route("/api/v1/municipalities/{number}", get(registry_api::municipality))
         .route("/api/v1/collaborations", get(registry_api::collaborations).post(registry_api::create_collaboration))
-        .route(
-            "/api/v1/collaborations/{id}",
-            get(registry_api::collaboration).put(registry_api::update_collaboration),
-        )
+        .route("/api/v1/collaborations/{id}", get(registry_api::collaboration).put(registry_api::update_collaboration))
         .fallback(|| async { crate::error::AppError::NotFound("Fant ikke siden.".into()) })
 }

@@ -34,10 +34,8 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 pub fn set_cookie(name: &str, value: &str, secure: bool, max_age_seconds: i64) -> Option<HeaderValue> {
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
-    ))
-    .ok()
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"))
+        .ok()
 }
 
 /// The anonymous CSRF token, set by [`csrf_cookie`] before any handler runs.
@@ -45,7 +43,11 @@ pub fn set_cookie(name: &str, value: &str, secure: bool, max_age_seconds: i64) -
 struct AnonymousCsrf(String);
 
 /// Gives every visitor a CSRF cookie, so the login form (before any session) is protected too.
-pub async fn csrf_cookie(axum::extract::State(state): axum::extract::State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn csrf_cookie(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let existing = cookie(req.headers(), CSRF_COOKIE).filter(|t| t.len() == 64);
     let token = existing.clone().unwrap_or_else(session::random_token);
     req.extensions_mut().insert(AnonymousCsrf(token.clone()));

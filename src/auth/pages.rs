@@ -7,10 +7,10 @@ use crate::error::{AppError, AppResult};
 use crate::users::store as users;
 use crate::web::{Frame, Nav, render, render_with_status};
 use askama::Template;
-use diesel::Connection;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use diesel::Connection;
 use samveis_domain::access::Scope;
 use serde::Deserialize;
 
@@ -150,7 +150,9 @@ pub fn describe_scope(conn: &mut crate::db::DbConnection, scope: &Scope) -> Resu
             let names = store::municipality_names(conn, Layout::CURRENT, &[n.to_string()])?;
             format!("{} kommune ({n})", names.get(n.as_str()).cloned().unwrap_or_default())
         }
-        Scope::Collaboration(id) => collaborations::get(conn, *id)?.map_or(format!("Samarbeid {id}"), |c| c.summary.name),
+        Scope::Collaboration(id) => {
+            collaborations::get(conn, *id)?.map_or(format!("Samarbeid {id}"), |c| c.summary.name)
+        }
     })
 }
 
@@ -163,7 +165,12 @@ struct AccountPage {
     error: Option<String>,
 }
 
-async fn account_page(state: &AppState, visitor: &Visitor, error: Option<String>, notice: Option<&str>) -> AppResult<Response> {
+async fn account_page(
+    state: &AppState,
+    visitor: &Visitor,
+    error: Option<String>,
+    notice: Option<&str>,
+) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     let list = user.actor.assignments.clone();
     let assignments = state

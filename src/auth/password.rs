@@ -1,7 +1,7 @@
 //! Passwords: Argon2id with the crate's recommended parameters, PHC strings in the database.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
 pub const MIN_LENGTH: usize = 10;
 

@@ -56,10 +56,8 @@ struct SqlitePragmas;
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(c) = conn {
-            c.batch_execute(
-                "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-            )
-            .map_err(diesel::r2d2::Error::QueryError)?;
+            c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
@@ -121,9 +119,7 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.run_blocking(f))
-            .await
-            .map_err(|_| E::from(StoreError::Interrupted))?
+        tokio::task::spawn_blocking(move || db.run_blocking(f)).await.map_err(|_| E::from(StoreError::Interrupted))?
     }
 
     /// The same, for callers that are not async (the CLI).

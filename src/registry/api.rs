@@ -167,7 +167,12 @@ pub async fn municipality(
         collaborations,
         transitions: transitions
             .into_iter()
-            .map(|t| TransitionOut { layout: t.layout, number: t.number, name: t.name, weight_percent: t.weight_percent })
+            .map(|t| TransitionOut {
+                layout: t.layout,
+                number: t.number,
+                name: t.name,
+                weight_percent: t.weight_percent,
+            })
             .collect(),
     }))
 }

@@ -128,7 +128,9 @@ pub async fn municipalities(
     let filter = parse_filter(&q)?;
     let (all, counties) = state
         .db
-        .run(move |conn| Ok::<_, AppError>((store::municipality_rows(conn, layout)?, store::county_rows(conn, layout)?)))
+        .run(move |conn| {
+            Ok::<_, AppError>((store::municipality_rows(conn, layout)?, store::county_rows(conn, layout)?))
+        })
         .await?;
     let rows = filter.apply(all);
     let current_county = filter.county.as_ref().map(ToString::to_string).unwrap_or_default();
@@ -286,8 +288,10 @@ pub async fn county(
         .db
         .run(move |conn| {
             let county = store::county_rows(conn, layout)?.into_iter().find(|c| c.number == key);
-            let members: Vec<_> =
-                store::municipality_rows(conn, layout)?.into_iter().filter(|m| m.county_number.as_str() == key).collect();
+            let members: Vec<_> = store::municipality_rows(conn, layout)?
+                .into_iter()
+                .filter(|m| m.county_number.as_str() == key)
+                .collect();
             let hosted: Vec<_> = collabs::list(conn)?
                 .into_iter()
                 .filter(|c| c.layout == layout && members.iter().any(|m| m.number.as_str() == c.host_number))
@@ -383,7 +387,8 @@ pub async fn collaborations(
             _ => true,
         })
         .filter(|c| {
-            samveis_domain::registry::name_matches(&text, &c.name, &c.host_name) || c.host_number.starts_with(text.trim())
+            samveis_domain::registry::name_matches(&text, &c.name, &c.host_name)
+                || c.host_number.starts_with(text.trim())
         })
         .map(|c| CollaborationRow::new(c, today))
         .collect();
@@ -480,7 +485,11 @@ pub async fn collaboration(
         version: detail.version,
         may_manage,
         today: state.today().to_string(),
-        history: if visitor.may(Action::ViewAuditLog, &Resource::InArea(&offices)) { history.iter().map(AuditView::from).collect() } else { Vec::new() },
+        history: if visitor.may(Action::ViewAuditLog, &Resource::InArea(&offices)) {
+            history.iter().map(AuditView::from).collect()
+        } else {
+            Vec::new()
+        },
     };
     Ok(render(&page))
 }

@@ -2,8 +2,7 @@
 //! in `data/registry/` and compiled into the binary. Loaded once, in one transaction.
 
 use crate::db::schema::{
-    code_transitions, counties, governor_offices, municipalities, municipality_population, office_counties,
-    settings,
+    code_transitions, counties, governor_offices, municipalities, municipality_population, office_counties, settings,
 };
 use crate::db::{DbConnection, StoreError, StoreResult};
 use crate::per_backend;
@@ -129,11 +128,8 @@ fn parse_reference_data() -> StoreResult<ReferenceData> {
 
 /// Loads the reference data if this database does not have the current version. Idempotent.
 pub fn ensure_reference_data(conn: &mut DbConnection) -> StoreResult<bool> {
-    let current: Option<String> = settings::table
-        .filter(settings::key.eq(VERSION_KEY))
-        .select(settings::value)
-        .first(conn)
-        .optional()?;
+    let current: Option<String> =
+        settings::table.filter(settings::key.eq(VERSION_KEY)).select(settings::value).first(conn).optional()?;
     if current.as_deref() == Some(REFERENCE_DATA_VERSION) {
         return Ok(false);
     }

@@ -4,8 +4,7 @@
 
 use super::seed::{LARGE_FROM_KEY, MEDIUM_FROM_KEY};
 use crate::db::schema::{
-    code_transitions, counties, governor_offices, municipalities, municipality_population, office_counties,
-    settings,
+    code_transitions, counties, governor_offices, municipalities, municipality_population, office_counties, settings,
 };
 use crate::db::{DbConnection, StoreResult};
 use diesel::prelude::*;
@@ -45,21 +44,20 @@ fn latest_population(conn: &mut DbConnection, layout: Layout) -> StoreResult<BTr
 pub fn municipality_rows(conn: &mut DbConnection, layout: Layout) -> StoreResult<Vec<MunicipalityRow>> {
     let thresholds = size_thresholds(conn)?;
     let latest = latest_population(conn, layout)?;
-    let rows: Vec<(String, String, String, String, String)> = municipalities::table
-        .inner_join(
-            counties::table.on(counties::layout
-                .eq(municipalities::layout)
-                .and(counties::number.eq(municipalities::county_number))),
-        )
-        .filter(municipalities::layout.eq(layout.year()))
-        .select((
-            municipalities::number,
-            municipalities::name,
-            municipalities::name_norwegian,
-            municipalities::county_number,
-            counties::name,
-        ))
-        .load(conn)?;
+    let rows: Vec<(String, String, String, String, String)> =
+        municipalities::table
+            .inner_join(counties::table.on(
+                counties::layout.eq(municipalities::layout).and(counties::number.eq(municipalities::county_number)),
+            ))
+            .filter(municipalities::layout.eq(layout.year()))
+            .select((
+                municipalities::number,
+                municipalities::name,
+                municipalities::name_norwegian,
+                municipalities::county_number,
+                counties::name,
+            ))
+            .load(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(|(number, name, name_norwegian, county_number, county_name)| {
@@ -147,17 +145,21 @@ pub struct CountyRow {
 }
 
 pub fn county_rows(conn: &mut DbConnection, layout: Layout) -> StoreResult<Vec<CountyRow>> {
-    let list: Vec<(String, String, Option<String>, Option<String>)> = counties::table
-        .left_join(
-            office_counties::table.on(office_counties::layout
-                .eq(counties::layout)
-                .and(office_counties::county_number.eq(counties::number))),
-        )
-        .left_join(governor_offices::table.on(governor_offices::code.eq(office_counties::office_code)))
-        .filter(counties::layout.eq(layout.year()))
-        .select((counties::number, counties::name, governor_offices::code.nullable(), governor_offices::name.nullable()))
-        .order(counties::number.asc())
-        .load(conn)?;
+    let list: Vec<(String, String, Option<String>, Option<String>)> =
+        counties::table
+            .left_join(office_counties::table.on(
+                office_counties::layout.eq(counties::layout).and(office_counties::county_number.eq(counties::number)),
+            ))
+            .left_join(governor_offices::table.on(governor_offices::code.eq(office_counties::office_code)))
+            .filter(counties::layout.eq(layout.year()))
+            .select((
+                counties::number,
+                counties::name,
+                governor_offices::code.nullable(),
+                governor_offices::name.nullable(),
+            ))
+            .order(counties::number.asc())
+            .load(conn)?;
     let municipalities = municipality_rows(conn, layout)?;
     Ok(list
         .into_iter()
@@ -195,11 +197,7 @@ pub fn offices(conn: &mut DbConnection) -> StoreResult<Vec<Office>> {
 }
 
 /// The office whose area a municipality lies in (through its county in that layout).
-pub fn office_of_municipality(
-    conn: &mut DbConnection,
-    layout: Layout,
-    number: &str,
-) -> StoreResult<Option<String>> {
+pub fn office_of_municipality(conn: &mut DbConnection, layout: Layout, number: &str) -> StoreResult<Option<String>> {
     Ok(municipalities::table
         .inner_join(
             office_counties::table.on(office_counties::layout

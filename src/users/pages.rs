@@ -43,7 +43,11 @@ pub async fn list(State(state): State<AppState>, PageUser(visitor, user): PageUs
             for u in super::visible_users(conn, &actor)? {
                 let mut roles = Vec::new();
                 for a in &u.assignments {
-                    roles.push(format!("{}: {}", a.assignment.role.label(), describe_scope(conn, &a.assignment.scope)?));
+                    roles.push(format!(
+                        "{}: {}",
+                        a.assignment.role.label(),
+                        describe_scope(conn, &a.assignment.scope)?
+                    ));
                 }
                 rows.push(UserRow { id: u.id, email: u.email, display_name: u.display_name, active: u.active, roles });
             }
@@ -114,7 +118,12 @@ struct NewPage {
     error: Option<String>,
 }
 
-async fn new_page(state: &AppState, visitor: &Visitor, form: NewUserForm, error: Option<String>) -> AppResult<Response> {
+async fn new_page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: NewUserForm,
+    error: Option<String>,
+) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     require_user_admin(&user)?;
     let choices = state.db.run(move |conn| assignment_choices(conn, &user)).await?;
@@ -127,7 +136,10 @@ pub async fn new_form(State(state): State<AppState>, PageUser(visitor, _): PageU
     new_page(&state, &visitor, NewUserForm { role: "municipal-editor".into(), ..Default::default() }, None).await
 }
 
-pub async fn create(State(state): State<AppState>, CsrfForm(visitor, mut form): CsrfForm<NewUserForm>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    CsrfForm(visitor, mut form): CsrfForm<NewUserForm>,
+) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     require_user_admin(&user)?;
     let assignment = match (AssignmentForm { role: form.role.clone(), scope: form.scope.clone() }).parse() {
@@ -142,7 +154,8 @@ pub async fn create(State(state): State<AppState>, CsrfForm(visitor, mut form): 
     };
     let now = state.now();
     let (actor, author) = (user.actor.clone(), user.author());
-    let result = state.db.run(move |conn| Ok::<_, AppError>(super::create(conn, Some(&actor), &author, now, &new))).await?;
+    let result =
+        state.db.run(move |conn| Ok::<_, AppError>(super::create(conn, Some(&actor), &author, now, &new))).await?;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/admin/brukere/{id}?lagret=1")).into_response()),
         Err(AppError::BadRequest(message)) => new_page(&state, &visitor, form, Some(message)).await,
@@ -250,7 +263,9 @@ async fn apply_change(
         .await?;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/admin/brukere/{id}?lagret=1")).into_response()),
-        Err(AppError::BadRequest(m) | AppError::Conflict(m)) => show_page(state, visitor, id, Some(m), form, None).await,
+        Err(AppError::BadRequest(m) | AppError::Conflict(m)) => {
+            show_page(state, visitor, id, Some(m), form, None).await
+        }
         Err(e) => Err(e),
     }
 }

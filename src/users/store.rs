@@ -26,14 +26,7 @@ pub struct StoredAssignment {
 
 type UserRow = (i64, String, String, bool, i64, NaiveDateTime);
 
-fn user_columns() -> (
-    users::id,
-    users::email,
-    users::display_name,
-    users::active,
-    users::version,
-    users::created_at,
-) {
+fn user_columns() -> (users::id, users::email, users::display_name, users::active, users::version, users::created_at) {
     (users::id, users::email, users::display_name, users::active, users::version, users::created_at)
 }
 
@@ -140,7 +133,9 @@ pub fn add_assignment(conn: &mut DbConnection, user_id: i64, a: &Assignment) -> 
 
 pub fn remove_assignment(conn: &mut DbConnection, user_id: i64, assignment_id: i64) -> StoreResult<bool> {
     let n = diesel::delete(
-        role_assignments::table.filter(role_assignments::id.eq(assignment_id)).filter(role_assignments::user_id.eq(user_id)),
+        role_assignments::table
+            .filter(role_assignments::id.eq(assignment_id))
+            .filter(role_assignments::user_id.eq(user_id)),
     )
     .execute(conn)?;
     Ok(n == 1)

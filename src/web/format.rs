@@ -3,8 +3,20 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
 
-const MONTHS: [&str; 12] =
-    ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"];
+const MONTHS: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
 
 /// Groups of three digits separated by a space: 5550203 -> "5 550 203"; -1200 -> "−1 200".
 pub fn number(n: i64) -> String {

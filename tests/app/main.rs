@@ -1,1 +1,15 @@
+//! Samveis integration tests: the real HTTP server on a free port, driven like a user would.
+//! Every test runs twice, on SQLite and on PostgreSQL (see `backends!`).
 
+// Tests unwrap freely: a panic is a failed test with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod access_matrix;
+mod auth;
+mod cli;
+mod collaborations;
+mod registry;
+mod schema;
+mod users;

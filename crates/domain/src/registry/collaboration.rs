@@ -166,9 +166,7 @@ impl CollaborationDraft {
         let layout = Layout::parse(&self.layout).map_err(|e| errors.push(e.into())).ok();
         let members = self.validated_members(layout, &exists, &mut errors);
         let host = self.validated_host(layout, &exists, &members, &mut errors);
-        let valid_from = parse_date(CollaborationField::ValidFrom, &self.valid_from)
-            .map_err(|e| errors.push(e))
-            .ok();
+        let valid_from = parse_date(CollaborationField::ValidFrom, &self.valid_from).map_err(|e| errors.push(e)).ok();
         let valid_to = match self.valid_to.trim() {
             "" => None,
             text => parse_date(CollaborationField::ValidTo, text).map_err(|e| errors.push(e)).ok(),
@@ -303,9 +301,7 @@ mod tests {
 
     #[test]
     fn host_must_be_a_member() {
-        let errors = CollaborationDraft { members: "1804, 1845".into(), ..draft() }
-            .validate(exists)
-            .unwrap_err();
+        let errors = CollaborationDraft { members: "1804, 1845".into(), ..draft() }.validate(exists).unwrap_err();
         assert_eq!(errors, vec![CollaborationError::HostNotMember(MunicipalityNumber::parse("1841").unwrap())]);
         assert_eq!(errors[0].field(), CollaborationField::Host);
     }

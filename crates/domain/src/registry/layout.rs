@@ -41,10 +41,7 @@ impl Layout {
     }
 
     pub fn parse(text: &str) -> Result<Layout, LayoutError> {
-        text.trim()
-            .parse::<i32>()
-            .map_err(|_| LayoutError(text.to_string()))
-            .and_then(Layout::from_year)
+        text.trim().parse::<i32>().map_err(|_| LayoutError(text.to_string())).and_then(Layout::from_year)
     }
 }
 

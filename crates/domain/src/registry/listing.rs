@@ -39,9 +39,7 @@ impl MunicipalitySort {
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Name, Self::Number, Self::County, Self::Population]
-            .into_iter()
-            .find(|s| s.code() == code)
+        [Self::Name, Self::Number, Self::County, Self::Population].into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -79,9 +77,7 @@ impl MunicipalityFilter {
         }
         match self.query.as_deref().map(str::trim) {
             None | Some("") => true,
-            Some(q) => {
-                row.number.as_str().starts_with(q) || name_matches(q, &row.name, &row.name_norwegian)
-            }
+            Some(q) => row.number.as_str().starts_with(q) || name_matches(q, &row.name, &row.name_norwegian),
         }
     }
 
@@ -99,8 +95,7 @@ impl MunicipalityFilter {
                 SortDirection::Ascending => primary,
                 SortDirection::Descending => primary.reverse(),
             };
-            let by_name = norwegian_collation_key(&a.name_norwegian)
-                .cmp(&norwegian_collation_key(&b.name_norwegian));
+            let by_name = norwegian_collation_key(&a.name_norwegian).cmp(&norwegian_collation_key(&b.name_norwegian));
             let by_name = if self.sort == MunicipalitySort::Name && self.direction == SortDirection::Descending {
                 by_name.reverse()
             } else {

@@ -7,8 +7,8 @@ mod listing;
 mod number;
 mod size_class;
 
-pub use collaboration::{member_tokens, 
-    Collaboration, CollaborationDraft, CollaborationError, CollaborationField, CollaborationKind,
+pub use collaboration::{
+    Collaboration, CollaborationDraft, CollaborationError, CollaborationField, CollaborationKind, member_tokens,
 };
 pub use layout::{Layout, LayoutError};
 pub use listing::{MunicipalityFilter, MunicipalityRow, MunicipalitySort, SortDirection, name_matches};

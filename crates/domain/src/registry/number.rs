@@ -24,11 +24,7 @@ pub struct MunicipalityNumber(String);
 impl MunicipalityNumber {
     pub fn parse(text: &str) -> Result<Self, NumberError> {
         let text = text.trim();
-        if all_digits(text, 4) {
-            Ok(Self(text.to_string()))
-        } else {
-            Err(NumberError::Municipality(text.to_string()))
-        }
+        if all_digits(text, 4) { Ok(Self(text.to_string())) } else { Err(NumberError::Municipality(text.to_string())) }
     }
 
     pub fn as_str(&self) -> &str {

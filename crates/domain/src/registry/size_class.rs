@@ -45,7 +45,9 @@ pub struct SizeThresholds {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("grensene for størrelsesklasse må være positive og stigende (mellomstor fra {medium_from}, stor fra {large_from})")]
+#[error(
+    "grensene for størrelsesklasse må være positive og stigende (mellomstor fra {medium_from}, stor fra {large_from})"
+)]
 pub struct SizeThresholdsError {
     pub medium_from: i64,
     pub large_from: i64,

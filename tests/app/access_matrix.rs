@@ -1,0 +1,203 @@
+//! The access matrix: every route in `samveis::routes::ROUTES`, for every role, inside and
+//! outside its scope. A route missing here, or a leak anywhere, fails the test.
+
+use crate::backends;
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use samveis::routes::{Access, ROUTES, RouteSpec};
+use samveis_domain::access::Action;
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Profile {
+    Anonymous,
+    MunicipalEditor,
+    ProjectLeader,
+    Viewer,
+    /// County officer for Agder: every record the matrix touches lies in Nordland.
+    OutsideCounty,
+    /// County officer for Nordland, where the records lie.
+    InsideCounty,
+    Admin,
+}
+
+impl Profile {
+    const ALL: [Profile; 7] = [
+        Profile::Anonymous,
+        Profile::MunicipalEditor,
+        Profile::ProjectLeader,
+        Profile::Viewer,
+        Profile::OutsideCounty,
+        Profile::InsideCounty,
+        Profile::Admin,
+    ];
+
+    fn email(self) -> Option<&'static str> {
+        match self {
+            Profile::Anonymous => None,
+            Profile::MunicipalEditor => Some(BODO),
+            Profile::ProjectLeader => Some(SALTEN),
+            Profile::Viewer => Some(VIEWER),
+            Profile::OutsideCounty => Some(AGDER),
+            Profile::InsideCounty => Some(NORDLAND),
+            Profile::Admin => Some(ADMIN),
+        }
+    }
+}
+
+/// Pages that list or offer a blank form: any county officer may open them.
+fn is_area_free(route: &RouteSpec) -> bool {
+    route.method == "GET" && ["/samarbeid/ny", "/admin/brukere", "/admin/brukere/ny"].contains(&route.path)
+}
+
+/// The expectation, written independently of the policy code.
+fn expected_allowed(route: &RouteSpec, profile: Profile) -> bool {
+    match route.access {
+        Access::Public => true,
+        Access::SignedIn => profile != Profile::Anonymous,
+        Access::Policy(Action::ViewAuditLog) => profile == Profile::Admin,
+        Access::Policy(Action::ManageCollaboration | Action::ManageUsers) => match profile {
+            Profile::Admin | Profile::InsideCounty => true,
+            Profile::OutsideCounty => is_area_free(route),
+            _ => false,
+        },
+        Access::Policy(other) => panic!("no expectation written for {other:?}"),
+    }
+}
+
+struct Targets {
+    collaboration: i64,
+    user: i64,
+}
+
+async fn user_state(app: &TestApp, email: &str) -> (i64, i64, Option<i64>) {
+    let u = app.user(email).await;
+    (u.id, u.version, u.assignments.first().map(|a| a.id))
+}
+
+async fn collaboration_version(app: &TestApp, id: i64) -> i64 {
+    app.get(&format!("/api/v1/collaborations/{id}")).await.json()["version"].as_i64().unwrap()
+}
+
+/// Sends one request to `route` as the browser is, with a well-formed body, so that only
+/// access decides the answer.
+async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (StatusCode, Option<String>) {
+    let (user_id, user_version, role_id) = user_state(app, BODO).await;
+    let path = route
+        .path
+        .replace("{*path}", "samveis.css")
+        .replace("/kommuner/{nummer}", "/kommuner/1804")
+        .replace("/fylker/{nummer}", "/fylker/18")
+        .replace("/samarbeid/{id}", &format!("/samarbeid/{}", t.collaboration))
+        .replace("/admin/brukere/{id}", &format!("/admin/brukere/{}", t.user))
+        .replace("{rolle}", &role_id.unwrap_or(0).to_string())
+        .replace("{number}", "1804")
+        .replace("/collaborations/{id}", &format!("/collaborations/{}", t.collaboration));
+    assert!(!path.contains('{'), "no sample value for {}", route.path);
+    let version = collaboration_version(app, t.collaboration).await.to_string();
+    let user_version = user_version.to_string();
+    let email = format!("matrise{n}@samveis.demo");
+    let member_form: Vec<(&str, &str)> = vec![
+        ("name", "Matrise-samarbeid"),
+        ("kind", "project"),
+        ("layout", "2024"),
+        ("host", "1804"),
+        ("members", "1804, 1841"),
+        ("valid_from", "2025-01-01"),
+        ("valid_to", ""),
+        ("note", ""),
+    ];
+    let body = json!({"name": "Matrise-API", "kind": "project", "layout": 2024, "host": "1804",
+                      "members": ["1804", "1841"], "valid_from": "2025-01-01"});
+    let page = match (route.method, route.path) {
+        ("GET", _) => app.get(&path).await,
+        ("POST", "/logg-inn") => {
+            app.post_form(&path, &[("epost", "ingen@samveis.demo"), ("passord", "feil-passord")]).await
+        }
+        ("POST", "/konto/passord") => {
+            app.post_form(&path, &[("current", "feil"), ("new", "nytt-passord-1"), ("repeat", "nytt-passord-1")]).await
+        }
+        ("POST", "/samarbeid/ny") => app.post_form(&path, &member_form).await,
+        ("POST", "/samarbeid/{id}/rediger") => {
+            let mut form = member_form.clone();
+            form[0].1 = "RKK Salten";
+            form[2].1 = "2015";
+            form[3].1 = "1841";
+            form.push(("version", &version));
+            app.post_form(&path, &form).await
+        }
+        ("POST", "/samarbeid/{id}/avslutt") => {
+            app.post_form(&path, &[("valid_to", "2030-12-31"), ("version", &version)]).await
+        }
+        ("POST", "/admin/brukere/ny") => {
+            app.post_form(
+                &path,
+                &[
+                    ("display_name", "Matrise"),
+                    ("email", &email),
+                    ("password", "langt-nok-passord"),
+                    ("role", "viewer"),
+                    ("scope", "1804"),
+                ],
+            )
+            .await
+        }
+        ("POST", "/admin/brukere/{id}/roller") => {
+            app.post_form(&path, &[("role", "viewer"), ("scope", "1841"), ("version", &user_version)]).await
+        }
+        ("POST", "/admin/brukere/{id}/roller/{rolle}/fjern") | ("POST", "/admin/brukere/{id}/status") => {
+            app.post_form(&path, &[("version", &user_version), ("active", "ja")]).await
+        }
+        ("POST", "/logg-ut") => app.post_form(&path, &[]).await,
+        ("POST", "/api/v1/collaborations") | ("PUT", "/api/v1/collaborations/{id}") => {
+            let token = app.get("/api/v1/me").await;
+            let token = if token.status == StatusCode::OK {
+                token.json()["csrf_token"].as_str().map(str::to_string)
+            } else {
+                None
+            };
+            let mut body = body.clone();
+            body["version"] = json!(version.parse::<i64>().unwrap());
+            let method = if route.method == "PUT" { Method::PUT } else { Method::POST };
+            app.send_json(method, &path, &body, token.as_deref()).await
+        }
+        other => panic!("the matrix has no request for {other:?}: add one"),
+    };
+    let _ = user_id;
+    (page.status, page.location)
+}
+
+fn denied(status: StatusCode, location: &Option<String>) -> bool {
+    status == StatusCode::FORBIDDEN
+        || status == StatusCode::UNAUTHORIZED && location.is_none()
+        || (status == StatusCode::SEE_OTHER && location.as_deref().is_some_and(|l| l.starts_with("/logg-inn")))
+}
+
+backends! {
+    async fn every_route_admits_exactly_whom_it_declares(app) {
+        let targets = Targets { collaboration: app.collaboration_id("RKK Salten").await, user: user_state(&app, BODO).await.0 };
+        let mut failures = Vec::new();
+        let mut n = 0;
+        for profile in Profile::ALL {
+            let browser = app.other_browser();
+            if let Some(email) = profile.email() {
+                browser.login(email).await;
+            }
+            // Logging out last keeps the session for the other routes.
+            let mut routes: Vec<&RouteSpec> = ROUTES.iter().collect();
+            routes.sort_by_key(|r| r.path == "/logg-ut");
+            for route in routes {
+                n += 1;
+                let (status, location) = call(&browser, route, &targets, n).await;
+                let allowed = expected_allowed(route, profile);
+                // The login form answers a wrong password with 401: that is not a refusal of access.
+                let refused = denied(status, &location) && !(route.path == "/logg-inn" && status == StatusCode::UNAUTHORIZED);
+                if allowed == refused || status.is_server_error() {
+                    failures.push(format!("{profile:?} {} {} -> {status} (expected {})", route.method, route.path,
+                        if allowed { "allowed" } else { "denied" }));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "access matrix leaks:\n{}", failures.join("\n"));
+    }
+}

@@ -1,0 +1,117 @@
+//! Registry pages and API: layouts, counts, search, formatting.
+
+use crate::backends;
+use reqwest::StatusCode;
+
+backends! {
+    async fn each_layout_has_its_counties_and_municipalities(app) {
+        for (layout, counties, municipalities) in [(2024, 15, 357), (2020, 11, 356), (2015, 19, 428)] {
+            let list = app.get(&format!("/api/v1/counties?layout={layout}")).await.json();
+            let list = list.as_array().unwrap();
+            assert_eq!(list.len(), counties, "{layout}");
+            let sum: i64 = list.iter().map(|c| c["municipality_count"].as_i64().unwrap()).sum();
+            assert_eq!(sum, municipalities, "{layout}");
+            let all = app.get(&format!("/api/v1/municipalities?layout={layout}")).await.json();
+            assert_eq!(all.as_array().unwrap().len() as i64, municipalities);
+        }
+        let nordland = app.get("/api/v1/municipalities?layout=2024&county=18").await.json();
+        assert_eq!(nordland.as_array().unwrap().len(), 41);
+        assert!(nordland.as_array().unwrap().iter().all(|m| m["county_number"] == "18"));
+    }
+
+    async fn municipality_list_filters_searches_and_sorts(app) {
+        let page = app.get("/kommuner").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.select("tbody tr").len(), 357);
+        assert!(page.text().contains("357 kommuner med til sammen 5 627 400 innbyggere (1. januar 2026)"), "{}", page.text());
+        for query in ["guovda", "Kautokeino"] {
+            let hits = app.get(&format!("/kommuner?q={query}")).await;
+            let rows = hits.select("tbody tr td:first-child");
+            assert_eq!(rows, ["5612"], "{query}");
+        }
+        let small_nordland = app.get("/kommuner?fylke=18&storrelse=stor").await;
+        let names = small_nordland.select("tbody tr td:nth-child(2) a");
+        assert_eq!(names, ["Bodø", "Narvik", "Rana"]);
+        let by_population = app.get("/kommuner?sorter=innbyggere&retning=synkende").await;
+        assert_eq!(by_population.select("tbody tr td:nth-child(2) a")[0], "Oslo-Oslove");
+        assert!(by_population.attr("th[aria-sort=descending] a", "href").is_some());
+        let old = app.get("/kommuner?inndeling=2015").await;
+        assert_eq!(old.select("tbody tr").len(), 428);
+    }
+
+    async fn bad_filter_values_are_named(app) {
+        let page = app.get("/kommuner?inndeling=2019").await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert!(page.text().contains("2019"), "{}", page.text());
+        let page = app.get("/kommuner?storrelse=enorm").await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert!(page.text().contains("enorm"));
+        let api = app.get("/api/v1/municipalities?layout=1999").await;
+        assert_eq!(api.status, StatusCode::BAD_REQUEST);
+        assert!(api.json()["message"].as_str().unwrap().contains("1999"));
+    }
+
+    async fn a_municipality_shows_county_population_collaborations_and_history(app) {
+        let bodo = app.get("/kommuner/1804").await;
+        assert_eq!(bodo.status, StatusCode::OK);
+        let text = bodo.text();
+        assert!(text.contains("Nordland"), "{text}");
+        assert!(text.contains("Stor"));
+        for year in ["2024", "2025", "2026"] {
+            assert!(text.contains(year));
+        }
+        let old = app.get("/kommuner/1850?inndeling=2015").await.text();
+        assert!(old.contains("Tysfjord"));
+        assert!(old.contains("Narvik (1806)") && old.contains("Hamarøy (1875)"), "{old}");
+        assert!(old.contains("RKK Ofoten"), "Tysfjord was in RKK Ofoten: {old}");
+        let api = app.get("/api/v1/municipalities/1804").await.json();
+        assert_eq!(api["name"], "Bodø");
+        assert_eq!(api["size_class"], "large");
+        assert_eq!(api["population_by_year"].as_array().unwrap().len(), 3);
+        assert_eq!(app.get("/kommuner/9999").await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get("/api/v1/municipalities/1850").await.status, StatusCode::NOT_FOUND);
+    }
+
+    async fn counties_sum_their_municipalities(app) {
+        let page = app.get("/fylker").await;
+        assert!(page.text().contains("Statsforvalteren i Oslo og Viken"));
+        assert!(page.text().contains("5 627 400"), "national sum in the footer");
+        let nordland = app.get("/fylker/18?inndeling=2020").await;
+        assert_eq!(nordland.status, StatusCode::OK);
+        assert!(!nordland.select("table").is_empty());
+        assert!(nordland.text().contains("Antall kommuner 41"), "{}", nordland.text());
+        let finnmark_2015 = app.get("/fylker/20?inndeling=2015").await;
+        assert!(finnmark_2015.text().contains("Finnmark"));
+        assert_eq!(app.get("/fylker/20").await.status, StatusCode::NOT_FOUND, "no county 20 in 2024");
+    }
+
+    async fn collaborations_list_and_show_members(app) {
+        let page = app.get("/samarbeid?type=regional_council").await;
+        assert_eq!(page.select("tbody tr").len(), 7, "the seven Nordland RKKs of 2018");
+        let id = app.collaboration_id("RKK Salten").await;
+        let salten = app.get(&format!("/samarbeid/{id}")).await.text();
+        assert!(salten.contains("Fauske") && salten.contains("Meløy") && salten.contains("Deltakerkommuner (7)"), "{salten}");
+        let api = app.get(&format!("/api/v1/collaborations/{id}")).await.json();
+        assert_eq!(api["members"].as_array().unwrap().len(), 7);
+        assert_eq!(api["host_office"], "nordland");
+        let varnes = app.collaboration_id("Værnes-regionen").await;
+        let members = app.get(&format!("/api/v1/collaborations/{varnes}")).await.json();
+        assert_eq!(members["members"].as_array().unwrap().len(), 5, "Selbu and Tydal across the county line");
+    }
+
+    async fn pages_carry_security_headers_and_health_answers(app) {
+        let page = app.get("/").await;
+        let h = &page.headers;
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert!(h.contains_key("referrer-policy"));
+        assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+        let openapi = app.get("/api/openapi.json").await.json();
+        assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
+        for path in ["/api/v1/counties", "/api/v1/municipalities", "/api/v1/municipalities/{number}", "/api/v1/collaborations", "/api/v1/collaborations/{id}"] {
+            assert!(openapi["paths"][path].is_object(), "{path} in OpenAPI");
+        }
+        let css = app.get("/static/ds/designsystemet.css").await;
+        assert_eq!(css.status, StatusCode::OK);
+    }
+}
