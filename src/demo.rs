@@ -173,7 +173,9 @@ fn planned_collaborations(conn: &mut DbConnection) -> Result<Vec<Planned>, Store
             _ => continue, // "(no RKK)" is a remark in the source, not a collaboration.
         };
         let members: Vec<&str> = c.member_municipalities.split(';').collect();
-        let spec = (c.collaboration.as_str(), kind, c.largest_municipality.as_str(), members.as_slice());
+        let name =
+            if c.collaboration == "Bodø digital cooperation" { "Bodø digitalt samarbeid" } else { &c.collaboration };
+        let spec = (name, kind, c.largest_municipality.as_str(), members.as_slice());
         out.push(plan(Layout::Y2015, &rows_2015, Some("Nordland"), spec, ("2018-01-01", ""), c.note));
     }
     let networks = csv_rows::<NetworkRecord>("network-2023-coordinator-municipalities.csv", NETWORK_2023)?;

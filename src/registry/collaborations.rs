@@ -175,16 +175,37 @@ fn write_members(conn: &mut DbConnection, id: i64, members: &[MunicipalityNumber
     Ok(())
 }
 
+/// The stored columns of a collaboration that a user edits.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = collaborations, treat_none_as_null = true)]
+struct EditableColumns<'a> {
+    name: &'a str,
+    kind: &'a str,
+    layout: i32,
+    host_number: &'a str,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+    note: &'a str,
+}
+
+impl<'a> From<&'a Collaboration> for EditableColumns<'a> {
+    fn from(c: &'a Collaboration) -> Self {
+        EditableColumns {
+            name: &c.name,
+            kind: c.kind.code(),
+            layout: c.layout.year(),
+            host_number: c.host.as_str(),
+            valid_from: c.valid_from,
+            valid_to: c.valid_to,
+            note: &c.note,
+        }
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, c: &Collaboration, now: NaiveDateTime) -> StoreResult<i64> {
     let id: i64 = diesel::insert_into(collaborations::table)
         .values((
-            collaborations::name.eq(&c.name),
-            collaborations::kind.eq(c.kind.code()),
-            collaborations::layout.eq(c.layout.year()),
-            collaborations::host_number.eq(c.host.as_str()),
-            collaborations::valid_from.eq(c.valid_from),
-            collaborations::valid_to.eq(c.valid_to),
-            collaborations::note.eq(&c.note),
+            EditableColumns::from(c),
             collaborations::version.eq(1_i64),
             collaborations::created_at.eq(now),
             collaborations::updated_at.eq(now),
@@ -207,13 +228,7 @@ fn update_versioned(
         collaborations::table.filter(collaborations::id.eq(id)).filter(collaborations::version.eq(expected_version)),
     )
     .set((
-        collaborations::name.eq(&c.name),
-        collaborations::kind.eq(c.kind.code()),
-        collaborations::layout.eq(c.layout.year()),
-        collaborations::host_number.eq(c.host.as_str()),
-        collaborations::valid_from.eq(c.valid_from),
-        collaborations::valid_to.eq(c.valid_to),
-        collaborations::note.eq(&c.note),
+        EditableColumns::from(c),
         collaborations::version.eq(expected_version + 1),
         collaborations::updated_at.eq(now),
     ))

@@ -242,31 +242,25 @@ pub fn transitions(
     layout: Layout,
     number: &MunicipalityNumber,
 ) -> StoreResult<Vec<Transition>> {
-    let rows: Vec<(i32, String, String, i32, String)> = if layout == Layout::CURRENT {
-        code_transitions::table
+    let query = code_transitions::table
+        .select((
+            code_transitions::from_layout,
+            code_transitions::from_number,
+            code_transitions::to_number,
+            code_transitions::weight_percent,
+            code_transitions::note,
+        ))
+        .into_boxed();
+    let query = if layout == Layout::CURRENT {
+        query
             .filter(code_transitions::to_number.eq(number.as_str()))
             .filter(code_transitions::from_layout.ne(Layout::CURRENT.year()))
-            .select((
-                code_transitions::from_layout,
-                code_transitions::from_number,
-                code_transitions::to_number,
-                code_transitions::weight_percent,
-                code_transitions::note,
-            ))
-            .load(conn)?
     } else {
-        code_transitions::table
+        query
             .filter(code_transitions::from_layout.eq(layout.year()))
             .filter(code_transitions::from_number.eq(number.as_str()))
-            .select((
-                code_transitions::from_layout,
-                code_transitions::from_number,
-                code_transitions::to_number,
-                code_transitions::weight_percent,
-                code_transitions::note,
-            ))
-            .load(conn)?
     };
+    let rows: Vec<(i32, String, String, i32, String)> = query.load(conn)?;
     let mut out = Vec::new();
     for (from_layout, from, to, weight_percent, note) in rows {
         let (target_layout, target) = if layout == Layout::CURRENT { (from_layout, from) } else { (2024, to) };
