@@ -203,7 +203,15 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
                     let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
                     AppError::Internal(format!("demodata «{}»: {}", p.draft.name, list.join("; ")))
                 })?;
-                collaborations::insert(conn, &c, now)?;
+                let id = collaborations::insert(conn, &c, now)?;
+                let change = crate::audit::Change {
+                    action: "opprettet",
+                    record_type: "samarbeid",
+                    record_id: id.to_string(),
+                    before: None,
+                    after: serde_json::to_value(&c).ok(),
+                };
+                crate::audit::record(conn, &author, now, change)?;
             }
             crate::registry::seed::put_setting(conn, DEMO_KEY, "1")?;
         }

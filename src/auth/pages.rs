@@ -31,7 +31,16 @@ struct LoginPage {
 /// Only local paths, so the login page cannot be used to send users elsewhere.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_string(),
+        // Browsers drop tabs and new lines from URLs, so "/\t/host" would become "//host":
+        // only visible ASCII is let through.
+        Some(p)
+            if p.starts_with('/')
+                && !p.starts_with("//")
+                && !p.contains('\\')
+                && p.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
+            p.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -61,36 +70,62 @@ enum LoginOutcome {
     Throttled,
 }
 
-pub async fn login(State(state): State<AppState>, CsrfForm(visitor, form): CsrfForm<LoginForm>) -> AppResult<Response> {
+/// Checks a password on the blocking pool, holding no database connection while Argon2 works.
+/// An unknown e-mail is checked against a dummy hash, so timing tells nothing.
+pub async fn verify_password(password: String, stored: Option<(i64, String, bool)>) -> Option<i64> {
+    tokio::task::spawn_blocking(move || match stored {
+        Some((id, hash, active)) => (password::verify(&password, &hash) && active).then_some(id),
+        None => {
+            password::verify_dummy(&password);
+            None
+        }
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    CsrfForm(visitor, form): CsrfForm<LoginForm>,
+) -> AppResult<Response> {
     let email = users::normalize_email(&form.epost);
     let now = state.now();
-    let (e, pw) = (email.clone(), form.passord.clone());
-    let outcome = state
+    let e = email.clone();
+    let stored = state
         .db
         .run(move |conn| {
             if session::recent_failures(conn, &e, now)? >= session::MAX_FAILURES {
-                return Ok::<_, AppError>(LoginOutcome::Throttled);
+                return Ok::<_, AppError>(None);
             }
-            // Check the password even for an unknown e-mail, so timing tells nothing.
-            let ok = match users::credentials(conn, &e)? {
-                Some((id, hash, active)) => (password::verify(&pw, &hash) && active).then_some(id),
-                None => {
-                    password::verify_dummy(&pw);
-                    None
-                }
-            };
-            match ok {
-                Some(user_id) => {
-                    session::clear_failures(conn, &e)?;
-                    Ok(LoginOutcome::Success(session::create(conn, user_id, now)?))
-                }
-                None => {
-                    session::record_failure(conn, &e, now)?;
-                    Ok(LoginOutcome::Wrong)
-                }
-            }
+            Ok(Some(users::credentials(conn, &e)?))
         })
         .await?;
+    let outcome = match stored {
+        None => LoginOutcome::Throttled,
+        Some(stored) => {
+            let verified = verify_password(form.passord.clone(), stored).await;
+            let (e, old) = (email.clone(), super::cookie(&headers, SESSION_COOKIE));
+            state
+                .db
+                .run(move |conn| match verified {
+                    Some(user_id) => {
+                        session::clear_failures(conn, &e)?;
+                        // A fresh token at every login; the browser's old session ends.
+                        if let Some(old) = old {
+                            session::delete(conn, &old)?;
+                        }
+                        Ok::<_, AppError>(LoginOutcome::Success(session::create(conn, user_id, now)?))
+                    }
+                    None => {
+                        session::record_failure(conn, &e, now)?;
+                        Ok(LoginOutcome::Wrong)
+                    }
+                })
+                .await?
+        }
+    };
     let refuse = |status: StatusCode, message: &str| {
         let page = LoginPage {
             frame: Frame::new(&visitor, "Logg inn", Nav::None),
@@ -228,15 +263,29 @@ pub async fn change_password(
     let hash = password::hash(&form.new).map_err(AppError::Internal)?;
     let now = state.now();
     let (email, author, id) = (user.email.clone(), user.author(), user.id);
-    let changed = state
+    let e = email.clone();
+    let stored = state
         .db
         .run(move |conn| {
-            let Some((_, current_hash, _)) = users::credentials(conn, &email)? else { return Ok(false) };
-            if !password::verify(&form.current, &current_hash) {
-                return Ok::<_, AppError>(false);
+            if session::recent_failures(conn, &e, now)? >= session::MAX_FAILURES {
+                return Err(AppError::TooManyAttempts);
+            }
+            Ok(users::credentials(conn, &e)?)
+        })
+        .await?;
+    let verified = verify_password(form.current.clone(), stored).await.is_some();
+    let token = state
+        .db
+        .run(move |conn| {
+            if !verified {
+                session::record_failure(conn, &email, now)?;
+                return Ok::<_, AppError>(None);
             }
             conn.transaction(|conn| {
                 users::set_password(conn, id, &hash)?;
+                // Whoever else holds a session of this user is logged out; this browser gets a new one.
+                session::delete_all_of(conn, id)?;
+                let token = session::create(conn, id, now)?;
                 let change = Change {
                     action: "passord endret",
                     record_type: "bruker",
@@ -245,13 +294,17 @@ pub async fn change_password(
                     after: None,
                 };
                 audit::record(conn, &author, now, change)?;
-                Ok::<_, AppError>(true)
+                Ok::<_, AppError>(Some(token))
             })
         })
         .await?;
-    if changed {
-        Ok(Redirect::to("/konto?lagret=1").into_response())
-    } else {
-        account_page(&state, &visitor, Some("Nåværende passord er feil.".into()), None).await
+    if let Some(token) = token {
+        let mut response = Redirect::to("/konto?lagret=1").into_response();
+        let max_age = session::SESSION_HOURS * 3600;
+        if let Some(v) = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, max_age) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+        return Ok(response);
     }
+    account_page(&state, &visitor, Some("Nåværende passord er feil.".into()), None).await
 }

@@ -358,6 +358,9 @@ pub fn end(
     expected_version: i64,
     end: &str,
 ) -> Result<(), SaveError> {
+    if end.trim().is_empty() {
+        return Err(AppError::BadRequest("Oppgi siste dag samarbeidet gjelder.".into()).into());
+    }
     let before = load_for_change(conn, actor, id)?;
     let mut draft = before.to_domain().as_ref().map(CollaborationDraft::from).unwrap_or_default();
     draft.valid_to = end.to_string();

@@ -129,7 +129,7 @@ pub async fn municipalities(
     let (all, counties) = state
         .db
         .run(move |conn| {
-            Ok::<_, AppError>((store::municipality_rows(conn, layout)?, store::county_rows(conn, layout)?))
+            Ok::<_, AppError>((store::municipality_rows(conn, layout)?, store::county_names(conn, layout)?))
         })
         .await?;
     let rows = filter.apply(all);
@@ -140,7 +140,7 @@ pub async fn municipalities(
         frame: Frame::new(&visitor, "Kommuner", Nav::Municipalities),
         layout,
         layouts: layout_choices(layout),
-        counties: counties.iter().map(|c| Choice::new(&c.number, &c.name, &current_county)).collect(),
+        counties: counties.iter().map(|(number, name)| Choice::new(number, name, &current_county)).collect(),
         sizes: SizeClass::ALL.into_iter().map(|s| Choice::new(s.code(), s.label(), current_size)).collect(),
         query: q.q.clone().unwrap_or_default(),
         headers: sort_headers(&q, layout, &filter),

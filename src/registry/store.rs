@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use samveis_domain::registry::{CountyNumber, Layout, MunicipalityNumber, MunicipalityRow, SizeThresholds};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 pub fn size_thresholds(conn: &mut DbConnection) -> StoreResult<SizeThresholds> {
     let rows: Vec<(String, String)> = settings::table
@@ -41,8 +42,31 @@ fn latest_population(conn: &mut DbConnection, layout: Layout) -> StoreResult<BTr
 }
 
 /// Every municipality of a layout, with county, latest population and size class.
+///
+/// The rows come from reference data that only changes with a release (it is compiled into the
+/// binary and loaded at start), so they are kept in memory per layout and size thresholds: the
+/// thresholds are read on every call, and a change to them gives a new entry.
 pub fn municipality_rows(conn: &mut DbConnection, layout: Layout) -> StoreResult<Vec<MunicipalityRow>> {
-    let thresholds = size_thresholds(conn)?;
+    type Key = (Layout, SizeThresholds);
+    static CACHE: std::sync::RwLock<Vec<(Key, Arc<Vec<MunicipalityRow>>)>> = std::sync::RwLock::new(Vec::new());
+    let key = (layout, size_thresholds(conn)?);
+    if let Ok(cache) = CACHE.read() {
+        if let Some((_, rows)) = cache.iter().find(|(k, _)| *k == key) {
+            return Ok(rows.as_ref().clone());
+        }
+    }
+    let rows = load_municipality_rows(conn, layout, key.1)?;
+    if let Ok(mut cache) = CACHE.write() {
+        cache.push((key, Arc::new(rows.clone())));
+    }
+    Ok(rows)
+}
+
+fn load_municipality_rows(
+    conn: &mut DbConnection,
+    layout: Layout,
+    thresholds: SizeThresholds,
+) -> StoreResult<Vec<MunicipalityRow>> {
     let latest = latest_population(conn, layout)?;
     let rows: Vec<(String, String, String, String, String)> =
         municipalities::table
@@ -130,6 +154,15 @@ pub fn municipality_names(
         .load::<(String, String)>(conn)?
         .into_iter()
         .collect())
+}
+
+/// (number, name) of the counties in a layout, by number.
+pub fn county_names(conn: &mut DbConnection, layout: Layout) -> StoreResult<Vec<(String, String)>> {
+    Ok(counties::table
+        .filter(counties::layout.eq(layout.year()))
+        .select((counties::number, counties::name))
+        .order(counties::number.asc())
+        .load(conn)?)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -12,7 +12,7 @@ use crate::error::{AppError, VERSION_CONFLICT};
 use crate::registry::{collaborations, store as registry};
 use chrono::NaiveDateTime;
 use diesel::Connection;
-use samveis_domain::access::{Action, Actor, Assignment, Resource, Scope, may};
+use samveis_domain::access::{Action, Actor, Assignment, Resource, Role, Scope, may};
 use samveis_domain::registry::Layout;
 use store::User;
 
@@ -177,7 +177,9 @@ fn apply(conn: &mut DbConnection, actor: &Actor, user: &User, what: UserChange) 
             if !may_grant(conn, actor, &a)? {
                 return Err(AppError::Forbidden);
             }
-            store::add_assignment(conn, user.id, &a)?;
+            if store::add_assignment(conn, user.id, &a)?.is_none() {
+                return Err(AppError::BadRequest("Brukeren har allerede denne rollen.".into()));
+            }
             Ok("rolle gitt")
         }
         UserChange::Revoke(assignment_id) => {
@@ -189,8 +191,11 @@ fn apply(conn: &mut DbConnection, actor: &Actor, user: &User, what: UserChange) 
             if !may_grant(conn, actor, &target.assignment)? {
                 return Err(AppError::Forbidden);
             }
-            if actor.user_id == user.id && target.assignment.role == samveis_domain::access::Role::NationalAdmin {
+            if actor.user_id == user.id && target.assignment.role == Role::NationalAdmin {
                 return Err(AppError::BadRequest("Du kan ikke fjerne din egen administratorrolle.".into()));
+            }
+            if target.assignment.role == Role::NationalAdmin {
+                keep_an_admin(conn, user.id)?;
             }
             store::remove_assignment(conn, user.id, assignment_id)?;
             Ok("rolle fjernet")
@@ -199,6 +204,9 @@ fn apply(conn: &mut DbConnection, actor: &Actor, user: &User, what: UserChange) 
             if actor.user_id == user.id && !active {
                 return Err(AppError::BadRequest("Du kan ikke deaktivere deg selv.".into()));
             }
+            if !active && user.assignments.iter().any(|a| a.assignment.role == Role::NationalAdmin) {
+                keep_an_admin(conn, user.id)?;
+            }
             store::set_active(conn, user.id, active)?;
             if !active {
                 session::delete_all_of(conn, user.id)?;
@@ -206,6 +214,19 @@ fn apply(conn: &mut DbConnection, actor: &Actor, user: &User, what: UserChange) 
             Ok(if active { "aktivert" } else { "deaktivert" })
         }
     }
+}
+
+/// Refuses a change that would leave no active national admin besides `user_id`.
+fn keep_an_admin(conn: &mut DbConnection, user_id: i64) -> Result<(), AppError> {
+    let others = store::list(conn)?
+        .into_iter()
+        .filter(|u| u.id != user_id && u.active)
+        .filter(|u| u.assignments.iter().any(|a| a.assignment.role == Role::NationalAdmin))
+        .count();
+    if others == 0 {
+        return Err(AppError::BadRequest("Det må finnes minst én aktiv nasjonal administrator.".into()));
+    }
+    Ok(())
 }
 
 /// The users an actor may see in the admin list.

@@ -197,8 +197,11 @@ pub async fn static_file(axum::extract::Path(name): axum::extract::Path<String>)
 }
 
 /// Security headers on every response.
-pub fn security_headers() -> [(header::HeaderName, HeaderValue); 6] {
+pub fn security_headers() -> [(header::HeaderName, HeaderValue); 7] {
     [
+        // Pages can hold what a signed-in user may see: no shared or back-button caches. Static
+        // files set their own caching.
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
         (
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(

@@ -69,4 +69,23 @@ backends! {
         let fresh = app.other_browser();
         fresh.login_with(VIEWER, "et-nytt-passord").await;
     }
+
+    async fn login_sends_users_only_to_local_pages(app) {
+        for (next, expected) in [("/samarbeid", "/samarbeid"), ("//evil.example", "/"), ("/\t/evil.example", "/"), ("https://evil.example", "/")] {
+            let browser = app.other_browser();
+            let page = browser.post_form("/logg-inn", &[("epost", ADMIN), ("passord", DEMO_PASSWORD), ("neste", next)]).await;
+            assert_eq!(page.status, StatusCode::SEE_OTHER);
+            assert_eq!(page.location.as_deref(), Some(expected), "{next:?}");
+        }
+    }
+
+    async fn a_password_change_ends_the_other_sessions(app) {
+        let elsewhere = app.other_browser();
+        elsewhere.login(VIEWER).await;
+        app.login(VIEWER).await;
+        let ok = app.post_form("/konto/passord", &[("current", DEMO_PASSWORD), ("new", "et-nytt-passord"), ("repeat", "et-nytt-passord")]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.get("/konto").await.status, StatusCode::OK, "this browser stays in");
+        assert_eq!(elsewhere.get("/konto").await.status, StatusCode::SEE_OTHER, "the other session ended");
+    }
 }

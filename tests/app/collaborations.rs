@@ -115,6 +115,8 @@ backends! {
         let detail = app.get(&format!("/samarbeid/{id}")).await.text();
         assert!(detail.contains("30. juni 2025") && detail.contains("Avsluttet"), "{detail}");
         assert!(detail.contains("Endringshistorikk") && detail.contains("\"valid_to\": \"2025-06-30\""), "{detail}");
+        let reopen = app.post_form(&format!("/samarbeid/{id}/avslutt"), &[("valid_to", ""), ("version", "2")]).await;
+        assert_eq!(reopen.status, StatusCode::BAD_REQUEST, "ending needs a date");
         let bad = app.post_form(&format!("/samarbeid/{id}/avslutt"), &[("valid_to", "2010-01-01"), ("version", "2")]).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.text().contains("2010-01-01"));

@@ -71,4 +71,42 @@ backends! {
         let log = app.get(&format!("/admin/logg?type=bruker&id={}", viewer.id)).await.text();
         assert!(log.contains("deaktivert") && log.contains("rolle fjernet"), "{log}");
     }
+
+    async fn the_last_national_admin_stays(app) {
+        app.login(ADMIN).await;
+        let other = app.post_form("/admin/brukere/ny", &[("display_name", "Programkontoret, administrator 2"), ("email", "admin2@samveis.demo"),
+            ("password", "langt-nok-passord"), ("role", "national-admin"), ("scope", "")]).await;
+        assert_eq!(other.status, StatusCode::SEE_OTHER);
+        let second = app.user("admin2@samveis.demo").await;
+        let me = app.user(ADMIN).await;
+        // The second admin removes the first admin's role: allowed, one admin remains.
+        let browser = app.other_browser();
+        browser.login_with("admin2@samveis.demo", "langt-nok-passord").await;
+        let role = me.assignments[0].id;
+        let removed = browser.post_form(&format!("/admin/brukere/{}/roller/{role}/fjern", me.id), &[("version", &me.version.to_string())]).await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER);
+        // The first (no longer admin) cannot act; the second cannot deactivate themself, and no one
+        // else may take away the last admin.
+        let last = browser.post_form(&format!("/admin/brukere/{}/status", second.id), &[("version", &second.version.to_string()), ("active", "nei")]).await;
+        assert_eq!(last.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(app.user("admin2@samveis.demo").await.active);
+        // An operator acting from outside (as the CLI or a race would) may not remove the last one either.
+        let (id, version) = (second.id, second.version);
+        let refused = app
+            .db
+            .run(move |conn| {
+                let operator = samveis_domain::access::Actor {
+                    user_id: 0,
+                    assignments: vec![samveis_domain::access::Assignment::new(
+                        samveis_domain::access::Role::NationalAdmin,
+                        samveis_domain::access::Scope::National,
+                    ).unwrap()],
+                };
+                let author = samveis::audit::Author::system("test");
+                Ok::<_, samveis::error::AppError>(samveis::users::change(conn, &operator, &author, chrono::Utc::now().naive_utc(), id, version, samveis::users::UserChange::SetActive(false)))
+            })
+            .await
+            .unwrap();
+        assert!(refused.unwrap_err().to_string().contains("minst én aktiv nasjonal administrator"));
+    }
 }

@@ -83,10 +83,15 @@ impl MunicipalityFilter {
 
     /// Filters and sorts; ties fall back to the Norwegian name so the order is stable.
     pub fn apply(&self, rows: Vec<MunicipalityRow>) -> Vec<MunicipalityRow> {
-        let mut rows: Vec<_> = rows.into_iter().filter(|r| self.matches(r)).collect();
-        rows.sort_by(|a, b| {
+        // The name key is computed once per row, not once per comparison.
+        let mut keyed: Vec<(Vec<u32>, MunicipalityRow)> = rows
+            .into_iter()
+            .filter(|r| self.matches(r))
+            .map(|r| (norwegian_collation_key(&r.name_norwegian), r))
+            .collect();
+        keyed.sort_by(|(ka, a), (kb, b)| {
             let primary = match self.sort {
-                MunicipalitySort::Name => std::cmp::Ordering::Equal,
+                MunicipalitySort::Name => ka.cmp(kb),
                 MunicipalitySort::Number => a.number.cmp(&b.number),
                 MunicipalitySort::County => a.county_name.cmp(&b.county_name),
                 MunicipalitySort::Population => a.population.cmp(&b.population),
@@ -95,15 +100,9 @@ impl MunicipalityFilter {
                 SortDirection::Ascending => primary,
                 SortDirection::Descending => primary.reverse(),
             };
-            let by_name = norwegian_collation_key(&a.name_norwegian).cmp(&norwegian_collation_key(&b.name_norwegian));
-            let by_name = if self.sort == MunicipalitySort::Name && self.direction == SortDirection::Descending {
-                by_name.reverse()
-            } else {
-                by_name
-            };
-            primary.then(by_name)
+            primary.then_with(|| ka.cmp(kb))
         });
-        rows
+        keyed.into_iter().map(|(_, r)| r).collect()
     }
 }
 

@@ -36,7 +36,7 @@ impl SizeClass {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SizeThresholds {
     /// Populations from this number are medium.
     pub medium_from: i64,
