@@ -1,0 +1,415 @@
+//! Answers (svar): what an org unit typed into a form, parsed field by field against the
+//! template. Numbers are read the Norwegian way ("1 447 130", "46,67"); nothing is a float.
+
+use super::template::{CrossRule, Field, FieldKind, FormTemplate, TrafficLight};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Form input as posted: each input name with its values (several for multiple choice).
+/// Names: `code`; `code.kommentar` for a traffic light's comment; `code.ROW.COL` for table cells.
+pub type RawAnswers = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableRow {
+    pub row: String,
+    pub values: Vec<Option<i64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Answer {
+    /// Integer and money (whole kroner).
+    Whole(i64),
+    /// Hours and percent, in hundredths (7,5 timer = 750).
+    Hundredths(i64),
+    Date(NaiveDate),
+    Text(String),
+    Choice(String),
+    Choices(Vec<String>),
+    Light {
+        light: TrafficLight,
+        comment: String,
+    },
+    /// SHA-256 of a stored file.
+    File(String),
+    Table(Vec<TableRow>),
+}
+
+impl Answer {
+    /// The value as a whole number where that makes sense (for rules and sums).
+    pub fn as_number(&self) -> Option<i64> {
+        match self {
+            Answer::Whole(n) | Answer::Hundredths(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+pub type Answers = BTreeMap<String, Answer>;
+
+/// A problem with one field, named by its input name, with a Norwegian message that names the value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+fn error(field: &str, message: String) -> FieldError {
+    FieldError { field: field.to_string(), message }
+}
+
+/// Reads "1 447 130", "1 447 130 kr", "-12" as a whole number.
+fn parse_whole(text: &str) -> Option<i64> {
+    let cleaned: String = text
+        .trim()
+        .trim_end_matches("kr")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}')
+        .map(|c| if c == '−' { '-' } else { c })
+        .collect();
+    cleaned.parse().ok()
+}
+
+/// Reads "46,67", "46.67", "7,5", "12 %" as hundredths.
+fn parse_hundredths(text: &str) -> Option<i64> {
+    let cleaned: String = text
+        .trim()
+        .trim_end_matches('%')
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .map(|c| match c {
+            ',' => '.',
+            '−' => '-',
+            c => c,
+        })
+        .collect();
+    let (negative, digits) = match cleaned.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, cleaned.as_str()),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty() && frac.is_empty() || frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    let value = whole.checked_mul(100)?.checked_add(frac)?;
+    Some(if negative { -value } else { value })
+}
+
+/// Shows hundredths the Norwegian way: 4667 -> "46,67", 750 -> "7,5".
+pub fn format_hundredths(value: i64) -> String {
+    let sign = if value < 0 { "−" } else { "" };
+    let v = value.unsigned_abs();
+    let (whole, frac) = (v / 100, v % 100);
+    match frac {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole},{}", f / 10),
+        f => format!("{sign}{whole},{f:02}"),
+    }
+}
+
+fn first<'a>(raw: &'a RawAnswers, name: &str) -> Option<&'a str> {
+    raw.get(name).and_then(|v| v.first()).map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+fn check_bounds(field: &Field, name: &str, value: i64, shown: &str, errors: &mut Vec<FieldError>) {
+    let scale = |b: i64| if matches!(field.kind, FieldKind::Hours | FieldKind::Percent) { b * 100 } else { b };
+    if let Some(min) = field.min.filter(|m| value < scale(*m)) {
+        errors.push(error(name, format!("{}: «{shown}» er mindre enn minste tillatte verdi {min}", field.label)));
+    }
+    if let Some(max) = field.max.filter(|m| value > scale(*m)) {
+        errors.push(error(name, format!("{}: «{shown}» er større enn høyeste tillatte verdi {max}", field.label)));
+    }
+}
+
+fn parse_field(field: &Field, raw: &RawAnswers, errors: &mut Vec<FieldError>) -> Option<Answer> {
+    let code = field.code.as_str();
+    let label = &field.label;
+    match &field.kind {
+        FieldKind::Integer | FieldKind::Money => {
+            let text = first(raw, code)?;
+            let Some(n) = parse_whole(text) else {
+                errors.push(error(code, format!("{label}: «{text}» er ikke et helt tall")));
+                return None;
+            };
+            check_bounds(field, code, n, text, errors);
+            Some(Answer::Whole(n))
+        }
+        FieldKind::Hours | FieldKind::Percent => {
+            let text = first(raw, code)?;
+            let Some(n) = parse_hundredths(text) else {
+                errors.push(error(code, format!("{label}: «{text}» er ikke et tall (høyst to desimaler)")));
+                return None;
+            };
+            check_bounds(field, code, n, text, errors);
+            Some(Answer::Hundredths(n))
+        }
+        FieldKind::Date => {
+            let text = first(raw, code)?;
+            match NaiveDate::parse_from_str(text, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(text, "%d.%m.%Y")) {
+                Ok(d) => Some(Answer::Date(d)),
+                Err(_) => {
+                    errors.push(error(code, format!("{label}: «{text}» er ikke en gyldig dato (DD.MM.ÅÅÅÅ)")));
+                    None
+                }
+            }
+        }
+        FieldKind::ShortText | FieldKind::LongText => {
+            let text = first(raw, code)?;
+            let limit = if field.kind == FieldKind::ShortText { 300 } else { 10_000 };
+            if text.chars().count() > limit {
+                errors.push(error(code, format!("{label}: teksten er for lang (høyst {limit} tegn)")));
+            }
+            Some(Answer::Text(text.to_string()))
+        }
+        FieldKind::SingleChoice { options } => {
+            let text = first(raw, code)?;
+            if options.iter().any(|o| o == text) {
+                Some(Answer::Choice(text.to_string()))
+            } else {
+                errors.push(error(code, format!("{label}: «{text}» er ikke et av svaralternativene")));
+                None
+            }
+        }
+        FieldKind::MultipleChoice { options } => {
+            let chosen: Vec<String> =
+                raw.get(code).into_iter().flatten().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            if chosen.is_empty() {
+                return None;
+            }
+            if let Some(bad) = chosen.iter().find(|c| !options.contains(c)) {
+                errors.push(error(code, format!("{label}: «{bad}» er ikke et av svaralternativene")));
+                return None;
+            }
+            // Keep the template's order, whatever order the browser sent.
+            Some(Answer::Choices(options.iter().filter(|o| chosen.contains(o)).cloned().collect()))
+        }
+        FieldKind::TrafficLight => {
+            let comment = first(raw, &format!("{code}.kommentar")).unwrap_or_default().to_string();
+            let Some(text) = first(raw, code) else {
+                if !comment.is_empty() {
+                    errors.push(error(code, format!("{label}: velg grønn, gul eller rød for kommentaren")));
+                }
+                return None;
+            };
+            match TrafficLight::from_code(text) {
+                Some(light) => Some(Answer::Light { light, comment }),
+                None => {
+                    errors.push(error(code, format!("{label}: «{text}» er ikke grønn, gul eller rød")));
+                    None
+                }
+            }
+        }
+        FieldKind::File => {
+            let text = first(raw, code)?;
+            if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                Some(Answer::File(text.to_ascii_lowercase()))
+            } else {
+                errors.push(error(code, format!("{label}: ukjent fil")));
+                None
+            }
+        }
+        FieldKind::Table { rows, columns } => parse_table(field, rows, columns, raw, errors),
+    }
+}
+
+fn parse_table(
+    field: &Field,
+    rows: &[String],
+    columns: &[String],
+    raw: &RawAnswers,
+    errors: &mut Vec<FieldError>,
+) -> Option<Answer> {
+    let mut out = Vec::new();
+    let mut any = false;
+    for (r, row) in rows.iter().enumerate() {
+        let mut values = Vec::new();
+        for (c, column) in columns.iter().enumerate() {
+            let name = format!("{}.{r}.{c}", field.code);
+            let value = match first(raw, &name) {
+                None => None,
+                Some(text) => match parse_whole(text) {
+                    Some(n) => {
+                        any = true;
+                        check_bounds(field, &name, n, text, errors);
+                        Some(n)
+                    }
+                    None => {
+                        errors.push(error(
+                            &name,
+                            format!("{}, {row}, {column}: «{text}» er ikke et helt tall", field.label),
+                        ));
+                        None
+                    }
+                },
+            };
+            values.push(value);
+        }
+        out.push(TableRow { row: row.clone(), values });
+    }
+    any.then_some(Answer::Table(out))
+}
+
+/// Parses everything the user typed. Fields left empty are absent; a draft may be incomplete.
+/// Returns every problem at once, each on its field.
+pub fn parse(template: &FormTemplate, raw: &RawAnswers) -> Result<Answers, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut answers = Answers::new();
+    for field in template.fields() {
+        if let Some(answer) = parse_field(field, raw, &mut errors) {
+            answers.insert(field.code.clone(), answer);
+        }
+    }
+    for rule in &template.rules {
+        let CrossRule::AtMost { left, right } = rule;
+        let value = |code: &str| answers.get(code).and_then(Answer::as_number);
+        if let (Some(l), Some(r)) = (value(left), value(right)) {
+            if l > r {
+                let label = |code: &str| template.field(code).map_or(code.to_string(), |f| f.label.clone());
+                errors.push(error(
+                    left,
+                    format!("{} ({l}) kan ikke være større enn {} ({r})", label(left), label(right)),
+                ));
+            }
+        }
+    }
+    if errors.is_empty() { Ok(answers) } else { Err(errors) }
+}
+
+/// Before a submission is sent: every required field must have an answer.
+pub fn missing_required(template: &FormTemplate, answers: &Answers) -> Vec<FieldError> {
+    template
+        .fields()
+        .filter(|f| f.required && !answers.contains_key(&f.code))
+        .map(|f| error(&f.code, format!("{} må fylles ut", f.label)))
+        .collect()
+}
+
+/// The raw form values that show `answers` again (for a form that re-opens a saved draft).
+pub fn to_raw(template: &FormTemplate, answers: &Answers) -> RawAnswers {
+    let mut raw = RawAnswers::new();
+    for field in template.fields() {
+        let code = &field.code;
+        match answers.get(code) {
+            None => {}
+            Some(Answer::Whole(n)) => {
+                raw.insert(code.clone(), vec![n.to_string()]);
+            }
+            Some(Answer::Hundredths(n)) => {
+                raw.insert(code.clone(), vec![format_hundredths(*n)]);
+            }
+            Some(Answer::Date(d)) => {
+                raw.insert(code.clone(), vec![d.to_string()]);
+            }
+            Some(Answer::Text(t) | Answer::Choice(t) | Answer::File(t)) => {
+                raw.insert(code.clone(), vec![t.clone()]);
+            }
+            Some(Answer::Choices(list)) => {
+                raw.insert(code.clone(), list.clone());
+            }
+            Some(Answer::Light { light, comment }) => {
+                raw.insert(code.clone(), vec![light.code().to_string()]);
+                raw.insert(format!("{code}.kommentar"), vec![comment.clone()]);
+            }
+            Some(Answer::Table(rows)) => {
+                for (r, row) in rows.iter().enumerate() {
+                    for (c, v) in row.values.iter().enumerate() {
+                        if let Some(v) = v {
+                            raw.insert(format!("{code}.{r}.{c}"), vec![v.to_string()]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    raw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reporting::template::tests::alarm_template;
+
+    fn raw(pairs: &[(&str, &str)]) -> RawAnswers {
+        let mut raw = RawAnswers::new();
+        for (k, v) in pairs {
+            raw.entry(k.to_string()).or_default().push(v.to_string());
+        }
+        raw
+    }
+
+    #[test]
+    fn numbers_are_read_the_norwegian_way() {
+        assert_eq!(parse_whole("1 447 130 kr"), Some(1_447_130));
+        assert_eq!(parse_whole("1\u{a0}447"), Some(1447));
+        assert_eq!(parse_whole("12,5"), None);
+        assert_eq!(parse_hundredths("46,67"), Some(4667));
+        assert_eq!(parse_hundredths("7.5"), Some(750));
+        assert_eq!(parse_hundredths("12 %"), Some(1200));
+        assert_eq!(parse_hundredths("1,234"), None);
+        assert_eq!(format_hundredths(4667), "46,67");
+        assert_eq!(format_hundredths(750), "7,5");
+        assert_eq!(format_hundredths(1200), "12");
+    }
+
+    #[test]
+    fn a_good_answer_parses_into_typed_values_and_back() {
+        let t = alarm_template();
+        let input = raw(&[
+            ("trygghetsalarmer", "300"),
+            ("herav_mobile", "150"),
+            ("status", "I rute"),
+            ("tjenestemodell", "yellow"),
+            ("tjenestemodell.kommentar", "Mangler rutine for nattevakt"),
+            ("frist", "14.05.2020"),
+            ("investering", "1 447 130"),
+            ("brukere.0.0", "25"),
+            ("brukere.1.1", "3"),
+        ]);
+        let answers = parse(&t, &input).unwrap();
+        assert_eq!(answers["investering"], Answer::Whole(1_447_130));
+        assert_eq!(answers["frist"], Answer::Date(NaiveDate::from_ymd_opt(2020, 5, 14).unwrap()));
+        assert!(matches!(&answers["tjenestemodell"], Answer::Light { light: TrafficLight::Yellow, .. }));
+        let Answer::Table(rows) = &answers["brukere"] else { panic!() };
+        assert_eq!(rows[0].values, vec![Some(25), None]);
+        assert_eq!(rows[1].values, vec![None, Some(3)]);
+        assert_eq!(parse(&t, &to_raw(&t, &answers)).unwrap(), answers);
+        assert!(missing_required(&t, &answers).is_empty());
+    }
+
+    #[test]
+    fn every_bad_value_is_named_on_its_field() {
+        let t = alarm_template();
+        let input = raw(&[
+            ("trygghetsalarmer", "-1"),
+            ("herav_mobile", "mange"),
+            ("status", "Ukjent"),
+            ("tjenestemodell", "blå"),
+            ("frist", "31.02.2020"),
+            ("brukere.1.0", "x"),
+        ]);
+        let errors = parse(&t, &input).unwrap_err();
+        let by_field: BTreeMap<&str, &str> = errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
+        assert!(by_field["trygghetsalarmer"].contains("«-1» er mindre enn minste tillatte verdi 0"));
+        assert!(by_field["herav_mobile"].contains("«mange»"));
+        assert!(by_field["status"].contains("«Ukjent»"));
+        assert!(by_field["tjenestemodell"].contains("«blå»"));
+        assert!(by_field["frist"].contains("«31.02.2020»"));
+        assert!(by_field["brukere.1.0"].contains("Digitalt tilsyn, inkluderte: «x»"));
+    }
+
+    #[test]
+    fn cross_field_rules_and_required_fields() {
+        let t = alarm_template();
+        let errors = parse(&t, &raw(&[("trygghetsalarmer", "10"), ("herav_mobile", "11")])).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "herav_mobile");
+        assert!(errors[0].message.contains("(11) kan ikke være større enn"));
+        let empty = parse(&t, &RawAnswers::new()).unwrap();
+        let missing = missing_required(&t, &empty);
+        assert_eq!(missing.len(), 1);
+        assert_eq!(missing[0].field, "trygghetsalarmer");
+    }
+}

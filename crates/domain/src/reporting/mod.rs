@@ -1,0 +1,19 @@
+//! Reporting (rapportering): form templates as data, reporting rounds with periods and
+//! deadlines, submissions with their life cycle, completeness and survey results.
+//! Pure: the storage and pages live in the app crate.
+
+mod answers;
+mod completeness;
+mod period;
+mod submission;
+mod survey;
+mod template;
+
+pub use answers::{
+    Answer, Answers, FieldError, RawAnswers, TableRow, format_hundredths, missing_required, parse, to_raw,
+};
+pub use completeness::{Completeness, CompletenessRow, Delivery, Expected, group_completeness};
+pub use period::{Period, PeriodError};
+pub use submission::{Event, State, TransitionError};
+pub use survey::{OptionResult, SurveyResponse, option_results};
+pub use template::{CrossRule, Field, FieldKind, FormTemplate, Section, TemplateError, TrafficLight};

@@ -1,0 +1,183 @@
+//! Reporting period (rapporteringsperiode): a year, half-year, tertial, quarter, month or a date
+//! range. Codes follow DHIS2's period syntax where it has one (2021, 2021S1, 2021Q3, 202105);
+//! tertials are written 2021T2 and ranges 2021-03-01_2021-04-30.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Period {
+    Year(i32),
+    HalfYear(i32, u8),
+    Tertial(i32, u8),
+    Quarter(i32, u8),
+    Month(i32, u8),
+    Range(NaiveDate, NaiveDate),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "«{0}» er ikke en gyldig periode (for eksempel 2021, 2021S2, 2021T3, 2021Q4, 202105 eller 2021-03-01_2021-04-30)"
+)]
+pub struct PeriodError(pub String);
+
+const MONTHS: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn month_end(y: i32, m: u32) -> Option<NaiveDate> {
+    let next = if m == 12 { date(y + 1, 1, 1) } else { date(y, m + 1, 1) }?;
+    next.pred_opt()
+}
+
+impl Period {
+    pub fn parse(text: &str) -> Result<Period, PeriodError> {
+        let t = text.trim();
+        let bad = || PeriodError(t.to_string());
+        let year = |s: &str| s.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y)).ok_or_else(bad);
+        let part = |s: &str, max: u8| s.parse::<u8>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(bad);
+        // Every period code is ASCII; checking first keeps the byte slicing below safe.
+        if !t.is_ascii() {
+            return Err(bad());
+        }
+        if let Some((from, to)) = t.split_once('_') {
+            let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad());
+            let (from, to) = (parse(from)?, parse(to)?);
+            return if from <= to { Ok(Period::Range(from, to)) } else { Err(bad()) };
+        }
+        if t.len() == 4 {
+            return Ok(Period::Year(year(t)?));
+        }
+        if t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Period::Month(year(&t[..4])?, part(&t[4..], 12)?));
+        }
+        if t.len() == 6 {
+            let (y, rest) = t.split_at(4);
+            let (kind, n) = rest.split_at(1);
+            return match kind {
+                "S" => Ok(Period::HalfYear(year(y)?, part(n, 2)?)),
+                "T" => Ok(Period::Tertial(year(y)?, part(n, 3)?)),
+                "Q" => Ok(Period::Quarter(year(y)?, part(n, 4)?)),
+                _ => Err(bad()),
+            };
+        }
+        Err(bad())
+    }
+
+    pub fn code(&self) -> String {
+        match *self {
+            Period::Year(y) => y.to_string(),
+            Period::HalfYear(y, n) => format!("{y}S{n}"),
+            Period::Tertial(y, n) => format!("{y}T{n}"),
+            Period::Quarter(y, n) => format!("{y}Q{n}"),
+            Period::Month(y, m) => format!("{y}{m:02}"),
+            Period::Range(a, b) => format!("{a}_{b}"),
+        }
+    }
+
+    /// First and last day.
+    pub fn dates(&self) -> (NaiveDate, NaiveDate) {
+        let span = |y: i32, first: u32, months: u32| {
+            let last = first + months - 1;
+            (date(y, first, 1), month_end(y, last))
+        };
+        let (a, b) = match *self {
+            Period::Year(y) => span(y, 1, 12),
+            Period::HalfYear(y, n) => span(y, 1 + 6 * (u32::from(n) - 1), 6),
+            Period::Tertial(y, n) => span(y, 1 + 4 * (u32::from(n) - 1), 4),
+            Period::Quarter(y, n) => span(y, 1 + 3 * (u32::from(n) - 1), 3),
+            Period::Month(y, m) => span(y, u32::from(m), 1),
+            Period::Range(a, b) => (Some(a), Some(b)),
+        };
+        // Parsing guarantees valid parts; the fallback is never reached.
+        (a.unwrap_or(NaiveDate::MIN), b.unwrap_or(NaiveDate::MAX))
+    }
+
+    /// "2. halvår 2021", "3. tertial 2021", "mai 2021", "1. mars – 30. april 2021".
+    pub fn label(&self) -> String {
+        match *self {
+            Period::Year(y) => y.to_string(),
+            Period::HalfYear(y, n) => format!("{n}. halvår {y}"),
+            Period::Tertial(y, n) => format!("{n}. tertial {y}"),
+            Period::Quarter(y, n) => format!("{n}. kvartal {y}"),
+            Period::Month(y, m) => format!("{} {y}", MONTHS[usize::from(m) - 1]),
+            Period::Range(a, b) => {
+                let d = |x: NaiveDate| format!("{}. {}", x.day(), MONTHS[x.month0() as usize]);
+                if a.year() == b.year() {
+                    format!("{} – {} {}", d(a), d(b), b.year())
+                } else {
+                    format!("{} {} – {} {}", d(a), a.year(), d(b), b.year())
+                }
+            }
+        }
+    }
+}
+
+impl TryFrom<String> for Period {
+    type Error = PeriodError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Period::parse(&s)
+    }
+}
+
+impl From<Period> for String {
+    fn from(p: Period) -> String {
+        p.code()
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_parse_label_and_span() {
+        let cases = [
+            ("2021", "2021", (1, 1), (12, 31)),
+            ("2021S2", "2. halvår 2021", (7, 1), (12, 31)),
+            ("2021T3", "3. tertial 2021", (9, 1), (12, 31)),
+            ("2021Q1", "1. kvartal 2021", (1, 1), (3, 31)),
+            ("202002", "februar 2020", (2, 1), (2, 29)),
+        ];
+        for (code, label, (m1, d1), (m2, d2)) in cases {
+            let p = Period::parse(code).unwrap();
+            assert_eq!(p.code(), code);
+            assert_eq!(p.label(), label);
+            let (a, b) = p.dates();
+            assert_eq!((a.month(), a.day(), b.month(), b.day()), (m1, d1, m2, d2), "{code}");
+        }
+        let r = Period::parse("2021-09-01_2021-12-10").unwrap();
+        assert_eq!(r.label(), "1. september – 10. desember 2021");
+    }
+
+    #[test]
+    fn bad_periods_are_named() {
+        for bad in ["21", "2021S3", "2021T0", "202113", "2021X1", "2021-12-10_2021-09-01", "ååå"] {
+            let err = Period::parse(bad).unwrap_err();
+            assert!(err.to_string().contains(bad), "{err}");
+        }
+    }
+}
