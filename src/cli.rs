@@ -51,10 +51,24 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Reporting rounds.
+    Rounds {
+        #[command(subcommand)]
+        command: RoundsCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoundsCommand {
+    /// List rounds: id, name, period, deadline, expected, delivered.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -88,6 +102,7 @@ pub fn open(url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(url).with_context(|| format!("kan ikke åpne databasen {}", redact(url)))?;
     db.migrate()?;
     db.run_blocking(crate::registry::seed::ensure_reference_data)?;
+    db.run_blocking(|conn| crate::reporting::ensure_templates(conn, now()))?;
     Ok(db)
 }
 
@@ -124,6 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             add_user(&db.url, &email, &role, &scope, name)
         }
         Command::User { command: UserCommand::List { db } } => list_users(&db.url),
+        Command::Rounds { command: RoundsCommand::List { db } } => list_rounds(&db.url),
     }
 }
 
@@ -183,6 +199,19 @@ fn list_users(url: &str) -> anyhow::Result<()> {
             u.assignments.iter().map(|a| format!("{} {}", a.assignment.role.code(), a.assignment.scope)).collect();
         let status = if u.active { "aktiv" } else { "deaktivert" };
         println!("{}\t{}\t{}\t{}\t{}", u.id, u.email, u.display_name, status, roles.join(", "));
+    }
+    Ok(())
+}
+
+fn list_rounds(url: &str) -> anyhow::Result<()> {
+    let db = open(url)?;
+    let today = now().date();
+    let lines = db
+        .run_blocking(|conn| crate::reporting::pages::round_lines(conn, today))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("id\tnavn\tperiode\tfrist\tforventet\tlevert");
+    for r in lines {
+        println!("{}\t{}\t{}\t{}\t{}\t{}", r.id, r.name, r.period, r.deadline, r.expected, r.delivered);
     }
     Ok(())
 }

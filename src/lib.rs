@@ -13,6 +13,7 @@ pub mod error;
 pub mod home;
 pub mod openapi;
 pub mod registry;
+pub mod reporting;
 pub mod routes;
 pub mod users;
 pub mod web;

@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::registry::{api as registry_api, pages as registry_pages};
+use crate::reporting::pages as reporting;
 use crate::{audit_pages, auth::pages as auth_pages, home, openapi, users::pages as user_pages, web};
 use axum::Router;
 use axum::routing::{get, post};
@@ -60,6 +61,16 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/admin/brukere/{id}/roller/{rolle}/fjern", Policy(Action::ManageUsers)),
     route("POST", "/admin/brukere/{id}/status", Policy(Action::ManageUsers)),
     route("GET", "/admin/logg", Policy(Action::ViewAuditLog)),
+    route("GET", "/rapportering", SignedIn),
+    route("GET", "/rapportering/runder", Policy(Action::ViewRounds)),
+    route("GET", "/rapportering/runder/ny", Policy(Action::ManageRounds)),
+    route("POST", "/rapportering/runder/ny", Policy(Action::ManageRounds)),
+    route("GET", "/rapportering/runder/{id}", Policy(Action::ViewRounds)),
+    route("GET", "/rapportering/innleveringer/{id}", Policy(Action::ViewSubmission)),
+    route("POST", "/rapportering/innleveringer/{id}", Policy(Action::EditSubmission)),
+    route("POST", "/rapportering/innleveringer/{id}/vurdering", Policy(Action::ReviewSubmission)),
+    route("GET", "/rapportering/maler", Policy(Action::ViewRounds)),
+    route("GET", "/rapportering/maler/{id}", Policy(Action::ViewRounds)),
     route("GET", "/api/openapi.json", Public),
     route("GET", "/api/v1/me", SignedIn),
     route("GET", "/api/v1/counties", Public),
@@ -99,6 +110,14 @@ pub fn router() -> Router<AppState> {
         .route("/admin/brukere/{id}/roller/{rolle}/fjern", post(user_pages::revoke))
         .route("/admin/brukere/{id}/status", post(user_pages::set_status))
         .route("/admin/logg", get(audit_pages::page))
+        .route("/rapportering", get(reporting::mine))
+        .route("/rapportering/runder", get(reporting::rounds))
+        .route("/rapportering/runder/ny", get(reporting::new_round).post(reporting::create_round))
+        .route("/rapportering/runder/{id}", get(reporting::round))
+        .route("/rapportering/innleveringer/{id}", get(reporting::submission).post(reporting::save))
+        .route("/rapportering/innleveringer/{id}/vurdering", post(reporting::review))
+        .route("/rapportering/maler", get(reporting::templates))
+        .route("/rapportering/maler/{id}", get(reporting::template))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(registry_api::me))
         .route("/api/v1/counties", get(registry_api::counties))

@@ -185,11 +185,14 @@ struct CsrfOnly {
     csrf: Option<String>,
 }
 
-impl<S, T> FromRequest<S> for CsrfForm<T>
+/// A form post as raw bytes, after the CSRF field matched: for forms whose fields come from
+/// data (report templates) and repeat (check boxes).
+pub struct CsrfBody(pub Visitor, pub axum::body::Bytes);
+
+impl<S> FromRequest<S> for CsrfBody
 where
     AppState: FromRef<S>,
     S: Send + Sync,
-    T: DeserializeOwned,
 {
     type Rejection = Response;
 
@@ -201,6 +204,20 @@ where
             .map_err(|_| crate::web::error_page(AppError::BadRequest("Skjemaet er for stort.".into())))?;
         let token: CsrfOnly = serde_urlencoded::from_bytes(&bytes).unwrap_or(CsrfOnly { csrf: None });
         visitor.check_csrf(token.csrf.as_deref()).map_err(crate::web::error_page)?;
+        Ok(CsrfBody(visitor, bytes))
+    }
+}
+
+impl<S, T> FromRequest<S> for CsrfForm<T>
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let CsrfBody(visitor, bytes) = CsrfBody::from_request(req, state).await?;
         let form = serde_urlencoded::from_bytes::<T>(&bytes)
             .map_err(|e| crate::web::error_page(AppError::BadRequest(format!("Skjemaet kunne ikke leses: {e}"))))?;
         Ok(CsrfForm(visitor, form))

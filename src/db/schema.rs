@@ -137,6 +137,51 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    form_templates (id) {
+        id -> BigInt,
+        code -> Text,
+        version -> Integer,
+        name -> Text,
+        definition -> Text,
+        frozen -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rounds (id) {
+        id -> BigInt,
+        name -> Text,
+        template_id -> BigInt,
+        period -> Text,
+        deadline -> Date,
+        reviewer -> Text,
+        audience -> Text,
+        demo -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        org_kind -> Text,
+        org_id -> Text,
+        org_name -> Text,
+        layout -> Integer,
+        state -> Text,
+        answers -> Text,
+        version -> BigInt,
+        submitted_at -> Nullable<Timestamp>,
+        reviewer_comment -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(rounds -> form_templates (template_id));
+diesel::joinable!(submissions -> rounds (round_id));
 diesel::joinable!(collaboration_members -> collaborations (collaboration_id));
 diesel::joinable!(role_assignments -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -157,4 +202,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     login_failures,
     audit_events,
+    form_templates,
+    rounds,
+    submissions,
 );

@@ -18,6 +18,7 @@ pub enum Nav {
     Municipalities,
     Counties,
     Collaborations,
+    Reporting,
     Users,
     AuditLog,
     Account,
@@ -31,6 +32,7 @@ impl Nav {
             Nav::Municipalities => "kommuner",
             Nav::Counties => "fylker",
             Nav::Collaborations => "samarbeid",
+            Nav::Reporting => "rapportering",
             Nav::Users => "brukere",
             Nav::AuditLog => "logg",
             Nav::Account => "konto",
@@ -49,6 +51,7 @@ pub struct Frame {
     pub role_summary: String,
     pub may_manage_users: bool,
     pub may_view_audit: bool,
+    pub signed_in: bool,
     pub notice: Option<String>,
 }
 
@@ -70,6 +73,7 @@ impl Frame {
             role_summary: roles.join(", "),
             may_manage_users: visitor.may(Action::ManageUsers, &Resource::Any),
             may_view_audit: visitor.may(Action::ViewAuditLog, &Resource::Any),
+            signed_in: visitor.user.is_some(),
             notice: None,
         }
     }

@@ -61,6 +61,16 @@ fn expected_allowed(route: &RouteSpec, profile: Profile) -> bool {
             Profile::OutsideCounty => is_area_free(route),
             _ => false,
         },
+        Access::Policy(Action::ManageRounds) => profile == Profile::Admin,
+        Access::Policy(Action::ViewRounds) => {
+            matches!(profile, Profile::Admin | Profile::InsideCounty | Profile::OutsideCounty | Profile::Viewer)
+        }
+        // The target is Bodø's sent-in submission in a round the county governor reviews.
+        Access::Policy(Action::ViewSubmission) => {
+            matches!(profile, Profile::Admin | Profile::InsideCounty | Profile::MunicipalEditor | Profile::Viewer)
+        }
+        Access::Policy(Action::EditSubmission) => matches!(profile, Profile::Admin | Profile::MunicipalEditor),
+        Access::Policy(Action::ReviewSubmission) => matches!(profile, Profile::Admin | Profile::InsideCounty),
         Access::Policy(other) => panic!("no expectation written for {other:?}"),
     }
 }
@@ -68,6 +78,8 @@ fn expected_allowed(route: &RouteSpec, profile: Profile) -> bool {
 struct Targets {
     collaboration: i64,
     user: i64,
+    round: i64,
+    submission: i64,
 }
 
 async fn user_state(app: &TestApp, email: &str) -> (i64, i64, Option<i64>) {
@@ -92,7 +104,10 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .replace("/admin/brukere/{id}", &format!("/admin/brukere/{}", t.user))
         .replace("{rolle}", &role_id.unwrap_or(0).to_string())
         .replace("{number}", "1804")
-        .replace("/collaborations/{id}", &format!("/collaborations/{}", t.collaboration));
+        .replace("/collaborations/{id}", &format!("/collaborations/{}", t.collaboration))
+        .replace("/runder/{id}", &format!("/runder/{}", t.round))
+        .replace("/innleveringer/{id}", &format!("/innleveringer/{}", t.submission))
+        .replace("/maler/{id}", "/maler/1");
     assert!(!path.contains('{'), "no sample value for {}", route.path);
     let version = collaboration_version(app, t.collaboration).await.to_string();
     let user_version = user_version.to_string();
@@ -149,6 +164,24 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
             app.post_form(&path, &[("version", &user_version), ("active", "ja")]).await
         }
         ("POST", "/logg-ut") => app.post_form(&path, &[]).await,
+        ("POST", "/rapportering/runder/ny") => {
+            let fields = [
+                ("name", "Matrise"),
+                ("template_id", "1"),
+                ("period", "2026"),
+                ("deadline", "2026-12-01"),
+                ("reviewer", "county"),
+                ("audience", "fylke"),
+                ("county", "18"),
+            ];
+            app.post_form(&path, &fields).await
+        }
+        ("POST", "/rapportering/innleveringer/{id}") => {
+            app.post_form(&path, &[("_version", "1"), ("_handling", "lagre"), ("digitalt_tilsyn_brukere", "5")]).await
+        }
+        ("POST", "/rapportering/innleveringer/{id}/vurdering") => {
+            app.post_form(&path, &[("handling", "returner"), ("kommentar", "Matrise"), ("version", "2")]).await
+        }
         ("POST", "/api/v1/collaborations") | ("PUT", "/api/v1/collaborations/{id}") => {
             let token = app.get("/api/v1/me").await;
             let token = if token.status == StatusCode::OK {
@@ -175,7 +208,21 @@ fn denied(status: StatusCode, location: &Option<String>) -> bool {
 
 backends! {
     async fn every_route_admits_exactly_whom_it_declares(app) {
-        let targets = Targets { collaboration: app.collaboration_id("RKK Salten").await, user: user_state(&app, BODO).await.0 };
+        let submission = crate::reporting::submission_id(&app, "Teknologistatus 2025", "1804").await;
+        // Bodø sends its answer in, so that reviewers and viewers may see it.
+        app.db.run(move |conn| {
+            let update = samveis::reporting::store::SubmissionUpdate {
+                state: "submitted", answers: "{}", submitted_at: Some(chrono::Utc::now().naive_utc()), reviewer_comment: "",
+            };
+            samveis::reporting::store::update_submission(conn, submission, 1, &update, chrono::Utc::now().naive_utc())
+        }).await.unwrap();
+        let round = app.db.run(move |conn| samveis::reporting::store::submission(conn, submission)).await.unwrap().unwrap().round_id;
+        let targets = Targets {
+            collaboration: app.collaboration_id("RKK Salten").await,
+            user: user_state(&app, BODO).await.0,
+            round,
+            submission,
+        };
         let mut failures = Vec::new();
         let mut n = 0;
         for profile in Profile::ALL {

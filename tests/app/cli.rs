@@ -84,4 +84,8 @@ fn demo_is_idempotent() {
     }
     let (_, out, _) = samveis(&["user", "list", "--database", &db], "");
     assert_eq!(out.lines().count(), 6, "{out}");
+    let (ok, out, err) = samveis(&["rounds", "list", "--database", &db], "");
+    assert!(ok, "{err}");
+    let tech = out.lines().find(|l| l.contains("Teknologistatus 2025")).unwrap_or_else(|| panic!("{out}"));
+    assert!(tech.contains("\t357\t"), "357 municipalities expected: {tech}");
 }

@@ -11,5 +11,6 @@ mod auth;
 mod cli;
 mod collaborations;
 mod registry;
+mod reporting;
 mod schema;
 mod users;

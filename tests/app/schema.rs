@@ -35,6 +35,13 @@ backends! {
             let a = audit_events::table.select(audit_events::all_columns)
                 .load::<(i64, NaiveDateTime, Option<i64>, String, String, String, String, Option<String>, Option<String>)>(conn)?;
             assert!(!a.is_empty());
+            let t = form_templates::table.select(form_templates::all_columns).load::<(i64, String, i32, String, String, bool, NaiveDateTime)>(conn)?;
+            assert!(t.len() >= 4);
+            let r = rounds::table.select(rounds::all_columns).load::<(i64, String, i64, String, NaiveDate, String, String, bool, NaiveDateTime)>(conn)?;
+            assert!(!r.is_empty());
+            let s = submissions::table.select(submissions::all_columns)
+                .load::<(i64, i64, String, String, String, i32, String, String, i64, Option<NaiveDateTime>, String, NaiveDateTime)>(conn)?;
+            assert!(s.len() > 357);
             Ok::<_, StoreError>(())
         }).await.unwrap();
     }

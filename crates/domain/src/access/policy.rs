@@ -2,6 +2,7 @@
 //! (which office's area a record lies in) and ask; nothing else decides access.
 
 use super::{Assignment, OfficeCode, Role, Scope};
+use crate::registry::MunicipalityNumber;
 use std::collections::BTreeSet;
 
 /// A logged-in user with the assignments they hold.
@@ -54,6 +55,35 @@ pub enum Action {
     ManageUsers,
     /// Read the audit trail.
     ViewAuditLog,
+    /// Build form templates and open reporting rounds (the programme office).
+    ManageRounds,
+    /// See reporting rounds and their completeness.
+    ViewRounds,
+    /// Read one submission.
+    ViewSubmission,
+    /// Fill in and send a submission for one's own org unit.
+    EditSubmission,
+    /// Accept, return or reopen a submission.
+    ReviewSubmission,
+}
+
+/// The org unit a submission belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OrgUnit {
+    Municipality(MunicipalityNumber),
+    Collaboration(i64),
+}
+
+/// What the policy needs to know about a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionFacts<'a> {
+    pub org: &'a OrgUnit,
+    /// The offices whose area the org unit lies in.
+    pub offices: &'a [OfficeCode],
+    /// The round is reviewed by the county governor (else by the programme office).
+    pub reviewed_by_county: bool,
+    /// Still a draft: only its own org unit sees it.
+    pub draft: bool,
 }
 
 /// What an action is aimed at, with the facts the policy needs.
@@ -66,7 +96,11 @@ pub enum Resource<'a> {
     InArea(&'a [OfficeCode]),
     /// A role assignment to grant or revoke, with the offices whose area its scope lies in
     /// (empty for national scope and for scopes outside every office).
-    Assignment { role: Role, offices: &'a [OfficeCode] },
+    Assignment {
+        role: Role,
+        offices: &'a [OfficeCode],
+    },
+    Submission(SubmissionFacts<'a>),
 }
 
 /// The one access decision of Samveis.
@@ -77,6 +111,12 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource) -> bool {
     let Some(actor) = actor else { return false };
     if actor.is_national_admin() || action == Action::ViewOwnAccount {
         return true;
+    }
+    if let Resource::Submission(facts) = resource {
+        return may_on_submission(actor, action, facts);
+    }
+    if action == Action::ViewRounds {
+        return actor.has(Role::CountyOfficer) || actor.has(Role::Viewer);
     }
     if !actor.has(Role::CountyOfficer) {
         return false;
@@ -91,6 +131,38 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource) -> bool {
         (Action::ManageUsers, Resource::Assignment { role, offices }) => {
             matches!(role, Role::MunicipalEditor | Role::ProjectLeader | Role::Viewer) && actor.covers_all(offices)
         }
+        _ => false,
+    }
+}
+
+/// Whether the actor answers for this org unit (municipal editor or project leader of it).
+fn answers_for(actor: &Actor, org: &OrgUnit) -> bool {
+    actor.assignments.iter().any(|a| match (&a.role, &a.scope, org) {
+        (Role::MunicipalEditor, Scope::Municipality(n), OrgUnit::Municipality(m)) => n == m,
+        (Role::ProjectLeader, Scope::Collaboration(id), OrgUnit::Collaboration(c)) => id == c,
+        _ => false,
+    })
+}
+
+/// Whether a viewer assignment covers the org unit.
+fn views(actor: &Actor, facts: &SubmissionFacts) -> bool {
+    actor.assignments.iter().any(|a| match (&a.role, &a.scope, facts.org) {
+        (Role::Viewer, Scope::National, _) => true,
+        (Role::Viewer, Scope::Office(code), _) => facts.offices.contains(code),
+        (Role::Viewer, Scope::Municipality(n), OrgUnit::Municipality(m)) => n == m,
+        (Role::Viewer, Scope::Collaboration(id), OrgUnit::Collaboration(c)) => id == c,
+        _ => false,
+    })
+}
+
+fn may_on_submission(actor: &Actor, action: Action, facts: &SubmissionFacts) -> bool {
+    let own = answers_for(actor, facts.org);
+    let county = actor.covers_any(facts.offices);
+    match action {
+        Action::EditSubmission => own,
+        // A draft is the org unit's own work until it is sent in.
+        Action::ViewSubmission => own || (!facts.draft && (county || views(actor, facts))),
+        Action::ReviewSubmission => facts.reviewed_by_county && county,
         _ => false,
     }
 }
@@ -154,6 +226,33 @@ mod tests {
         let r = Resource::Assignment { role: Role::NationalAdmin, offices: &[] };
         assert!(may(Some(&admin), Action::ManageUsers, &r));
         assert!(may(Some(&admin), Action::ViewAuditLog, &Resource::Any));
+    }
+
+    #[test]
+    fn a_submission_is_its_org_units_until_sent_and_its_countys_to_review() {
+        let bodo = OrgUnit::Municipality(MunicipalityNumber::parse("1804").unwrap());
+        let facts = |draft, reviewed_by_county| SubmissionFacts { org: &bodo, offices: &[], reviewed_by_county, draft };
+        let nordland_offices = nordland();
+        let in_nordland = |draft, by_county| SubmissionFacts { offices: &nordland_offices, ..facts(draft, by_county) };
+        let editor = actor(Role::MunicipalEditor, Scope::Municipality(MunicipalityNumber::parse("1804").unwrap()));
+        let other = actor(Role::MunicipalEditor, Scope::Municipality(MunicipalityNumber::parse("1841").unwrap()));
+        let officer = actor(Role::CountyOfficer, Scope::Office("nordland".into()));
+        let agder = actor(Role::CountyOfficer, Scope::Office("agder".into()));
+        let viewer = actor(Role::Viewer, Scope::National);
+        let check = |a: &Actor, action, f: SubmissionFacts| may(Some(a), action, &Resource::Submission(f));
+        assert!(check(&editor, Action::EditSubmission, in_nordland(true, true)));
+        assert!(check(&editor, Action::ViewSubmission, in_nordland(true, true)));
+        assert!(!check(&other, Action::ViewSubmission, in_nordland(true, true)), "another municipality's draft");
+        assert!(!check(&other, Action::ViewSubmission, in_nordland(false, true)));
+        assert!(!check(&officer, Action::ViewSubmission, in_nordland(true, true)), "drafts stay with the municipality");
+        assert!(check(&officer, Action::ViewSubmission, in_nordland(false, true)));
+        assert!(check(&officer, Action::ReviewSubmission, in_nordland(false, true)));
+        assert!(!check(&officer, Action::ReviewSubmission, in_nordland(false, false)), "the programme office reviews");
+        assert!(!check(&agder, Action::ViewSubmission, in_nordland(false, true)));
+        assert!(!check(&agder, Action::ReviewSubmission, in_nordland(false, true)));
+        assert!(check(&viewer, Action::ViewSubmission, in_nordland(false, true)));
+        assert!(!check(&viewer, Action::ViewSubmission, in_nordland(true, true)));
+        assert!(!check(&officer, Action::EditSubmission, in_nordland(true, true)));
     }
 
     #[test]

@@ -1,0 +1,3 @@
+DROP TABLE submissions;
+DROP TABLE rounds;
+DROP TABLE form_templates;

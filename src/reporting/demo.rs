@@ -1,0 +1,142 @@
+//! Demo rounds: the autumn 2021 rounds of the programme calendar (status reports 10 September
+//! and 10 December, milestone 4 on 20 September) for the collaborations, and a technology status
+//! round for every municipality. Answers the sources do not give are synthetic, from a fixed
+//! seed, and the rounds are marked as demo data so every page says "Demodata".
+
+use super::store::{self, SubmissionUpdate};
+use super::{Audience, REVIEWER_COUNTY, REVIEWER_PROGRAMME, RoundSpec};
+use crate::audit::Author;
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::registry::collaborations;
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use samveis_domain::registry::{CollaborationKind, Layout};
+use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State};
+
+/// Whose submissions stay open drafts, so the demo users have something to fill in.
+const LEFT_FOR_DEMO_USERS: [&str; 2] = ["1804", "RKK Salten"];
+
+fn template_id(conn: &mut DbConnection, code: &str) -> Result<i64, AppError> {
+    Ok(store::template_by_code(conn, code)?.ok_or_else(|| AppError::Internal(format!("skjema {code} mangler")))?.id)
+}
+
+fn synthetic_answers(template: &FormTemplate, rng: &mut StdRng) -> Answers {
+    let mut answers = Answers::new();
+    for f in template.fields() {
+        let answer = match &f.kind {
+            FieldKind::Integer => Answer::Whole(rng.gen_range(0..400)),
+            FieldKind::Money => Answer::Whole(rng.gen_range(0..40) * 25_000),
+            FieldKind::Hours | FieldKind::Percent => Answer::Hundredths(rng.gen_range(0..10_000)),
+            FieldKind::SingleChoice { options } => Answer::Choice(options[rng.gen_range(0..options.len())].clone()),
+            FieldKind::MultipleChoice { options } => {
+                Answer::Choices(options.iter().filter(|_| rng.gen_bool(0.5)).cloned().collect())
+            }
+            FieldKind::ShortText => Answer::Text(format!("Leverandør {}", rng.gen_range(1..6))),
+            FieldKind::LongText => Answer::Text("Demodata: syntetisk tekst.".into()),
+            FieldKind::Date => Answer::Date(NaiveDate::from_ymd_opt(2021, 9, rng.gen_range(1..28)).unwrap_or_default()),
+            FieldKind::TrafficLight | FieldKind::File | FieldKind::Table { .. } => continue,
+        };
+        answers.insert(f.code.clone(), answer);
+    }
+    answers
+}
+
+/// Fills most submissions of a round with synthetic answers, sent before or after the deadline,
+/// some accepted.
+fn fill(
+    conn: &mut DbConnection,
+    round_id: i64,
+    deadline: NaiveDate,
+    rng: &mut StdRng,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let round = store::round(conn, round_id)?.ok_or_else(|| AppError::Internal("runden forsvant".into()))?;
+    let template =
+        store::template(conn, round.template_id)?.ok_or_else(|| AppError::Internal("skjemaet forsvant".into()))?;
+    for s in store::submissions_of_round(conn, round_id)? {
+        if LEFT_FOR_DEMO_USERS.contains(&s.org.id.as_str()) || LEFT_FOR_DEMO_USERS.contains(&s.org.name.as_str()) {
+            continue;
+        }
+        let roll: f64 = rng.r#gen();
+        if roll < 0.15 {
+            continue; // not delivered
+        }
+        let days = if roll < 0.25 { rng.gen_range(1..20) } else { -rng.gen_range(0..30) };
+        let at = deadline.and_hms_opt(12, 0, 0).unwrap_or_default() + Duration::days(days);
+        let state = if rng.gen_bool(0.5) { State::Accepted } else { State::Submitted };
+        let json = serde_json::to_string(&synthetic_answers(&template.template, rng))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let update =
+            SubmissionUpdate { state: state.code(), answers: &json, submitted_at: Some(at), reviewer_comment: "" };
+        store::update_submission(conn, s.id, s.version, &update, now)?;
+    }
+    Ok(())
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+/// Opens the demo rounds once (idempotent: skipped when any round exists).
+pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError> {
+    if !store::rounds(conn)?.is_empty() {
+        return Ok(());
+    }
+    let author = Author::system("demodata");
+    let mut rng = StdRng::seed_from_u64(2021);
+    let projects: Vec<i64> = collaborations::list(conn)?
+        .into_iter()
+        .filter(|c| c.layout == Layout::Y2015 && c.kind != CollaborationKind::Network && c.valid_to.is_none())
+        .map(|c| c.id)
+        .collect();
+    let rounds = [
+        (
+            "Statusrapport høst 2021",
+            "statusrapport",
+            "2021S1",
+            date(2021, 9, 10),
+            REVIEWER_PROGRAMME,
+            Audience::Collaborations { ids: projects.clone() },
+        ),
+        (
+            "Milepæl 4: Kartlegging og tildeling",
+            "milepael_m4",
+            "2021",
+            date(2021, 9, 20),
+            REVIEWER_PROGRAMME,
+            Audience::Collaborations { ids: projects.clone() },
+        ),
+        (
+            "Statusrapport desember 2021",
+            "statusrapport",
+            "2021S2",
+            date(2021, 12, 10),
+            REVIEWER_PROGRAMME,
+            Audience::Collaborations { ids: projects },
+        ),
+        (
+            "Teknologistatus 2025",
+            "teknologistatus",
+            "2025",
+            date(2025, 12, 1),
+            REVIEWER_COUNTY,
+            Audience::AllMunicipalities { layout: 2024 },
+        ),
+    ];
+    for (name, code, period, deadline, reviewer, audience) in rounds {
+        let spec = RoundSpec {
+            name: name.into(),
+            template_id: template_id(conn, code)?,
+            period: period.into(),
+            deadline: deadline.to_string(),
+            reviewer: reviewer.into(),
+            audience,
+            demo: true,
+        };
+        let id = super::open_round(conn, None, &author, now, &spec)?;
+        fill(conn, id, deadline, &mut rng, now)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! Reporting storage: templates (definitions as JSON), rounds and submissions.
+
+use crate::db::schema::{form_templates, rounds, submissions};
+use crate::db::{DbConnection, StoreError, StoreResult};
+use crate::per_backend;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use samveis_domain::reporting::FormTemplate;
+
+const BUILT_IN: [(&str, &str); 4] = [
+    ("statusrapport.json", include_str!("../../data/templates/statusrapport.json")),
+    ("teknologistatus.json", include_str!("../../data/templates/teknologistatus.json")),
+    ("milepael-m4.json", include_str!("../../data/templates/milepael-m4.json")),
+    ("pandemilosninger-2020.json", include_str!("../../data/templates/pandemilosninger-2020.json")),
+];
+
+fn parse_template(file: &str, json: &str) -> StoreResult<FormTemplate> {
+    let t: FormTemplate = serde_json::from_str(json).map_err(|e| StoreError::Migration(format!("{file}: {e}")))?;
+    t.check().map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        StoreError::Migration(format!("{file}: {}", list.join("; ")))
+    })?;
+    Ok(t)
+}
+
+/// Loads the shipped templates as version 1 where they are missing. Idempotent.
+pub fn ensure_builtin_templates(conn: &mut DbConnection, now: NaiveDateTime) -> StoreResult<()> {
+    for (file, json) in BUILT_IN {
+        let t = parse_template(file, json)?;
+        let exists: i64 = form_templates::table
+            .filter(form_templates::code.eq(&t.code))
+            .filter(form_templates::version.eq(1))
+            .count()
+            .get_result(conn)?;
+        if exists == 0 {
+            diesel::insert_into(form_templates::table)
+                .values((
+                    form_templates::code.eq(&t.code),
+                    form_templates::version.eq(1),
+                    form_templates::name.eq(&t.name),
+                    form_templates::definition.eq(json),
+                    form_templates::frozen.eq(false),
+                    form_templates::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct TemplateRow {
+    pub id: i64,
+    pub code: String,
+    pub version: i32,
+    pub name: String,
+    pub frozen: bool,
+    pub template: FormTemplate,
+}
+
+type TemplateTuple = (i64, String, i32, String, String, bool);
+
+fn template_row((id, code, version, name, definition, frozen): TemplateTuple) -> StoreResult<TemplateRow> {
+    let template = serde_json::from_str(&definition).map_err(|e| StoreError::Migration(format!("skjema {id}: {e}")))?;
+    Ok(TemplateRow { id, code, version, name, frozen, template })
+}
+
+fn template_columns() -> (
+    form_templates::id,
+    form_templates::code,
+    form_templates::version,
+    form_templates::name,
+    form_templates::definition,
+    form_templates::frozen,
+) {
+    (
+        form_templates::id,
+        form_templates::code,
+        form_templates::version,
+        form_templates::name,
+        form_templates::definition,
+        form_templates::frozen,
+    )
+}
+
+pub fn templates(conn: &mut DbConnection) -> StoreResult<Vec<TemplateRow>> {
+    let rows: Vec<TemplateTuple> = form_templates::table
+        .select(template_columns())
+        .order((form_templates::name.asc(), form_templates::version.desc()))
+        .load(conn)?;
+    rows.into_iter().map(template_row).collect()
+}
+
+pub fn template(conn: &mut DbConnection, id: i64) -> StoreResult<Option<TemplateRow>> {
+    let row: Option<TemplateTuple> =
+        form_templates::table.find(id).select(template_columns()).first(conn).optional()?;
+    row.map(template_row).transpose()
+}
+
+pub fn template_by_code(conn: &mut DbConnection, code: &str) -> StoreResult<Option<TemplateRow>> {
+    let row: Option<TemplateTuple> = form_templates::table
+        .filter(form_templates::code.eq(code))
+        .order(form_templates::version.desc())
+        .select(template_columns())
+        .first(conn)
+        .optional()?;
+    row.map(template_row).transpose()
+}
+
+/// A template used by a round is frozen: editing it makes a new version.
+pub fn freeze_template(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
+    diesel::update(form_templates::table.find(id)).set(form_templates::frozen.eq(true)).execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct RoundRow {
+    pub id: i64,
+    pub name: String,
+    pub template_id: i64,
+    pub period: String,
+    pub deadline: NaiveDate,
+    pub reviewer: String,
+    pub audience: String,
+    pub demo: bool,
+}
+
+type RoundTuple = (i64, String, i64, String, NaiveDate, String, String, bool);
+
+fn round_columns() -> (
+    rounds::id,
+    rounds::name,
+    rounds::template_id,
+    rounds::period,
+    rounds::deadline,
+    rounds::reviewer,
+    rounds::audience,
+    rounds::demo,
+) {
+    (
+        rounds::id,
+        rounds::name,
+        rounds::template_id,
+        rounds::period,
+        rounds::deadline,
+        rounds::reviewer,
+        rounds::audience,
+        rounds::demo,
+    )
+}
+
+fn round_row((id, name, template_id, period, deadline, reviewer, audience, demo): RoundTuple) -> RoundRow {
+    RoundRow { id, name, template_id, period, deadline, reviewer, audience, demo }
+}
+
+pub fn rounds(conn: &mut DbConnection) -> StoreResult<Vec<RoundRow>> {
+    let rows: Vec<RoundTuple> =
+        rounds::table.select(round_columns()).order((rounds::deadline.desc(), rounds::id.desc())).load(conn)?;
+    Ok(rows.into_iter().map(round_row).collect())
+}
+
+pub fn round(conn: &mut DbConnection, id: i64) -> StoreResult<Option<RoundRow>> {
+    let row: Option<RoundTuple> = rounds::table.find(id).select(round_columns()).first(conn).optional()?;
+    Ok(row.map(round_row))
+}
+
+pub struct NewRound<'a> {
+    pub name: &'a str,
+    pub template_id: i64,
+    pub period: &'a str,
+    pub deadline: NaiveDate,
+    pub reviewer: &'a str,
+    pub audience: &'a str,
+    pub demo: bool,
+}
+
+pub fn insert_round(conn: &mut DbConnection, r: &NewRound, now: NaiveDateTime) -> StoreResult<i64> {
+    Ok(diesel::insert_into(rounds::table)
+        .values((
+            rounds::name.eq(r.name),
+            rounds::template_id.eq(r.template_id),
+            rounds::period.eq(r.period),
+            rounds::deadline.eq(r.deadline),
+            rounds::reviewer.eq(r.reviewer),
+            rounds::audience.eq(r.audience),
+            rounds::demo.eq(r.demo),
+            rounds::created_at.eq(now),
+        ))
+        .returning(rounds::id)
+        .get_result(conn)?)
+}
+
+/// An org unit expected to answer: ("municipality", "1804") or ("collaboration", "12").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgRow {
+    pub kind: String,
+    pub id: String,
+    pub name: String,
+    pub layout: i32,
+}
+
+/// Creates the expected submissions of a round, as empty drafts, in one statement per chunk.
+pub fn insert_expected(conn: &mut DbConnection, round_id: i64, orgs: &[OrgRow], now: NaiveDateTime) -> StoreResult<()> {
+    for chunk in orgs.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|o| {
+                (
+                    submissions::round_id.eq(round_id),
+                    submissions::org_kind.eq(&o.kind),
+                    submissions::org_id.eq(&o.id),
+                    submissions::org_name.eq(&o.name),
+                    submissions::layout.eq(o.layout),
+                    submissions::state.eq("draft"),
+                    submissions::answers.eq("{}"),
+                    submissions::version.eq(1_i64),
+                    submissions::reviewer_comment.eq(""),
+                    submissions::updated_at.eq(now),
+                )
+            })
+            .collect();
+        per_backend!(conn, |c| diesel::insert_into(submissions::table).values(&rows).execute(c))?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct SubmissionRow {
+    pub id: i64,
+    pub round_id: i64,
+    pub org: OrgRow,
+    pub state: String,
+    pub answers: String,
+    pub version: i64,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub reviewer_comment: String,
+    pub updated_at: NaiveDateTime,
+}
+
+type SubmissionTuple =
+    (i64, i64, String, String, String, i32, String, String, i64, Option<NaiveDateTime>, String, NaiveDateTime);
+
+fn submission_row(t: SubmissionTuple) -> SubmissionRow {
+    let (id, round_id, kind, org_id, name, layout, state, answers, version, submitted_at, reviewer_comment, updated_at) =
+        t;
+    SubmissionRow {
+        id,
+        round_id,
+        org: OrgRow { kind, id: org_id, name, layout },
+        state,
+        answers,
+        version,
+        submitted_at,
+        reviewer_comment,
+        updated_at,
+    }
+}
+
+pub fn submissions_of_round(conn: &mut DbConnection, round_id: i64) -> StoreResult<Vec<SubmissionRow>> {
+    let rows: Vec<SubmissionTuple> = submissions::table
+        .filter(submissions::round_id.eq(round_id))
+        .select(submissions::all_columns)
+        .order(submissions::org_name.asc())
+        .load(conn)?;
+    Ok(rows.into_iter().map(submission_row).collect())
+}
+
+pub fn submission(conn: &mut DbConnection, id: i64) -> StoreResult<Option<SubmissionRow>> {
+    let row: Option<SubmissionTuple> =
+        submissions::table.find(id).select(submissions::all_columns).first(conn).optional()?;
+    Ok(row.map(submission_row))
+}
+
+/// The submissions of the given org units, newest round first.
+pub fn submissions_of_orgs(conn: &mut DbConnection, orgs: &[(String, String)]) -> StoreResult<Vec<SubmissionRow>> {
+    let mut out = Vec::new();
+    for (kind, id) in orgs {
+        let rows: Vec<SubmissionTuple> = submissions::table
+            .filter(submissions::org_kind.eq(kind))
+            .filter(submissions::org_id.eq(id))
+            .select(submissions::all_columns)
+            .load(conn)?;
+        out.extend(rows.into_iter().map(submission_row));
+    }
+    out.sort_by_key(|s| std::cmp::Reverse(s.round_id));
+    Ok(out)
+}
+
+pub struct SubmissionUpdate<'a> {
+    pub state: &'a str,
+    pub answers: &'a str,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub reviewer_comment: &'a str,
+}
+
+/// Writes the new state if the stored version is still `expected`; false otherwise.
+pub fn update_submission(
+    conn: &mut DbConnection,
+    id: i64,
+    expected: i64,
+    u: &SubmissionUpdate,
+    now: NaiveDateTime,
+) -> StoreResult<bool> {
+    let n = diesel::update(submissions::table.filter(submissions::id.eq(id)).filter(submissions::version.eq(expected)))
+        .set((
+            submissions::state.eq(u.state),
+            submissions::answers.eq(u.answers),
+            submissions::submitted_at.eq(u.submitted_at),
+            submissions::reviewer_comment.eq(u.reviewer_comment),
+            submissions::version.eq(expected + 1),
+            submissions::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}

@@ -1,0 +1,161 @@
+//! Reporting: filling in, sending, reviewing and counting submissions, and opening rounds.
+
+use crate::backends;
+use crate::helpers::*;
+use reqwest::StatusCode;
+
+const TECH: &str = "Teknologistatus 2025";
+
+/// The id of an org unit's submission in a round, straight from the store.
+pub async fn submission_id(app: &TestApp, round: &str, org_id: &str) -> i64 {
+    let (round, org) = (round.to_string(), org_id.to_string());
+    app.db
+        .run(move |conn| {
+            let r = samveis::reporting::store::rounds(conn)?.into_iter().find(|r| r.name == round).unwrap();
+            let s = samveis::reporting::store::submissions_of_round(conn, r.id)?;
+            Ok::<_, samveis::db::StoreError>(s.into_iter().find(|s| s.org.id == org).unwrap().id)
+        })
+        .await
+        .unwrap()
+}
+
+/// A complete technology status answer: every technology "I drift" with a few users.
+fn full_answer(version: &str) -> Vec<(String, String)> {
+    let mut fields = vec![("_version".to_string(), version.to_string()), ("_handling".into(), "send".into())];
+    for t in [
+        "trygghetsalarm_fast",
+        "trygghetsalarm_mobil",
+        "digitalt_tilsyn",
+        "medisineringsstotte",
+        "lokalisering",
+        "dorlas",
+        "hjemmeoppfolging",
+        "videokonsultasjon",
+        "annet",
+    ] {
+        fields.push((format!("{t}_bruk"), "I drift".into()));
+        fields.push((format!("{t}_brukere"), "12".into()));
+    }
+    fields.push(("trygghetsalarm_fast_investering".into(), "1 447 130".into()));
+    fields
+}
+
+async fn post_fields(app: &TestApp, path: &str, fields: &[(String, String)]) -> Page {
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.post_form(path, &refs).await
+}
+
+backends! {
+    async fn a_municipality_fills_in_saves_and_sends_its_report(app) {
+        app.login(BODO).await;
+        let mine = app.get("/rapportering").await.text();
+        assert!(mine.contains(TECH) && mine.contains("Utkast"), "{mine}");
+        let id = submission_id(&app, TECH, "1804").await;
+        let path = format!("/rapportering/innleveringer/{id}");
+        let form = app.get(&path).await;
+        assert_eq!(form.status, StatusCode::OK);
+        let version = form.attr("input[name=_version]", "value").unwrap();
+        // Bad values: named, nothing saved, what was typed stays.
+        let bad = vec![("_version".to_string(), version.clone()), ("_handling".into(), "lagre".into()),
+            ("trygghetsalarm_fast_brukere".into(), "mange".into()), ("dorlas_investering".into(), "-5".into())];
+        let page = post_fields(&app, &path, &bad).await;
+        assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let text = page.text();
+        assert!(text.contains("«mange» er ikke et helt tall") && text.contains("«-5» er mindre enn minste tillatte verdi 0"), "{text}");
+        assert_eq!(page.attr("#trygghetsalarm_fast_brukere", "value").as_deref(), Some("mange"));
+        // A draft may be incomplete; sending it may not.
+        let draft = vec![("_version".to_string(), version.clone()), ("_handling".into(), "lagre".into()), ("digitalt_tilsyn_brukere".into(), "40".into())];
+        assert_eq!(post_fields(&app, &path, &draft).await.status, StatusCode::SEE_OTHER);
+        let incomplete = vec![("_version".to_string(), (version.parse::<i64>().unwrap() + 1).to_string()), ("_handling".into(), "send".into())];
+        let refused = post_fields(&app, &path, &incomplete).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains("Digitalt tilsyn: i bruk må fylles ut"));
+        let sent = post_fields(&app, &path, &full_answer("2")).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+        let shown = app.get(sent.location.as_deref().unwrap()).await.text();
+        assert!(shown.contains("Besvarelsen er sendt inn") && shown.contains("Sendt inn") && shown.contains("1 447 130 kr"), "{shown}");
+        let again = post_fields(&app, &path, &full_answer("3")).await;
+        assert_eq!(again.status, StatusCode::BAD_REQUEST, "sent in is locked");
+        app.login(ADMIN).await;
+        let log = app.get(&format!("/admin/logg?type=innlevering&id={id}")).await.text();
+        assert!(log.contains("sendt inn") && log.contains("lagret"), "{log}");
+    }
+
+    async fn another_municipality_never_sees_a_draft(app) {
+        app.login(BODO).await;
+        let fauske = submission_id(&app, TECH, "1841").await;
+        assert_eq!(app.get(&format!("/rapportering/innleveringer/{fauske}")).await.status, StatusCode::FORBIDDEN);
+        let post = post_fields(&app, &format!("/rapportering/innleveringer/{fauske}"), &full_answer("1")).await;
+        assert_eq!(post.status, StatusCode::FORBIDDEN);
+        let bodo = submission_id(&app, TECH, "1804").await;
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        assert_eq!(officer.get(&format!("/rapportering/innleveringer/{bodo}")).await.status, StatusCode::FORBIDDEN, "a draft is the municipality's own");
+    }
+
+    async fn the_county_returns_and_accepts_and_only_its_county(app) {
+        app.login(BODO).await;
+        let id = submission_id(&app, TECH, "1804").await;
+        let path = format!("/rapportering/innleveringer/{id}");
+        assert_eq!(post_fields(&app, &path, &full_answer("1")).await.status, StatusCode::SEE_OTHER);
+        let agder = app.other_browser();
+        agder.login(AGDER).await;
+        assert_eq!(agder.get(&path).await.status, StatusCode::FORBIDDEN);
+        let outside = agder.post_form(&format!("{path}/vurdering"), &[("handling", "godkjenn"), ("version", "2")]).await;
+        assert_eq!(outside.status, StatusCode::FORBIDDEN);
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let no_comment = officer.post_form(&format!("{path}/vurdering"), &[("handling", "returner"), ("kommentar", ""), ("version", "2")]).await;
+        assert_eq!(no_comment.status, StatusCode::BAD_REQUEST);
+        let returned = officer.post_form(&format!("{path}/vurdering"), &[("handling", "returner"), ("kommentar", "Mangler leverandør for GPS"), ("version", "2")]).await;
+        assert_eq!(returned.status, StatusCode::SEE_OTHER);
+        let seen = app.get(&path).await.text();
+        assert!(seen.contains("Sendt tilbake: Mangler leverandør for GPS"), "{seen}");
+        let mut fixed = full_answer("3");
+        fixed.push(("lokalisering_leverandor".into(), "GPS-leverandør AS".into()));
+        assert_eq!(post_fields(&app, &path, &fixed).await.status, StatusCode::SEE_OTHER);
+        let accepted = officer.post_form(&format!("{path}/vurdering"), &[("handling", "godkjenn"), ("version", "4")]).await;
+        assert_eq!(accepted.status, StatusCode::SEE_OTHER);
+        assert!(app.get(&path).await.text().contains("Godkjent"));
+        let reopened = officer.post_form(&format!("{path}/vurdering"), &[("handling", "gjenapne"), ("kommentar", "Feil antall"), ("version", "5")]).await;
+        assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+    }
+
+    async fn a_stale_save_is_refused(app) {
+        app.login(BODO).await;
+        let id = submission_id(&app, TECH, "1804").await;
+        let path = format!("/rapportering/innleveringer/{id}");
+        let first = vec![("_version".to_string(), "1".to_string()), ("_handling".into(), "lagre".into()), ("digitalt_tilsyn_brukere".into(), "40".into())];
+        assert_eq!(post_fields(&app, &path, &first).await.status, StatusCode::SEE_OTHER);
+        let stale = vec![("_version".to_string(), "1".to_string()), ("_handling".into(), "lagre".into()), ("digitalt_tilsyn_brukere".into(), "41".into())];
+        let refused = post_fields(&app, &path, &stale).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert!(refused.text().contains("Noen andre har lagret"));
+        assert_eq!(refused.attr("#digitalt_tilsyn_brukere", "value").as_deref(), Some("41"), "keeps what was typed");
+        assert!(app.get(&path).await.body.contains("value=\"40\""));
+    }
+
+    async fn the_admin_opens_a_round_for_a_county_and_sees_its_completeness(app) {
+        app.login(ADMIN).await;
+        let template = app.get("/rapportering/runder/ny").await.attr("#template_id option", "value").unwrap();
+        let bad = app.post_form("/rapportering/runder/ny", &[("name", "Status Nordland"), ("template_id", &template), ("period", "2026S3"),
+            ("deadline", "2026-12-15"), ("reviewer", "county"), ("audience", "fylke"), ("county", "18")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().contains("«2026S3» er ikke en gyldig periode"));
+        assert_eq!(bad.attr("#name", "value").as_deref(), Some("Status Nordland"));
+        let ok = app.post_form("/rapportering/runder/ny", &[("name", "Status Nordland"), ("template_id", &template), ("period", "2026S2"),
+            ("deadline", "2026-12-15"), ("reviewer", "county"), ("audience", "fylke"), ("county", "18")]).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.text());
+        let round = app.get(ok.location.as_deref().unwrap()).await;
+        let text = round.text();
+        assert!(text.contains("Levert 0 av 41"), "{text}");
+        assert!(text.contains("2. halvår 2026"));
+        let mine = app.other_browser();
+        mine.login(BODO).await;
+        assert!(mine.get("/rapportering").await.text().contains("Status Nordland"));
+        let tech = app.get("/rapportering/runder").await.text();
+        assert!(tech.contains(TECH) && tech.contains("Demodata"));
+        let forbidden = mine.post_form("/rapportering/runder/ny", &[("name", "x")]).await;
+        assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
+    }
+}
