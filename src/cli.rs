@@ -65,6 +65,19 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum RoundsCommand {
+    /// Results per question and option: question,option,group,count,answered,share_percent.
+    Results {
+        /// The round's id (see `rounds list`).
+        round: i64,
+        /// Break down by size class or county.
+        #[arg(long)]
+        by: Option<String>,
+        /// Output format: csv (default: a readable table).
+        #[arg(long)]
+        format: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// List rounds: id, name, period, deadline, expected, delivered.
     List {
         #[command(flatten)]
@@ -140,6 +153,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command: UserCommand::List { db } } => list_users(&db.url),
         Command::Rounds { command: RoundsCommand::List { db } } => list_rounds(&db.url),
+        Command::Rounds { command: RoundsCommand::Results { round, by, format, db } } => {
+            round_results(&db.url, round, by.as_deref(), format.as_deref())
+        }
     }
 }
 
@@ -212,6 +228,52 @@ fn list_rounds(url: &str) -> anyhow::Result<()> {
     println!("id\tnavn\tperiode\tfrist\tforventet\tlevert");
     for r in lines {
         println!("{}\t{}\t{}\t{}\t{}\t{}", r.id, r.name, r.period, r.deadline, r.expected, r.delivered);
+    }
+    Ok(())
+}
+
+fn round_results(url: &str, round: i64, by: Option<&str>, format: Option<&str>) -> anyhow::Result<()> {
+    let csv_out = match format {
+        None => false,
+        Some("csv") => true,
+        Some(other) => bail!("ukjent format «{other}»: bruk csv"),
+    };
+    let by = crate::reporting::pages::breakdown(by).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let db = open(url)?;
+    let results = db
+        .run_blocking(|conn| {
+            let r = crate::reporting::store::round(conn, round)?
+                .ok_or_else(|| AppError::NotFound(format!("runde {round} finnes ikke (se samveis rounds list)")))?;
+            crate::reporting::survey_results(conn, &r, by)
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let percent = |share: Option<u32>| share.map(|s| format!("{}.{:02}", s / 100, s % 100)).unwrap_or_default();
+    if csv_out {
+        let mut w = csv::Writer::from_writer(std::io::stdout());
+        w.write_record(["question", "option", "group", "count", "answered", "share_percent"])?;
+        for r in &results {
+            w.write_record([
+                &r.question,
+                &r.option,
+                &r.group,
+                &r.count.to_string(),
+                &r.answered.to_string(),
+                &percent(r.share),
+            ])?;
+        }
+        w.flush()?;
+    } else {
+        for r in &results {
+            println!(
+                "{:>4} av {:>4} {:>7} %  {}  [{}]  {}",
+                r.count,
+                r.answered,
+                percent(r.share),
+                r.option,
+                r.group,
+                r.question
+            );
+        }
     }
     Ok(())
 }

@@ -138,5 +138,91 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
         let id = super::open_round(conn, None, &author, now, &spec)?;
         fill(conn, id, deadline, &mut rng, now)?;
     }
+    load_survey(conn, &author, now, &mut rng)
+}
+
+const SURVEY_RESULTS: &str = include_str!("../../data/demo/survey-2020-03-17-covid-solutions.csv");
+const SURVEY_RESPONDENTS: &str = include_str!("../../data/demo/survey-2020-03-17-respondents.csv");
+/// The number who answered the question in the published results.
+const SURVEY_ANSWERED: usize = 120;
+
+#[derive(serde::Deserialize)]
+struct PublishedOption {
+    answer_option: String,
+    count: usize,
+}
+
+#[derive(serde::Deserialize)]
+struct Respondents {
+    dimension: String,
+    value: String,
+    respondents: usize,
+}
+
+fn csv_rows<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, AppError> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .enumerate()
+        .map(|(i, r)| r.map_err(|e| AppError::Internal(format!("{file}, rad {}: {e}", i + 2))))
+        .collect()
+}
+
+/// The 17 March 2020 survey: 120 synthetic respondents whose national counts per option equal
+/// the published ones, spread over the counties as the published respondent counts say.
+fn load_survey(conn: &mut DbConnection, author: &Author, now: NaiveDateTime, rng: &mut StdRng) -> Result<(), AppError> {
+    use rand::seq::SliceRandom;
+    let published: Vec<PublishedOption> = csv_rows("survey-2020-03-17-covid-solutions.csv", SURVEY_RESULTS)?;
+    let by_county: Vec<Respondents> = csv_rows::<Respondents>("survey-2020-03-17-respondents.csv", SURVEY_RESPONDENTS)?
+        .into_iter()
+        .filter(|r| r.dimension == "county_2020")
+        .collect();
+    let spec = RoundSpec {
+        name: "Spørreundersøkelse 17. mars 2020: løsninger under pandemien".into(),
+        template_id: template_id(conn, "pandemilosninger_2020")?,
+        period: "2020-03-17_2020-03-24".into(),
+        deadline: "2020-03-24".into(),
+        reviewer: REVIEWER_PROGRAMME.into(),
+        audience: Audience::AllMunicipalities { layout: 2020 },
+        demo: true,
+    };
+    let id = super::open_round(conn, None, author, now, &spec)?;
+    let municipalities = crate::registry::store::municipality_rows(conn, Layout::Y2020)?;
+    let mut chosen: Vec<String> = Vec::new();
+    for county in &by_county {
+        let mut pool: Vec<&str> =
+            municipalities.iter().filter(|m| m.county_name == county.value).map(|m| m.number.as_str()).collect();
+        pool.shuffle(rng);
+        chosen.extend(pool.into_iter().take(county.respondents).map(str::to_string));
+    }
+    let mut rest: Vec<&str> =
+        municipalities.iter().map(|m| m.number.as_str()).filter(|n| !chosen.iter().any(|c| c == n)).collect();
+    rest.shuffle(rng);
+    let missing = SURVEY_ANSWERED.saturating_sub(chosen.len());
+    chosen.extend(rest.into_iter().take(missing).map(str::to_string));
+    let mut picks: Vec<Vec<String>> = vec![Vec::new(); chosen.len()];
+    for option in &published {
+        let mut who: Vec<usize> = (0..chosen.len()).collect();
+        who.shuffle(rng);
+        for i in who.into_iter().take(option.count) {
+            picks[i].push(option.answer_option.clone());
+        }
+    }
+    let submitted_at = date(2020, 3, 20).and_hms_opt(12, 0, 0).unwrap_or_default();
+    for s in store::submissions_of_round(conn, id)? {
+        let Some(i) = chosen.iter().position(|n| *n == s.org.id) else { continue };
+        let mut answers = Answers::new();
+        // Keep the template's option order.
+        let ordered: Vec<String> =
+            published.iter().map(|o| o.answer_option.clone()).filter(|o| picks[i].contains(o)).collect();
+        answers.insert("losninger".into(), Answer::Choices(ordered));
+        let json = serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
+        let update = SubmissionUpdate {
+            state: State::Accepted.code(),
+            answers: &json,
+            submitted_at: Some(submitted_at),
+            reviewer_comment: "",
+        };
+        store::update_submission(conn, s.id, s.version, &update, now)?;
+    }
     Ok(())
 }

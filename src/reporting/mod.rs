@@ -413,3 +413,35 @@ pub fn completeness(
 pub fn ensure_templates(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), StoreError> {
     store::ensure_builtin_templates(conn, now)
 }
+
+/// Survey results of a round: per choice question and option, the count and the share of those
+/// who answered, overall or by county or size class. Only delivered answers count.
+pub fn survey_results(
+    conn: &mut DbConnection,
+    round: &RoundRow,
+    by: Option<Breakdown>,
+) -> Result<Vec<domain::OptionResult>, AppError> {
+    let template = store::template(conn, round.template_id)?
+        .ok_or_else(|| AppError::NotFound(format!("Fant ikke skjemaet til runde {}.", round.id)))?;
+    let mut rows: std::collections::BTreeMap<i32, std::collections::BTreeMap<String, MunicipalityRow>> =
+        Default::default();
+    let mut responses = Vec::new();
+    for s in store::submissions_of_round(conn, round.id)? {
+        if !State::from_code(&s.state).is_some_and(State::delivered) {
+            continue;
+        }
+        let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+        if let std::collections::btree_map::Entry::Vacant(slot) = rows.entry(s.org.layout) {
+            let layout = Layout::from_year(s.org.layout).unwrap_or(Layout::CURRENT);
+            slot.insert(
+                registry::municipality_rows(conn, layout)?.into_iter().map(|r| (r.number.to_string(), r)).collect(),
+            );
+        }
+        let row = rows.get(&s.org.layout).and_then(|m| m.get(&s.org.id));
+        let county = row.map_or("Ukjent".to_string(), |r| r.county_name.clone());
+        let size = row.and_then(|r| r.size_class).map_or("Ukjent", |c| c.label()).to_string();
+        responses.push(domain::SurveyResponse { groups: vec![county, size], answers });
+    }
+    let dimension = by.map(|b| if b == Breakdown::County { 0 } else { 1 });
+    Ok(domain::option_results(&template.template, &responses, dimension))
+}

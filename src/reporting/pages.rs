@@ -747,3 +747,83 @@ pub async fn template(
     };
     Ok(render(&page))
 }
+
+// ---------- Survey results ----------
+
+pub struct ResultLine {
+    pub question: String,
+    pub option: String,
+    pub group: String,
+    pub count: u32,
+    pub answered: u32,
+    pub share: String,
+}
+
+#[derive(Template)]
+#[template(path = "reporting/results.html")]
+struct ResultsPage {
+    frame: Frame,
+    round_id: i64,
+    round: String,
+    demo: bool,
+    by: &'static str,
+    lines: Vec<ResultLine>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ResultsQuery {
+    pub etter: Option<String>,
+}
+
+/// Parses "fylke"/"county" and "storrelse"/"size" (pages use Norwegian, the CLI English).
+pub fn breakdown(text: Option<&str>) -> Result<Option<Breakdown>, AppError> {
+    match text.map(str::trim) {
+        None | Some("") | Some("alle") => Ok(None),
+        Some("fylke" | "county") => Ok(Some(Breakdown::County)),
+        Some("storrelse" | "size") => Ok(Some(Breakdown::SizeClass)),
+        Some(other) => {
+            Err(AppError::BadRequest(format!("Ukjent inndeling av resultatene «{other}»: bruk fylke eller størrelse.")))
+        }
+    }
+}
+
+pub async fn results(
+    State(state): State<AppState>,
+    PageUser(visitor, user): PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<ResultsQuery>,
+) -> AppResult<Response> {
+    user.require(Action::ViewRounds, &Resource::Any)?;
+    let by = breakdown(q.etter.as_deref())?;
+    let (round, results) = state
+        .db
+        .run(move |conn| {
+            let round = store::round(conn, id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke runde {id}.")))?;
+            let results = super::survey_results(conn, &round, by)?;
+            Ok::<_, AppError>((round, results))
+        })
+        .await?;
+    let page = ResultsPage {
+        frame: Frame::new(&visitor, format!("Resultater: {}", round.name), Nav::Reporting),
+        round_id: round.id,
+        round: round.name.clone(),
+        demo: round.demo,
+        by: match by {
+            None => "alle",
+            Some(Breakdown::County) => "fylke",
+            Some(Breakdown::SizeClass) => "storrelse",
+        },
+        lines: results
+            .into_iter()
+            .map(|r| ResultLine {
+                share: share(r.share),
+                question: r.question,
+                option: r.option,
+                group: r.group,
+                count: r.count,
+                answered: r.answered,
+            })
+            .collect(),
+    };
+    Ok(render(&page))
+}

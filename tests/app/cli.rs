@@ -88,4 +88,14 @@ fn demo_is_idempotent() {
     assert!(ok, "{err}");
     let tech = out.lines().find(|l| l.contains("Teknologistatus 2025")).unwrap_or_else(|| panic!("{out}"));
     assert!(tech.contains("\t357\t"), "357 municipalities expected: {tech}");
+    let survey = out.lines().find(|l| l.contains("Spørreundersøkelse")).unwrap();
+    let id = survey.split('\t').next().unwrap();
+    let (ok, out, err) = samveis(&["rounds", "results", id, "--format", "csv", "--database", &db], "");
+    assert!(ok, "{err}");
+    assert!(out.starts_with("question,option,group,count,answered,share_percent\n"), "{out}");
+    assert!(out.contains(",Elektronisk medisineringsstøtte,Alle,56,120,46.67\n"), "{out}");
+    let (ok, _, err) = samveis(&["rounds", "results", id, "--by", "farge", "--database", &db], "");
+    assert!(!ok && err.contains("farge"), "{err}");
+    let (ok, _, err) = samveis(&["rounds", "results", "999", "--database", &db], "");
+    assert!(!ok && err.contains("999"), "{err}");
 }

@@ -158,4 +158,21 @@ backends! {
         let forbidden = mine.post_form("/rapportering/runder/ny", &[("name", "x")]).await;
         assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
     }
+
+    async fn the_2020_survey_shows_the_published_shares(app) {
+        app.login(VIEWER).await;
+        let rounds = app.get("/rapportering/runder").await;
+        let link = rounds.body.split("href=\"/rapportering/runder/").skip(1)
+            .find(|part| part.contains("Spørreundersøkelse 17. mars 2020")).unwrap().split('"').next().unwrap().to_string();
+        let results = app.get(&format!("/rapportering/runder/{link}/resultater")).await;
+        assert_eq!(results.status, StatusCode::OK);
+        let rows: Vec<String> = results.select("tbody tr").into_iter().map(|r| r.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+        assert!(rows.iter().any(|r| r.starts_with("Har din kommune") && r.contains("Elektronisk medisineringsstøtte Alle 56 120 46,67 %")), "{rows:?}");
+        assert!(rows.iter().any(|r| r.contains("E-læring for opplæring av helsepersonell Alle 77 120 64,17 %")), "{rows:?}");
+        let by_size = app.get(&format!("/rapportering/runder/{link}/resultater?etter=storrelse")).await;
+        assert!(by_size.text().contains("Mellomstor"));
+        let bad = app.get(&format!("/rapportering/runder/{link}/resultater?etter=farge")).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.text().contains("farge"));
+    }
 }
