@@ -2,6 +2,7 @@
 
 use crate::registry::api;
 use crate::registry::collaborations::{CollaborationDetail, CollaborationSummary, Member};
+use crate::reporting::api as rapi;
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -9,11 +10,12 @@ use utoipa::OpenApi;
 #[openapi(
     info(title = "Samveis API", description = "Åpent API for Nasjonalt velferdsteknologiprogram: register over fylker, kommuner og samarbeid. Lesing er åpen; skriving krever innlogging og X-CSRF-Token fra /api/v1/me."),
     paths(api::counties, api::municipalities, api::municipality, api::collaborations, api::collaboration,
-          api::create_collaboration, api::update_collaboration, api::me),
+          api::create_collaboration, api::update_collaboration, api::me,
+          rapi::rounds, rapi::completeness, rapi::submissions, rapi::submission, rapi::save_submission),
     components(schemas(api::County, api::Municipality, api::MunicipalityDetail, api::TransitionOut,
                        api::CollaborationInput, api::Me, CollaborationSummary, CollaborationDetail, Member,
-                       crate::web::FieldMessage)),
-    tags((name = "registry", description = "Fylker, kommuner og samarbeid"), (name = "session", description = "Innlogget bruker"))
+                       crate::web::FieldMessage, rapi::Round, rapi::CompletenessOut, rapi::Submission, rapi::SubmissionInput)),
+    tags((name = "registry", description = "Fylker, kommuner og samarbeid"), (name = "session", description = "Innlogget bruker"), (name = "reporting", description = "Rapporteringsrunder, innleveringsgrad og innleveringer"))
 )]
 pub struct ApiDoc;
 

@@ -4,7 +4,7 @@
 
 use crate::app::AppState;
 use crate::registry::{api as registry_api, pages as registry_pages};
-use crate::reporting::pages as reporting;
+use crate::reporting::{api as reporting_api, pages as reporting};
 use crate::{audit_pages, auth::pages as auth_pages, home, openapi, users::pages as user_pages, web};
 use axum::Router;
 use axum::routing::{get, post};
@@ -74,6 +74,11 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/rapportering/maler/{id}", Policy(Action::ViewRounds)),
     route("GET", "/api/openapi.json", Public),
     route("GET", "/api/v1/me", SignedIn),
+    route("GET", "/api/v1/rounds", SignedIn),
+    route("GET", "/api/v1/rounds/{id}/completeness", Policy(Action::ViewRounds)),
+    route("GET", "/api/v1/submissions", SignedIn),
+    route("GET", "/api/v1/submissions/{id}", Policy(Action::ViewSubmission)),
+    route("PUT", "/api/v1/submissions/{id}", Policy(Action::EditSubmission)),
     route("GET", "/api/v1/counties", Public),
     route("GET", "/api/v1/municipalities", Public),
     route("GET", "/api/v1/municipalities/{number}", Public),
@@ -122,6 +127,10 @@ pub fn router() -> Router<AppState> {
         .route("/rapportering/maler/{id}", get(reporting::template))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(registry_api::me))
+        .route("/api/v1/rounds", get(reporting_api::rounds))
+        .route("/api/v1/rounds/{id}/completeness", get(reporting_api::completeness))
+        .route("/api/v1/submissions", get(reporting_api::submissions))
+        .route("/api/v1/submissions/{id}", get(reporting_api::submission).put(reporting_api::save_submission))
         .route("/api/v1/counties", get(registry_api::counties))
         .route("/api/v1/municipalities", get(registry_api::municipalities))
         .route("/api/v1/municipalities/{number}", get(registry_api::municipality))

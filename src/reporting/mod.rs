@@ -2,6 +2,7 @@
 //! in, sent, reviewed and counted. The rules are in `samveis_domain::reporting`; this module
 //! stores them, checks access and writes the audit trail.
 
+pub mod api;
 mod demo;
 pub mod pages;
 

@@ -107,7 +107,9 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .replace("/collaborations/{id}", &format!("/collaborations/{}", t.collaboration))
         .replace("/runder/{id}", &format!("/runder/{}", t.round))
         .replace("/innleveringer/{id}", &format!("/innleveringer/{}", t.submission))
-        .replace("/maler/{id}", "/maler/1");
+        .replace("/maler/{id}", "/maler/1")
+        .replace("/rounds/{id}", &format!("/rounds/{}", t.round))
+        .replace("/submissions/{id}", &format!("/submissions/{}", t.submission));
     assert!(!path.contains('{'), "no sample value for {}", route.path);
     let version = collaboration_version(app, t.collaboration).await.to_string();
     let user_version = user_version.to_string();
@@ -125,7 +127,18 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
     let body = json!({"name": "Matrise-API", "kind": "project", "layout": 2024, "host": "1804",
                       "members": ["1804", "1841"], "valid_from": "2025-01-01"});
     let page = match (route.method, route.path) {
+        ("GET", "/api/v1/submissions") => app.get(&format!("{path}?round={}", t.round)).await,
         ("GET", _) => app.get(&path).await,
+        ("PUT", "/api/v1/submissions/{id}") => {
+            let token = app.get("/api/v1/me").await;
+            let token = if token.status == StatusCode::OK {
+                token.json()["csrf_token"].as_str().map(str::to_string)
+            } else {
+                None
+            };
+            let body = json!({"version": 1, "answers": {"digitalt_tilsyn_brukere": 5}, "submit": false});
+            app.send_json(Method::PUT, &path, &body, token.as_deref()).await
+        }
         ("POST", "/logg-inn") => {
             app.post_form(&path, &[("epost", "ingen@samveis.demo"), ("passord", "feil-passord")]).await
         }

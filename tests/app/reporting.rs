@@ -175,4 +175,35 @@ backends! {
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.text().contains("farge"));
     }
+
+    async fn the_api_reads_and_writes_submissions_with_the_same_rules(app) {
+        app.login(BODO).await;
+        let token = app.api_token().await;
+        let id = submission_id(&app, TECH, "1804").await;
+        let mine = app.get(&format!("/api/v1/submissions/{id}")).await;
+        assert_eq!(mine.status, StatusCode::OK);
+        assert_eq!(mine.json()["state"], "draft");
+        let bad = serde_json::json!({"version": 1, "answers": {"digitalt_tilsyn_brukere": "mange"}});
+        let refused = app.send_json(reqwest::Method::PUT, &format!("/api/v1/submissions/{id}"), &bad, Some(&token)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.json()["fields"][0]["field"], "digitalt_tilsyn_brukere");
+        let good = serde_json::json!({"version": 1, "answers": {"digitalt_tilsyn_brukere": 40, "digitalt_tilsyn_bruk": "I drift"}});
+        let saved = app.send_json(reqwest::Method::PUT, &format!("/api/v1/submissions/{id}"), &good, Some(&token)).await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        assert_eq!(saved.json()["answers"]["digitalt_tilsyn_brukere"]["value"], 40);
+        let fauske = submission_id(&app, TECH, "1841").await;
+        let other = app.send_json(reqwest::Method::PUT, &format!("/api/v1/submissions/{fauske}"), &good, Some(&token)).await;
+        assert_eq!(other.status, StatusCode::FORBIDDEN);
+        let round = app.get(&format!("/api/v1/submissions/{id}")).await.json()["round_id"].as_i64().unwrap();
+        let listed = app.get(&format!("/api/v1/submissions?round={round}")).await.json();
+        assert_eq!(listed.as_array().unwrap().len(), 1, "a municipality sees only its own submission");
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let completeness = officer.get(&format!("/api/v1/rounds/{round}/completeness?by=county")).await.json();
+        let total = completeness.as_array().unwrap().last().unwrap().clone();
+        assert_eq!(total["group"], "Totalt");
+        assert_eq!(total["expected"], 357);
+        let rounds = officer.get("/api/v1/rounds").await.json();
+        assert!(rounds.as_array().unwrap().iter().any(|r| r["name"] == TECH && r["expected"] == 357));
+    }
 }
