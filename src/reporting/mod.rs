@@ -4,6 +4,7 @@
 
 pub mod api;
 mod demo;
+pub mod export;
 pub mod pages;
 
 pub use demo::load as load_demo;

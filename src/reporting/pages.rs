@@ -827,3 +827,35 @@ pub async fn results(
     };
     Ok(render(&page))
 }
+
+// ---------- Export ----------
+
+/// `/rapportering/runder/{id}/eksport.csv` or `.xlsx`: the answers the user may see.
+pub async fn export(
+    State(state): State<AppState>,
+    PageUser(_, user): PageUser,
+    Path((id, file)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    user.require(Action::ViewRounds, &Resource::Any)?;
+    let xlsx = match file.as_str() {
+        "eksport.csv" => false,
+        "eksport.xlsx" => true,
+        _ => return Err(AppError::NotFound("Fant ikke filen.".into())),
+    };
+    let actor = user.actor.clone();
+    let table = state.db.run(move |conn| super::export::round_table(conn, &actor, id)).await?;
+    let (bytes, kind, ext) = if xlsx {
+        (super::export::to_xlsx(&table)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    } else {
+        (super::export::to_csv(&table)?, "text/csv; charset=utf-8", "csv")
+    };
+    let name = format!("runde-{id}.{ext}");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, kind.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -108,6 +108,7 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .replace("/runder/{id}", &format!("/runder/{}", t.round))
         .replace("/innleveringer/{id}", &format!("/innleveringer/{}", t.submission))
         .replace("/maler/{id}", "/maler/1")
+        .replace("{fil}", "eksport.csv")
         .replace("/rounds/{id}", &format!("/rounds/{}", t.round))
         .replace("/submissions/{id}", &format!("/submissions/{}", t.submission));
     assert!(!path.contains('{'), "no sample value for {}", route.path);

@@ -206,4 +206,35 @@ backends! {
         let rounds = officer.get("/api/v1/rounds").await.json();
         assert!(rounds.as_array().unwrap().iter().any(|r| r["name"] == TECH && r["expected"] == 357));
     }
+
+    async fn a_round_exports_as_csv_and_xlsx_with_norwegian_headers(app) {
+        app.login(BODO).await;
+        let id = submission_id(&app, TECH, "1804").await;
+        let sent = post_fields(&app, &format!("/rapportering/innleveringer/{id}"), &full_answer("1")).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        let round = app.get(&format!("/api/v1/submissions/{id}")).await.json()["round_id"].as_i64().unwrap();
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let csv = officer.client.get(officer.url(&format!("/rapportering/runder/{round}/eksport.csv"))).send().await.unwrap();
+        assert_eq!(csv.status(), StatusCode::OK);
+        assert!(csv.headers()["content-disposition"].to_str().unwrap().contains(".csv"));
+        let body = csv.text().await.unwrap();
+        assert!(body.starts_with("\u{feff}Nummer;Navn;Tilstand;Sendt inn;Trygghetsalarm (fast): i bruk"), "{}", &body[..200]);
+        let bodo = body.lines().find(|l| l.starts_with("1804;")).unwrap_or_else(|| panic!("Bodø in {body}"));
+        assert!(bodo.contains(";Sendt inn;") && bodo.contains(";1447130;"), "{bodo}");
+        assert!(body.lines().all(|l| !l.starts_with("4204;")), "Agder is outside Nordland's area");
+        let xlsx = officer.client.get(officer.url(&format!("/rapportering/runder/{round}/eksport.xlsx"))).send().await.unwrap();
+        assert_eq!(xlsx.status(), StatusCode::OK);
+        let bytes = xlsx.bytes().await.unwrap().to_vec();
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(sheet.get_value((0, 0)).unwrap().to_string(), "Nummer");
+        let row = (0..sheet.height()).find(|r| sheet.get_value((*r as u32, 0)).map(|v| v.to_string()) == Some("1804".into())).unwrap();
+        let header: Vec<String> = (0..sheet.width()).map(|c| sheet.get_value((0, c as u32)).unwrap().to_string()).collect();
+        let col = header.iter().position(|h| h == "Trygghetsalarm (fast): investering i år (kr)").unwrap();
+        assert_eq!(sheet.get_value((row as u32, col as u32)), Some(&calamine::Data::Float(1_447_130.0)));
+        let bodo_browser = app.get(&format!("/rapportering/runder/{round}/eksport.csv")).await;
+        assert_eq!(bodo_browser.status, StatusCode::FORBIDDEN, "municipal editors do not export rounds");
+    }
 }
