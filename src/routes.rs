@@ -68,6 +68,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/rapportering/runder/{id}", Policy(Action::ViewRounds)),
     route("GET", "/rapportering/runder/{id}/resultater", Policy(Action::ViewRounds)),
     route("GET", "/rapportering/runder/{id}/{fil}", Policy(Action::ViewRounds)),
+    route("POST", "/rapportering/runder/{id}/paminnelse", Policy(Action::SendReminders)),
     route("GET", "/rapportering/innleveringer/{id}", Policy(Action::ViewSubmission)),
     route("POST", "/rapportering/innleveringer/{id}", Policy(Action::EditSubmission)),
     route("POST", "/rapportering/innleveringer/{id}/vurdering", Policy(Action::ReviewSubmission)),
@@ -123,6 +124,7 @@ pub fn router() -> Router<AppState> {
         .route("/rapportering/runder/{id}", get(reporting::round))
         .route("/rapportering/runder/{id}/resultater", get(reporting::results))
         .route("/rapportering/runder/{id}/{fil}", get(reporting::export))
+        .route("/rapportering/runder/{id}/paminnelse", post(reporting::remind))
         .route("/rapportering/innleveringer/{id}", get(reporting::submission).post(reporting::save))
         .route("/rapportering/innleveringer/{id}/vurdering", post(reporting::review))
         .route("/rapportering/maler", get(reporting::templates))

@@ -180,6 +180,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        created_at -> Timestamp,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        round_id -> Nullable<BigInt>,
+        submission_id -> Nullable<BigInt>,
+        sent_at -> Nullable<Timestamp>,
+        result -> Text,
+    }
+}
+
 diesel::joinable!(rounds -> form_templates (template_id));
 diesel::joinable!(submissions -> rounds (round_id));
 diesel::joinable!(collaboration_members -> collaborations (collaboration_id));
@@ -205,4 +219,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     form_templates,
     rounds,
     submissions,
+    outbox,
 );

@@ -6,6 +6,7 @@ pub mod api;
 mod demo;
 pub mod export;
 pub mod pages;
+pub mod reminders;
 
 pub use demo::load as load_demo;
 pub mod store;

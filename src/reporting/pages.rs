@@ -190,11 +190,15 @@ struct RoundPage {
     completeness: Vec<CompletenessLine>,
     lines: Vec<SubmissionLine>,
     hidden: usize,
+    may_remind: bool,
+    queued: i64,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RoundQuery {
     pub etter: Option<String>,
+    pub paminnet: Option<usize>,
+    pub uten: Option<usize>,
 }
 
 pub async fn round(
@@ -237,7 +241,10 @@ pub async fn round(
                 share: share(total.delivered_share()),
                 demo: round.demo,
             };
+            let queued = super::reminders::queued(conn, id)?;
             Ok::<_, AppError>(RoundPage {
+                may_remind: false,
+                queued,
                 frame: Frame::anonymous(""),
                 round: round_line,
                 template_name: template.map(|t| format!("{} (versjon {})", t.name, t.version)).unwrap_or_default(),
@@ -250,7 +257,13 @@ pub async fn round(
         })
         .await?;
     let title = page.round.name.clone();
-    Ok(render(&RoundPage { frame: Frame::new(&visitor, title, Nav::Reporting), ..page }))
+    let notice = q.paminnet.map(|n| {
+        let without = q.uten.unwrap_or(0);
+        let tail = if without > 0 { format!(" {without} uten registrert mottaker fikk ingen.") } else { String::new() };
+        format!("{n} påminnelser er lagt i utboksen.{tail}")
+    });
+    let frame = Frame::new(&visitor, title, Nav::Reporting).with_notice(notice.as_deref());
+    Ok(render(&RoundPage { may_remind: visitor.may(Action::SendReminders, &Resource::Any), frame, ..page }))
 }
 
 // ---------- Opening a round ----------
@@ -858,4 +871,23 @@ pub async fn export(
         bytes,
     )
         .into_response())
+}
+
+// ---------- Reminders ----------
+
+#[derive(Debug, Deserialize)]
+pub struct Empty {}
+
+pub async fn remind(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(visitor, _): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    user.require(Action::SendReminders, &Resource::Any)?;
+    let now = state.now();
+    let (actor, author) = (user.actor.clone(), user.author());
+    let done = state.db.run(move |conn| super::reminders::remind(conn, &actor, &author, now, id)).await?;
+    let target = format!("/rapportering/runder/{id}?paminnet={}&uten={}", done.messages, done.without_recipient);
+    Ok(Redirect::to(&target).into_response())
 }

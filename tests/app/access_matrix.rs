@@ -62,6 +62,9 @@ fn expected_allowed(route: &RouteSpec, profile: Profile) -> bool {
             _ => false,
         },
         Access::Policy(Action::ManageRounds) => profile == Profile::Admin,
+        Access::Policy(Action::SendReminders) => {
+            matches!(profile, Profile::Admin | Profile::InsideCounty | Profile::OutsideCounty)
+        }
         Access::Policy(Action::ViewRounds) => {
             matches!(profile, Profile::Admin | Profile::InsideCounty | Profile::OutsideCounty | Profile::Viewer)
         }
@@ -190,6 +193,7 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
             ];
             app.post_form(&path, &fields).await
         }
+        ("POST", "/rapportering/runder/{id}/paminnelse") => app.post_form(&path, &[]).await,
         ("POST", "/rapportering/innleveringer/{id}") => {
             app.post_form(&path, &[("_version", "1"), ("_handling", "lagre"), ("digitalt_tilsyn_brukere", "5")]).await
         }

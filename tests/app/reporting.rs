@@ -237,4 +237,22 @@ backends! {
         let bodo_browser = app.get(&format!("/rapportering/runder/{round}/eksport.csv")).await;
         assert_eq!(bodo_browser.status, StatusCode::FORBIDDEN, "municipal editors do not export rounds");
     }
+
+    async fn a_county_reminds_only_its_own_municipalities(app) {
+        app.login(NORDLAND).await;
+        let id = submission_id(&app, TECH, "1804").await;
+        let round = app.db.run(move |conn| samveis::reporting::store::submission(conn, id)).await.unwrap().unwrap().round_id;
+        let sent = app.post_form(&format!("/rapportering/runder/{round}/paminnelse"), &[]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER);
+        let page = app.get(sent.location.as_deref().unwrap()).await.text();
+        assert!(page.contains("1 påminnelser er lagt i utboksen"), "only Bodø has a user among Nordland's undelivered: {page}");
+        assert!(page.contains("uten registrert mottaker"));
+        assert_eq!(app.count("outbox").await, 1);
+        let viewer = app.other_browser();
+        viewer.login(VIEWER).await;
+        assert_eq!(viewer.post_form(&format!("/rapportering/runder/{round}/paminnelse"), &[]).await.status, StatusCode::FORBIDDEN);
+        app.login(ADMIN).await;
+        let log = app.get(&format!("/admin/logg?type=runde&id={round}")).await.text();
+        assert!(log.contains("påminnelse") && log.contains("\"meldinger\": 1"), "{log}");
+    }
 }

@@ -65,6 +65,8 @@ pub enum Action {
     EditSubmission,
     /// Accept, return or reopen a submission.
     ReviewSubmission,
+    /// Remind those who have not delivered (each only for submissions one may review).
+    SendReminders,
 }
 
 /// The org unit a submission belongs to.
@@ -114,6 +116,9 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource) -> bool {
     }
     if let Resource::Submission(facts) = resource {
         return may_on_submission(actor, action, facts);
+    }
+    if action == Action::SendReminders {
+        return actor.has(Role::CountyOfficer);
     }
     if action == Action::ViewRounds {
         return actor.has(Role::CountyOfficer) || actor.has(Role::Viewer);

@@ -1,0 +1,99 @@
+//! Reminders (påminnelser): a message to each editor of an org unit that has not delivered,
+//! stored in the outbox. Sending over SMTP comes later; the outbox shows what would go out.
+
+use super::{load, store};
+use crate::audit::{self, Author, Change};
+use crate::db::schema::{outbox, role_assignments, users};
+use crate::db::{DbConnection, StoreResult};
+use crate::error::AppError;
+use crate::web::format;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use samveis_domain::access::{Action, Actor};
+use samveis_domain::reporting::State;
+
+/// The e-mail addresses of the active users who answer for an org unit.
+fn recipients(conn: &mut DbConnection, kind: &str, id: &str) -> StoreResult<Vec<String>> {
+    let (role, scope) = match kind {
+        "municipality" => ("municipal-editor", format!("kommune:{id}")),
+        _ => ("project-leader", format!("samarbeid:{id}")),
+    };
+    Ok(role_assignments::table
+        .inner_join(users::table)
+        .filter(role_assignments::role.eq(role))
+        .filter(role_assignments::scope.eq(scope))
+        .filter(users::active.eq(true))
+        .select(users::email)
+        .load(conn)?)
+}
+
+/// What a reminder run did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Reminded {
+    pub messages: usize,
+    pub org_units: usize,
+    /// Org units that have not delivered but have no user to remind.
+    pub without_recipient: usize,
+}
+
+/// Queues a reminder for every submission of the round that is not delivered and that the actor
+/// may review. All in one transaction, audited.
+pub fn remind(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    author: &Author,
+    now: NaiveDateTime,
+    round_id: i64,
+) -> Result<Reminded, AppError> {
+    conn.transaction(|conn| {
+        let round = store::round(conn, round_id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke runde {round_id}.")))?;
+        let mut done = Reminded::default();
+        for s in store::submissions_of_round(conn, round_id)? {
+            let loaded = load(conn, s.id)?;
+            if loaded.state.delivered() || loaded.state == State::Accepted {
+                continue;
+            }
+            // Reviewing rights decide whom one may chase.
+            if !loaded.may(Some(actor), Action::ReviewSubmission) {
+                continue;
+            }
+            let emails = recipients(conn, &s.org.kind, &s.org.id)?;
+            if emails.is_empty() {
+                done.without_recipient += 1;
+                continue;
+            }
+            done.org_units += 1;
+            let subject = format!("Påminnelse: {} – frist {}", round.name, format::date(round.deadline));
+            let body = format!(
+                "Hei!\n\n{} har ikke levert «{}» ennå. Fristen er {}.\nLevér i Samveis under «Mine rapporter».\n\nHilsen {}",
+                s.org.name,
+                round.name,
+                format::date(round.deadline),
+                author.label
+            );
+            for email in emails {
+                diesel::insert_into(outbox::table)
+                    .values((
+                        outbox::created_at.eq(now),
+                        outbox::recipient.eq(&email),
+                        outbox::subject.eq(&subject),
+                        outbox::body.eq(&body),
+                        outbox::round_id.eq(Some(round_id)),
+                        outbox::submission_id.eq(Some(s.id)),
+                        outbox::result.eq("venter"),
+                    ))
+                    .execute(conn)?;
+                done.messages += 1;
+            }
+        }
+        let after = serde_json::json!({"meldinger": done.messages, "mottakere": done.org_units, "uten_mottaker": done.without_recipient});
+        let change = Change { action: "påminnelse", record_type: "runde", record_id: round_id.to_string(), before: None, after: Some(after) };
+        audit::record(conn, author, now, change)?;
+        Ok(done)
+    })
+}
+
+/// Messages queued for a round.
+pub fn queued(conn: &mut DbConnection, round_id: i64) -> StoreResult<i64> {
+    Ok(outbox::table.filter(outbox::round_id.eq(round_id)).count().get_result(conn)?)
+}
