@@ -48,6 +48,26 @@ pub fn ensure_builtin_templates(conn: &mut DbConnection, now: NaiveDateTime) -> 
     Ok(())
 }
 
+/// Saves a template as the next version of its code; returns its id.
+pub fn insert_template(conn: &mut DbConnection, t: &FormTemplate, now: NaiveDateTime) -> StoreResult<i64> {
+    let latest: Option<i32> = form_templates::table
+        .filter(form_templates::code.eq(&t.code))
+        .select(diesel::dsl::max(form_templates::version))
+        .first(conn)?;
+    let json = serde_json::to_string(t).map_err(|e| StoreError::Migration(e.to_string()))?;
+    Ok(diesel::insert_into(form_templates::table)
+        .values((
+            form_templates::code.eq(&t.code),
+            form_templates::version.eq(latest.unwrap_or(0) + 1),
+            form_templates::name.eq(&t.name),
+            form_templates::definition.eq(json),
+            form_templates::frozen.eq(false),
+            form_templates::created_at.eq(now),
+        ))
+        .returning(form_templates::id)
+        .get_result(conn)?)
+}
+
 #[derive(Debug, Clone)]
 pub struct TemplateRow {
     pub id: i64,

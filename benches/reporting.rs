@@ -1,0 +1,130 @@
+//! Reporting benchmarks: opening a round for all 357 municipalities, completeness of a round
+//! with 357 submissions, and saving a 100-field form, on SQLite and PostgreSQL.
+//! Run: `cargo bench --bench reporting` (PostgreSQL from SAMVEIS_TEST_POSTGRES, default
+//! postgres://postgres@127.0.0.1:5432/postgres). Prints a Markdown table; nothing is asserted.
+
+// A benchmark stops at the first failure with its message, like a test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use samveis::audit::Author;
+
+use samveis::reporting::{self, Audience, Breakdown, RoundSpec, store};
+use samveis_domain::access::{Actor, Assignment, Role, Scope};
+use samveis_domain::registry::MunicipalityNumber;
+use samveis_domain::reporting::{Field, FieldKind, FormTemplate, RawAnswers, Section};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 10;
+
+fn median(mut d: Vec<Duration>) -> Duration {
+    d.sort();
+    d[d.len() / 2]
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+fn hundred_fields() -> FormTemplate {
+    let fields = (0..100)
+        .map(|i| Field {
+            code: format!("felt_{i:03}"),
+            label: format!("Felt {i}"),
+            help: String::new(),
+            required: true,
+            min: Some(0),
+            max: None,
+            kind: FieldKind::Integer,
+        })
+        .collect();
+    FormTemplate {
+        code: "hundre_felt".into(),
+        name: "Hundre felt".into(),
+        description: String::new(),
+        sections: vec![Section { title: "Alt".into(), help: String::new(), fields }],
+        rules: vec![],
+    }
+}
+
+fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
+    let db = samveis::cli::open(url).expect("database");
+    let author = Author::system("benchmark");
+    let template = db.run_blocking(|c| store::template_by_code(c, "teknologistatus")).unwrap().unwrap().id;
+    let mut open = Vec::new();
+    let mut last_round = 0;
+    for i in 0..RUNS {
+        let spec = RoundSpec {
+            name: format!("Benchmark {i}"),
+            template_id: template,
+            period: "2026".into(),
+            deadline: "2026-12-01".into(),
+            reviewer: "county".into(),
+            audience: Audience::AllMunicipalities { layout: 2024 },
+            demo: false,
+        };
+        let t = Instant::now();
+        last_round = db.run_blocking(|c| reporting::open_round(c, None, &author, now(), &spec)).unwrap();
+        open.push(t.elapsed());
+    }
+    let round = db.run_blocking(|c| store::round(c, last_round)).unwrap().unwrap();
+    let mut completeness = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let rows = db.run_blocking(|c| reporting::completeness(c, &round, now().date(), Breakdown::County)).unwrap();
+        assert_eq!(rows.last().map(|r| r.counts.expected), Some(357));
+        completeness.push(t.elapsed());
+    }
+    let form = db.run_blocking(|c| store::insert_template(c, &hundred_fields(), now())).unwrap();
+    let mut save = Vec::new();
+    let actor = Actor {
+        user_id: 0,
+        assignments: vec![
+            Assignment::new(Role::MunicipalEditor, Scope::Municipality(MunicipalityNumber::parse("1804").unwrap()))
+                .unwrap(),
+        ],
+    };
+    for i in 0..RUNS {
+        let spec = RoundSpec {
+            name: format!("Hundre felt {i}"),
+            template_id: form,
+            period: "2026".into(),
+            deadline: "2026-12-01".into(),
+            reviewer: "county".into(),
+            audience: Audience::Municipalities { layout: 2024, numbers: vec!["1804".into()] },
+            demo: false,
+        };
+        let round = db.run_blocking(|c| reporting::open_round(c, None, &author, now(), &spec)).unwrap();
+        let id = db.run_blocking(|c| store::submissions_of_round(c, round)).unwrap()[0].id;
+        let raw: RawAnswers = (0..100).map(|f| (format!("felt_{f:03}"), vec![format!("{}", f * 7)])).collect();
+        let t = Instant::now();
+        db.run_blocking(|c| reporting::save(c, &actor, &author, now(), id, 1, &raw, true))
+            .map_err(|e| format!("{e:?}"))
+            .unwrap();
+        save.push(t.elapsed());
+    }
+    vec![
+        (format!("{label}: open a round for 357 municipalities"), median(open)),
+        (format!("{label}: completeness of a round with 357 submissions"), median(completeness)),
+        (format!("{label}: validate and send a 100-field form"), median(save)),
+    ]
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows = bench(&format!("sqlite://{}", dir.path().join("bench.db").display()), "SQLite");
+    let admin =
+        std::env::var("SAMVEIS_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("samveis_bench_{}", std::process::id());
+    let mut c = PgConnection::establish(&admin).expect("PostgreSQL");
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut c).unwrap();
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+    rows.extend(bench(&format!("{base}/{name}"), "PostgreSQL"));
+    // Give the pool a moment to close before the database is dropped.
+    std::thread::sleep(Duration::from_millis(200));
+    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut c);
+    println!("| measure (median of {RUNS}) | time |\n|---|---|");
+    for (what, d) in rows {
+        println!("| {what} | {:.1} ms |", d.as_secs_f64() * 1000.0);
+    }
+}
