@@ -72,6 +72,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/rapportering/innleveringer/{id}", Policy(Action::ViewSubmission)),
     route("POST", "/rapportering/innleveringer/{id}", Policy(Action::EditSubmission)),
     route("POST", "/rapportering/innleveringer/{id}/vurdering", Policy(Action::ReviewSubmission)),
+    route("POST", "/rapportering/innleveringer/{id}/filer", Policy(Action::EditSubmission)),
+    route("GET", "/rapportering/innleveringer/{id}/filer/{sha256}", Policy(Action::ViewSubmission)),
     route("GET", "/rapportering/maler", Policy(Action::ViewRounds)),
     route("GET", "/rapportering/maler/{id}", Policy(Action::ViewRounds)),
     route("GET", "/api/openapi.json", Public),
@@ -127,6 +129,12 @@ pub fn router() -> Router<AppState> {
         .route("/rapportering/runder/{id}/paminnelse", post(reporting::remind))
         .route("/rapportering/innleveringer/{id}", get(reporting::submission).post(reporting::save))
         .route("/rapportering/innleveringer/{id}/vurdering", post(reporting::review))
+        .route(
+            "/rapportering/innleveringer/{id}/filer",
+            post(crate::reporting::file_pages::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::file_pages::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/rapportering/innleveringer/{id}/filer/{sha256}", get(crate::reporting::file_pages::download))
         .route("/rapportering/maler", get(reporting::templates))
         .route("/rapportering/maler/{id}", get(reporting::template))
         .route("/api/openapi.json", get(openapi::document))

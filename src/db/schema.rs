@@ -194,6 +194,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stored_files (sha256) {
+        sha256 -> Text,
+        size -> BigInt,
+        content_type -> Text,
+        file_name -> Text,
+        content -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(rounds -> form_templates (template_id));
 diesel::joinable!(submissions -> rounds (round_id));
 diesel::joinable!(collaboration_members -> collaborations (collaboration_id));
@@ -220,4 +231,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     rounds,
     submissions,
     outbox,
+    stored_files,
 );

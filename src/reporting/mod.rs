@@ -5,6 +5,8 @@
 pub mod api;
 mod demo;
 pub mod export;
+pub mod file_pages;
+pub mod files;
 pub mod pages;
 pub mod reminders;
 
@@ -214,6 +216,8 @@ pub struct Loaded {
     pub offices: Vec<String>,
     pub state: State,
     pub answers: Answers,
+    /// The stored files the answers refer to, by SHA-256.
+    pub files: std::collections::BTreeMap<String, files::FileInfo>,
 }
 
 impl Loaded {
@@ -243,7 +247,15 @@ pub fn load(conn: &mut DbConnection, id: i64) -> Result<Loaded, AppError> {
     let state = State::from_code(&submission.state)
         .ok_or_else(|| AppError::Internal(format!("ukjent tilstand {}", submission.state)))?;
     let answers: Answers = serde_json::from_str(&submission.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Loaded { submission, round, template, offices, state, answers })
+    let mut files = std::collections::BTreeMap::new();
+    for answer in answers.values() {
+        if let domain::Answer::File(sha256) = answer {
+            if let Some(info) = files::info(conn, sha256)? {
+                files.insert(sha256.clone(), info);
+            }
+        }
+    }
+    Ok(Loaded { submission, round, template, offices, state, answers, files })
 }
 
 /// Loads a submission the actor may see; others get 403 (and 404 where it does not exist).
@@ -288,7 +300,8 @@ pub fn save(
         }
         let event = if submit { Event::Submit } else { Event::Save };
         let next = loaded.state.after(&event).map_err(transition_error)?;
-        let answers = domain::parse(&loaded.template.template, raw).map_err(SaveError::Invalid)?;
+        let mut answers = domain::parse(&loaded.template.template, raw).map_err(SaveError::Invalid)?;
+        keep_files(&loaded, &mut answers);
         if submit {
             let missing = domain::missing_required(&loaded.template.template, &answers);
             if !missing.is_empty() {
@@ -317,6 +330,17 @@ pub fn save(
         audit::record(conn, author, now, change)?;
         Ok(())
     })
+}
+
+/// Files change only through an upload (`files::attach`): a form or API write keeps the stored
+/// ones, so nobody can point a field at a file they have not uploaded and then read it.
+fn keep_files(loaded: &Loaded, answers: &mut Answers) {
+    for f in loaded.template.template.fields().filter(|f| f.kind == domain::FieldKind::File) {
+        match loaded.answers.get(&f.code) {
+            Some(stored) => answers.insert(f.code.clone(), stored.clone()),
+            None => answers.remove(&f.code),
+        };
+    }
 }
 
 /// The reviewer accepts, returns or reopens a submission.

@@ -410,6 +410,8 @@ pub struct FieldView {
     pub rows: Vec<TableRowView>,
     pub error: Option<String>,
     pub shown: String,
+    /// For a file field with a stored file: where to download it.
+    pub link: Option<String>,
 }
 
 pub struct SectionView {
@@ -422,7 +424,18 @@ fn first(raw: &RawAnswers, name: &str) -> String {
     raw.get(name).and_then(|v| v.first()).cloned().unwrap_or_default()
 }
 
-fn field_views(template: &FormTemplate, raw: &RawAnswers, errors: &[FieldError]) -> Vec<SectionView> {
+/// A stored file as a form shows it: the download address and "name (size)".
+pub struct FileLinks<'a> {
+    pub submission: i64,
+    pub files: &'a BTreeMap<String, super::files::FileInfo>,
+}
+
+fn field_views(
+    template: &FormTemplate,
+    raw: &RawAnswers,
+    errors: &[FieldError],
+    files: &FileLinks,
+) -> Vec<SectionView> {
     let error_of = |name: &str| {
         let list: Vec<&str> = errors
             .iter()
@@ -490,7 +503,11 @@ fn field_views(template: &FormTemplate, raw: &RawAnswers, errors: &[FieldError])
                             ("table", vec![], columns.clone(), rows)
                         }
                     };
+                    let file = (input == "file").then(|| files.files.get(&value)).flatten();
                     let shown = match input {
+                        "file" => {
+                            file.map(|i| format!("{} ({})", i.file_name, format::file_size(i.size))).unwrap_or_default()
+                        }
                         "checkboxes" => chosen.join(", "),
                         "light" => TrafficLight::from_code(&value).map(|t| t.label().to_string()).unwrap_or_default(),
                         "money" => value.parse().map(format::kroner).unwrap_or_else(|_| value.clone()),
@@ -510,6 +527,8 @@ fn field_views(template: &FormTemplate, raw: &RawAnswers, errors: &[FieldError])
                         rows,
                         error: error_of(&f.code),
                         shown,
+                        link: file
+                            .map(|i| format!("/rapportering/innleveringer/{}/filer/{}", files.submission, i.sha256)),
                     }
                 })
                 .collect(),
@@ -538,6 +557,8 @@ struct SubmissionPage {
     may_reopen: bool,
     may_view_round: bool,
     sections: Vec<SectionView>,
+    /// Codes of the file fields; each gets its own upload form beside the main one.
+    file_fields: Vec<String>,
     errors: Vec<FieldError>,
     error: Option<String>,
     demo: bool,
@@ -579,7 +600,19 @@ fn submission_page(
         may_accept: may_review && loaded.state == SubmissionState::Submitted,
         may_reopen: may_review && loaded.state == SubmissionState::Accepted,
         may_view_round: visitor.may(Action::ViewRounds, &Resource::Any),
-        sections: field_views(&loaded.template.template, &raw, &shown.errors),
+        sections: field_views(
+            &loaded.template.template,
+            &raw,
+            &shown.errors,
+            &FileLinks { submission: loaded.submission.id, files: &loaded.files },
+        ),
+        file_fields: loaded
+            .template
+            .template
+            .fields()
+            .filter(|f| f.kind == FieldKind::File)
+            .map(|f| f.code.clone())
+            .collect(),
         errors: shown.errors,
         error: shown.error,
         demo: loaded.round.demo,
@@ -602,6 +635,8 @@ pub async fn submission(
     let notice = match q.lagret.as_deref() {
         Some("sendt") => Some("Besvarelsen er sendt inn."),
         Some("vurdert") => Some("Vurderingen er lagret."),
+        Some("fil") => Some("Filen er lagret."),
+        Some("uten-fil") => Some("Filen er fjernet."),
         Some(_) => Some("Utkastet er lagret."),
         None => None,
     };
@@ -641,27 +676,34 @@ pub async fn save(
         .db
         .run(move |conn| Ok::<_, AppError>(super::save(conn, &actor, &author, now, id, version, &r, submit)))
         .await?;
-    let refused = |errors: Vec<FieldError>, error: Option<String>, status: StatusCode| {
-        let state2 = state.clone();
-        let visitor2 = visitor.clone();
-        let raw2 = raw.clone();
-        async move {
-            let actor = visitor2.actor().cloned();
-            let loaded = state2.db.run(move |conn| super::load_visible(conn, actor.as_ref(), id)).await?;
-            let shown = Shown { raw: Some(raw2), errors, error, notice: None };
-            Ok::<_, AppError>(render_with_status(status, &submission_page(&visitor2, &loaded, state2.today(), shown)))
-        }
-    };
     match result {
         Ok(()) => {
             let flag = if submit { "sendt" } else { "1" };
             Ok(Redirect::to(&format!("/rapportering/innleveringer/{id}?lagret={flag}")).into_response())
         }
-        Err(SaveError::Invalid(errors)) => refused(errors, None, StatusCode::UNPROCESSABLE_ENTITY).await,
-        Err(SaveError::Refused(AppError::Conflict(m))) => refused(vec![], Some(m), StatusCode::CONFLICT).await,
-        Err(SaveError::Refused(AppError::BadRequest(m))) => refused(vec![], Some(m), StatusCode::BAD_REQUEST).await,
-        Err(SaveError::Refused(e)) => Err(e),
+        Err(e) => refused_page(&state, &visitor, id, Some(raw), e).await,
     }
+}
+
+/// The submission page again after a refused save, keeping what was typed (`raw`), with the
+/// errors named; refusals that are not about the form go on as errors.
+pub(super) async fn refused_page(
+    state: &AppState,
+    visitor: &crate::auth::Visitor,
+    id: i64,
+    raw: Option<RawAnswers>,
+    error: SaveError,
+) -> AppResult<Response> {
+    let (errors, message, status) = match error {
+        SaveError::Invalid(errors) => (errors, None, StatusCode::UNPROCESSABLE_ENTITY),
+        SaveError::Refused(AppError::Conflict(m)) => (vec![], Some(m), StatusCode::CONFLICT),
+        SaveError::Refused(AppError::BadRequest(m)) => (vec![], Some(m), StatusCode::BAD_REQUEST),
+        SaveError::Refused(e) => return Err(e),
+    };
+    let actor = visitor.actor().cloned();
+    let loaded = state.db.run(move |conn| super::load_visible(conn, actor.as_ref(), id)).await?;
+    let shown = Shown { raw, errors, error: message, notice: None };
+    Ok(render_with_status(status, &submission_page(visitor, &loaded, state.today(), shown)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -756,7 +798,12 @@ pub async fn template(
         version: t.version,
         description: t.template.description.clone(),
         frozen: t.frozen,
-        sections: field_views(&t.template, &to_raw(&t.template, &Answers::new()), &[]),
+        sections: field_views(
+            &t.template,
+            &to_raw(&t.template, &Answers::new()),
+            &[],
+            &FileLinks { submission: 0, files: &BTreeMap::new() },
+        ),
     };
     Ok(render(&page))
 }

@@ -7,10 +7,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samveis_domain::reporting::FormTemplate;
 
-const BUILT_IN: [(&str, &str); 4] = [
+const BUILT_IN: [(&str, &str); 8] = [
     ("statusrapport.json", include_str!("../../data/templates/statusrapport.json")),
     ("teknologistatus.json", include_str!("../../data/templates/teknologistatus.json")),
+    ("milepael-m1-gevinster.json", include_str!("../../data/templates/milepael-m1-gevinster.json")),
+    ("milepael-m2.json", include_str!("../../data/templates/milepael-m2.json")),
+    ("milepael-m3.json", include_str!("../../data/templates/milepael-m3.json")),
     ("milepael-m4.json", include_str!("../../data/templates/milepael-m4.json")),
+    ("milepael-m5-tjenestemodell.json", include_str!("../../data/templates/milepael-m5-tjenestemodell.json")),
     ("pandemilosninger-2020.json", include_str!("../../data/templates/pandemilosninger-2020.json")),
 ];
 

@@ -40,6 +40,18 @@ pub fn optional_number(n: Option<i64>) -> String {
 }
 
 /// "14. mai 2020".
+/// A file size the Norwegian way: `840 byte`, `12 kB`, `3,4 MB`.
+pub fn file_size(bytes: i64) -> String {
+    match bytes {
+        ..1_000 => format!("{bytes} byte"),
+        1_000..1_000_000 => format!("{} kB", number((bytes + 500) / 1_000)),
+        _ => {
+            let tenths = (bytes + 50_000) / 100_000;
+            format!("{},{} MB", number(tenths / 10), tenths % 10)
+        }
+    }
+}
+
 pub fn date(d: NaiveDate) -> String {
     format!("{}. {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
@@ -90,6 +102,14 @@ pub fn weekday(d: NaiveDate) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_read_the_norwegian_way() {
+        assert_eq!(file_size(840), "840 byte");
+        assert_eq!(file_size(12_345), "12 kB");
+        assert_eq!(file_size(3_400_000), "3,4 MB");
+        assert_eq!(file_size(10 * 1024 * 1024), "10,5 MB");
+    }
 
     #[test]
     fn numbers_group_by_three_with_spaces() {

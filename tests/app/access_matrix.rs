@@ -110,6 +110,7 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .replace("/collaborations/{id}", &format!("/collaborations/{}", t.collaboration))
         .replace("/runder/{id}", &format!("/runder/{}", t.round))
         .replace("/innleveringer/{id}", &format!("/innleveringer/{}", t.submission))
+        .replace("{sha256}", &"0".repeat(64))
         .replace("/maler/{id}", "/maler/1")
         .replace("{fil}", "eksport.csv")
         .replace("/rounds/{id}", &format!("/rounds/{}", t.round))
@@ -196,6 +197,10 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         ("POST", "/rapportering/runder/{id}/paminnelse") => app.post_form(&path, &[]).await,
         ("POST", "/rapportering/innleveringer/{id}") => {
             app.post_form(&path, &[("_version", "1"), ("_handling", "lagre"), ("digitalt_tilsyn_brukere", "5")]).await
+        }
+        ("POST", "/rapportering/innleveringer/{id}/filer") => {
+            let fields = [("_version", "2"), ("_felt", "fil"), ("_handling", "last_opp")];
+            app.post_file(&path, &fields, "matrise.pdf", b"%PDF-1.7").await
         }
         ("POST", "/rapportering/innleveringer/{id}/vurdering") => {
             app.post_form(&path, &[("handling", "returner"), ("kommentar", "Matrise"), ("version", "2")]).await

@@ -234,6 +234,17 @@ impl TestApp {
         Self::page(self.client.post(self.url(path)).form(fields).send().await.unwrap()).await
     }
 
+    /// Posts a multipart form with the CSRF token first and one file under `fil`.
+    pub async fn post_file(&self, path: &str, fields: &[(&str, &str)], file_name: &str, bytes: &[u8]) -> Page {
+        let mut form = reqwest::multipart::Form::new().text("_csrf", self.csrf().await);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_string());
+        form = form.part("fil", part);
+        Self::page(self.client.post(self.url(path)).multipart(form).send().await.unwrap()).await
+    }
+
     pub async fn login(&self, email: &str) {
         self.login_with(email, DEMO_PASSWORD).await;
     }

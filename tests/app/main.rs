@@ -10,6 +10,7 @@ mod access_matrix;
 mod auth;
 mod cli;
 mod collaborations;
+mod files;
 mod registry;
 mod reporting;
 mod schema;

@@ -42,6 +42,7 @@ backends! {
             let s = submissions::table.select(submissions::all_columns)
                 .load::<(i64, i64, String, String, String, i32, String, String, i64, Option<NaiveDateTime>, String, NaiveDateTime)>(conn)?;
             assert!(s.len() > 357);
+            stored_files::table.select(stored_files::all_columns).load::<(String, i64, String, String, Vec<u8>, NaiveDateTime)>(conn)?;
             Ok::<_, StoreError>(())
         }).await.unwrap();
     }

@@ -8,6 +8,7 @@ mod period;
 mod submission;
 mod survey;
 mod template;
+mod upload;
 
 pub use answers::{
     Answer, Answers, FieldError, RawAnswers, TableRow, format_hundredths, missing_required, parse, to_raw,
@@ -17,3 +18,4 @@ pub use period::{Period, PeriodError};
 pub use submission::{Event, State, TransitionError};
 pub use survey::{OptionResult, SurveyResponse, option_results};
 pub use template::{CrossRule, Field, FieldKind, FormTemplate, Section, TemplateError, TrafficLight};
+pub use upload::{FileType, MAX_FILE_BYTES, UploadError, classify as classify_upload, clean_file_name};

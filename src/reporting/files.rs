@@ -1,0 +1,146 @@
+//! File deliverables: stored once per content under its SHA-256, attached to a submission's file
+//! field with the same version check and audit as any other answer, and handed out only to
+//! those who may see a submission that refers to the file.
+
+use super::{SaveError, capitalized, load, load_visible, transition_error};
+use crate::audit::{self, Author, Change};
+use crate::db::schema::stored_files;
+use crate::db::{DbConnection, StoreResult};
+use crate::error::{AppError, VERSION_CONFLICT};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use samveis_domain::access::{Action, Actor};
+use samveis_domain::reporting::{Answer, Event, FieldKind, classify_upload, clean_file_name};
+use sha2::{Digest, Sha256};
+
+/// A file as the browser sent it.
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A stored file's description, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInfo {
+    pub sha256: String,
+    pub size: i64,
+    pub content_type: String,
+    pub file_name: String,
+}
+
+/// Stores the bytes unless the same content is stored already; returns the key.
+fn store_file(conn: &mut DbConnection, upload: &Upload, content_type: &str, now: NaiveDateTime) -> StoreResult<String> {
+    let sha256 = hex::encode(Sha256::digest(&upload.bytes));
+    let exists: i64 = stored_files::table.filter(stored_files::sha256.eq(&sha256)).count().get_result(conn)?;
+    if exists == 0 {
+        diesel::insert_into(stored_files::table)
+            .values((
+                stored_files::sha256.eq(&sha256),
+                stored_files::size.eq(upload.bytes.len() as i64),
+                stored_files::content_type.eq(content_type),
+                stored_files::file_name.eq(clean_file_name(&upload.file_name)),
+                stored_files::content.eq(&upload.bytes),
+                stored_files::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(sha256)
+}
+
+pub fn info(conn: &mut DbConnection, sha256: &str) -> StoreResult<Option<FileInfo>> {
+    let row: Option<(String, i64, String, String)> = stored_files::table
+        .find(sha256)
+        .select((stored_files::sha256, stored_files::size, stored_files::content_type, stored_files::file_name))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(sha256, size, content_type, file_name)| FileInfo { sha256, size, content_type, file_name }))
+}
+
+/// Attaches a file to a file field of a submission (`upload` None removes it).
+#[allow(clippy::too_many_arguments)] // one use case: who, when, which record and version, what
+pub fn attach(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    author: &Author,
+    now: NaiveDateTime,
+    id: i64,
+    expected_version: i64,
+    field: &str,
+    upload: Option<&Upload>,
+) -> Result<(), SaveError> {
+    conn.transaction(|conn| {
+        let loaded = load(conn, id)?;
+        if !loaded.may(Some(actor), Action::EditSubmission) {
+            return Err(AppError::Forbidden.into());
+        }
+        let next = loaded.state.after(&Event::Save).map_err(transition_error)?;
+        let Some(f) = loaded.template.template.field(field).filter(|f| f.kind == FieldKind::File) else {
+            return Err(AppError::BadRequest(format!("Skjemaet har ikke filfeltet «{field}».")).into());
+        };
+        let mut answers = loaded.answers.clone();
+        match upload {
+            Some(upload) => {
+                let kind = classify_upload(&upload.file_name, &upload.bytes).map_err(|e| {
+                    SaveError::Invalid(vec![samveis_domain::reporting::FieldError {
+                        field: field.to_string(),
+                        message: format!("{}: {}", f.label, capitalized(&e.to_string()).trim_end_matches('.')),
+                    }])
+                })?;
+                let sha256 = store_file(conn, upload, kind.content_type, now)?;
+                answers.insert(field.to_string(), Answer::File(sha256));
+            }
+            None => {
+                answers.remove(field);
+            }
+        }
+        let json = serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
+        let update = super::store::SubmissionUpdate {
+            state: next.code(),
+            answers: &json,
+            submitted_at: loaded.submission.submitted_at,
+            reviewer_comment: &loaded.submission.reviewer_comment,
+        };
+        if loaded.submission.version != expected_version
+            || !super::store::update_submission(conn, id, expected_version, &update, now)?
+        {
+            return Err(AppError::Conflict(VERSION_CONFLICT.into()).into());
+        }
+        let change = Change {
+            action: if upload.is_some() { "lastet opp fil" } else { "fjernet fil" },
+            record_type: "innlevering",
+            record_id: id.to_string(),
+            before: serde_json::to_value(&loaded.answers).ok(),
+            after: serde_json::to_value(&answers).ok(),
+        };
+        audit::record(conn, author, now, change)?;
+        Ok(())
+    })
+}
+
+/// A file of a submission the actor may see: its description and bytes. A file the submission
+/// does not refer to is not found, whoever else has it.
+pub fn download(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    id: i64,
+    sha256: &str,
+) -> Result<(FileInfo, Vec<u8>), AppError> {
+    let loaded = load_visible(conn, actor, id)?;
+    let not_found = || AppError::NotFound(format!("Innlevering {id} har ingen slik fil."));
+    if !loaded.answers.values().any(|a| matches!(a, Answer::File(s) if s == sha256)) {
+        return Err(not_found());
+    }
+    let row: Option<(String, i64, String, String, Vec<u8>)> = stored_files::table
+        .find(sha256)
+        .select((
+            stored_files::sha256,
+            stored_files::size,
+            stored_files::content_type,
+            stored_files::file_name,
+            stored_files::content,
+        ))
+        .first(conn)
+        .optional()?;
+    let (sha256, size, content_type, file_name, bytes) = row.ok_or_else(not_found)?;
+    Ok((FileInfo { sha256, size, content_type, file_name }, bytes))
+}
