@@ -1,6 +1,7 @@
 //! Demo rounds: the autumn 2021 rounds of the programme calendar (status reports 10 September
-//! and 10 December, milestone 4 on 20 September) for the collaborations, and a technology status
-//! round for every municipality. Answers the sources do not give are synthetic, from a fixed
+//! and 10 December, milestone 4 on 20 September, benefits for 2021) for the collaborations,
+//! milestone 5 (10 December) for their member municipalities, and a technology status round for
+//! every municipality. Answers the sources do not give are synthetic, from a fixed
 //! seed, and the rounds are marked as demo data so every page says "Demodata".
 
 use super::store::{self, SubmissionUpdate};
@@ -13,7 +14,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use samveis_domain::registry::{CollaborationKind, Layout};
-use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State};
+use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State, TableRow, TrafficLight};
 
 /// Whose submissions stay open drafts, so the demo users have something to fill in.
 const LEFT_FOR_DEMO_USERS: [&str; 2] = ["1804", "RKK Salten"];
@@ -36,7 +37,20 @@ fn synthetic_answers(template: &FormTemplate, rng: &mut StdRng) -> Answers {
             FieldKind::ShortText => Answer::Text(format!("Leverandør {}", rng.gen_range(1..6))),
             FieldKind::LongText => Answer::Text("Demodata: syntetisk tekst.".into()),
             FieldKind::Date => Answer::Date(NaiveDate::from_ymd_opt(2021, 9, rng.gen_range(1..28)).unwrap_or_default()),
-            FieldKind::TrafficLight | FieldKind::File | FieldKind::Table { .. } => continue,
+            FieldKind::TrafficLight => {
+                Answer::Light { light: TrafficLight::ALL[rng.gen_range(0..3)], comment: String::new() }
+            }
+            FieldKind::Table { rows, columns } => Answer::Table(
+                rows.iter()
+                    .map(|row| {
+                        let total = rng.gen_range(0..200);
+                        let values = (0..columns.len()).map(|c| Some(if c == 0 { total } else { total / 4 })).collect();
+                        TableRow { row: row.clone(), values }
+                    })
+                    .collect(),
+            ),
+            // No synthetic files: a file answer must point to a stored upload.
+            FieldKind::File => continue,
         };
         answers.insert(f.code.clone(), answer);
     }
@@ -112,6 +126,22 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
             "Statusrapport desember 2021",
             "statusrapport",
             "2021S2",
+            date(2021, 12, 10),
+            REVIEWER_PROGRAMME,
+            Audience::Collaborations { ids: projects.clone() },
+        ),
+        (
+            "Milepæl 5: Helhetlig tjenestemodell i drift",
+            "milepael_m5",
+            "2021",
+            date(2021, 12, 10),
+            REVIEWER_PROGRAMME,
+            Audience::CollaborationMembers { ids: projects.clone() },
+        ),
+        (
+            "Gevinstrapport 2021",
+            "milepael_m1",
+            "2021",
             date(2021, 12, 10),
             REVIEWER_PROGRAMME,
             Audience::Collaborations { ids: projects },

@@ -42,6 +42,11 @@ pub enum Audience {
     Collaborations {
         ids: Vec<i64>,
     },
+    /// Every member municipality of the collaborations answers for itself (e.g. milestone 5:
+    /// each municipality's own service model).
+    CollaborationMembers {
+        ids: Vec<i64>,
+    },
     Municipalities {
         layout: i32,
         numbers: Vec<String>,
@@ -54,6 +59,7 @@ impl Audience {
             Audience::AllMunicipalities { layout } => format!("Alle kommuner ({layout}-inndelingen)"),
             Audience::County { layout, county } => format!("Kommunene i fylke {county} ({layout}-inndelingen)"),
             Audience::Collaborations { ids } => format!("{} samarbeid", ids.len()),
+            Audience::CollaborationMembers { ids } => format!("Medlemskommunene i {} samarbeid", ids.len()),
             Audience::Municipalities { numbers, .. } => format!("{} utvalgte kommuner", numbers.len()),
         }
     }
@@ -108,6 +114,21 @@ pub fn resolve_audience(conn: &mut DbConnection, audience: &Audience) -> Result<
                     name,
                     layout: c.summary.layout.year(),
                 });
+            }
+            orgs
+        }
+        Audience::CollaborationMembers { ids } => {
+            let mut orgs: Vec<OrgRow> = Vec::new();
+            for id in ids {
+                let c = collaborations::get(conn, *id)?
+                    .ok_or_else(|| AppError::BadRequest(format!("Samarbeid {id} finnes ikke.")))?;
+                let layout = c.summary.layout.year();
+                for m in c.members {
+                    // A municipality in two chosen collaborations answers once.
+                    if !orgs.iter().any(|o| o.id == m.number && o.layout == layout) {
+                        orgs.push(OrgRow { kind: "municipality".into(), id: m.number, name: m.name, layout });
+                    }
+                }
             }
             orgs
         }

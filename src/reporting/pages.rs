@@ -286,6 +286,31 @@ pub struct RoundForm {
     pub county: String,
     #[serde(default)]
     pub numbers: String,
+    /// Chosen collaboration ids (check boxes, so several values under one name).
+    #[serde(skip)]
+    pub collaborations: Vec<String>,
+}
+
+impl RoundForm {
+    /// Reads the posted pairs; `samarbeid` repeats, one per chosen collaboration.
+    fn from_pairs(pairs: Vec<(String, String)>) -> RoundForm {
+        let mut form = RoundForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "name" => form.name = v,
+                "template_id" => form.template_id = v,
+                "period" => form.period = v,
+                "deadline" => form.deadline = v,
+                "reviewer" => form.reviewer = v,
+                "audience" => form.audience = v,
+                "county" => form.county = v,
+                "numbers" => form.numbers = v,
+                "samarbeid" => form.collaborations.push(v),
+                _ => {}
+            }
+        }
+        form
+    }
 }
 
 #[derive(Template)]
@@ -295,6 +320,8 @@ struct NewRoundPage {
     form: RoundForm,
     templates: Vec<(i64, String)>,
     counties: Vec<(String, String)>,
+    /// Active collaborations: id, label, chosen.
+    collaborations: Vec<(String, String, bool)>,
     error: Option<String>,
 }
 
@@ -304,23 +331,36 @@ async fn new_round_page(
     form: RoundForm,
     error: Option<String>,
 ) -> AppResult<Response> {
-    let (templates, counties) = state
+    let today = state.today();
+    let (templates, counties, all) = state
         .db
-        .run(|conn| {
+        .run(move |conn| {
             let templates = store::templates(conn)?
                 .into_iter()
                 .map(|t| (t.id, format!("{} (versjon {})", t.name, t.version)))
                 .collect();
             let counties = crate::registry::store::county_names(conn, samveis_domain::registry::Layout::CURRENT)?;
-            Ok::<_, AppError>((templates, counties))
+            let all: Vec<_> =
+                crate::registry::collaborations::list(conn)?.into_iter().filter(|c| c.is_active_on(today)).collect();
+            Ok::<_, AppError>((templates, counties, all))
         })
         .await?;
+    let collaborations = all
+        .into_iter()
+        .map(|c| {
+            let id = c.id.to_string();
+            let label = format!("{} ({}-inndelingen, {} kommuner)", c.name, c.layout.year(), c.member_count);
+            let chosen = form.collaborations.contains(&id);
+            (id, label, chosen)
+        })
+        .collect();
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = NewRoundPage {
         frame: Frame::new(visitor, "Ny rapporteringsrunde", Nav::Reporting),
         form,
         templates,
         counties,
+        collaborations,
         error,
     };
     Ok(render_with_status(status, &page))
@@ -341,16 +381,31 @@ fn audience_of(form: &RoundForm) -> Result<Audience, AppError> {
             layout,
             numbers: samveis_domain::registry::member_tokens(&form.numbers).map(str::to_string).collect(),
         }),
+        "samarbeid" | "medlemmer" => {
+            let ids = form
+                .collaborations
+                .iter()
+                .map(|id| id.parse().map_err(|_| AppError::BadRequest(format!("Ukjent samarbeid «{id}»."))))
+                .collect::<Result<Vec<i64>, _>>()?;
+            if ids.is_empty() {
+                return Err(AppError::BadRequest("Velg minst ett samarbeid.".into()));
+            }
+            Ok(if form.audience == "samarbeid" {
+                Audience::Collaborations { ids }
+            } else {
+                Audience::CollaborationMembers { ids }
+            })
+        }
         other => Err(AppError::BadRequest(format!("Ukjent mottakergruppe «{other}»."))),
     }
 }
 
-pub async fn create_round(
-    State(state): State<AppState>,
-    CsrfForm(visitor, form): CsrfForm<RoundForm>,
-) -> AppResult<Response> {
+pub async fn create_round(State(state): State<AppState>, CsrfBody(visitor, body): CsrfBody) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     user.require(Action::ManageRounds, &Resource::Any)?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| AppError::BadRequest(format!("Skjemaet kunne ikke leses: {e}")))?;
+    let form = RoundForm::from_pairs(pairs);
     let spec = match (audience_of(&form), form.template_id.trim().parse::<i64>()) {
         (Ok(audience), Ok(template_id)) => RoundSpec {
             name: form.name.clone(),

@@ -155,6 +155,19 @@ backends! {
         assert!(mine.get("/rapportering").await.text().contains("Status Nordland"));
         let tech = app.get("/rapportering/runder").await.text();
         assert!(tech.contains(TECH) && tech.contains("Demodata"));
+        // Every member municipality of chosen collaborations, each once.
+        let salten = app.collaboration_id("RKK Salten").await.to_string();
+        let none = app.post_form("/rapportering/runder/ny", &[("name", "M5 Salten"), ("template_id", &template), ("period", "2026"),
+            ("deadline", "2026-12-10"), ("reviewer", "programme"), ("audience", "medlemmer")]).await;
+        assert!(none.text().contains("Velg minst ett samarbeid."));
+        assert_eq!(none.attr("#name", "value").as_deref(), Some("M5 Salten"));
+        let members = app.post_form("/rapportering/runder/ny", &[("name", "M5 Salten"), ("template_id", &template), ("period", "2026"),
+            ("deadline", "2026-12-10"), ("reviewer", "programme"), ("audience", "medlemmer"), ("samarbeid", &salten)]).await;
+        assert_eq!(members.status, StatusCode::SEE_OTHER, "{}", members.text());
+        let count = app.get(&format!("/api/v1/collaborations/{salten}")).await.json()["members"].as_array().unwrap().len();
+        let round = app.get(members.location.as_deref().unwrap()).await.text();
+        assert!(round.contains(&format!("Levert 0 av {count}")) && round.contains("Fauske") && round.contains("Meløy"), "{round}");
+        assert!(!mine.get("/rapportering").await.text().contains("M5 Salten"), "Bodø is not a member of Salten");
         let forbidden = mine.post_form("/rapportering/runder/ny", &[("name", "x")]).await;
         assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
     }
