@@ -1,4 +1,4 @@
-//! The command line: `samveis serve | migrate | demo | user`. Settings come from flags or
+//! The command line: `samveis serve | migrate | demo | rounds | import | user`. Settings come from flags or
 //! `SAMVEIS_*` variables (clap reads them; nothing else reads the environment).
 
 use crate::app::{AppState, Config};
@@ -8,6 +8,7 @@ use crate::users::{self, NewUser};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use samveis_domain::access::{Assignment, Role, Scope};
+use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -56,6 +57,11 @@ pub enum Command {
         #[command(subcommand)]
         command: RoundsCommand,
     },
+    /// Import answers from other systems.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -80,6 +86,27 @@ pub enum RoundsCommand {
     },
     /// List rounds: id, name, period, deadline, expected, delivered.
     List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A SurveyMonkey export (CSV or XLSX, two header rows) into a survey round. Nothing is
+    /// imported while a row cannot be matched or read, unless that row is skipped.
+    Surveymonkey {
+        /// The round's id (see `rounds list`).
+        #[arg(long)]
+        round: i64,
+        /// The exported file (.csv or .xlsx).
+        file: std::path::PathBuf,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Row numbers to leave out on purpose, as in the spreadsheet (e.g. --skip 5,17).
+        #[arg(long, value_delimiter = ',')]
+        skip: Vec<usize>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -153,6 +180,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command: UserCommand::List { db } } => list_users(&db.url),
         Command::Rounds { command: RoundsCommand::List { db } } => list_rounds(&db.url),
+        Command::Import { command: ImportCommand::Surveymonkey { round, file, dry_run, skip, db } } => {
+            import_surveymonkey(&db.url, round, &file, dry_run, &skip)
+        }
         Command::Rounds { command: RoundsCommand::Results { round, by, format, db } } => {
             round_results(&db.url, round, by.as_deref(), format.as_deref())
         }
@@ -215,6 +245,50 @@ fn list_users(url: &str) -> anyhow::Result<()> {
             u.assignments.iter().map(|a| format!("{} {}", a.assignment.role.code(), a.assignment.scope)).collect();
         let status = if u.active { "aktiv" } else { "deaktivert" };
         println!("{}\t{}\t{}\t{}\t{}", u.id, u.email, u.display_name, status, roles.join(", "));
+    }
+    Ok(())
+}
+
+fn import_surveymonkey(
+    url: &str,
+    round: i64,
+    file: &std::path::Path,
+    dry_run: bool,
+    skip: &[usize],
+) -> anyhow::Result<()> {
+    let rows = crate::reporting::import::read_rows(file).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let db = open(url)?;
+    let skip: std::collections::BTreeSet<usize> = skip.iter().copied().collect();
+    let author = crate::audit::Author::system("import fra SurveyMonkey");
+    let report = db
+        .run_blocking(|conn| {
+            crate::reporting::import::import_survey(conn, &author, now(), round, &rows, &skip, dry_run)
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{}: {} svarrader, {} kan importeres", file.display(), report.respondents, report.imported);
+    if !report.skipped.is_empty() {
+        let rows: Vec<String> = report.skipped.iter().map(ToString::to_string).collect();
+        println!("Hoppet over (--skip): rad {}", rows.join(", "));
+    }
+    if !report.ignored_columns.is_empty() {
+        println!("Kolonner som ikke brukes: {}", report.ignored_columns.join(" | "));
+    }
+    if !report.problems.is_empty() {
+        println!("Ingenting er importert. Disse radene må rettes i filen eller hoppes over med --skip:");
+        for p in &report.problems {
+            println!("  rad {}: {}", p.row, p.message);
+        }
+        let rows: BTreeSet<String> = report.problems.iter().filter(|p| p.row > 2).map(|p| p.row.to_string()).collect();
+        bail!(
+            "{} problem(er) i filen (rader: {})",
+            report.problems.len(),
+            rows.into_iter().collect::<Vec<_>>().join(",")
+        );
+    }
+    if report.written {
+        println!("Importert {} svar i runde {round}; de er sendt inn og kan vurderes.", report.imported);
+    } else {
+        println!("Prøvekjøring: ingenting er lagret. Kjør uten --dry-run for å importere.");
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ mod demo;
 pub mod export;
 pub mod file_pages;
 pub mod files;
+pub mod import;
 pub mod pages;
 pub mod reminders;
 

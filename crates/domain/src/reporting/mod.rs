@@ -7,6 +7,7 @@ mod completeness;
 mod period;
 mod submission;
 mod survey;
+mod survey_import;
 mod template;
 mod upload;
 
@@ -17,5 +18,6 @@ pub use completeness::{Completeness, CompletenessRow, Delivery, Expected, group_
 pub use period::{Period, PeriodError};
 pub use submission::{Event, State, TransitionError};
 pub use survey::{OptionResult, SurveyResponse, option_results};
+pub use survey_import::{Expected as ImportExpected, ImportPlan, ImportProblem, ImportRow, plan_import};
 pub use template::{CrossRule, Field, FieldKind, FormTemplate, Section, TemplateError, TrafficLight};
 pub use upload::{FileType, MAX_FILE_BYTES, UploadError, classify as classify_upload, clean_file_name};
