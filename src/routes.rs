@@ -4,7 +4,7 @@
 
 use crate::app::AppState;
 use crate::registry::{api as registry_api, pages as registry_pages};
-use crate::reporting::{api as reporting_api, pages as reporting};
+use crate::reporting::{api as reporting_api, pages as reporting, template_pages as templates};
 use crate::{audit_pages, auth::pages as auth_pages, home, openapi, users::pages as user_pages, web};
 use axum::Router;
 use axum::routing::{get, post};
@@ -75,7 +75,10 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/rapportering/innleveringer/{id}/filer", Policy(Action::EditSubmission)),
     route("GET", "/rapportering/innleveringer/{id}/filer/{sha256}", Policy(Action::ViewSubmission)),
     route("GET", "/rapportering/maler", Policy(Action::ViewRounds)),
+    route("POST", "/rapportering/maler/ny", Policy(Action::ManageRounds)),
     route("GET", "/rapportering/maler/{id}", Policy(Action::ViewRounds)),
+    route("POST", "/rapportering/maler/{id}", Policy(Action::ManageRounds)),
+    route("POST", "/rapportering/maler/{id}/ny-versjon", Policy(Action::ManageRounds)),
     route("GET", "/api/openapi.json", Public),
     route("GET", "/api/v1/me", SignedIn),
     route("GET", "/api/v1/rounds", SignedIn),
@@ -135,8 +138,10 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::file_pages::UPLOAD_BODY_LIMIT)),
         )
         .route("/rapportering/innleveringer/{id}/filer/{sha256}", get(crate::reporting::file_pages::download))
-        .route("/rapportering/maler", get(reporting::templates))
-        .route("/rapportering/maler/{id}", get(reporting::template))
+        .route("/rapportering/maler", get(templates::templates))
+        .route("/rapportering/maler/ny", post(templates::create))
+        .route("/rapportering/maler/{id}", get(templates::template).post(templates::edit))
+        .route("/rapportering/maler/{id}/ny-versjon", post(templates::new_version))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(registry_api::me))
         .route("/api/v1/rounds", get(reporting_api::rounds))

@@ -3,6 +3,7 @@
 //! stores them, checks access and writes the audit trail.
 
 pub mod api;
+pub mod builder;
 mod demo;
 pub mod export;
 pub mod file_pages;
@@ -13,6 +14,7 @@ pub mod reminders;
 
 pub use demo::load as load_demo;
 pub mod store;
+pub mod template_pages;
 
 use crate::audit::{self, Author, Change};
 use crate::db::{DbConnection, StoreError};
@@ -176,6 +178,10 @@ pub fn open_round(
     conn.transaction(|conn| {
         let template = store::template(conn, spec.template_id)?
             .ok_or_else(|| AppError::BadRequest(format!("Skjema {} finnes ikke.", spec.template_id)))?;
+        if let Err(errors) = template.template.check() {
+            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            return Err(AppError::BadRequest(format!("Skjemaet kan ikke brukes ennå: {}.", list.join("; "))));
+        }
         let orgs = resolve_audience(conn, &spec.audience)?;
         let new = store::NewRound {
             name: spec.name.trim(),

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samveis_domain::access::{Action, Resource, Role, Scope};
 use samveis_domain::reporting::{
-    Answers, CompletenessRow, Event, FieldError, FieldKind, FormTemplate, Period, RawAnswers, State as SubmissionState,
+    CompletenessRow, Event, FieldError, FieldKind, FormTemplate, Period, RawAnswers, State as SubmissionState,
     TrafficLight, format_hundredths, to_raw,
 };
 use serde::Deserialize;
@@ -480,12 +480,12 @@ fn first(raw: &RawAnswers, name: &str) -> String {
 }
 
 /// A stored file as a form shows it: the download address and "name (size)".
-pub struct FileLinks<'a> {
+pub(super) struct FileLinks<'a> {
     pub submission: i64,
     pub files: &'a BTreeMap<String, super::files::FileInfo>,
 }
 
-fn field_views(
+pub(super) fn field_views(
     template: &FormTemplate,
     raw: &RawAnswers,
     errors: &[FieldError],
@@ -800,68 +800,6 @@ pub async fn review(
 }
 
 // ---------- Templates ----------
-
-#[derive(Template)]
-#[template(path = "reporting/templates.html")]
-struct TemplatesPage {
-    frame: Frame,
-    templates: Vec<(i64, String, i32, usize, bool)>,
-}
-
-pub async fn templates(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
-    user.require(Action::ViewRounds, &Resource::Any)?;
-    let templates = state
-        .db
-        .run(|conn| {
-            Ok::<_, AppError>(
-                store::templates(conn)?
-                    .into_iter()
-                    .map(|t| (t.id, t.name.clone(), t.version, t.template.fields().count(), t.frozen))
-                    .collect(),
-            )
-        })
-        .await?;
-    Ok(render(&TemplatesPage { frame: Frame::new(&visitor, "Skjemaer", Nav::Reporting), templates }))
-}
-
-#[derive(Template)]
-#[template(path = "reporting/template.html")]
-struct TemplatePage {
-    frame: Frame,
-    name: String,
-    version: i32,
-    description: String,
-    frozen: bool,
-    sections: Vec<SectionView>,
-}
-
-pub async fn template(
-    State(state): State<AppState>,
-    PageUser(visitor, user): PageUser,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    user.require(Action::ViewRounds, &Resource::Any)?;
-    let t = state
-        .db
-        .run(move |conn| {
-            store::template(conn, id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke skjema {id}.")))
-        })
-        .await?;
-    let page = TemplatePage {
-        frame: Frame::new(&visitor, t.name.clone(), Nav::Reporting),
-        name: t.name.clone(),
-        version: t.version,
-        description: t.template.description.clone(),
-        frozen: t.frozen,
-        sections: field_views(
-            &t.template,
-            &to_raw(&t.template, &Answers::new()),
-            &[],
-            &FileLinks { submission: 0, files: &BTreeMap::new() },
-        ),
-    };
-    Ok(render(&page))
-}
 
 // ---------- Survey results ----------
 

@@ -80,13 +80,23 @@ pub struct TemplateRow {
     pub name: String,
     pub frozen: bool,
     pub template: FormTemplate,
+    /// The stored definition as written; edits are made against it (see `revision`).
+    pub definition: String,
+}
+
+impl TemplateRow {
+    /// Identifies this exact definition: an edit posted against another one is refused.
+    pub fn revision(&self) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(&Sha256::digest(self.definition.as_bytes())[..8])
+    }
 }
 
 type TemplateTuple = (i64, String, i32, String, String, bool);
 
 fn template_row((id, code, version, name, definition, frozen): TemplateTuple) -> StoreResult<TemplateRow> {
     let template = serde_json::from_str(&definition).map_err(|e| StoreError::Migration(format!("skjema {id}: {e}")))?;
-    Ok(TemplateRow { id, code, version, name, frozen, template })
+    Ok(TemplateRow { id, code, version, name, frozen, template, definition })
 }
 
 fn template_columns() -> (
@@ -129,6 +139,20 @@ pub fn template_by_code(conn: &mut DbConnection, code: &str) -> StoreResult<Opti
         .first(conn)
         .optional()?;
     row.map(template_row).transpose()
+}
+
+/// Replaces a template's definition if it is still `old` and not frozen; false when it was not.
+pub fn update_template(conn: &mut DbConnection, id: i64, old: &str, new: &FormTemplate) -> StoreResult<bool> {
+    let json = serde_json::to_string(new).map_err(|e| StoreError::Migration(e.to_string()))?;
+    let n = diesel::update(
+        form_templates::table
+            .find(id)
+            .filter(form_templates::definition.eq(old))
+            .filter(form_templates::frozen.eq(false)),
+    )
+    .set((form_templates::definition.eq(json), form_templates::name.eq(&new.name)))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// A template used by a round is frozen: editing it makes a new version.

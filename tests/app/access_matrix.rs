@@ -198,6 +198,14 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         ("POST", "/rapportering/innleveringer/{id}") => {
             app.post_form(&path, &[("_version", "1"), ("_handling", "lagre"), ("digitalt_tilsyn_brukere", "5")]).await
         }
+        ("POST", "/rapportering/maler/ny") => {
+            let code = format!("matrise_{n}");
+            app.post_form(&path, &[("name", "Matrise"), ("code", &code)]).await
+        }
+        ("POST", "/rapportering/maler/{id}") => {
+            app.post_form(&path, &[("_rev", "0"), ("handling", "ny_seksjon"), ("tittel", "Matrise")]).await
+        }
+        ("POST", "/rapportering/maler/{id}/ny-versjon") => app.post_form(&path, &[]).await,
         ("POST", "/rapportering/innleveringer/{id}/filer") => {
             let fields = [("_version", "2"), ("_felt", "fil"), ("_handling", "last_opp")];
             app.post_file(&path, &fields, "matrise.pdf", b"%PDF-1.7").await

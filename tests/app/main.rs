@@ -14,4 +14,5 @@ mod files;
 mod registry;
 mod reporting;
 mod schema;
+mod templates;
 mod users;
