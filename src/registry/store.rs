@@ -244,6 +244,21 @@ pub fn office_of_municipality(conn: &mut DbConnection, layout: Layout, number: &
         .optional()?)
 }
 
+/// The office of every municipality of a layout, by municipality number (one query for lists).
+pub fn offices_by_municipality(conn: &mut DbConnection, layout: Layout) -> StoreResult<BTreeMap<String, String>> {
+    Ok(municipalities::table
+        .inner_join(
+            office_counties::table.on(office_counties::layout
+                .eq(municipalities::layout)
+                .and(office_counties::county_number.eq(municipalities::county_number))),
+        )
+        .filter(municipalities::layout.eq(layout.year()))
+        .select((municipalities::number, office_counties::office_code))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// The municipality numbers (2024 layout) in an office's area.
 pub fn municipalities_of_office(conn: &mut DbConnection, office: &str) -> StoreResult<BTreeSet<String>> {
     Ok(municipalities::table

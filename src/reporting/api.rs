@@ -172,10 +172,13 @@ pub async fn submissions(
         .db
         .run(move |conn| {
             let mut out = Vec::new();
-            for s in store::submissions_of_round(conn, q.round)? {
-                let loaded = super::load(conn, s.id)?;
-                if loaded.may(Some(&user.actor), Action::ViewSubmission) {
-                    out.push(submission_out(loaded));
+            let Some(round) = store::round(conn, q.round)? else { return Ok(out) };
+            let submissions = store::submissions_of_round(conn, q.round)?;
+            let visible =
+                super::permitted_in_round(conn, Some(&user.actor), Action::ViewSubmission, &round, &submissions)?;
+            for (s, shown) in submissions.iter().zip(visible) {
+                if shown {
+                    out.push(submission_out(super::load(conn, s.id)?));
                 }
             }
             Ok::<_, AppError>(out)

@@ -2,12 +2,12 @@
 //! Norwegian headers, as CSV (semicolons, UTF-8 with BOM so Excel reads æøå) and XLSX.
 //! Only submissions the caller may see are included; drafts never are.
 
-use super::{load, store};
+use super::{permitted_in_round, store};
 use crate::db::DbConnection;
 use crate::error::AppError;
 use rust_xlsxwriter::{Format, Workbook};
 use samveis_domain::access::{Action, Actor};
-use samveis_domain::reporting::{Answer, FieldKind, FormTemplate, State, format_hundredths};
+use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State, format_hundredths};
 
 /// A cell: numbers stay numbers so spreadsheets can sum them.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,18 +88,21 @@ pub fn round_table(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Res
     let template = store::template(conn, round.template_id)?
         .ok_or_else(|| AppError::NotFound(format!("Fant ikke skjemaet til runde {round_id}.")))?;
     let mut rows = Vec::new();
-    for s in store::submissions_of_round(conn, round_id)? {
-        let loaded = load(conn, s.id)?;
-        if loaded.state == State::Draft || !loaded.may(Some(actor), Action::ViewSubmission) {
+    let submissions = store::submissions_of_round(conn, round_id)?;
+    let visible = permitted_in_round(conn, Some(actor), Action::ViewSubmission, &round, &submissions)?;
+    for (s, shown) in submissions.iter().zip(visible) {
+        let state = State::from_code(&s.state).unwrap_or(State::Draft);
+        if state == State::Draft || !shown {
             continue;
         }
+        let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
         let mut row = vec![
             Cell::Text(s.org.id.clone()),
             Cell::Text(s.org.name.clone()),
-            Cell::Text(loaded.state.label().into()),
+            Cell::Text(state.label().into()),
             Cell::Text(s.submitted_at.map(|t| t.format("%d.%m.%Y").to_string()).unwrap_or_default()),
         ];
-        row.extend(cells(&template.template, &loaded.answers));
+        row.extend(cells(&template.template, &answers));
         rows.push(row);
     }
     Ok(Table { title: round.name, headers: headers(&template.template), rows })

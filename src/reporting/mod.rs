@@ -236,6 +236,53 @@ pub fn org_offices(conn: &mut DbConnection, org: &OrgRow) -> Result<Vec<String>,
     })
 }
 
+/// Whether the actor may act on a submission, from its row, its round and the offices whose
+/// area its org unit lies in.
+pub fn may_on_row(
+    actor: Option<&Actor>,
+    action: Action,
+    round: &RoundRow,
+    s: &SubmissionRow,
+    offices: &[String],
+) -> bool {
+    let Some(org) = org_unit(&s.org) else { return false };
+    let state = State::from_code(&s.state).unwrap_or(State::Draft);
+    let facts = SubmissionFacts {
+        org: &org,
+        offices,
+        reviewed_by_county: round.reviewer == REVIEWER_COUNTY,
+        draft: !state.delivered() && state != State::Accepted && s.submitted_at.is_none(),
+    };
+    may(actor, action, &Resource::Submission(facts))
+}
+
+/// For a list of a round's submissions: on which the actor may take `action`. Reads the offices
+/// once per layout instead of once per submission.
+pub fn permitted_in_round(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    action: Action,
+    round: &RoundRow,
+    submissions: &[SubmissionRow],
+) -> Result<Vec<bool>, StoreError> {
+    let mut offices_by_layout: std::collections::BTreeMap<i32, std::collections::BTreeMap<String, String>> =
+        Default::default();
+    let mut out = Vec::with_capacity(submissions.len());
+    for s in submissions {
+        let offices: Vec<String> = if s.org.kind == "municipality" {
+            if let std::collections::btree_map::Entry::Vacant(slot) = offices_by_layout.entry(s.org.layout) {
+                let layout = Layout::from_year(s.org.layout).unwrap_or(Layout::CURRENT);
+                slot.insert(registry::offices_by_municipality(conn, layout)?);
+            }
+            offices_by_layout.get(&s.org.layout).and_then(|m| m.get(&s.org.id)).cloned().into_iter().collect()
+        } else {
+            org_offices(conn, &s.org)?
+        };
+        out.push(may_on_row(actor, action, round, s, &offices));
+    }
+    Ok(out)
+}
+
 /// A submission with everything a page needs to show it and decide access.
 pub struct Loaded {
     pub submission: SubmissionRow,
@@ -250,14 +297,7 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn may(&self, actor: Option<&Actor>, action: Action) -> bool {
-        let Some(org) = org_unit(&self.submission.org) else { return false };
-        let facts = SubmissionFacts {
-            org: &org,
-            offices: &self.offices,
-            reviewed_by_county: self.round.reviewer == REVIEWER_COUNTY,
-            draft: !self.state.delivered() && self.state != State::Accepted && self.submission.submitted_at.is_none(),
-        };
-        may(actor, action, &Resource::Submission(facts))
+        may_on_row(actor, action, &self.round, &self.submission, &self.offices)
     }
 
     pub fn delivery(&self, today: NaiveDate) -> Delivery {
@@ -423,6 +463,24 @@ pub fn review(
 pub enum Breakdown {
     County,
     SizeClass,
+    /// By the collaborations an org unit belongs to on the deadline (a municipality may be in
+    /// several; a collaboration answering for itself is its own group).
+    Collaboration,
+}
+
+/// The names of the collaborations each municipality belongs to on `day`, by (layout, number).
+fn memberships(
+    conn: &mut DbConnection,
+    day: NaiveDate,
+) -> Result<std::collections::BTreeMap<(i32, String), Vec<String>>, StoreError> {
+    let mut out: std::collections::BTreeMap<(i32, String), Vec<String>> = Default::default();
+    for c in collaborations::list(conn)?.into_iter().filter(|c| c.is_active_on(day)) {
+        let Some(detail) = collaborations::get(conn, c.id)? else { continue };
+        for m in detail.members {
+            out.entry((c.layout.year(), m.number)).or_default().push(c.name.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// Completeness of a round by county or size class (through the host for collaborations).
@@ -433,6 +491,23 @@ pub fn completeness(
     by: Breakdown,
 ) -> Result<Vec<CompletenessRow>, StoreError> {
     let submissions = store::submissions_of_round(conn, round.id)?;
+    if by == Breakdown::Collaboration {
+        let members = memberships(conn, round.deadline)?;
+        let items: Vec<(Delivery, Vec<String>)> = submissions
+            .iter()
+            .map(|s| {
+                let state = State::from_code(&s.state).unwrap_or(State::Draft);
+                let at = if state.delivered() { s.submitted_at } else { None };
+                let groups = match s.org.kind.as_str() {
+                    "municipality" => members.get(&(s.org.layout, s.org.id.clone())).cloned().unwrap_or_default(),
+                    _ => vec![s.org.name.clone()],
+                };
+                (Delivery::of(at, round.deadline, today), groups)
+            })
+            .collect();
+        let borrowed: Vec<(Delivery, &[String])> = items.iter().map(|(d, g)| (*d, g.as_slice())).collect();
+        return Ok(domain::completeness_by_membership(&borrowed, "Ikke i noe samarbeid"));
+    }
     // One lookup table per layout, not one registry read per submission.
     let mut rows: std::collections::BTreeMap<i32, std::collections::BTreeMap<String, MunicipalityRow>> =
         Default::default();
@@ -457,7 +532,7 @@ pub fn completeness(
         let group = match (by, row) {
             (Breakdown::County, Some(r)) => r.county_name.clone(),
             (Breakdown::SizeClass, Some(r)) => r.size_class.map_or("Ukjent", |c| c.label()).to_string(),
-            (_, None) => "Ukjent".to_string(),
+            (Breakdown::Collaboration, _) | (_, None) => "Ukjent".to_string(),
         };
         expected.push(Expected { delivery: Delivery::of(at, round.deadline, today), groups: vec![group] });
     }
@@ -497,6 +572,13 @@ pub fn survey_results(
         let size = row.and_then(|r| r.size_class).map_or("Ukjent", |c| c.label()).to_string();
         responses.push(domain::SurveyResponse { groups: vec![county, size], answers });
     }
-    let dimension = by.map(|b| if b == Breakdown::County { 0 } else { 1 });
+    let dimension = match by {
+        None => None,
+        Some(Breakdown::County) => Some(0),
+        Some(Breakdown::SizeClass) => Some(1),
+        Some(Breakdown::Collaboration) => {
+            return Err(AppError::BadRequest("Resultatene kan fordeles etter fylke eller størrelse.".into()));
+        }
+    };
     Ok(domain::option_results(&template.template, &responses, dimension))
 }

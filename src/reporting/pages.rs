@@ -186,7 +186,8 @@ struct RoundPage {
     round: RoundLine,
     template_name: String,
     audience: String,
-    by_size: bool,
+    /// fylke | storrelse | samarbeid
+    by: &'static str,
     completeness: Vec<CompletenessLine>,
     lines: Vec<SubmissionLine>,
     hidden: usize,
@@ -208,8 +209,12 @@ pub async fn round(
     Query(q): Query<RoundQuery>,
 ) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
-    let by_size = q.etter.as_deref() == Some("storrelse");
-    let by = if by_size { Breakdown::SizeClass } else { Breakdown::County };
+    let by = breakdown(q.etter.as_deref())?.unwrap_or(Breakdown::County);
+    let by_label = match by {
+        Breakdown::County => "fylke",
+        Breakdown::SizeClass => "storrelse",
+        Breakdown::Collaboration => "samarbeid",
+    };
     let today = state.today();
     let actor = user.actor.clone();
     let page = state
@@ -220,10 +225,11 @@ pub async fn round(
             let completeness = super::completeness(conn, &round, today, by)?;
             let mut lines = Vec::new();
             let mut hidden = 0;
-            for s in store::submissions_of_round(conn, id)? {
-                let loaded = super::load(conn, s.id)?;
-                if loaded.may(Some(&actor), Action::ViewSubmission) {
-                    lines.push(line(&s, &round, today));
+            let submissions = store::submissions_of_round(conn, id)?;
+            let visible = super::permitted_in_round(conn, Some(&actor), Action::ViewSubmission, &round, &submissions)?;
+            for (s, shown) in submissions.iter().zip(visible) {
+                if shown {
+                    lines.push(line(s, &round, today));
                 } else {
                     hidden += 1;
                 }
@@ -249,7 +255,7 @@ pub async fn round(
                 round: round_line,
                 template_name: template.map(|t| format!("{} (versjon {})", t.name, t.version)).unwrap_or_default(),
                 audience,
-                by_size,
+                by: by_label,
                 completeness: completeness.iter().map(CompletenessLine::from).collect(),
                 lines,
                 hidden,
@@ -834,6 +840,7 @@ pub fn breakdown(text: Option<&str>) -> Result<Option<Breakdown>, AppError> {
         None | Some("") | Some("alle") => Ok(None),
         Some("fylke" | "county") => Ok(Some(Breakdown::County)),
         Some("storrelse" | "size") => Ok(Some(Breakdown::SizeClass)),
+        Some("samarbeid" | "collaboration") => Ok(Some(Breakdown::Collaboration)),
         Some(other) => {
             Err(AppError::BadRequest(format!("Ukjent inndeling av resultatene «{other}»: bruk fylke eller størrelse.")))
         }
@@ -865,6 +872,7 @@ pub async fn results(
             None => "alle",
             Some(Breakdown::County) => "fylke",
             Some(Breakdown::SizeClass) => "storrelse",
+            Some(Breakdown::Collaboration) => "samarbeid",
         },
         lines: results
             .into_iter()

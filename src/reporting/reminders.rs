@@ -1,7 +1,7 @@
 //! Reminders (påminnelser): a message to each editor of an org unit that has not delivered,
 //! stored in the outbox. Sending over SMTP comes later; the outbox shows what would go out.
 
-use super::{load, store};
+use super::{permitted_in_round, store};
 use crate::audit::{self, Author, Change};
 use crate::db::schema::{outbox, role_assignments, users};
 use crate::db::{DbConnection, StoreResult};
@@ -48,13 +48,15 @@ pub fn remind(
     conn.transaction(|conn| {
         let round = store::round(conn, round_id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke runde {round_id}.")))?;
         let mut done = Reminded::default();
-        for s in store::submissions_of_round(conn, round_id)? {
-            let loaded = load(conn, s.id)?;
-            if loaded.state.delivered() || loaded.state == State::Accepted {
+        let submissions = store::submissions_of_round(conn, round_id)?;
+        // Reviewing rights decide whom one may chase.
+        let reviewable = permitted_in_round(conn, Some(actor), Action::ReviewSubmission, &round, &submissions)?;
+        for (s, may_chase) in submissions.iter().zip(reviewable) {
+            let state = State::from_code(&s.state).unwrap_or(State::Draft);
+            if state.delivered() || state == State::Accepted {
                 continue;
             }
-            // Reviewing rights decide whom one may chase.
-            if !loaded.may(Some(actor), Action::ReviewSubmission) {
+            if !may_chase {
                 continue;
             }
             let emails = recipients(conn, &s.org.kind, &s.org.id)?;

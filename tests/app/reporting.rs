@@ -168,6 +168,12 @@ backends! {
         let round = app.get(members.location.as_deref().unwrap()).await.text();
         assert!(round.contains(&format!("Levert 0 av {count}")) && round.contains("Fauske") && round.contains("Meløy"), "{round}");
         assert!(!mine.get("/rapportering").await.text().contains("M5 Salten"), "Bodø is not a member of Salten");
+        let by_collaboration = app.get(&format!("{}?etter=samarbeid", members.location.as_deref().unwrap())).await;
+        let rows = by_collaboration.select("tbody tr");
+        assert!(rows.iter().any(|r| r.contains("RKK Salten") && r.contains(&count.to_string())), "{rows:?}");
+        assert!(rows.iter().any(|r| r.starts_with(&format!("Totalt {count} 0"))), "{rows:?}");
+        let api = app.get(&format!("/api/v1/rounds/{}/completeness?by=samarbeid", members.location.as_deref().unwrap().rsplit('/').next().unwrap())).await;
+        assert_eq!(api.status, StatusCode::OK, "{}", api.body);
         let forbidden = mine.post_form("/rapportering/runder/ny", &[("name", "x")]).await;
         assert_eq!(forbidden.status, StatusCode::FORBIDDEN);
     }

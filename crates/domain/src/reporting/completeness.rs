@@ -113,12 +113,28 @@ pub struct CompletenessRow {
 /// Completeness by the group at `dimension` of each expected submission, groups sorted by name,
 /// and the total last.
 pub fn group_completeness(expected: &[Expected], dimension: usize) -> Vec<CompletenessRow> {
+    let unknown = ["Ukjent".to_string()];
+    let items: Vec<(Delivery, &[String])> = expected
+        .iter()
+        .map(|e| (e.delivery, e.groups.get(dimension).map_or(&unknown[..], std::slice::from_ref)))
+        .collect();
+    completeness_by_membership(&items, "Ukjent")
+}
+
+/// Completeness where an org unit may belong to several groups (a municipality in two
+/// collaborations): it counts in each of its groups, once in the total, and in `none` when it
+/// belongs to no group.
+pub fn completeness_by_membership(items: &[(Delivery, &[String])], none: &str) -> Vec<CompletenessRow> {
     let mut groups: BTreeMap<&str, Completeness> = BTreeMap::new();
     let mut total = Completeness::default();
-    for e in expected {
-        let group = e.groups.get(dimension).map_or("Ukjent", String::as_str);
-        groups.entry(group).or_default().add(e.delivery);
-        total.add(e.delivery);
+    for (delivery, member_of) in items {
+        if member_of.is_empty() {
+            groups.entry(none).or_default().add(*delivery);
+        }
+        for g in *member_of {
+            groups.entry(g.as_str()).or_default().add(*delivery);
+        }
+        total.add(*delivery);
     }
     let mut rows: Vec<CompletenessRow> =
         groups.into_iter().map(|(g, counts)| CompletenessRow { group: g.to_string(), counts }).collect();
@@ -129,6 +145,21 @@ pub fn group_completeness(expected: &[Expected], dimension: usize) -> Vec<Comple
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_of_two_groups_counts_in_each_and_once_in_the_total() {
+        let at = NaiveDate::from_ymd_opt(2021, 9, 1).and_then(|d| d.and_hms_opt(12, 0, 0));
+        let deadline = NaiveDate::from_ymd_opt(2021, 9, 10).unwrap_or_default();
+        let on_time = Delivery::of(at, deadline, deadline);
+        let both = ["RKK Salten".to_string(), "Digi Nordland".to_string()];
+        let items = [(on_time, &both[..]), (Delivery::Overdue, &both[..1]), (Delivery::Overdue, &[][..])];
+        let rows = completeness_by_membership(&items, "Ikke i noe samarbeid");
+        let row = |g: &str| rows.iter().find(|r| r.group == g).map(|r| (r.counts.expected, r.counts.delivered));
+        assert_eq!(row("RKK Salten"), Some((2, 1)));
+        assert_eq!(row("Digi Nordland"), Some((1, 1)));
+        assert_eq!(row("Ikke i noe samarbeid"), Some((1, 0)));
+        assert_eq!(row("Totalt"), Some((3, 1)));
+    }
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2021, m, d).unwrap()

@@ -15,7 +15,9 @@ mod upload;
 pub use answers::{
     Answer, Answers, FieldError, RawAnswers, TableRow, format_hundredths, missing_required, parse, to_raw,
 };
-pub use completeness::{Completeness, CompletenessRow, Delivery, Expected, group_completeness};
+pub use completeness::{
+    Completeness, CompletenessRow, Delivery, Expected, completeness_by_membership, group_completeness,
+};
 pub use period::{Period, PeriodError};
 pub use submission::{Event, State, TransitionError};
 pub use survey::{OptionResult, SurveyResponse, option_results};
