@@ -69,6 +69,9 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/rapportering/runder/{id}/resultater", Policy(Action::ViewRounds)),
     route("GET", "/rapportering/runder/{id}/{fil}", Policy(Action::ViewRounds)),
     route("POST", "/rapportering/runder/{id}/paminnelse", Policy(Action::SendReminders)),
+    route("GET", "/rapportering/runder/{id}/import", Policy(Action::ManageRounds)),
+    route("POST", "/rapportering/runder/{id}/import", Policy(Action::ManageRounds)),
+    route("POST", "/rapportering/runder/{id}/import/bekreft", Policy(Action::ManageRounds)),
     route("GET", "/rapportering/innleveringer/{id}", Policy(Action::ViewSubmission)),
     route("POST", "/rapportering/innleveringer/{id}", Policy(Action::EditSubmission)),
     route("POST", "/rapportering/innleveringer/{id}/vurdering", Policy(Action::ReviewSubmission)),
@@ -130,6 +133,13 @@ pub fn router() -> Router<AppState> {
         .route("/rapportering/runder/{id}/resultater", get(reporting::results))
         .route("/rapportering/runder/{id}/{fil}", get(reporting::export))
         .route("/rapportering/runder/{id}/paminnelse", post(reporting::remind))
+        .route(
+            "/rapportering/runder/{id}/import",
+            get(crate::reporting::import_pages::form)
+                .post(crate::reporting::import_pages::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::file_pages::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/rapportering/runder/{id}/import/bekreft", post(crate::reporting::import_pages::confirm))
         .route("/rapportering/innleveringer/{id}", get(reporting::submission).post(reporting::save))
         .route("/rapportering/innleveringer/{id}/vurdering", post(reporting::review))
         .route(

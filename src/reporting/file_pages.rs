@@ -23,7 +23,9 @@ fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
 }
 
 /// Reads the form: its control fields and the file, if one was chosen.
-async fn read_form(mut multipart: Multipart) -> Result<(BTreeMap<String, String>, Option<Upload>), AppError> {
+pub(super) async fn read_form(
+    mut multipart: Multipart,
+) -> Result<(BTreeMap<String, String>, Option<Upload>), AppError> {
     let mut control = BTreeMap::new();
     let mut upload = None;
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {

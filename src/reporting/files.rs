@@ -29,7 +29,12 @@ pub struct FileInfo {
 }
 
 /// Stores the bytes unless the same content is stored already; returns the key.
-fn store_file(conn: &mut DbConnection, upload: &Upload, content_type: &str, now: NaiveDateTime) -> StoreResult<String> {
+pub fn store_file(
+    conn: &mut DbConnection,
+    upload: &Upload,
+    content_type: &str,
+    now: NaiveDateTime,
+) -> StoreResult<String> {
     let sha256 = hex::encode(Sha256::digest(&upload.bytes));
     let exists: i64 = stored_files::table.filter(stored_files::sha256.eq(&sha256)).count().get_result(conn)?;
     if exists == 0 {
@@ -130,6 +135,11 @@ pub fn download(
     if !loaded.answers.values().any(|a| matches!(a, Answer::File(s) if s == sha256)) {
         return Err(not_found());
     }
+    content(conn, sha256)?.ok_or_else(not_found)
+}
+
+/// A stored file with its bytes.
+pub fn content(conn: &mut DbConnection, sha256: &str) -> StoreResult<Option<(FileInfo, Vec<u8>)>> {
     let row: Option<(String, i64, String, String, Vec<u8>)> = stored_files::table
         .find(sha256)
         .select((
@@ -141,6 +151,7 @@ pub fn download(
         ))
         .first(conn)
         .optional()?;
-    let (sha256, size, content_type, file_name, bytes) = row.ok_or_else(not_found)?;
-    Ok((FileInfo { sha256, size, content_type, file_name }, bytes))
+    Ok(row.map(|(sha256, size, content_type, file_name, bytes)| {
+        (FileInfo { sha256, size, content_type, file_name }, bytes)
+    }))
 }

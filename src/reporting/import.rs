@@ -12,17 +12,23 @@ use samveis_domain::reporting::{ImportExpected, ImportProblem, State, parse, pla
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Reads a sheet: CSV (comma or semicolon, with or without BOM) or the first sheet of an XLSX.
+/// Reads a sheet file: CSV (comma or semicolon, with or without BOM) or the first sheet of an XLSX.
 pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>, AppError> {
-    let name = path.display();
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    let name = path.display().to_string();
+    if !name.to_ascii_lowercase().ends_with(".csv") && !name.to_ascii_lowercase().ends_with(".xlsx") {
+        return Err(AppError::BadRequest(format!("{name}: bruk en CSV- eller XLSX-fil fra SurveyMonkey.")));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| AppError::BadRequest(format!("Kunne ikke lese {}: {e}", path.display())))?;
+    rows_of(&path.display().to_string(), &bytes)
+}
+
+/// Reads a sheet from its bytes; the name's extension decides the format.
+pub fn rows_of(name: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     match extension.as_str() {
-        "csv" => {
-            let bytes =
-                std::fs::read(path).map_err(|e| AppError::BadRequest(format!("Kunne ikke lese {name}: {e}")))?;
-            csv_rows(&bytes).map_err(|e| AppError::BadRequest(format!("{name}: {e}")))
-        }
-        "xlsx" => xlsx_rows(path).map_err(|e| AppError::BadRequest(format!("{name}: {e}"))),
+        "csv" => csv_rows(bytes).map_err(|e| AppError::BadRequest(format!("{name}: {e}"))),
+        "xlsx" => xlsx_rows(bytes).map_err(|e| AppError::BadRequest(format!("{name}: {e}"))),
         _ => Err(AppError::BadRequest(format!("{name}: bruk en CSV- eller XLSX-fil fra SurveyMonkey."))),
     }
 }
@@ -41,9 +47,10 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
         .collect()
 }
 
-fn xlsx_rows(path: &Path) -> Result<Vec<Vec<String>>, String> {
+fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
     use calamine::{Data, Reader};
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).map_err(|e: calamine::XlsxError| e.to_string())?;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e: calamine::XlsxError| format!("kunne ikke lese arbeidsboken: {e}"))?;
     let sheet = book.worksheet_range_at(0).ok_or("arbeidsboken har ingen ark")?.map_err(|e| e.to_string())?;
     Ok(sheet
         .rows()

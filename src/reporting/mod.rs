@@ -9,6 +9,7 @@ pub mod export;
 pub mod file_pages;
 pub mod files;
 pub mod import;
+pub mod import_pages;
 pub mod pages;
 pub mod reminders;
 
@@ -211,7 +212,7 @@ pub fn open_round(
     })
 }
 
-fn capitalized(text: &str) -> String {
+pub(crate) fn capitalized(text: &str) -> String {
     let mut c = text.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect::<String>() + ".").unwrap_or_default()
 }

@@ -192,6 +192,7 @@ struct RoundPage {
     lines: Vec<SubmissionLine>,
     hidden: usize,
     may_remind: bool,
+    may_manage: bool,
     queued: i64,
 }
 
@@ -200,6 +201,7 @@ pub struct RoundQuery {
     pub etter: Option<String>,
     pub paminnet: Option<usize>,
     pub uten: Option<usize>,
+    pub importert: Option<usize>,
 }
 
 pub async fn round(
@@ -250,6 +252,7 @@ pub async fn round(
             let queued = super::reminders::queued(conn, id)?;
             Ok::<_, AppError>(RoundPage {
                 may_remind: false,
+                may_manage: false,
                 queued,
                 frame: Frame::anonymous(""),
                 round: round_line,
@@ -263,13 +266,19 @@ pub async fn round(
         })
         .await?;
     let title = page.round.name.clone();
-    let notice = q.paminnet.map(|n| {
-        let without = q.uten.unwrap_or(0);
-        let tail = if without > 0 { format!(" {without} uten registrert mottaker fikk ingen.") } else { String::new() };
-        format!("{n} påminnelser er lagt i utboksen.{tail}")
-    });
+    let notice = q
+        .paminnet
+        .map(|n| {
+            let without = q.uten.unwrap_or(0);
+            let tail =
+                if without > 0 { format!(" {without} uten registrert mottaker fikk ingen.") } else { String::new() };
+            format!("{n} påminnelser er lagt i utboksen.{tail}")
+        })
+        .or_else(|| q.importert.map(|n| format!("{n} svar er importert fra SurveyMonkey og står som sendt inn.")));
     let frame = Frame::new(&visitor, title, Nav::Reporting).with_notice(notice.as_deref());
-    Ok(render(&RoundPage { may_remind: visitor.may(Action::SendReminders, &Resource::Any), frame, ..page }))
+    let may_remind = visitor.may(Action::SendReminders, &Resource::Any);
+    let may_manage = visitor.may(Action::ManageRounds, &Resource::Any);
+    Ok(render(&RoundPage { may_remind, may_manage, frame, ..page }))
 }
 
 // ---------- Opening a round ----------

@@ -198,6 +198,8 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         ("POST", "/rapportering/innleveringer/{id}") => {
             app.post_form(&path, &[("_version", "1"), ("_handling", "lagre"), ("digitalt_tilsyn_brukere", "5")]).await
         }
+        ("POST", "/rapportering/runder/{id}/import") => app.post_file(&path, &[], "svar.csv", b"a,b\n,\n").await,
+        ("POST", "/rapportering/runder/{id}/import/bekreft") => app.post_form(&path, &[("fil", "0")]).await,
         ("POST", "/rapportering/maler/ny") => {
             let code = format!("matrise_{n}");
             app.post_form(&path, &[("name", "Matrise"), ("code", &code)]).await

@@ -1,0 +1,160 @@
+//! The SurveyMonkey import in the browser: upload the export, see what would be imported and
+//! which rows stop it, skip rows on purpose, then import. The uploaded file is kept (stored by
+//! its SHA-256 like any deliverable) so the confirmation imports exactly what was previewed.
+
+use super::file_pages::read_form;
+use super::files::{self, Upload};
+use super::import::{self, ImportReport};
+use super::store;
+use crate::app::AppState;
+use crate::auth::{CsrfBody, PageUser, Visitor};
+use crate::error::{AppError, AppResult};
+use crate::web::{Frame, Nav, render_with_status};
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use samveis_domain::access::{Action, Resource};
+use samveis_domain::reporting::classify_upload;
+use std::collections::BTreeSet;
+
+pub struct Preview {
+    pub file_sha256: String,
+    pub file_name: String,
+    pub respondents: usize,
+    pub importable: usize,
+    pub problems: Vec<(usize, String)>,
+    /// Respondent rows with a problem: each can be skipped.
+    pub problem_rows: Vec<usize>,
+    pub skipped: Vec<usize>,
+    pub ignored: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "reporting/import.html")]
+struct ImportPage {
+    frame: Frame,
+    round_id: i64,
+    round: String,
+    preview: Option<Preview>,
+    error: Option<String>,
+}
+
+fn preview(sha256: String, file_name: String, report: ImportReport) -> Preview {
+    let problem_rows: BTreeSet<usize> = report.problems.iter().map(|p| p.row).filter(|r| *r > 2).collect();
+    Preview {
+        file_sha256: sha256,
+        file_name,
+        respondents: report.respondents,
+        importable: report.imported,
+        problems: report.problems.into_iter().map(|p| (p.row, p.message)).collect(),
+        problem_rows: problem_rows.into_iter().collect(),
+        skipped: report.skipped,
+        ignored: report.ignored_columns,
+    }
+}
+
+async fn page(
+    state: &AppState,
+    visitor: &Visitor,
+    round_id: i64,
+    preview: Option<Preview>,
+    error: Option<String>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let round = state
+        .db
+        .run(move |conn| {
+            store::round(conn, round_id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke runde {round_id}.")))
+        })
+        .await?;
+    let page = ImportPage {
+        frame: Frame::new(visitor, format!("Import fra SurveyMonkey: {}", round.name), Nav::Reporting),
+        round_id,
+        round: round.name,
+        preview,
+        error,
+    };
+    Ok(render_with_status(status, &page))
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    PageUser(visitor, user): PageUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    user.require(Action::ManageRounds, &Resource::Any)?;
+    page(&state, &visitor, id, None, None, StatusCode::OK).await
+}
+
+/// Reads and checks an upload as a sheet; keeps it; previews the import.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    visitor: Visitor,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    user.require(Action::ManageRounds, &Resource::Any)?;
+    let (control, upload) = read_form(multipart).await?;
+    visitor.check_csrf(control.get("_csrf").map(String::as_str))?;
+    let upload = upload.unwrap_or(Upload { file_name: String::new(), bytes: vec![] });
+    let checked = classify_upload(&upload.file_name, &upload.bytes)
+        .map_err(|e| e.to_string())
+        .and_then(|t| {
+            if ["csv", "xlsx"].contains(&t.extension) {
+                Ok(t)
+            } else {
+                Err(format!("«{}» er ikke en CSV- eller XLSX-fil", upload.file_name))
+            }
+        })
+        .and_then(|t| {
+            import::rows_of(&upload.file_name, &upload.bytes).map(|rows| (t, rows)).map_err(|e| e.to_string())
+        });
+    let (kind, rows) = match checked {
+        Ok(ok) => ok,
+        Err(message) => {
+            let message = super::capitalized(message.trim_end_matches('.'));
+            return page(&state, &visitor, id, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let (now, author, name) = (state.now(), user.author(), upload.file_name.clone());
+    let (sha256, report) = state
+        .db
+        .run(move |conn| {
+            let sha256 = files::store_file(conn, &upload, kind.content_type, now)?;
+            let report = import::import_survey(conn, &author, now, id, &rows, &BTreeSet::new(), true)?;
+            Ok::<_, AppError>((sha256, report))
+        })
+        .await?;
+    let status = if report.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    page(&state, &visitor, id, Some(preview(sha256, name, report)), None, status).await
+}
+
+/// Imports the previewed file, leaving out the rows ticked to skip.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfBody(visitor, body): CsrfBody,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    user.require(Action::ManageRounds, &Resource::Any)?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let sha256 = pairs.iter().find(|(k, _)| k == "fil").map(|(_, v)| v.clone()).unwrap_or_default();
+    let skip: BTreeSet<usize> = pairs.iter().filter(|(k, _)| k == "hopp").filter_map(|(_, v)| v.parse().ok()).collect();
+    let (now, author) = (state.now(), user.author());
+    let (name, report) = state
+        .db
+        .run(move |conn| {
+            let (info, bytes) = files::content(conn, &sha256)?
+                .ok_or_else(|| AppError::BadRequest("Filen finnes ikke lenger; last den opp på nytt.".into()))?;
+            let rows = import::rows_of(&info.file_name, &bytes)?;
+            let report = import::import_survey(conn, &author, now, id, &rows, &skip, false)?;
+            Ok::<_, AppError>(((info.sha256, info.file_name), report))
+        })
+        .await?;
+    if report.written {
+        return Ok(Redirect::to(&format!("/rapportering/runder/{id}?importert={}", report.imported)).into_response());
+    }
+    page(&state, &visitor, id, Some(preview(name.0, name.1, report)), None, StatusCode::UNPROCESSABLE_ENTITY).await
+}
