@@ -1,5 +1,6 @@
 //! Reporting benchmarks: opening a round for all 357 municipalities, completeness of a round
-//! with 357 submissions, and saving a 100-field form, on SQLite and PostgreSQL.
+//! with 357 submissions, access decisions for a round page, a 357-row SurveyMonkey import, and
+//! saving a 100-field form, on SQLite and PostgreSQL.
 //! Run: `cargo bench --bench reporting` (PostgreSQL from SAMVEIS_TEST_POSTGRES, default
 //! postgres://postgres@127.0.0.1:5432/postgres). Prints a Markdown table; nothing is asserted.
 
@@ -9,8 +10,8 @@
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use samveis::audit::Author;
 
-use samveis::reporting::{self, Audience, Breakdown, RoundSpec, store};
-use samveis_domain::access::{Actor, Assignment, Role, Scope};
+use samveis::reporting::{self, Audience, Breakdown, RoundSpec, import, store};
+use samveis_domain::access::{Action, Actor, Assignment, Role, Scope};
 use samveis_domain::registry::MunicipalityNumber;
 use samveis_domain::reporting::{Field, FieldKind, FormTemplate, RawAnswers, Section};
 use std::time::{Duration, Instant};
@@ -103,8 +104,61 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
             .unwrap();
         save.push(t.elapsed());
     }
+    let mut visible = Vec::new();
+    let admin = Actor { user_id: 0, assignments: vec![Assignment::new(Role::NationalAdmin, Scope::National).unwrap()] };
+    let subs = db.run_blocking(|c| store::submissions_of_round(c, round.id)).unwrap();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let shown = db
+            .run_blocking(|c| reporting::permitted_in_round(c, Some(&admin), Action::ViewSubmission, &round, &subs))
+            .unwrap();
+        assert_eq!(shown.len(), 357);
+        visible.push(t.elapsed());
+    }
+    let survey = db.run_blocking(|c| store::template_by_code(c, "pandemilosninger_2020")).unwrap().unwrap();
+    let options = match &survey.template.sections[0].fields[0].kind {
+        FieldKind::MultipleChoice { options } => options.clone(),
+        _ => unreachable!("the survey asks a multiple-choice question"),
+    };
+    let mut import = Vec::new();
+    for i in 0..RUNS {
+        let spec = RoundSpec {
+            name: format!("Undersøkelse {i}"),
+            template_id: survey.id,
+            period: "2026".into(),
+            deadline: "2026-12-01".into(),
+            reviewer: "programme".into(),
+            audience: Audience::AllMunicipalities { layout: 2024 },
+            demo: false,
+        };
+        let round = db.run_blocking(|c| reporting::open_round(c, None, &author, now(), &spec)).unwrap();
+        let orgs = db.run_blocking(|c| store::submissions_of_round(c, round)).unwrap();
+        let mut rows = vec![
+            [
+                vec!["Kommune".to_string(), survey.template.sections[0].fields[0].label.clone()],
+                vec![String::new(); options.len() - 1],
+            ]
+            .concat(),
+            [vec!["Response".to_string()], options.clone()].concat(),
+        ];
+        for (n, s) in orgs.iter().enumerate() {
+            let picks =
+                options.iter().enumerate().map(|(o, text)| if (n + o) % 3 == 0 { text.clone() } else { String::new() });
+            rows.push(std::iter::once(s.org.id.clone()).chain(picks).collect());
+        }
+        let t = Instant::now();
+        let report = db
+            .run_blocking(|c| {
+                import::import_survey(c, &author, now(), round, "benchmark", &rows, &Default::default(), false)
+            })
+            .unwrap();
+        import.push(t.elapsed());
+        assert_eq!((report.imported, report.problems.len()), (357, 0));
+    }
     vec![
         (format!("{label}: open a round for 357 municipalities"), median(open)),
+        (format!("{label}: who may see each of 357 submissions (round page)"), median(visible)),
+        (format!("{label}: import a SurveyMonkey export with 357 respondents"), median(import)),
         (format!("{label}: completeness of a round with 357 submissions"), median(completeness)),
         (format!("{label}: validate and send a 100-field form"), median(save)),
     ]

@@ -260,9 +260,10 @@ fn import_surveymonkey(
     let db = open(url)?;
     let skip: std::collections::BTreeSet<usize> = skip.iter().copied().collect();
     let author = crate::audit::Author::system("import fra SurveyMonkey");
+    let source = file.display().to_string();
     let report = db
         .run_blocking(|conn| {
-            crate::reporting::import::import_survey(conn, &author, now(), round, &rows, &skip, dry_run)
+            crate::reporting::import::import_survey(conn, &author, now(), round, &source, &rows, &skip, dry_run)
         })
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{}: {} svarrader, {} kan importeres", file.display(), report.respondents, report.imported);

@@ -198,14 +198,26 @@ diesel::table! {
     stored_files (sha256) {
         sha256 -> Text,
         size -> BigInt,
-        content_type -> Text,
-        file_name -> Text,
         content -> Binary,
         created_at -> Timestamp,
     }
 }
 
+diesel::table! {
+    file_references (id) {
+        id -> BigInt,
+        sha256 -> Text,
+        owner_kind -> Text,
+        owner_id -> BigInt,
+        field -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(rounds -> form_templates (template_id));
+diesel::joinable!(file_references -> stored_files (sha256));
 diesel::joinable!(submissions -> rounds (round_id));
 diesel::joinable!(collaboration_members -> collaborations (collaboration_id));
 diesel::joinable!(role_assignments -> users (user_id));
@@ -232,4 +244,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     submissions,
     outbox,
     stored_files,
+    file_references,
 );

@@ -1,17 +1,23 @@
-//! File deliverables: stored once per content under its SHA-256, attached to a submission's file
-//! field with the same version check and audit as any other answer, and handed out only to
-//! those who may see a submission that refers to the file.
+//! Files: the bytes are stored once per content under their SHA-256; each use is a reference
+//! (owner, field, the uploader's file name and type). A deliverable is attached to a submission's
+//! file field with the same version check and audit as any other answer, and handed out only to
+//! those who may see a submission that refers to it, under the name its own uploader gave.
 
 use super::{SaveError, capitalized, load, load_visible, transition_error};
 use crate::audit::{self, Author, Change};
-use crate::db::schema::stored_files;
+use crate::db::schema::{file_references, stored_files};
 use crate::db::{DbConnection, StoreResult};
 use crate::error::{AppError, VERSION_CONFLICT};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use samveis_domain::access::{Action, Actor};
-use samveis_domain::reporting::{Answer, Event, FieldKind, classify_upload, clean_file_name};
+use samveis_domain::reporting::{Answer, Event, FieldError, FieldKind, classify_upload, clean_file_name};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// Owners of file references.
+pub const OWNER_SUBMISSION: &str = "submission";
+pub const OWNER_IMPORT: &str = "import";
 
 /// A file as the browser sent it.
 pub struct Upload {
@@ -19,7 +25,7 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
-/// A stored file's description, without its bytes.
+/// One use of a stored file, without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileInfo {
     pub sha256: String,
@@ -28,37 +34,73 @@ pub struct FileInfo {
     pub file_name: String,
 }
 
-/// Stores the bytes unless the same content is stored already; returns the key.
+/// Who a reference belongs to: a submission's field, or a round's import.
+pub struct Owner<'a> {
+    pub kind: &'a str,
+    pub id: i64,
+    pub field: &'a str,
+}
+
+/// Stores the bytes (once per content) and records this use of them; returns the key.
 pub fn store_file(
     conn: &mut DbConnection,
+    owner: &Owner,
     upload: &Upload,
     content_type: &str,
     now: NaiveDateTime,
 ) -> StoreResult<String> {
     let sha256 = hex::encode(Sha256::digest(&upload.bytes));
-    let exists: i64 = stored_files::table.filter(stored_files::sha256.eq(&sha256)).count().get_result(conn)?;
-    if exists == 0 {
-        diesel::insert_into(stored_files::table)
-            .values((
-                stored_files::sha256.eq(&sha256),
-                stored_files::size.eq(upload.bytes.len() as i64),
-                stored_files::content_type.eq(content_type),
-                stored_files::file_name.eq(clean_file_name(&upload.file_name)),
-                stored_files::content.eq(&upload.bytes),
-                stored_files::created_at.eq(now),
-            ))
-            .execute(conn)?;
-    }
+    let row = (
+        stored_files::sha256.eq(&sha256),
+        stored_files::size.eq(upload.bytes.len() as i64),
+        stored_files::content.eq(&upload.bytes),
+        stored_files::created_at.eq(now),
+    );
+    // Two uploads of the same bytes at once both succeed: the second finds the content there.
+    crate::per_backend!(conn, |c| diesel::insert_into(stored_files::table)
+        .values(row)
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    diesel::insert_into(file_references::table)
+        .values((
+            file_references::sha256.eq(&sha256),
+            file_references::owner_kind.eq(owner.kind),
+            file_references::owner_id.eq(owner.id),
+            file_references::field.eq(owner.field),
+            file_references::file_name.eq(clean_file_name(&upload.file_name)),
+            file_references::content_type.eq(content_type),
+            file_references::uploaded_at.eq(now),
+        ))
+        .execute(conn)?;
     Ok(sha256)
 }
 
-pub fn info(conn: &mut DbConnection, sha256: &str) -> StoreResult<Option<FileInfo>> {
-    let row: Option<(String, i64, String, String)> = stored_files::table
-        .find(sha256)
-        .select((stored_files::sha256, stored_files::size, stored_files::content_type, stored_files::file_name))
-        .first(conn)
-        .optional()?;
-    Ok(row.map(|(sha256, size, content_type, file_name)| FileInfo { sha256, size, content_type, file_name }))
+/// The files an owner has uploaded, by key; where the same content was uploaded twice, the
+/// latest name counts.
+pub fn infos(conn: &mut DbConnection, kind: &str, id: i64) -> StoreResult<BTreeMap<String, FileInfo>> {
+    let rows: Vec<(String, String, String, i64)> = file_references::table
+        .inner_join(stored_files::table)
+        .filter(file_references::owner_kind.eq(kind))
+        .filter(file_references::owner_id.eq(id))
+        .order(file_references::id.asc())
+        .select((
+            file_references::sha256,
+            file_references::file_name,
+            file_references::content_type,
+            stored_files::size,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(sha256, file_name, content_type, size)| {
+            (sha256.clone(), FileInfo { sha256, size, content_type, file_name })
+        })
+        .collect())
+}
+
+/// The bytes of a stored file.
+pub fn bytes(conn: &mut DbConnection, sha256: &str) -> StoreResult<Option<Vec<u8>>> {
+    Ok(stored_files::table.find(sha256).select(stored_files::content).first(conn).optional()?)
 }
 
 /// Attaches a file to a file field of a submission (`upload` None removes it).
@@ -86,12 +128,13 @@ pub fn attach(
         match upload {
             Some(upload) => {
                 let kind = classify_upload(&upload.file_name, &upload.bytes).map_err(|e| {
-                    SaveError::Invalid(vec![samveis_domain::reporting::FieldError {
+                    SaveError::Invalid(vec![FieldError {
                         field: field.to_string(),
                         message: format!("{}: {}", f.label, capitalized(&e.to_string()).trim_end_matches('.')),
                     }])
                 })?;
-                let sha256 = store_file(conn, upload, kind.content_type, now)?;
+                let owner = Owner { kind: OWNER_SUBMISSION, id, field };
+                let sha256 = store_file(conn, &owner, upload, kind.content_type, now)?;
                 answers.insert(field.to_string(), Answer::File(sha256));
             }
             None => {
@@ -135,23 +178,7 @@ pub fn download(
     if !loaded.answers.values().any(|a| matches!(a, Answer::File(s) if s == sha256)) {
         return Err(not_found());
     }
-    content(conn, sha256)?.ok_or_else(not_found)
-}
-
-/// A stored file with its bytes.
-pub fn content(conn: &mut DbConnection, sha256: &str) -> StoreResult<Option<(FileInfo, Vec<u8>)>> {
-    let row: Option<(String, i64, String, String, Vec<u8>)> = stored_files::table
-        .find(sha256)
-        .select((
-            stored_files::sha256,
-            stored_files::size,
-            stored_files::content_type,
-            stored_files::file_name,
-            stored_files::content,
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(row.map(|(sha256, size, content_type, file_name, bytes)| {
-        (FileInfo { sha256, size, content_type, file_name }, bytes)
-    }))
+    let info = loaded.files.get(sha256).cloned().ok_or_else(not_found)?;
+    let bytes = bytes(conn, sha256)?.ok_or_else(not_found)?;
+    Ok((info, bytes))
 }

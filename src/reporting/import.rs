@@ -8,7 +8,9 @@ use crate::db::DbConnection;
 use crate::error::{AppError, VERSION_CONFLICT};
 use chrono::NaiveDateTime;
 use diesel::Connection;
-use samveis_domain::reporting::{ImportExpected, ImportProblem, State, parse, plan_import};
+use samveis_domain::reporting::{
+    Answers, Event, ImportExpected, ImportProblem, State, missing_as_problems, parse, plan_import,
+};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -67,13 +69,6 @@ fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
         .collect())
 }
 
-/// SurveyMonkey writes "03/20/2020 10:15:23 AM"; XLSX gives ISO; Norwegian sheets "20.03.2020 10:15".
-fn ended_at(text: &str) -> Option<NaiveDateTime> {
-    ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok())
-}
-
 /// What an import did, or would do.
 #[derive(Debug, Default)]
 pub struct ImportReport {
@@ -86,12 +81,15 @@ pub struct ImportReport {
 }
 
 /// Imports `rows` into survey round `round_id`. Rows in `skip` are left out on purpose; any
-/// other problem stops the whole import. With `dry_run` nothing is written.
+/// other problem stops the whole import. With `dry_run` nothing is written. `source` names the
+/// file in the audit trail.
+#[allow(clippy::too_many_arguments)] // one use case: who, when, which round, what, how
 pub fn import_survey(
     conn: &mut DbConnection,
     author: &Author,
     now: NaiveDateTime,
     round_id: i64,
+    source: &str,
     rows: &[Vec<String>],
     skip: &BTreeSet<usize>,
     dry_run: bool,
@@ -104,48 +102,65 @@ pub fn import_survey(
         let submissions = store::submissions_of_round(conn, round_id)?;
         let expected: Vec<ImportExpected> =
             submissions.iter().map(|s| ImportExpected { id: s.org.id.clone(), name: s.org.name.clone() }).collect();
-        let plan = plan_import(&template.template, rows, &expected);
+        let plan = plan_import(&template.template, rows, &expected, skip);
         let mut report = ImportReport {
-            respondents: plan.rows.len() + plan.problems.iter().map(|p| p.row).collect::<BTreeSet<_>>().len(),
+            respondents: plan.respondents,
             ignored_columns: plan.ignored_columns,
+            skipped: skip.iter().copied().collect(),
+            problems: plan.problems,
             ..Default::default()
         };
-        report.problems = plan.problems.into_iter().filter(|p| p.row <= 2 || !skip.contains(&p.row)).collect();
+        // Each answer is merged into what the submission holds and sent in, as if the
+        // municipality had pressed «Send inn»: the same transition and required fields.
         let mut chosen = Vec::new();
         for row in plan.rows {
-            if skip.contains(&row.row) {
-                continue;
-            }
             let Some(s) = submissions.iter().find(|s| s.org.id == row.org_id) else { continue };
             let state = State::from_code(&s.state).unwrap_or(State::Draft);
-            if state.delivered() || state == State::Accepted {
-                let message = format!("{} har allerede levert i runden ({})", s.org.name, state.label().to_lowercase());
-                report.problems.push(ImportProblem { row: row.row, message });
+            let next = match state.after(&Event::Submit) {
+                Ok(next) => next,
+                Err(_) => {
+                    let message =
+                        format!("{} har allerede levert i runden ({})", s.org.name, state.label().to_lowercase());
+                    report.problems.push(ImportProblem { row: row.row, message });
+                    continue;
+                }
+            };
+            let mut answers: Answers =
+                serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+            let imported = parse(&template.template, &row.raw).map_err(|e| AppError::Internal(format!("{e:?}")))?;
+            answers.extend(imported);
+            let missing = missing_as_problems(&template.template, &answers, row.row, &s.org.name);
+            if !missing.is_empty() {
+                report.problems.extend(missing);
                 continue;
             }
-            chosen.push((row, s));
+            chosen.push((row, s, next, answers));
         }
-        report.skipped = skip.iter().copied().collect();
         report.problems.sort_by_key(|p| p.row);
         if !report.problems.is_empty() || dry_run {
             report.imported = if report.problems.is_empty() { chosen.len() } else { 0 };
             return Ok(report);
         }
-        for (row, s) in &chosen {
-            let answers = parse(&template.template, &row.raw).map_err(|e| AppError::Internal(format!("{e:?}")))?;
-            let json = serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
-            let at = ended_at(&row.ended).unwrap_or(now);
-            let update =
-                SubmissionUpdate { state: State::Submitted.code(), answers: &json, submitted_at: Some(at), reviewer_comment: "" };
+        for (row, s, next, answers) in &chosen {
+            let json = serde_json::to_string(answers).map_err(|e| AppError::Internal(e.to_string()))?;
+            let update = SubmissionUpdate {
+                state: next.code(),
+                answers: &json,
+                submitted_at: Some(row.ended.unwrap_or(now)),
+                reviewer_comment: &s.reviewer_comment,
+            };
             if !store::update_submission(conn, s.id, s.version, &update, now)? {
                 return Err(AppError::Conflict(VERSION_CONFLICT.into()));
             }
+            let before: Option<serde_json::Value> = serde_json::from_str(&s.answers).ok();
             let change = Change {
                 action: "importert fra SurveyMonkey",
                 record_type: "innlevering",
                 record_id: s.id.to_string(),
-                before: Some(serde_json::json!({"tilstand": s.state, "svar": serde_json::from_str::<serde_json::Value>(&s.answers).ok()})),
-                after: Some(serde_json::json!({"tilstand": State::Submitted.code(), "svar": answers, "rad": row.row})),
+                before: Some(serde_json::json!({"tilstand": s.state, "svar": before})),
+                after: Some(
+                    serde_json::json!({"tilstand": next.code(), "svar": answers, "rad": row.row, "fil": source}),
+                ),
             };
             audit::record(conn, author, now, change)?;
         }
@@ -166,9 +181,7 @@ mod tests {
     }
 
     #[test]
-    fn surveymonkey_end_dates_read() {
-        assert_eq!(ended_at("03/20/2020 01:15:23 PM").map(|t| t.to_string()).as_deref(), Some("2020-03-20 13:15:23"));
-        assert!(ended_at("20.03.2020 13:15").is_some());
-        assert!(ended_at("i går").is_none());
+    fn xlsx_that_is_not_a_workbook_is_named() {
+        assert!(rows_of("svar.xlsx", b"PK\x03\x04 not really").unwrap_err().to_string().contains("svar.xlsx"));
     }
 }

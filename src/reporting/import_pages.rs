@@ -99,34 +99,34 @@ pub async fn upload(
     let (control, upload) = read_form(multipart).await?;
     visitor.check_csrf(control.get("_csrf").map(String::as_str))?;
     let upload = upload.unwrap_or(Upload { file_name: String::new(), bytes: vec![] });
-    let checked = classify_upload(&upload.file_name, &upload.bytes)
-        .map_err(|e| e.to_string())
-        .and_then(|t| {
-            if ["csv", "xlsx"].contains(&t.extension) {
-                Ok(t)
-            } else {
-                Err(format!("«{}» er ikke en CSV- eller XLSX-fil", upload.file_name))
-            }
-        })
-        .and_then(|t| {
-            import::rows_of(&upload.file_name, &upload.bytes).map(|rows| (t, rows)).map_err(|e| e.to_string())
-        });
-    let (kind, rows) = match checked {
-        Ok(ok) => ok,
-        Err(message) => {
-            let message = super::capitalized(message.trim_end_matches('.'));
-            return page(&state, &visitor, id, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
+    let refused = |message: String| {
+        let message = super::capitalized(message.trim_end_matches('.'));
+        page(&state, &visitor, id, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    let kind = match classify_upload(&upload.file_name, &upload.bytes) {
+        Ok(t) if ["csv", "xlsx"].contains(&t.extension) => t,
+        Ok(_) => return refused(format!("«{}» er ikke en CSV- eller XLSX-fil", upload.file_name)).await,
+        Err(e) => return refused(e.to_string()).await,
     };
     let (now, author, name) = (state.now(), user.author(), upload.file_name.clone());
-    let (sha256, report) = state
+    // Reading a workbook is CPU work: it runs with the database work, off the async workers.
+    let result = state
         .db
         .run(move |conn| {
-            let sha256 = files::store_file(conn, &upload, kind.content_type, now)?;
-            let report = import::import_survey(conn, &author, now, id, &rows, &BTreeSet::new(), true)?;
-            Ok::<_, AppError>((sha256, report))
+            let rows = match import::rows_of(&upload.file_name, &upload.bytes) {
+                Ok(rows) => rows,
+                Err(e) => return Ok(Err(e.to_string())),
+            };
+            let owner = files::Owner { kind: files::OWNER_IMPORT, id, field: "" };
+            let sha256 = files::store_file(conn, &owner, &upload, kind.content_type, now)?;
+            let report = import::import_survey(conn, &author, now, id, &sha256, &rows, &BTreeSet::new(), true)?;
+            Ok::<_, AppError>(Ok((sha256, report)))
         })
         .await?;
+    let (sha256, report) = match result {
+        Ok(done) => done,
+        Err(message) => return refused(message).await,
+    };
     let status = if report.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     page(&state, &visitor, id, Some(preview(sha256, name, report)), None, status).await
 }
@@ -146,10 +146,12 @@ pub async fn confirm(
     let (name, report) = state
         .db
         .run(move |conn| {
-            let (info, bytes) = files::content(conn, &sha256)?
-                .ok_or_else(|| AppError::BadRequest("Filen finnes ikke lenger; last den opp på nytt.".into()))?;
+            // Only a sheet uploaded for this round's import, under the name it was uploaded with.
+            let gone = || AppError::BadRequest("Filen finnes ikke for denne runden; last den opp på nytt.".into());
+            let info = files::infos(conn, files::OWNER_IMPORT, id)?.remove(&sha256).ok_or_else(gone)?;
+            let bytes = files::bytes(conn, &sha256)?.ok_or_else(gone)?;
             let rows = import::rows_of(&info.file_name, &bytes)?;
-            let report = import::import_survey(conn, &author, now, id, &rows, &skip, false)?;
+            let report = import::import_survey(conn, &author, now, id, &sha256, &rows, &skip, false)?;
             Ok::<_, AppError>(((info.sha256, info.file_name), report))
         })
         .await?;

@@ -194,7 +194,11 @@ pub fn open_round(
             demo: spec.demo,
         };
         let id = store::insert_round(conn, &new, now)?;
-        store::freeze_template(conn, template.id)?;
+        if !store::freeze_template(conn, template.id, &template.definition)? {
+            return Err(AppError::Conflict(
+                "Skjemaet ble endret mens runden ble åpnet. Se over skjemaet og prøv igjen.".into(),
+            ));
+        }
         store::insert_expected(conn, id, &orgs, now)?;
         let after = serde_json::json!({
             "navn": spec.name.trim(), "skjema": format!("{} v{}", template.code, template.version),
@@ -316,14 +320,8 @@ pub fn load(conn: &mut DbConnection, id: i64) -> Result<Loaded, AppError> {
     let state = State::from_code(&submission.state)
         .ok_or_else(|| AppError::Internal(format!("ukjent tilstand {}", submission.state)))?;
     let answers: Answers = serde_json::from_str(&submission.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut files = std::collections::BTreeMap::new();
-    for answer in answers.values() {
-        if let domain::Answer::File(sha256) = answer {
-            if let Some(info) = files::info(conn, sha256)? {
-                files.insert(sha256.clone(), info);
-            }
-        }
-    }
+    let has_files = answers.values().any(|a| matches!(a, domain::Answer::File(_)));
+    let files = if has_files { files::infos(conn, files::OWNER_SUBMISSION, id)? } else { Default::default() };
     Ok(Loaded { submission, round, template, offices, state, answers, files })
 }
 
@@ -475,10 +473,14 @@ fn memberships(
     day: NaiveDate,
 ) -> Result<std::collections::BTreeMap<(i32, String), Vec<String>>, StoreError> {
     let mut out: std::collections::BTreeMap<(i32, String), Vec<String>> = Default::default();
-    for c in collaborations::list(conn)?.into_iter().filter(|c| c.is_active_on(day)) {
+    let active: Vec<_> = collaborations::list(conn)?.into_iter().filter(|c| c.is_active_on(day)).collect();
+    for c in &active {
         let Some(detail) = collaborations::get(conn, c.id)? else { continue };
+        // Two collaborations may share a name (in different layouts): keep them apart.
+        let twins = active.iter().filter(|o| o.name == c.name).count() > 1;
+        let label = if twins { format!("{} ({})", c.name, c.layout.year()) } else { c.name.clone() };
         for m in detail.members {
-            out.entry((c.layout.year(), m.number)).or_default().push(c.name.clone());
+            out.entry((c.layout.year(), m.number)).or_default().push(label.clone());
         }
     }
     Ok(out)

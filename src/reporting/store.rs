@@ -155,10 +155,13 @@ pub fn update_template(conn: &mut DbConnection, id: i64, old: &str, new: &FormTe
     Ok(n == 1)
 }
 
-/// A template used by a round is frozen: editing it makes a new version.
-pub fn freeze_template(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
-    diesel::update(form_templates::table.find(id)).set(form_templates::frozen.eq(true)).execute(conn)?;
-    Ok(())
+/// A template used by a round is frozen: editing it makes a new version. Freezes it only if
+/// its definition is still `checked` (the one the round was checked against); false if not.
+pub fn freeze_template(conn: &mut DbConnection, id: i64, checked: &str) -> StoreResult<bool> {
+    let n = diesel::update(form_templates::table.find(id).filter(form_templates::definition.eq(checked)))
+        .set(form_templates::frozen.eq(true))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 #[derive(Debug, Clone)]

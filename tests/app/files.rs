@@ -118,6 +118,19 @@ backends! {
         assert_eq!(agder.get(&href).await.status, StatusCode::FORBIDDEN);
         let anonymous = app.other_browser();
         assert_ne!(anonymous.get(&href).await.status, StatusCode::OK);
+        // The same bytes uploaded for Fauske keep Fauske's own file name; Bodø's keeps Bodø's.
+        let admin = app.other_browser();
+        admin.login(ADMIN).await;
+        let fauske_path = format!("/rapportering/innleveringer/{fauske}");
+        let fv = version(&admin.get(&fauske_path).await);
+        let up = admin.post_file(&format!("{fauske_path}/filer"), &[("_version", &fv), ("_felt", "fil_dpia"), ("_handling", "last_opp")], "fauske-dpia.pdf", PDF).await;
+        assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.text());
+        assert!(admin.get(&fauske_path).await.text().contains("fauske-dpia.pdf"));
+        let bodo_page = app.get(&path).await.text();
+        assert!(bodo_page.contains("dpia.pdf (") && !bodo_page.contains("fauske-dpia.pdf"), "{bodo_page}");
+        let theirs = admin.get(&format!("{fauske_path}/filer/{sha}")).await;
+        assert!(theirs.headers["content-disposition"].to_str().unwrap().contains("fauske-dpia.pdf"));
+
         // Bodø cannot upload into Fauske's submission.
         let into_fauske = app.post_file(&format!("/rapportering/innleveringer/{fauske}/filer"), &[("_version", "1"), ("_felt", "fil_dpia"), ("_handling", "last_opp")], "dpia.pdf", PDF).await;
         assert_eq!(into_fauske.status, StatusCode::FORBIDDEN);

@@ -52,7 +52,7 @@ backends! {
         let dup = edit(&app, &path, &field("0", "mobile", "Mobile igjen", "integer")).await;
         assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(dup.text().contains("Feltkoden «mobile» står flere ganger."), "{}", dup.text());
-        assert_eq!(dup.attr("#ledetekst", "value").as_deref(), Some("Mobile igjen"));
+        assert_eq!(dup.attr("#b-ledetekst", "value").as_deref(), Some("Mobile igjen"));
         let no_options = edit(&app, &path, &[("handling", "nytt_felt"), ("seksjon", "0"), ("kode", "valg"), ("ledetekst", "Valg"), ("felttype", "multiple_choice")]).await;
         assert!(no_options.text().contains("«valg» må ha minst ett svaralternativ"));
         let bad_min = edit(&app, &path, &[("handling", "nytt_felt"), ("seksjon", "0"), ("kode", "x"), ("ledetekst", "X"), ("felttype", "integer"), ("min", "ti")]).await;
@@ -62,7 +62,7 @@ backends! {
         assert_eq!(edit(&app, &path, &[("handling", "ny_regel"), ("venstre", "mobile"), ("hoyre", "alarmer")]).await.status, StatusCode::SEE_OTHER);
         assert_eq!(edit(&app, &path, &[("handling", "felt_opp"), ("felt", "status")]).await.status, StatusCode::SEE_OTHER);
         let change = app.get(&format!("{path}?felt=alarmer")).await;
-        assert_eq!(change.attr("#ledetekst", "value").as_deref(), Some("Antall trygghetsalarmer"));
+        assert_eq!(change.attr("#b-ledetekst", "value").as_deref(), Some("Antall trygghetsalarmer"));
         let renamed = edit(&app, &path, &[("handling", "lagre_felt"), ("felt", "alarmer"), ("kode", "alarmer"), ("ledetekst", "Trygghetsalarmer i alt"), ("felttype", "integer"), ("obligatorisk", "ja"), ("min", "0")]).await;
         assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.text());
         let page = app.get(&path).await;

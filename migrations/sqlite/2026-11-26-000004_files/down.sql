@@ -1,1 +1,2 @@
+DROP TABLE file_references;
 DROP TABLE stored_files;

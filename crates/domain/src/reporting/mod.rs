@@ -21,7 +21,9 @@ pub use completeness::{
 pub use period::{Period, PeriodError};
 pub use submission::{Event, State, TransitionError};
 pub use survey::{OptionResult, SurveyResponse, option_results};
-pub use survey_import::{Expected as ImportExpected, ImportPlan, ImportProblem, ImportRow, plan_import};
+pub use survey_import::{
+    Expected as ImportExpected, ImportPlan, ImportProblem, ImportRow, missing_as_problems, parse_end_date, plan_import,
+};
 pub use template::{CrossRule, Field, FieldKind, FormTemplate, Section, TemplateError, TrafficLight};
 pub use template_edit::{EditError, KIND_CODES, TemplateEdit, apply_edit, kind_code, kind_from_code};
 pub use upload::{FileType, MAX_FILE_BYTES, UploadError, classify as classify_upload, clean_file_name};

@@ -5,8 +5,9 @@
 //! matched or read is listed by row, and the caller imports nothing until each is resolved or
 //! explicitly skipped.
 
-use super::answers::{RawAnswers, parse};
+use super::answers::{RawAnswers, missing_required, parse};
 use super::template::{FieldKind, FormTemplate};
+use chrono::NaiveDateTime;
 use std::collections::BTreeSet;
 
 /// An org unit the round expects, as the importer may match it.
@@ -22,11 +23,11 @@ pub struct ImportRow {
     pub row: usize,
     pub org_id: String,
     pub raw: RawAnswers,
-    /// The respondent's "End Date" as written in the export, if any.
-    pub ended: String,
+    /// When the respondent finished ("End Date"), if the export says.
+    pub ended: Option<NaiveDateTime>,
 }
 
-/// Something that stops the import, named by row (0 for the header).
+/// Something that stops the import, named by row (1 and 2 are the header rows).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportProblem {
     pub row: usize,
@@ -37,6 +38,8 @@ pub struct ImportProblem {
 pub struct ImportPlan {
     pub rows: Vec<ImportRow>,
     pub problems: Vec<ImportProblem>,
+    /// Respondent rows in the file (skipped ones included).
+    pub respondents: usize,
     /// Columns the importer did not use (e.g. "Other (please specify)"), for the report.
     pub ignored_columns: Vec<String>,
 }
@@ -45,10 +48,18 @@ fn norm(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-/// Drops a trailing " kommune" / " kommune (…)" so "Bodø kommune" matches "Bodø".
+/// Drops a trailing " kommune" so "Bodø kommune" matches "Bodø".
 fn municipality_name(text: &str) -> String {
     let n = norm(text);
     n.strip_suffix(" kommune").map(str::to_string).unwrap_or(n)
+}
+
+/// SurveyMonkey writes US dates with slashes ("03/20/2020 10:15:23 AM"); XLSX cells arrive as ISO;
+/// Norwegian sheets use dots ("20.03.2020 10:15"). The separator tells them apart.
+pub fn parse_end_date(text: &str) -> Option<NaiveDateTime> {
+    ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text.trim(), f).ok())
 }
 
 /// What one column holds.
@@ -71,48 +82,98 @@ fn is_org_header(text: &str) -> bool {
     n.contains("kommune") || n == "custom data 1" || n == "custom data"
 }
 
-/// Reads the two header rows into a meaning per column.
-fn columns(template: &FormTemplate, first: &[String], second: &[String], plan: &mut ImportPlan) -> Vec<Column> {
+/// How a round's org unit is found from what a respondent wrote.
+enum Found<'a> {
+    One(&'a Expected),
+    /// The name belongs to several (Herøy, Våler): the number is needed.
+    Ambiguous,
+    None,
+}
+
+fn find_org<'a>(expected: &'a [Expected], value: &str) -> Found<'a> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Found::None;
+    }
+    let padded = if v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) { format!("0{v}") } else { v.to_string() };
+    if let Some(e) = expected.iter().find(|e| e.id == padded) {
+        return Found::One(e);
+    }
+    let name = municipality_name(v);
+    // "Fauske - Fuossko": the Norwegian and the Sami name each match.
+    let hits: Vec<&Expected> = expected
+        .iter()
+        .filter(|e| {
+            municipality_name(&e.name) == name || e.name.split(" - ").any(|part| municipality_name(part) == name)
+        })
+        .collect();
+    match hits.as_slice() {
+        [one] => Found::One(one),
+        [] => Found::None,
+        _ => Found::Ambiguous,
+    }
+}
+
+/// Reads the two header rows into a meaning per column. Among the columns whose heading could
+/// name the municipality, the one whose values match the most org units wins.
+fn columns(template: &FormTemplate, rows: &[Vec<String>], expected: &[Expected], plan: &mut ImportPlan) -> Vec<Column> {
+    let (first, second) = (&rows[0], &rows[1]);
     let width = first.len().max(second.len());
     let mut out = Vec::with_capacity(width);
     let mut question = String::new();
-    let mut org_found = false;
+    let mut org_candidates = Vec::new();
     for i in 0..width {
+        let head = first.get(i).map(|s| s.trim()).unwrap_or_default();
+        let starts_question = !head.is_empty();
+        if starts_question {
+            question = head.to_string();
+        }
+        let sub = second.get(i).map(|s| s.trim()).unwrap_or_default();
+        let field = template.fields().find(|f| norm(&f.label) == norm(&question) || f.code == question);
+        let column = match field.map(|f| (f, &f.kind)) {
+            Some((f, FieldKind::MultipleChoice { options })) => match options.iter().find(|o| norm(o) == norm(sub)) {
+                Some(o) => Column::Option { field: f.code.clone(), option: o.clone() },
+                None => Column::Ignored,
+            },
+            // Files are uploaded, never imported; a question's later columns ("Other (please
+            // specify)") are not its answer.
+            Some((_, FieldKind::File)) => Column::Ignored,
+            Some((f, _)) if starts_question => Column::Field(f.code.clone()),
+            Some(_) => Column::Ignored,
+            None if starts_question && norm(&question) == "end date" => Column::Ended,
+            None if starts_question && is_org_header(&question) => {
+                org_candidates.push(i);
+                Column::Ignored
+            }
+            None => Column::Ignored,
+        };
+        out.push(column);
+    }
+    let matches = |col: usize| {
+        rows.iter()
+            .skip(2)
+            .filter(|r| r.get(col).is_some_and(|v| matches!(find_org(expected, v), Found::One(_))))
+            .count()
+    };
+    match org_candidates.iter().copied().max_by_key(|c| (matches(*c), std::cmp::Reverse(*c))) {
+        Some(col) => out[col] = Column::Org,
+        None => plan.problems.push(ImportProblem {
+            row: 1,
+            message: "fant ingen kolonne som sier hvilken kommune som svarer (en overskrift med «kommune», eller Custom Data 1)".into(),
+        }),
+    }
+    let mut question = String::new();
+    for (i, column) in out.iter().enumerate() {
         let head = first.get(i).map(|s| s.trim()).unwrap_or_default();
         if !head.is_empty() {
             question = head.to_string();
         }
         let sub = second.get(i).map(|s| s.trim()).unwrap_or_default();
-        let field = template.fields().find(|f| norm(&f.label) == norm(&question) || f.code == question);
-        let column = match field {
-            Some(f) => match &f.kind {
-                FieldKind::MultipleChoice { options } => match options.iter().find(|o| norm(o) == norm(sub)) {
-                    Some(o) => Column::Option { field: f.code.clone(), option: o.clone() },
-                    None => Column::Ignored,
-                },
-                _ => Column::Field(f.code.clone()),
-            },
-            None if norm(&question) == "end date" => Column::Ended,
-            None if !org_found && is_org_header(&question) => {
-                org_found = true;
-                Column::Org
-            }
-            None => Column::Ignored,
-        };
-        if column == Column::Ignored {
+        if *column == Column::Ignored && !question.is_empty() {
             let name =
                 if sub.is_empty() || norm(sub) == "response" { question.clone() } else { format!("{question}: {sub}") };
-            if !name.is_empty() {
-                plan.ignored_columns.push(name);
-            }
+            plan.ignored_columns.push(name);
         }
-        out.push(column);
-    }
-    if !org_found {
-        plan.problems.push(ImportProblem {
-            row: 1,
-            message: "fant ingen kolonne som sier hvilken kommune som svarer (en overskrift med «kommune», eller Custom Data 1)".into(),
-        });
     }
     let found: BTreeSet<&str> = out
         .iter()
@@ -130,30 +191,63 @@ fn columns(template: &FormTemplate, first: &[String], second: &[String], plan: &
     out
 }
 
-fn find_org<'a>(expected: &'a [Expected], value: &str) -> Option<&'a Expected> {
-    let v = value.trim();
-    if v.is_empty() {
-        return None;
+/// Reads one respondent row; problems go to `plan`.
+fn read_row(
+    template: &FormTemplate,
+    columns: &[Column],
+    cells: &[String],
+    row: usize,
+    plan: &mut ImportPlan,
+) -> Option<(String, RawAnswers, Option<NaiveDateTime>)> {
+    let mut raw = RawAnswers::new();
+    let (mut org, mut ended) = (String::new(), None);
+    for (column, cell) in columns.iter().zip(cells) {
+        let cell = cell.trim();
+        match column {
+            Column::Org => org = cell.to_string(),
+            Column::Ended if !cell.is_empty() => match parse_end_date(cell) {
+                Some(at) => ended = Some(at),
+                None => {
+                    let message = format!("sluttidspunktet «{cell}» kan ikke leses (som 03/20/2020 10:15:23 AM)");
+                    plan.problems.push(ImportProblem { row, message });
+                    return None;
+                }
+            },
+            Column::Field(f) if !cell.is_empty() => raw.entry(f.clone()).or_default().push(cell.to_string()),
+            Column::Option { field, option } if !cell.is_empty() => {
+                raw.entry(field.clone()).or_default().push(option.clone())
+            }
+            _ => {}
+        }
     }
-    let padded = if v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) { format!("0{v}") } else { v.to_string() };
-    expected.iter().find(|e| e.id == padded).or_else(|| {
-        let name = municipality_name(v);
-        // "Fauske - Fuossko": the Norwegian and the Sami name each match.
-        expected.iter().find(|e| {
-            municipality_name(&e.name) == name || e.name.split(" - ").any(|part| municipality_name(part) == name)
-        })
-    })
+    // Choice answers are matched without regard to case; the form wants the exact option.
+    for f in template.fields() {
+        if let (FieldKind::SingleChoice { options }, Some(values)) = (&f.kind, raw.get_mut(&f.code)) {
+            for v in values.iter_mut() {
+                if let Some(o) = options.iter().find(|o| norm(o) == norm(v)) {
+                    v.clone_from(o);
+                }
+            }
+        }
+    }
+    Some((org, raw, ended))
 }
 
 /// Plans the import of `rows` (the whole sheet, header rows first) into a round that expects
-/// `expected`, whose form is `template`.
-pub fn plan_import(template: &FormTemplate, rows: &[Vec<String>], expected: &[Expected]) -> ImportPlan {
+/// `expected`, whose form is `template`. Rows in `skip` are left out before anything is
+/// matched, so skipping a wrong answer lets a later corrected one through.
+pub fn plan_import(
+    template: &FormTemplate,
+    rows: &[Vec<String>],
+    expected: &[Expected],
+    skip: &BTreeSet<usize>,
+) -> ImportPlan {
     let mut plan = ImportPlan::default();
     if rows.len() < 2 {
-        plan.problems.push(ImportProblem { row: 0, message: "filen mangler de to overskriftsradene".into() });
+        plan.problems.push(ImportProblem { row: 1, message: "filen mangler de to overskriftsradene".into() });
         return plan;
     }
-    let columns = columns(template, &rows[0], &rows[1], &mut plan);
+    let columns = columns(template, rows, expected, &mut plan);
     if !plan.problems.is_empty() {
         return plan;
     }
@@ -163,53 +257,56 @@ pub fn plan_import(template: &FormTemplate, rows: &[Vec<String>], expected: &[Ex
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let mut raw = RawAnswers::new();
-        let (mut org, mut ended) = (String::new(), String::new());
-        for (column, cell) in columns.iter().zip(cells) {
-            let cell = cell.trim();
-            match column {
-                Column::Org => org = cell.to_string(),
-                Column::Ended => ended = cell.to_string(),
-                Column::Field(f) if !cell.is_empty() => raw.entry(f.clone()).or_default().push(cell.to_string()),
-                Column::Option { field, option } if !cell.is_empty() => {
-                    raw.entry(field.clone()).or_default().push(option.clone())
-                }
-                _ => {}
-            }
-        }
-        let Some(unit) = find_org(expected, &org) else {
-            let message = if org.is_empty() {
-                "kommunen er ikke oppgitt".to_string()
-            } else {
-                format!("«{org}» er ikke en kommune i runden")
-            };
-            plan.problems.push(ImportProblem { row, message });
+        plan.respondents += 1;
+        if skip.contains(&row) {
             continue;
+        }
+        let Some((org, raw, ended)) = read_row(template, &columns, cells, row, &mut plan) else { continue };
+        let unit = match find_org(expected, &org) {
+            Found::One(unit) => unit,
+            Found::Ambiguous => {
+                let message = format!("«{org}» er navnet på flere kommuner i runden; skriv kommunenummeret");
+                plan.problems.push(ImportProblem { row, message });
+                continue;
+            }
+            Found::None if org.is_empty() => {
+                plan.problems.push(ImportProblem { row, message: "kommunen er ikke oppgitt".into() });
+                continue;
+            }
+            Found::None => {
+                plan.problems.push(ImportProblem { row, message: format!("«{org}» er ikke en kommune i runden") });
+                continue;
+            }
         };
         if let Some((_, first)) = seen.iter().find(|(id, _)| *id == unit.id) {
             plan.problems.push(ImportProblem { row, message: format!("{} har svart før, i rad {first}", unit.name) });
             continue;
         }
         seen.push((unit.id.clone(), row));
-        // Choice answers are matched without regard to case; the form wants the exact option.
-        for f in template.fields() {
-            if let (FieldKind::SingleChoice { options }, Some(values)) = (&f.kind, raw.get_mut(&f.code)) {
-                for v in values.iter_mut() {
-                    if let Some(o) = options.iter().find(|o| norm(o) == norm(v)) {
-                        *v = o.clone();
-                    }
+        match parse(template, &raw) {
+            Err(errors) => {
+                for e in errors {
+                    plan.problems.push(ImportProblem { row, message: format!("{}: {}", unit.name, e.message) });
                 }
             }
+            Ok(_) => plan.rows.push(ImportRow { row, org_id: unit.id.clone(), raw, ended }),
         }
-        if let Err(errors) = parse(template, &raw) {
-            for e in errors {
-                plan.problems.push(ImportProblem { row, message: format!("{}: {}", unit.name, e.message) });
-            }
-            continue;
-        }
-        plan.rows.push(ImportRow { row, org_id: unit.id.clone(), raw, ended });
     }
     plan
+}
+
+/// Required fields an imported answer leaves empty, as row problems (checked by the caller
+/// after merging with what the submission already holds).
+pub fn missing_as_problems(
+    template: &FormTemplate,
+    answers: &super::answers::Answers,
+    row: usize,
+    org: &str,
+) -> Vec<ImportProblem> {
+    missing_required(template, answers)
+        .into_iter()
+        .map(|e| ImportProblem { row, message: format!("{org}: {}", e.message) })
+        .collect()
 }
 
 #[cfg(test)]
@@ -262,6 +359,8 @@ mod tests {
             Expected { id: "1804".into(), name: "Bodø".into() },
             Expected { id: "1841".into(), name: "Fauske - Fuossko".into() },
             Expected { id: "0301".into(), name: "Oslo".into() },
+            Expected { id: "1515".into(), name: "Herøy".into() },
+            Expected { id: "1818".into(), name: "Herøy".into() },
         ]
     }
 
@@ -286,13 +385,13 @@ mod tests {
             &["2", "", "Fuossko", "", "Videokonsultasjon", "", ""],
             &["3", "", "301", "Digitalt tilsyn", "Videokonsultasjon", "", "Utprøving"],
         ]);
-        let plan = plan_import(&survey(), &rows, &expected());
+        let plan = plan_import(&survey(), &rows, &expected(), &BTreeSet::new());
         assert_eq!(plan.problems, vec![]);
         assert_eq!(plan.rows.len(), 3);
         assert_eq!(plan.rows[0].org_id, "1804");
         assert_eq!(plan.rows[0].raw["losninger"], vec!["Digitalt tilsyn"]);
         assert_eq!(plan.rows[0].raw["status"], vec!["I drift"]);
-        assert_eq!(plan.rows[0].ended, "03/20/2020 10:00:00 AM");
+        assert_eq!(plan.rows[0].ended.map(|t| t.to_string()).as_deref(), Some("2020-03-20 10:00:00"));
         assert_eq!(plan.rows[2].org_id, "0301");
         assert!(plan.ignored_columns.iter().any(|c| c.contains("Annet")));
     }
@@ -308,7 +407,7 @@ mod tests {
             &["4", "", "1804", "", "", "", ""],
             &["5", "", "Bodø", "", "", "", ""],
         ]);
-        let plan = plan_import(&survey(), &rows, &expected());
+        let plan = plan_import(&survey(), &rows, &expected(), &BTreeSet::new());
         let messages: Vec<String> = plan.problems.iter().map(|p| format!("rad {}: {}", p.row, p.message)).collect();
         assert_eq!(plan.rows.len(), 1, "{messages:?}");
         assert!(messages.contains(&"rad 3: «Bodo» er ikke en kommune i runden".to_string()), "{messages:?}");
@@ -320,8 +419,51 @@ mod tests {
     #[test]
     fn a_file_without_a_municipality_column_is_refused_whole() {
         let rows = sheet(&[&["Respondent ID", "Status"], &["", "Response"], &["1", "I drift"]]);
-        let plan = plan_import(&survey(), &rows, &expected());
+        let plan = plan_import(&survey(), &rows, &expected(), &BTreeSet::new());
         assert!(plan.rows.is_empty());
         assert!(plan.problems[0].message.contains("kolonne"));
+    }
+
+    #[test]
+    fn other_columns_ambiguous_names_and_bad_dates() {
+        let head: &[&str] = &["Kommunenummer eller navn", "Antall ansatte i kommunen", "End Date", "Status", ""];
+        let sub: &[&str] = &["Response", "Response", "", "Response", "Annet (vennligst spesifiser)"];
+        let rows = sheet(&[
+            head,
+            sub,
+            &["Bodø", "300", "", "I drift", "Noe annet"],
+            &["Herøy", "20", "", "", ""],
+            &["1818", "20", "i går", "", ""],
+            &["1515", "30", "20.03.2020 10:15", "Utprøving", ""],
+        ]);
+        let plan = plan_import(&survey(), &rows, &expected(), &BTreeSet::new());
+        let messages: Vec<String> = plan.problems.iter().map(|p| format!("rad {}: {}", p.row, p.message)).collect();
+        assert_eq!(plan.rows.len(), 2, "{messages:?}");
+        assert_eq!(plan.rows[0].raw["status"], vec!["I drift"], "the free-text column is not the answer");
+        assert!(
+            messages
+                .contains(&"rad 4: «Herøy» er navnet på flere kommuner i runden; skriv kommunenummeret".to_string())
+        );
+        assert!(messages.iter().any(|m| m.starts_with("rad 5: sluttidspunktet «i går»")), "{messages:?}");
+        assert!(
+            plan.ignored_columns.iter().any(|c| c == "Status: Annet (vennligst spesifiser)"),
+            "{:?}",
+            plan.ignored_columns
+        );
+        assert!(
+            plan.ignored_columns.iter().any(|c| c == "Antall ansatte i kommunen"),
+            "the column that matches municipalities wins"
+        );
+    }
+
+    #[test]
+    fn a_skipped_row_does_not_block_a_later_corrected_one() {
+        let rows =
+            sheet(&[HEAD, SUB, &["1", "", "Bodø", "", "", "", "Kanskje"], &["2", "", "Bodø", "", "", "", "I drift"]]);
+        let blocked = plan_import(&survey(), &rows, &expected(), &BTreeSet::new());
+        assert_eq!(blocked.problems.len(), 2, "{:?}", blocked.problems);
+        let plan = plan_import(&survey(), &rows, &expected(), &BTreeSet::from([3]));
+        assert_eq!(plan.problems, vec![]);
+        assert_eq!((plan.rows.len(), plan.rows[0].row, plan.respondents), (1, 4, 2));
     }
 }
