@@ -70,7 +70,7 @@ pub async fn rounds(State(state): State<AppState>, visitor: Visitor) -> ApiResul
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CompletenessParams {
-    /// county (default) or size.
+    /// county (default), size or collaboration (a municipality counts in each collaboration it belongs to).
     pub by: Option<String>,
 }
 

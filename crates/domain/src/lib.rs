@@ -5,5 +5,6 @@
 //! CLI are adapters around it. See `docs/` and the glossary for the Norwegian terms.
 
 pub mod access;
+pub mod grants;
 pub mod registry;
 pub mod reporting;

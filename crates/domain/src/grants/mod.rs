@@ -1,0 +1,13 @@
+//! Grants (tilskudd): schemes with frames, the county distribution by a weighted key, screening
+//! of applications, target figures and the money ledger. Pure: storage and pages are in the app.
+//! Money is whole kroner (`i64`), never floating point.
+
+mod distribution;
+mod ledger;
+mod screening;
+mod targets;
+
+pub use distribution::{CountyBasis, DistributionError, Weights, distribute};
+pub use ledger::{Balance, EntryKind, LedgerEntry, LedgerError, balance, check_payment};
+pub use screening::{ApplicationFacts, Warning, screen};
+pub use targets::{TargetFigure, parse_target_figures};

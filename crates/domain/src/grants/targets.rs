@@ -1,0 +1,64 @@
+//! Target figures (måltall) of a grant decision: structured rows (quantity, what, due), read
+//! from the free text of historic decisions where it names numbers ("50 medisindispensere, 25
+//! helsesjekk, 25 GPS og test av fallsensor").
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetFigure {
+    /// What is counted: a technology or a user group ("GPS", "trygghetspakker").
+    pub technology: String,
+    pub quantity: i64,
+    /// "stk", "brukere", "boliger"...
+    pub unit: String,
+    pub due: Option<NaiveDate>,
+}
+
+/// Reads "N thing" items separated by commas and "og"; text without a leading number is left to
+/// the free-text conditions. Words like "herav" (of which) keep a figure out, since it is part of
+/// the one before.
+pub fn parse_target_figures(text: &str) -> Vec<TargetFigure> {
+    let mut out = Vec::new();
+    for item in text.split([',', '.', ';']).flat_map(|p| p.split(" og ")).map(str::trim) {
+        let mut words = item.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        let Ok(quantity) = first.replace(['\u{a0}', ' '], "").parse::<i64>() else { continue };
+        let rest: Vec<&str> = words.take_while(|w| !["herav", "samt", "med", "i", "for"].contains(w)).collect();
+        if rest.is_empty() || quantity <= 0 {
+            continue;
+        }
+        let technology = rest.join(" ");
+        let unit = if technology.starts_with("brukere") { "brukere" } else { "stk" };
+        out.push(TargetFigure { technology, quantity, unit: unit.into(), due: None });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn short(text: &str) -> Vec<(i64, String)> {
+        parse_target_figures(text).into_iter().map(|t| (t.quantity, t.technology)).collect()
+    }
+
+    #[test]
+    fn the_2015_texts_read_as_rows() {
+        assert_eq!(
+            short("50 medisindispensere, 25 helsesjekk, 25 GPS og test av fallsensor"),
+            vec![(50, "medisindispensere".into()), (25, "helsesjekk".into()), (25, "GPS".into())]
+        );
+        assert_eq!(
+            short(
+                "300 trygghetsalarmer, herav minst halvparten mobile og 100 med utvidet trygghet med én eller flere sensorer"
+            ),
+            vec![(300, "trygghetsalarmer".into())]
+        );
+        assert_eq!(
+            short("100 trygghetspakker, 10 GPS og 130 brukere i sykehjem"),
+            vec![(100, "trygghetspakker".into()), (10, "GPS".into()), (130, "brukere".into())]
+        );
+        assert!(short("Implementering i drift av SPIDER skal være påstartet i 2015").is_empty());
+    }
+}
