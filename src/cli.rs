@@ -57,7 +57,12 @@ pub enum Command {
         #[command(subcommand)]
         command: RoundsCommand,
     },
-    /// Import answers from other systems.
+    /// Grants: try a county distribution key.
+    Grants {
+        #[command(subcommand)]
+        command: GrantsCommand,
+    },
+    /// Import answers and historic grants from other systems.
     Import {
         #[command(subcommand)]
         command: ImportCommand,
@@ -92,6 +97,28 @@ pub enum RoundsCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum GrantsCommand {
+    /// Split a frame over the counties by a weighted key and print it as CSV:
+    /// county_number,county_name,population,municipalities,amount (the scheme page computes the same).
+    Distribute {
+        /// The frame in whole kroner.
+        #[arg(long)]
+        frame: i64,
+        /// County layout: 2015, 2020 or 2024.
+        #[arg(long, default_value_t = 2024)]
+        layout: i32,
+        /// Population from this year (1 January).
+        #[arg(long)]
+        population_year: Option<i32>,
+        /// e.g. population=50,municipalities=50,equal=0 (whole percent, summing to 100).
+        #[arg(long)]
+        weights: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// A SurveyMonkey export (CSV or XLSX, two header rows) into a survey round. Nothing is
     /// imported while a row cannot be matched or read, unless that row is skipped.
@@ -107,6 +134,17 @@ pub enum ImportCommand {
         /// Row numbers to leave out on purpose, as in the spreadsheet (e.g. --skip 5,17).
         #[arg(long, value_delimiter = ',')]
         skip: Vec<usize>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Historic grants from a CSV file, one row per recipient:
+    /// scheme_id,year,recipient,granted_nok,target_figures_text[,applied_nok,decided_on,reference].
+    /// All rows or none; errors name the row.
+    Grants {
+        file: std::path::PathBuf,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -182,6 +220,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rounds { command: RoundsCommand::List { db } } => list_rounds(&db.url),
         Command::Import { command: ImportCommand::Surveymonkey { round, file, dry_run, skip, db } } => {
             import_surveymonkey(&db.url, round, &file, dry_run, &skip)
+        }
+        Command::Import { command: ImportCommand::Grants { file, dry_run, db } } => {
+            import_grants(&db.url, &file, dry_run)
+        }
+        Command::Grants { command: GrantsCommand::Distribute { frame, layout, population_year, weights, db } } => {
+            distribute(&db.url, frame, layout, population_year, &weights)
         }
         Command::Rounds { command: RoundsCommand::Results { round, by, format, db } } => {
             round_results(&db.url, round, by.as_deref(), format.as_deref())
@@ -290,6 +334,43 @@ fn import_surveymonkey(
         println!("Importert {} svar i runde {round}; de er sendt inn og kan vurderes.", report.imported);
     } else {
         println!("Prøvekjøring: ingenting er lagret. Kjør uten --dry-run for å importere.");
+    }
+    Ok(())
+}
+
+fn distribute(url: &str, frame: i64, layout: i32, population_year: Option<i32>, weights: &str) -> anyhow::Result<()> {
+    let weights = samveis_domain::grants::Weights::parse(weights).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let layout = samveis_domain::registry::Layout::from_year(layout).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let db = open(url)?;
+    let rows = db
+        .run_blocking(|conn| crate::grants::distribution(conn, frame, layout, population_year, weights))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut w = csv::Writer::from_writer(std::io::stdout());
+    w.write_record(["county_number", "county_name", "population", "municipalities", "amount"])?;
+    for (b, amount) in rows {
+        w.write_record([b.number, b.name, b.population.to_string(), b.municipalities.to_string(), amount.to_string()])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn import_grants(url: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("kunne ikke lese {}", file.display()))?;
+    let db = open(url)?;
+    let author = crate::audit::Author::system("import av historiske tilskudd");
+    let result = db
+        .run_blocking(|conn| crate::grants::import::historic_file(conn, &author, now(), &text, dry_run))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match result {
+        Ok(n) if dry_run => println!("Prøvekjøring: {n} tilsagn kan importeres; ingenting er lagret."),
+        Ok(n) => println!("Importert {n} historiske tilsagn."),
+        Err(problems) => {
+            println!("Ingenting er importert. Rett disse radene:");
+            for p in &problems {
+                println!("  rad {}: {}", p.row, p.message);
+            }
+            bail!("{} feil i {}", problems.len(), file.display());
+        }
     }
     Ok(())
 }

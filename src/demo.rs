@@ -216,6 +216,7 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
             crate::registry::seed::put_setting(conn, DEMO_KEY, "1")?;
         }
         crate::reporting::load_demo(conn, now)?;
+        crate::grants::load_demo(conn, now)?;
         for u in &DEMO_USERS {
             if user_store::email_taken(conn, u.email)? {
                 continue;

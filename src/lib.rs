@@ -10,6 +10,7 @@ pub mod cli;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod grants;
 pub mod home;
 pub mod openapi;
 pub mod registry;

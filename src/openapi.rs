@@ -1,5 +1,6 @@
 //! The OpenAPI 3 document of the JSON API, generated from the handlers' annotations.
 
+use crate::grants::api as gapi;
 use crate::registry::api;
 use crate::registry::collaborations::{CollaborationDetail, CollaborationSummary, Member};
 use crate::reporting::api as rapi;
@@ -11,11 +12,15 @@ use utoipa::OpenApi;
     info(title = "Samveis API", description = "Åpent API for Nasjonalt velferdsteknologiprogram: register over fylker, kommuner og samarbeid. Lesing er åpen; skriving krever innlogging og X-CSRF-Token fra /api/v1/me."),
     paths(api::counties, api::municipalities, api::municipality, api::collaborations, api::collaboration,
           api::create_collaboration, api::update_collaboration, api::me,
-          rapi::rounds, rapi::completeness, rapi::submissions, rapi::submission, rapi::save_submission),
+          rapi::rounds, rapi::completeness, rapi::submissions, rapi::submission, rapi::save_submission,
+          gapi::schemes, gapi::scheme, gapi::distribution, gapi::application),
     components(schemas(api::County, api::Municipality, api::MunicipalityDetail, api::TransitionOut,
                        api::CollaborationInput, api::Me, CollaborationSummary, CollaborationDetail, Member,
-                       crate::web::FieldMessage, rapi::Round, rapi::CompletenessOut, rapi::Submission, rapi::SubmissionInput)),
-    tags((name = "registry", description = "Fylker, kommuner og samarbeid"), (name = "session", description = "Innlogget bruker"), (name = "reporting", description = "Rapporteringsrunder, innleveringsgrad og innleveringer"))
+                       crate::web::FieldMessage, rapi::Round, rapi::CompletenessOut, rapi::Submission, rapi::SubmissionInput,
+                       gapi::SchemeOut, gapi::FrameOut, gapi::GrantOut, gapi::ApplicationOut, gapi::DistributionLine,
+                       crate::grants::store::Scheme, crate::grants::store::Frame, crate::grants::store::Application,
+                       crate::grants::store::Decision, crate::grants::store::Entry, crate::grants::store::SubAllocation)),
+    tags((name = "registry", description = "Fylker, kommuner og samarbeid"), (name = "session", description = "Innlogget bruker"), (name = "reporting", description = "Rapporteringsrunder, innleveringsgrad og innleveringer"), (name = "grants", description = "Tilskuddsordninger, fylkesfordeling, søknader, vedtak og regnskap"))
 )]
 pub struct ApiDoc;
 

@@ -3,6 +3,7 @@
 //! The handlers enforce the rule by asking the domain policy (`may`).
 
 use crate::app::AppState;
+use crate::grants::{api as grants_api, pages as grants};
 use crate::registry::{api as registry_api, pages as registry_pages};
 use crate::reporting::{api as reporting_api, pages as reporting, template_pages as templates};
 use crate::{audit_pages, auth::pages as auth_pages, home, openapi, users::pages as user_pages, web};
@@ -82,6 +83,18 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/rapportering/maler/{id}", Policy(Action::ViewRounds)),
     route("POST", "/rapportering/maler/{id}", Policy(Action::ManageRounds)),
     route("POST", "/rapportering/maler/{id}/ny-versjon", Policy(Action::ManageRounds)),
+    route("GET", "/tilskudd", Public),
+    route("GET", "/tilskudd/{id}", Public),
+    route("GET", "/tilskudd/{id}/{fil}", Public),
+    route("GET", "/tilskudd/{id}/fordeling", Policy(Action::ManageGrants)),
+    route("POST", "/tilskudd/{id}/fordeling", Policy(Action::ManageGrants)),
+    route("GET", "/tilskudd/soknader", SignedIn),
+    route("POST", "/tilskudd/soknader/ny", Policy(Action::EditApplication)),
+    route("GET", "/tilskudd/soknader/{id}", Policy(Action::ViewApplication)),
+    route("POST", "/tilskudd/soknader/{id}", Policy(Action::EditApplication)),
+    route("POST", "/tilskudd/soknader/{id}/vedtak", Policy(Action::DecideGrant)),
+    route("POST", "/tilskudd/soknader/{id}/aksept", Policy(Action::AcceptGrant)),
+    route("POST", "/tilskudd/soknader/{id}/bokforing", Policy(Action::DecideGrant)),
     route("GET", "/api/openapi.json", Public),
     route("GET", "/api/v1/me", SignedIn),
     route("GET", "/api/v1/rounds", SignedIn),
@@ -89,6 +102,10 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/submissions", SignedIn),
     route("GET", "/api/v1/submissions/{id}", Policy(Action::ViewSubmission)),
     route("PUT", "/api/v1/submissions/{id}", Policy(Action::EditSubmission)),
+    route("GET", "/api/v1/schemes", Public),
+    route("GET", "/api/v1/schemes/{id}", Public),
+    route("GET", "/api/v1/distribution", Public),
+    route("GET", "/api/v1/applications/{id}", Policy(Action::ViewApplication)),
     route("GET", "/api/v1/counties", Public),
     route("GET", "/api/v1/municipalities", Public),
     route("GET", "/api/v1/municipalities/{number}", Public),
@@ -154,6 +171,20 @@ pub fn router() -> Router<AppState> {
         .route("/rapportering/maler/{id}/ny-versjon", post(templates::new_version))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(registry_api::me))
+        .route("/tilskudd", get(grants::schemes))
+        .route("/tilskudd/{id}", get(grants::scheme))
+        .route("/tilskudd/{id}/{fil}", get(grants::export))
+        .route("/tilskudd/{id}/fordeling", get(grants::distribution_form).post(grants::save_distribution))
+        .route("/tilskudd/soknader", get(grants::applications))
+        .route("/tilskudd/soknader/ny", post(grants::start))
+        .route("/tilskudd/soknader/{id}", get(grants::application).post(grants::save))
+        .route("/tilskudd/soknader/{id}/vedtak", post(grants::decide))
+        .route("/tilskudd/soknader/{id}/aksept", post(grants::accept))
+        .route("/tilskudd/soknader/{id}/bokforing", post(grants::record))
+        .route("/api/v1/schemes", get(grants_api::schemes))
+        .route("/api/v1/schemes/{id}", get(grants_api::scheme))
+        .route("/api/v1/distribution", get(grants_api::distribution))
+        .route("/api/v1/applications/{id}", get(grants_api::application))
         .route("/api/v1/rounds", get(reporting_api::rounds))
         .route("/api/v1/rounds/{id}/completeness", get(reporting_api::completeness))
         .route("/api/v1/submissions", get(reporting_api::submissions))

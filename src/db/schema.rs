@@ -216,7 +216,109 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    grant_schemes (id) {
+        id -> BigInt,
+        name -> Text,
+        owner -> Text,
+        budget_chapter -> Text,
+        budget_post -> Text,
+        recipients -> Text,
+        rules -> Text,
+        first_year -> Integer,
+        last_year -> Nullable<Integer>,
+        closed -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    grant_frames (id) {
+        id -> BigInt,
+        scheme_id -> BigInt,
+        year -> Integer,
+        amount -> BigInt,
+        layout -> Integer,
+        population_year -> Nullable<Integer>,
+        weights -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    county_allocations (frame_id, county_number) {
+        frame_id -> BigInt,
+        county_number -> Text,
+        county_name -> Text,
+        amount -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    grant_applications (id) {
+        id -> BigInt,
+        scheme_id -> BigInt,
+        year -> Integer,
+        applicant_kind -> Text,
+        applicant_id -> Text,
+        applicant_name -> Text,
+        layout -> Integer,
+        county_number -> Text,
+        applied -> Nullable<BigInt>,
+        own_financing -> Nullable<BigInt>,
+        purpose -> Text,
+        technologies -> Text,
+        target_group -> Text,
+        political_anchoring -> Bool,
+        administrative_anchoring -> Bool,
+        budget -> Text,
+        plan -> Text,
+        state -> Text,
+        historic -> Bool,
+        submitted_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    grant_decisions (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        granted -> BigInt,
+        conditions -> Text,
+        target_figures -> Text,
+        sub_allocations -> Text,
+        aid_type -> Text,
+        decided_on -> Date,
+        reference -> Text,
+        accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> BigInt,
+        decision_id -> BigInt,
+        kind -> Text,
+        amount -> BigInt,
+        entry_date -> Date,
+        note -> Text,
+        reverses -> Nullable<BigInt>,
+        demo -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(rounds -> form_templates (template_id));
+diesel::joinable!(grant_frames -> grant_schemes (scheme_id));
+diesel::joinable!(county_allocations -> grant_frames (frame_id));
+diesel::joinable!(grant_applications -> grant_schemes (scheme_id));
+diesel::joinable!(grant_decisions -> grant_applications (application_id));
+diesel::joinable!(ledger_entries -> grant_decisions (decision_id));
 diesel::joinable!(file_references -> stored_files (sha256));
 diesel::joinable!(submissions -> rounds (round_id));
 diesel::joinable!(collaboration_members -> collaborations (collaboration_id));
@@ -245,4 +347,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     stored_files,
     file_references,
+    grant_schemes,
+    grant_frames,
+    county_allocations,
+    grant_applications,
+    grant_decisions,
+    ledger_entries,
 );

@@ -74,11 +74,25 @@ fn expected_allowed(route: &RouteSpec, profile: Profile) -> bool {
         }
         Access::Policy(Action::EditSubmission) => matches!(profile, Profile::Admin | Profile::MunicipalEditor),
         Access::Policy(Action::ReviewSubmission) => matches!(profile, Profile::Admin | Profile::InsideCounty),
+        Access::Policy(Action::ManageGrants) => profile == Profile::Admin,
+        // The target is Bodø's sent application to the example scheme (Nordland): no longer a
+        // draft, so only the national admin may still change it; a new one is Bodø's to start.
+        Access::Policy(Action::EditApplication) if route.path == "/tilskudd/soknader/ny" => {
+            matches!(profile, Profile::Admin | Profile::MunicipalEditor)
+        }
+        Access::Policy(Action::EditApplication) => profile == Profile::Admin,
+        Access::Policy(Action::ViewApplication) => {
+            matches!(profile, Profile::Admin | Profile::InsideCounty | Profile::MunicipalEditor | Profile::Viewer)
+        }
+        Access::Policy(Action::DecideGrant) => matches!(profile, Profile::Admin | Profile::InsideCounty),
+        Access::Policy(Action::AcceptGrant) => matches!(profile, Profile::Admin | Profile::MunicipalEditor),
         Access::Policy(other) => panic!("no expectation written for {other:?}"),
     }
 }
 
 struct Targets {
+    scheme: i64,
+    application: i64,
     collaboration: i64,
     user: i64,
     round: i64,
@@ -109,6 +123,11 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .replace("{number}", "1804")
         .replace("/collaborations/{id}", &format!("/collaborations/{}", t.collaboration))
         .replace("/runder/{id}", &format!("/runder/{}", t.round))
+        .replace("/tilskudd/soknader/{id}", &format!("/tilskudd/soknader/{}", t.application))
+        .replace("/tilskudd/{id}/{fil}", &format!("/tilskudd/{}/tilsagn.csv", t.scheme))
+        .replace("/tilskudd/{id}", &format!("/tilskudd/{}", t.scheme))
+        .replace("/schemes/{id}", &format!("/schemes/{}", t.scheme))
+        .replace("/applications/{id}", &format!("/applications/{}", t.application))
         .replace("/innleveringer/{id}", &format!("/innleveringer/{}", t.submission))
         .replace("{sha256}", &"0".repeat(64))
         .replace("/maler/{id}", "/maler/1")
@@ -133,6 +152,32 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
                       "members": ["1804", "1841"], "valid_from": "2025-01-01"});
     let page = match (route.method, route.path) {
         ("GET", "/api/v1/submissions") => app.get(&format!("{path}?round={}", t.round)).await,
+        ("GET", "/api/v1/distribution") => app.get(&format!("{path}?frame=1000&layout=2024&weights=equal=100")).await,
+        ("POST", "/tilskudd/{id}/fordeling") => {
+            app.post_form(
+                &path,
+                &[("year", "2027"), ("amount", "1000"), ("layout", "2024"), ("mode", "key"), ("weights", "equal=100")],
+            )
+            .await
+        }
+        ("POST", "/tilskudd/soknader/ny") => {
+            let scheme = t.scheme.to_string();
+            app.post_form(&path, &[("scheme", &scheme), ("unit", "kommune:1804")]).await
+        }
+        ("POST", "/tilskudd/soknader/{id}") => {
+            app.post_form(&path, &[("version", "2"), ("handling", "lagre"), ("purpose", "Matrise")]).await
+        }
+        ("POST", "/tilskudd/soknader/{id}/vedtak") => {
+            app.post_form(
+                &path,
+                &[("version", "0"), ("outcome", "innvilg"), ("granted", "1000"), ("aid_type", "not_state_aid")],
+            )
+            .await
+        }
+        ("POST", "/tilskudd/soknader/{id}/aksept") => app.post_form(&path, &[]).await,
+        ("POST", "/tilskudd/soknader/{id}/bokforing") => {
+            app.post_form(&path, &[("kind", "paid"), ("amount", "1"), ("date", "2027-01-01")]).await
+        }
         ("GET", _) => app.get(&path).await,
         ("PUT", "/api/v1/submissions/{id}") => {
             let token = app.get("/api/v1/me").await;
@@ -250,7 +295,10 @@ backends! {
             samveis::reporting::store::update_submission(conn, submission, 1, &update, chrono::Utc::now().naive_utc())
         }).await.unwrap();
         let round = app.db.run(move |conn| samveis::reporting::store::submission(conn, submission)).await.unwrap().unwrap().round_id;
+        let (scheme, application) = crate::grants::bodo_sent_application(&app).await;
         let targets = Targets {
+            scheme,
+            application,
             collaboration: app.collaboration_id("RKK Salten").await,
             user: user_state(&app, BODO).await.0,
             round,

@@ -11,6 +11,7 @@ mod auth;
 mod cli;
 mod collaborations;
 mod files;
+mod grants;
 mod import;
 mod registry;
 mod reporting;

@@ -4,5 +4,5 @@
 mod policy;
 mod role;
 
-pub use policy::{Action, Actor, OrgUnit, Resource, SubmissionFacts, may};
+pub use policy::{Action, Actor, ApplicationFacts, OrgUnit, Resource, SubmissionFacts, may};
 pub use role::{Assignment, AssignmentError, OfficeCode, Role, Scope};

@@ -67,6 +67,16 @@ pub enum Action {
     ReviewSubmission,
     /// Remind those who have not delivered (each only for submissions one may review).
     SendReminders,
+    /// Create grant schemes and set their yearly frames and county distribution.
+    ManageGrants,
+    /// Apply for a grant for one's own org unit (write the draft and send it).
+    EditApplication,
+    /// Read one grant application with its decision and ledger.
+    ViewApplication,
+    /// Decide an application, write the grant letter terms and record payments (the county).
+    DecideGrant,
+    /// Accept a granted application's terms (the applicant).
+    AcceptGrant,
 }
 
 /// The org unit a submission belongs to.
@@ -103,6 +113,18 @@ pub enum Resource<'a> {
         offices: &'a [OfficeCode],
     },
     Submission(SubmissionFacts<'a>),
+    Application(ApplicationFacts<'a>),
+}
+
+/// What the policy needs to know about a grant application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationFacts<'a> {
+    /// The applying org unit; none for a county network (historic records).
+    pub applicant: Option<&'a OrgUnit>,
+    /// The offices whose area the applicant lies in.
+    pub offices: &'a [OfficeCode],
+    /// Not sent yet: only the applicant sees it.
+    pub draft: bool,
 }
 
 /// The one access decision of Samveis.
@@ -116,6 +138,9 @@ pub fn may(actor: Option<&Actor>, action: Action, resource: &Resource) -> bool {
     }
     if let Resource::Submission(facts) = resource {
         return may_on_submission(actor, action, facts);
+    }
+    if let Resource::Application(facts) = resource {
+        return may_on_application(actor, action, facts);
     }
     if action == Action::SendReminders {
         return actor.has(Role::CountyOfficer);
@@ -172,10 +197,48 @@ fn may_on_submission(actor: &Actor, action: Action, facts: &SubmissionFacts) -> 
     }
 }
 
+fn may_on_application(actor: &Actor, action: Action, facts: &ApplicationFacts) -> bool {
+    let own = facts.applicant.is_some_and(|org| answers_for(actor, org));
+    let county = actor.covers_any(facts.offices);
+    let viewer = actor.assignments.iter().any(|a| match (&a.role, &a.scope) {
+        (Role::Viewer, Scope::National) => true,
+        (Role::Viewer, Scope::Office(code)) => facts.offices.contains(code),
+        _ => false,
+    });
+    match action {
+        Action::EditApplication => own && facts.draft,
+        Action::ViewApplication => own || (!facts.draft && (county || viewer)),
+        Action::DecideGrant => !facts.draft && county,
+        Action::AcceptGrant => own && !facts.draft,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::registry::MunicipalityNumber;
+
+    #[test]
+    fn an_application_is_the_applicants_until_sent_and_its_countys_to_decide() {
+        let bodo = OrgUnit::Municipality(MunicipalityNumber::parse("1804").unwrap());
+        let editor = actor(Role::MunicipalEditor, Scope::Municipality(MunicipalityNumber::parse("1804").unwrap()));
+        let other = actor(Role::MunicipalEditor, Scope::Municipality(MunicipalityNumber::parse("1841").unwrap()));
+        let officer = actor(Role::CountyOfficer, Scope::Office("nordland".into()));
+        let agder = actor(Role::CountyOfficer, Scope::Office("agder".into()));
+        let offices = nordland();
+        let draft = Resource::Application(ApplicationFacts { applicant: Some(&bodo), offices: &offices, draft: true });
+        let sent = Resource::Application(ApplicationFacts { applicant: Some(&bodo), offices: &offices, draft: false });
+        assert!(may(Some(&editor), Action::EditApplication, &draft));
+        assert!(!may(Some(&editor), Action::EditApplication, &sent));
+        assert!(!may(Some(&other), Action::ViewApplication, &draft));
+        assert!(!may(Some(&other), Action::ViewApplication, &sent));
+        assert!(!may(Some(&officer), Action::ViewApplication, &draft));
+        assert!(may(Some(&officer), Action::DecideGrant, &sent));
+        assert!(!may(Some(&agder), Action::DecideGrant, &sent));
+        assert!(!may(Some(&editor), Action::DecideGrant, &sent));
+        assert!(!may(Some(&officer), Action::ManageGrants, &Resource::Any));
+    }
 
     fn actor(role: Role, scope: Scope) -> Actor {
         Actor { user_id: 1, assignments: vec![Assignment::new(role, scope).unwrap()] }

@@ -4,10 +4,12 @@
 
 mod distribution;
 mod ledger;
+mod overview;
 mod screening;
 mod targets;
 
 pub use distribution::{CountyBasis, DistributionError, Weights, distribute};
 pub use ledger::{Balance, EntryKind, LedgerEntry, LedgerError, balance, check_payment};
-pub use screening::{ApplicationFacts, Warning, screen};
+pub use overview::{Allocation, CountyLine, FrameTable, GrantFigures, frame_table};
+pub use screening::{ApplicationText, Warning, screen};
 pub use targets::{TargetFigure, parse_target_figures};

@@ -3,7 +3,7 @@
 
 /// What screening reads from an application.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ApplicationFacts {
+pub struct ApplicationText {
     pub own_financing: i64,
     pub politically_anchored: bool,
     pub administratively_anchored: bool,
@@ -38,7 +38,7 @@ fn mentions(text: &str, words: &[&str]) -> bool {
     words.iter().any(|w| t.contains(w))
 }
 
-pub fn screen(a: &ApplicationFacts) -> Vec<Warning> {
+pub fn screen(a: &ApplicationText) -> Vec<Warning> {
     let mut out = Vec::new();
     if a.own_financing <= 0 {
         out.push(Warning::NoOwnFinancing);
@@ -67,7 +67,7 @@ mod tests {
 
     #[test]
     fn a_sound_application_has_no_warnings() {
-        let a = ApplicationFacts {
+        let a = ApplicationText {
             own_financing: 500_000,
             politically_anchored: true,
             administratively_anchored: true,
@@ -80,7 +80,7 @@ mod tests {
 
     #[test]
     fn the_guidance_warnings_fire() {
-        let a = ApplicationFacts {
+        let a = ApplicationText {
             purpose: "Forprosjekt og kartlegging av behov".into(),
             budget: "Innkjøp av sensorer".into(),
             politically_anchored: true,

@@ -1,0 +1,252 @@
+//! Historic grants: records of grants decided before Samveis (from the source documents or a
+//! spreadsheet), loaded as applications with their decisions and the granted entry. A file is
+//! imported whole or not at all; every problem names its row.
+
+use super::store::{self, Application, Decision, NewEntry, SubAllocation};
+use crate::audit::{self, Author, Change};
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::registry::store as registry;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::Connection;
+use samveis_domain::grants::{EntryKind, parse_target_figures};
+use samveis_domain::registry::Layout;
+use samveis_domain::reporting::ImportProblem;
+
+/// Who applied, as stored.
+pub(super) struct Applicant<'a> {
+    pub kind: &'a str,
+    pub id: &'a str,
+    pub name: &'a str,
+}
+
+/// A historic application: sent and granted outside Samveis.
+pub(super) fn historic(
+    scheme_id: i64,
+    year: i32,
+    applicant: Applicant,
+    layout: Layout,
+    county: &str,
+    applied: Option<i64>,
+    purpose: &str,
+) -> Application {
+    Application {
+        id: 0,
+        scheme_id,
+        year,
+        applicant_kind: applicant.kind.into(),
+        applicant_id: applicant.id.into(),
+        applicant_name: applicant.name.into(),
+        layout: layout.year(),
+        county_number: county.into(),
+        applied,
+        own_financing: None,
+        purpose: purpose.into(),
+        technologies: String::new(),
+        target_group: String::new(),
+        political_anchoring: true,
+        administrative_anchoring: true,
+        budget: String::new(),
+        plan: String::new(),
+        state: "granted".into(),
+        historic: true,
+        submitted_at: None,
+        version: 1,
+    }
+}
+
+/// Records a historic grant: the application, its decision (target figures read from the
+/// conditions text), the granted entry and, for demo data, a synthetic payment. Audited.
+#[allow(clippy::too_many_arguments)] // one historic record: who, what, how much, when
+pub(super) fn record_grant(
+    author: &Author,
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    application: &Application,
+    granted: i64,
+    conditions: &str,
+    subs: Vec<SubAllocation>,
+    decided_on: NaiveDate,
+    reference: &str,
+    synthetic_payment: Option<(i64, NaiveDate)>,
+) -> Result<i64, AppError> {
+    let id = store::insert_application(conn, application, now)?;
+    let decision = Decision {
+        id: 0,
+        application_id: id,
+        granted,
+        conditions: conditions.into(),
+        target_figures: parse_target_figures(conditions),
+        sub_allocations: subs,
+        aid_type: "not_state_aid".into(),
+        decided_on,
+        reference: reference.into(),
+        accepted_at: Some(decided_on.and_hms_opt(12, 0, 0).unwrap_or_default()),
+    };
+    let decision_id = store::insert_decision(conn, &decision, now)?;
+    let entry = NewEntry {
+        decision_id,
+        kind: EntryKind::Granted,
+        amount: granted,
+        entry_date: decided_on,
+        note: "Vedtak",
+        reverses: None,
+        demo: false,
+    };
+    store::insert_entry(conn, &entry, now)?;
+    if let Some((amount, on)) = synthetic_payment {
+        let paid = NewEntry {
+            decision_id,
+            kind: EntryKind::Paid,
+            amount,
+            entry_date: on,
+            note: "Demodata: syntetisk utbetaling",
+            reverses: None,
+            demo: true,
+        };
+        store::insert_entry(conn, &paid, now)?;
+    }
+    let after = serde_json::json!({"mottaker": application.applicant_name, "innvilget": granted, "vilkår": conditions, "vedtaksdato": decided_on});
+    let change = Change {
+        action: "importert",
+        record_type: "søknad",
+        record_id: id.to_string(),
+        before: None,
+        after: Some(after),
+    };
+    audit::record(conn, author, now, change)?;
+    Ok(id)
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Row {
+    scheme_id: String,
+    year: String,
+    recipient: String,
+    granted_nok: String,
+    #[serde(default)]
+    target_figures_text: String,
+    #[serde(default)]
+    applied_nok: String,
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    reference: String,
+}
+
+struct Checked {
+    application: Application,
+    granted: i64,
+    conditions: String,
+    decided_on: NaiveDate,
+    reference: String,
+}
+
+fn check_row(conn: &mut DbConnection, row: &Row) -> Result<Result<Checked, String>, AppError> {
+    let Ok(scheme_id) = row.scheme_id.trim().parse::<i64>() else {
+        return Ok(Err(format!("ordningen «{}» er ikke et nummer", row.scheme_id.trim())));
+    };
+    let Some(scheme) = store::scheme(conn, scheme_id)? else {
+        return Ok(Err(format!("ordning {scheme_id} finnes ikke")));
+    };
+    let Ok(year) = row.year.trim().parse::<i32>() else {
+        return Ok(Err(format!("året «{}» er ikke et årstall", row.year.trim())));
+    };
+    let Some(frame) = store::frames_of(conn, scheme_id)?.into_iter().find(|f| f.year == year) else {
+        return Ok(Err(format!("«{}» har ingen ramme for {year}; sett rammen først", scheme.name)));
+    };
+    let layout = Layout::from_year(frame.layout).unwrap_or(Layout::CURRENT);
+    let wanted = row.recipient.trim();
+    let hits: Vec<_> = registry::municipality_rows(conn, layout)?
+        .into_iter()
+        .filter(|m| {
+            m.number.as_str() == wanted
+                || m.name.eq_ignore_ascii_case(wanted)
+                || m.name_norwegian.eq_ignore_ascii_case(wanted)
+        })
+        .collect();
+    let m = match hits.as_slice() {
+        [one] => one.clone(),
+        [] => return Ok(Err(format!("mottakeren «{wanted}» er ingen kommune i {layout}-inndelingen"))),
+        _ => return Ok(Err(format!("«{wanted}» er navnet på flere kommuner; skriv kommunenummeret"))),
+    };
+    let granted = match super::parse_kroner("innvilget", &row.granted_nok) {
+        Ok(Some(n)) if n > 0 => n,
+        Ok(_) => return Ok(Err("innvilget beløp mangler".into())),
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let applied = match super::parse_kroner("søkt", &row.applied_nok) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e.to_string())),
+    };
+    let decided_on = match row.decided_on.trim() {
+        "" => NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default(),
+        d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => return Ok(Err(format!("vedtaksdatoen «{d}» er ikke en dato (ÅÅÅÅ-MM-DD)"))),
+        },
+    };
+    let (number, county) = (m.number.to_string(), m.county_number.to_string());
+    let applicant = Applicant { kind: "municipality", id: &number, name: &m.name };
+    Ok(Ok(Checked {
+        application: historic(scheme_id, year, applicant, layout, &county, applied, "Historisk tilsagn (importert)"),
+        granted,
+        conditions: row.target_figures_text.trim().to_string(),
+        decided_on,
+        reference: row.reference.trim().to_string(),
+    }))
+}
+
+/// Imports a CSV of historic grants. Ok(number imported, or importable with `dry_run`), or the
+/// problems by row, with nothing written.
+pub fn historic_file(
+    conn: &mut DbConnection,
+    author: &Author,
+    now: NaiveDateTime,
+    text: &str,
+    dry_run: bool,
+) -> Result<Result<usize, Vec<ImportProblem>>, AppError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_bytes());
+    conn.transaction(|conn| {
+        let mut problems = Vec::new();
+        let mut checked = Vec::new();
+        for (i, record) in reader.deserialize::<Row>().enumerate() {
+            let row = i + 2;
+            match record {
+                Ok(r) => match check_row(conn, &r)? {
+                    Ok(c) => checked.push(c),
+                    Err(message) => problems.push(ImportProblem { row, message }),
+                },
+                Err(e) => problems.push(ImportProblem { row, message: format!("kan ikke leses: {e}") }),
+            }
+        }
+        if checked.is_empty() && problems.is_empty() {
+            problems.push(ImportProblem {
+                row: 1,
+                message: "filen har ingen rader (kolonner: scheme_id,year,recipient,granted_nok,target_figures_text)"
+                    .into(),
+            });
+        }
+        if !problems.is_empty() || dry_run {
+            return Ok(if problems.is_empty() { Ok(checked.len()) } else { Err(problems) });
+        }
+        for c in &checked {
+            record_grant(
+                author,
+                conn,
+                now,
+                &c.application,
+                c.granted,
+                &c.conditions,
+                vec![],
+                c.decided_on,
+                &c.reference,
+                None,
+            )?;
+        }
+        Ok(Ok(checked.len()))
+    })
+}

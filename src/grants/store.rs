@@ -1,0 +1,589 @@
+//! Grant storage: schemes, frames with their county allocations, applications, decisions and
+//! the ledger. Plain reads and writes; the rules are in `samveis_domain::grants`.
+
+use crate::db::schema::{
+    county_allocations, grant_applications, grant_decisions, grant_frames, grant_schemes, ledger_entries,
+};
+use crate::db::{DbConnection, StoreResult};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use samveis_domain::grants::{Allocation, EntryKind, LedgerEntry, TargetFigure};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Scheme {
+    pub id: i64,
+    pub name: String,
+    /// Programme office, KS or a county governor.
+    pub owner: String,
+    pub budget_chapter: String,
+    pub budget_post: String,
+    /// municipalities | projects | undertakings
+    pub recipients: String,
+    pub rules: String,
+    pub first_year: i32,
+    pub last_year: Option<i32>,
+    pub closed: bool,
+    pub version: i64,
+}
+
+type SchemeTuple = (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64);
+
+fn scheme_of(t: SchemeTuple) -> Scheme {
+    let (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version) = t;
+    Scheme { id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version }
+}
+
+macro_rules! scheme_columns {
+    () => {
+        (
+            grant_schemes::id,
+            grant_schemes::name,
+            grant_schemes::owner,
+            grant_schemes::budget_chapter,
+            grant_schemes::budget_post,
+            grant_schemes::recipients,
+            grant_schemes::rules,
+            grant_schemes::first_year,
+            grant_schemes::last_year,
+            grant_schemes::closed,
+            grant_schemes::version,
+        )
+    };
+}
+
+pub struct NewScheme<'a> {
+    pub name: &'a str,
+    pub owner: &'a str,
+    pub budget_chapter: &'a str,
+    pub budget_post: &'a str,
+    pub recipients: &'a str,
+    pub rules: &'a str,
+    pub first_year: i32,
+    pub last_year: Option<i32>,
+}
+
+pub fn insert_scheme(conn: &mut DbConnection, s: &NewScheme, now: NaiveDateTime) -> StoreResult<i64> {
+    Ok(diesel::insert_into(grant_schemes::table)
+        .values((
+            grant_schemes::name.eq(s.name),
+            grant_schemes::owner.eq(s.owner),
+            grant_schemes::budget_chapter.eq(s.budget_chapter),
+            grant_schemes::budget_post.eq(s.budget_post),
+            grant_schemes::recipients.eq(s.recipients),
+            grant_schemes::rules.eq(s.rules),
+            grant_schemes::first_year.eq(s.first_year),
+            grant_schemes::last_year.eq(s.last_year),
+            grant_schemes::closed.eq(false),
+            grant_schemes::version.eq(1),
+            grant_schemes::created_at.eq(now),
+        ))
+        .returning(grant_schemes::id)
+        .get_result(conn)?)
+}
+
+/// A closed scheme takes no applications and no new decisions.
+pub fn close_scheme(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
+    diesel::update(grant_schemes::table.find(id)).set(grant_schemes::closed.eq(true)).execute(conn)?;
+    Ok(())
+}
+
+pub fn schemes(conn: &mut DbConnection) -> StoreResult<Vec<Scheme>> {
+    let rows: Vec<SchemeTuple> =
+        grant_schemes::table.select(scheme_columns!()).order(grant_schemes::first_year.desc()).load(conn)?;
+    Ok(rows.into_iter().map(scheme_of).collect())
+}
+
+pub fn scheme(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Scheme>> {
+    let row: Option<SchemeTuple> = grant_schemes::table.find(id).select(scheme_columns!()).first(conn).optional()?;
+    Ok(row.map(scheme_of))
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Frame {
+    pub id: i64,
+    pub scheme_id: i64,
+    pub year: i32,
+    pub amount: i64,
+    pub layout: i32,
+    pub population_year: Option<i32>,
+    /// The key, as `population=50,municipalities=50,equal=0`; none for a distribution by hand.
+    pub weights: Option<String>,
+}
+
+type FrameTuple = (i64, i64, i32, i64, i32, Option<i32>, Option<String>);
+
+pub fn frames_of(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<Vec<Frame>> {
+    let rows: Vec<FrameTuple> = grant_frames::table
+        .filter(grant_frames::scheme_id.eq(scheme_id))
+        .select((
+            grant_frames::id,
+            grant_frames::scheme_id,
+            grant_frames::year,
+            grant_frames::amount,
+            grant_frames::layout,
+            grant_frames::population_year,
+            grant_frames::weights,
+        ))
+        .order(grant_frames::year.desc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, scheme_id, year, amount, layout, population_year, weights)| Frame {
+            id,
+            scheme_id,
+            year,
+            amount,
+            layout,
+            population_year,
+            weights,
+        })
+        .collect())
+}
+
+/// Saves a year's frame and its allocations, replacing what was saved for that year.
+pub fn put_frame(
+    conn: &mut DbConnection,
+    f: &Frame,
+    allocations: &[Allocation],
+    now: NaiveDateTime,
+) -> StoreResult<i64> {
+    let old: Option<i64> = grant_frames::table
+        .filter(grant_frames::scheme_id.eq(f.scheme_id))
+        .filter(grant_frames::year.eq(f.year))
+        .select(grant_frames::id)
+        .first(conn)
+        .optional()?;
+    if let Some(old) = old {
+        diesel::delete(county_allocations::table.filter(county_allocations::frame_id.eq(old))).execute(conn)?;
+        diesel::delete(grant_frames::table.find(old)).execute(conn)?;
+    }
+    let id: i64 = diesel::insert_into(grant_frames::table)
+        .values((
+            grant_frames::scheme_id.eq(f.scheme_id),
+            grant_frames::year.eq(f.year),
+            grant_frames::amount.eq(f.amount),
+            grant_frames::layout.eq(f.layout),
+            grant_frames::population_year.eq(f.population_year),
+            grant_frames::weights.eq(&f.weights),
+            grant_frames::created_at.eq(now),
+        ))
+        .returning(grant_frames::id)
+        .get_result(conn)?;
+    for a in allocations {
+        diesel::insert_into(county_allocations::table)
+            .values((
+                county_allocations::frame_id.eq(id),
+                county_allocations::county_number.eq(&a.county_number),
+                county_allocations::county_name.eq(&a.county_name),
+                county_allocations::amount.eq(a.amount),
+            ))
+            .execute(conn)?;
+    }
+    Ok(id)
+}
+
+pub fn allocations_of(conn: &mut DbConnection, frame_id: i64) -> StoreResult<Vec<Allocation>> {
+    let rows: Vec<(String, String, Option<i64>)> = county_allocations::table
+        .filter(county_allocations::frame_id.eq(frame_id))
+        .select((county_allocations::county_number, county_allocations::county_name, county_allocations::amount))
+        .order(county_allocations::county_number.asc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(county_number, county_name, amount)| Allocation { county_number, county_name, amount })
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Application {
+    pub id: i64,
+    pub scheme_id: i64,
+    pub year: i32,
+    /// municipality | collaboration | county
+    pub applicant_kind: String,
+    pub applicant_id: String,
+    pub applicant_name: String,
+    pub layout: i32,
+    pub county_number: String,
+    pub applied: Option<i64>,
+    pub own_financing: Option<i64>,
+    pub purpose: String,
+    pub technologies: String,
+    pub target_group: String,
+    pub political_anchoring: bool,
+    pub administrative_anchoring: bool,
+    pub budget: String,
+    pub plan: String,
+    /// draft | submitted | granted | rejected
+    pub state: String,
+    /// Loaded from the source documents, not applied for in Samveis.
+    pub historic: bool,
+    #[schema(value_type = Option<String>)]
+    pub submitted_at: Option<NaiveDateTime>,
+    pub version: i64,
+}
+
+type ApplicationTuple = (
+    (i64, i64, i32, String, String, String, i32, String),
+    (Option<i64>, Option<i64>, String, String, String, bool, bool, String, String),
+    (String, bool, Option<NaiveDateTime>, i64),
+);
+
+fn application_of(t: ApplicationTuple) -> Application {
+    let ((id, scheme_id, year, applicant_kind, applicant_id, applicant_name, layout, county_number), b, c) = t;
+    let (
+        applied,
+        own_financing,
+        purpose,
+        technologies,
+        target_group,
+        political_anchoring,
+        administrative_anchoring,
+        budget,
+        plan,
+    ) = b;
+    let (state, historic, submitted_at, version) = c;
+    Application {
+        id,
+        scheme_id,
+        year,
+        applicant_kind,
+        applicant_id,
+        applicant_name,
+        layout,
+        county_number,
+        applied,
+        own_financing,
+        purpose,
+        technologies,
+        target_group,
+        political_anchoring,
+        administrative_anchoring,
+        budget,
+        plan,
+        state,
+        historic,
+        submitted_at,
+        version,
+    }
+}
+
+macro_rules! application_columns {
+    () => {
+        (
+            (
+                grant_applications::id,
+                grant_applications::scheme_id,
+                grant_applications::year,
+                grant_applications::applicant_kind,
+                grant_applications::applicant_id,
+                grant_applications::applicant_name,
+                grant_applications::layout,
+                grant_applications::county_number,
+            ),
+            (
+                grant_applications::applied,
+                grant_applications::own_financing,
+                grant_applications::purpose,
+                grant_applications::technologies,
+                grant_applications::target_group,
+                grant_applications::political_anchoring,
+                grant_applications::administrative_anchoring,
+                grant_applications::budget,
+                grant_applications::plan,
+            ),
+            (
+                grant_applications::state,
+                grant_applications::historic,
+                grant_applications::submitted_at,
+                grant_applications::version,
+            ),
+        )
+    };
+}
+
+pub fn insert_application(conn: &mut DbConnection, a: &Application, now: NaiveDateTime) -> StoreResult<i64> {
+    Ok(diesel::insert_into(grant_applications::table)
+        .values((
+            (
+                grant_applications::scheme_id.eq(a.scheme_id),
+                grant_applications::year.eq(a.year),
+                grant_applications::applicant_kind.eq(&a.applicant_kind),
+                grant_applications::applicant_id.eq(&a.applicant_id),
+                grant_applications::applicant_name.eq(&a.applicant_name),
+                grant_applications::layout.eq(a.layout),
+                grant_applications::county_number.eq(&a.county_number),
+                grant_applications::applied.eq(a.applied),
+                grant_applications::own_financing.eq(a.own_financing),
+            ),
+            (
+                grant_applications::purpose.eq(&a.purpose),
+                grant_applications::technologies.eq(&a.technologies),
+                grant_applications::target_group.eq(&a.target_group),
+                grant_applications::political_anchoring.eq(a.political_anchoring),
+                grant_applications::administrative_anchoring.eq(a.administrative_anchoring),
+                grant_applications::budget.eq(&a.budget),
+                grant_applications::plan.eq(&a.plan),
+                grant_applications::state.eq(&a.state),
+                grant_applications::historic.eq(a.historic),
+                grant_applications::submitted_at.eq(a.submitted_at),
+                grant_applications::version.eq(1),
+                grant_applications::created_at.eq(now),
+                grant_applications::updated_at.eq(now),
+            ),
+        ))
+        .returning(grant_applications::id)
+        .get_result(conn)?)
+}
+
+/// Writes an application's content and state if it is still at `expected` version.
+pub fn update_application(
+    conn: &mut DbConnection,
+    a: &Application,
+    expected: i64,
+    now: NaiveDateTime,
+) -> StoreResult<bool> {
+    let n = diesel::update(grant_applications::table.find(a.id).filter(grant_applications::version.eq(expected)))
+        .set((
+            (
+                grant_applications::applied.eq(a.applied),
+                grant_applications::own_financing.eq(a.own_financing),
+                grant_applications::purpose.eq(&a.purpose),
+                grant_applications::technologies.eq(&a.technologies),
+                grant_applications::target_group.eq(&a.target_group),
+                grant_applications::political_anchoring.eq(a.political_anchoring),
+                grant_applications::administrative_anchoring.eq(a.administrative_anchoring),
+            ),
+            (
+                grant_applications::budget.eq(&a.budget),
+                grant_applications::plan.eq(&a.plan),
+                grant_applications::state.eq(&a.state),
+                grant_applications::submitted_at.eq(a.submitted_at),
+                grant_applications::version.eq(expected + 1),
+                grant_applications::updated_at.eq(now),
+            ),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+pub fn applications_of(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<Vec<Application>> {
+    let rows: Vec<ApplicationTuple> = grant_applications::table
+        .filter(grant_applications::scheme_id.eq(scheme_id))
+        .select(application_columns!())
+        .order((
+            grant_applications::year.desc(),
+            grant_applications::county_number.asc(),
+            grant_applications::applicant_name.asc(),
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(application_of).collect())
+}
+
+pub fn applications_of_applicant(conn: &mut DbConnection, kind: &str, id: &str) -> StoreResult<Vec<Application>> {
+    let rows: Vec<ApplicationTuple> = grant_applications::table
+        .filter(grant_applications::applicant_kind.eq(kind))
+        .filter(grant_applications::applicant_id.eq(id))
+        .select(application_columns!())
+        .order(grant_applications::id.desc())
+        .load(conn)?;
+    Ok(rows.into_iter().map(application_of).collect())
+}
+
+pub fn application(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Application>> {
+    let row: Option<ApplicationTuple> =
+        grant_applications::table.find(id).select(application_columns!()).first(conn).optional()?;
+    Ok(row.map(application_of))
+}
+
+/// A host's passing on of its grant to a member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SubAllocation {
+    pub municipality: String,
+    pub name: String,
+    pub amount: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Decision {
+    pub id: i64,
+    pub application_id: i64,
+    pub granted: i64,
+    pub conditions: String,
+    #[schema(value_type = Vec<Object>)]
+    pub target_figures: Vec<TargetFigure>,
+    pub sub_allocations: Vec<SubAllocation>,
+    /// not_state_aid | de_minimis | other
+    pub aid_type: String,
+    pub decided_on: NaiveDate,
+    pub reference: String,
+    #[schema(value_type = Option<String>)]
+    pub accepted_at: Option<NaiveDateTime>,
+}
+
+type DecisionTuple = (i64, i64, i64, String, String, String, String, NaiveDate, String, Option<NaiveDateTime>);
+
+fn decision_of(t: DecisionTuple) -> Decision {
+    let (id, application_id, granted, conditions, targets, subs, aid_type, decided_on, reference, accepted_at) = t;
+    Decision {
+        id,
+        application_id,
+        granted,
+        conditions,
+        target_figures: serde_json::from_str(&targets).unwrap_or_default(),
+        sub_allocations: serde_json::from_str(&subs).unwrap_or_default(),
+        aid_type,
+        decided_on,
+        reference,
+        accepted_at,
+    }
+}
+
+macro_rules! decision_columns {
+    () => {
+        (
+            grant_decisions::id,
+            grant_decisions::application_id,
+            grant_decisions::granted,
+            grant_decisions::conditions,
+            grant_decisions::target_figures,
+            grant_decisions::sub_allocations,
+            grant_decisions::aid_type,
+            grant_decisions::decided_on,
+            grant_decisions::reference,
+            grant_decisions::accepted_at,
+        )
+    };
+}
+
+pub fn insert_decision(conn: &mut DbConnection, d: &Decision, now: NaiveDateTime) -> StoreResult<i64> {
+    let targets = serde_json::to_string(&d.target_figures).unwrap_or_else(|_| "[]".into());
+    let subs = serde_json::to_string(&d.sub_allocations).unwrap_or_else(|_| "[]".into());
+    Ok(diesel::insert_into(grant_decisions::table)
+        .values((
+            grant_decisions::application_id.eq(d.application_id),
+            grant_decisions::granted.eq(d.granted),
+            grant_decisions::conditions.eq(&d.conditions),
+            grant_decisions::target_figures.eq(targets),
+            grant_decisions::sub_allocations.eq(subs),
+            grant_decisions::aid_type.eq(&d.aid_type),
+            grant_decisions::decided_on.eq(d.decided_on),
+            grant_decisions::reference.eq(&d.reference),
+            grant_decisions::accepted_at.eq(d.accepted_at),
+            grant_decisions::created_at.eq(now),
+        ))
+        .returning(grant_decisions::id)
+        .get_result(conn)?)
+}
+
+pub fn decision_of_application(conn: &mut DbConnection, application_id: i64) -> StoreResult<Option<Decision>> {
+    let row: Option<DecisionTuple> = grant_decisions::table
+        .filter(grant_decisions::application_id.eq(application_id))
+        .select(decision_columns!())
+        .first(conn)
+        .optional()?;
+    Ok(row.map(decision_of))
+}
+
+/// The decisions of a scheme's applications, by application id.
+pub fn decisions_of_scheme(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<Vec<Decision>> {
+    let rows: Vec<DecisionTuple> = grant_decisions::table
+        .inner_join(grant_applications::table)
+        .filter(grant_applications::scheme_id.eq(scheme_id))
+        .select(decision_columns!())
+        .load(conn)?;
+    Ok(rows.into_iter().map(decision_of).collect())
+}
+
+pub fn mark_accepted(conn: &mut DbConnection, decision_id: i64, at: NaiveDateTime) -> StoreResult<bool> {
+    let n = diesel::update(grant_decisions::table.find(decision_id).filter(grant_decisions::accepted_at.is_null()))
+        .set(grant_decisions::accepted_at.eq(Some(at)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Entry {
+    pub id: i64,
+    pub decision_id: i64,
+    /// granted | paid | carried_over | repaid | withdrawn
+    pub kind: String,
+    pub amount: i64,
+    pub entry_date: NaiveDate,
+    pub note: String,
+    pub reverses: Option<i64>,
+    pub demo: bool,
+}
+
+impl Entry {
+    pub fn to_domain(&self) -> Option<LedgerEntry> {
+        EntryKind::from_code(&self.kind).map(|kind| LedgerEntry { kind, amount: self.amount })
+    }
+}
+
+pub struct NewEntry<'a> {
+    pub decision_id: i64,
+    pub kind: EntryKind,
+    pub amount: i64,
+    pub entry_date: NaiveDate,
+    pub note: &'a str,
+    pub reverses: Option<i64>,
+    pub demo: bool,
+}
+
+pub fn insert_entry(conn: &mut DbConnection, e: &NewEntry, now: NaiveDateTime) -> StoreResult<i64> {
+    Ok(diesel::insert_into(ledger_entries::table)
+        .values((
+            ledger_entries::decision_id.eq(e.decision_id),
+            ledger_entries::kind.eq(e.kind.code()),
+            ledger_entries::amount.eq(e.amount),
+            ledger_entries::entry_date.eq(e.entry_date),
+            ledger_entries::note.eq(e.note),
+            ledger_entries::reverses.eq(e.reverses),
+            ledger_entries::demo.eq(e.demo),
+            ledger_entries::created_at.eq(now),
+        ))
+        .returning(ledger_entries::id)
+        .get_result(conn)?)
+}
+
+type EntryTuple = (i64, i64, String, i64, NaiveDate, String, Option<i64>, bool);
+
+fn entry_of((id, decision_id, kind, amount, entry_date, note, reverses, demo): EntryTuple) -> Entry {
+    Entry { id, decision_id, kind, amount, entry_date, note, reverses, demo }
+}
+
+macro_rules! entry_columns {
+    () => {
+        (
+            ledger_entries::id,
+            ledger_entries::decision_id,
+            ledger_entries::kind,
+            ledger_entries::amount,
+            ledger_entries::entry_date,
+            ledger_entries::note,
+            ledger_entries::reverses,
+            ledger_entries::demo,
+        )
+    };
+}
+
+pub fn entries_of(conn: &mut DbConnection, decision_id: i64) -> StoreResult<Vec<Entry>> {
+    let rows: Vec<EntryTuple> = ledger_entries::table
+        .filter(ledger_entries::decision_id.eq(decision_id))
+        .select(entry_columns!())
+        .order(ledger_entries::id.asc())
+        .load(conn)?;
+    Ok(rows.into_iter().map(entry_of).collect())
+}
+
+pub fn entries_of_scheme(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<Vec<Entry>> {
+    let rows: Vec<EntryTuple> = ledger_entries::table
+        .inner_join(grant_decisions::table.inner_join(grant_applications::table))
+        .filter(grant_applications::scheme_id.eq(scheme_id))
+        .select(entry_columns!())
+        .order(ledger_entries::id.asc())
+        .load(conn)?;
+    Ok(rows.into_iter().map(entry_of).collect())
+}

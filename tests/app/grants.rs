@@ -1,0 +1,167 @@
+//! Grants: the published scheme tables from the source documents, the county distribution by a
+//! weighted key, and an application from start to payment, with access kept to scope.
+
+use crate::backends;
+use crate::helpers::*;
+use reqwest::StatusCode;
+use samveis_domain::access::{Actor, Assignment, OrgUnit, Role, Scope};
+use samveis_domain::registry::MunicipalityNumber;
+
+async fn scheme_id(app: &TestApp, name_part: &str) -> i64 {
+    let part = name_part.to_string();
+    app.db
+        .run(move |conn| {
+            let all = samveis::grants::store::schemes(conn)?;
+            Ok::<_, samveis::db::StoreError>(all.into_iter().find(|s| s.name.contains(&part)).unwrap().id)
+        })
+        .await
+        .unwrap()
+}
+
+/// Bodø's application to the example scheme, sent in; returns (scheme, application).
+pub async fn bodo_sent_application(app: &TestApp) -> (i64, i64) {
+    let scheme = scheme_id(app, "eksempelordning").await;
+    let application = app
+        .db
+        .run(move |conn| {
+            let bodo = MunicipalityNumber::parse("1804").unwrap();
+            let actor = Actor {
+                user_id: 0,
+                assignments: vec![Assignment::new(Role::MunicipalEditor, Scope::Municipality(bodo.clone())).unwrap()],
+            };
+            let author = samveis::audit::Author::system("test");
+            let now = chrono::Utc::now().naive_utc();
+            let id =
+                samveis::grants::start_application(conn, &actor, &author, now, scheme, &OrgUnit::Municipality(bodo))?;
+            let form = samveis::grants::ApplicationForm {
+                applied: "800 000".into(),
+                purpose: "Innføre digitalt tilsyn".into(),
+                ..Default::default()
+            };
+            samveis::grants::save_application(conn, &actor, &author, now, id, 1, &form, true)?;
+            Ok::<_, samveis::error::AppError>(id)
+        })
+        .await
+        .unwrap();
+    (scheme, application)
+}
+
+backends! {
+    async fn the_2023_ks_table_is_reproduced_from_the_records(app) {
+        let id = scheme_id(&app, "KS: frikjøp").await;
+        let page = app.get(&format!("/tilskudd/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK, "published figures need no login");
+        let text = page.text();
+        for figure in ["1 447 130 kr", "21 957 778 kr", "23 607 753 kr", "21 957 753 kr", "Grimstad 967 000 kr", "Sola 160 000 kr"] {
+            assert!(text.contains(figure), "{figure} in {text}");
+        }
+        assert!(text.contains("Innvilget i alt 21 957 753 kr avviker fra fylkesfordelingen 21 957 778 kr med −25 kr."), "{text}");
+        assert!(text.contains("Demodata"));
+        let csv = app.get(&format!("/tilskudd/{id}/tilsagn.csv")).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert_eq!(csv.body.lines().count(), 12, "header and 11 counties: {}", csv.body);
+        assert!(csv.body.contains("Kommunenettverket i Agder;Innvilget;1526000;;1526000"), "{}", csv.body);
+        let api = app.get(&format!("/api/v1/schemes/{id}")).await.json();
+        assert_eq!(api["frames"][0]["granted_sum"], 21_957_753);
+        assert_eq!(api["frames"][0]["key_sum"], 21_957_778);
+
+        let y2015 = scheme_id(&app, "kap. 761, post 68), velferdsteknologi").await;
+        let text = app.get(&format!("/tilskudd/{y2015}")).await.text();
+        assert!(text.contains("Ramme 2015: 20 700 000 kr") && text.contains("50 medisindispensere, 25 helsesjekk, 25 GPS"), "{text}");
+        assert_eq!(app.get("/api/v1/schemes").await.json().as_array().unwrap().len(), 3);
+    }
+
+    async fn the_programme_office_tries_and_saves_a_key(app) {
+        let id = scheme_id(&app, "eksempelordning").await;
+        let path = format!("/tilskudd/{id}/fordeling");
+        let bodo = app.other_browser();
+        bodo.login(BODO).await;
+        assert_eq!(bodo.get(&path).await.status, StatusCode::FORBIDDEN);
+        app.login(ADMIN).await;
+        let tried = app.get(&format!("{path}?year=2027&amount=1 000 001&layout=2024&population_year=2026&mode=key&weights=population%3D50%2Cmunicipalities%3D50%2Cequal%3D0")).await;
+        assert_eq!(tried.status, StatusCode::OK);
+        assert!(tried.text().contains("Sum 1 000 001 kr"), "{}", tried.text());
+        let bad = app.post_form(&path, &[("year", "2027"), ("amount", "1000000"), ("layout", "2024"), ("mode", "key"), ("weights", "population=50,municipalities=40"), ("population_year", "2026")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().contains("Vektene summerer til 90 %, ikke 100 %"), "{}", bad.text());
+        assert_eq!(bad.attr("#amount", "value").as_deref(), Some("1000000"), "what was typed stays");
+        let saved = app.post_form(&path, &[("year", "2027"), ("amount", "1 000 000"), ("layout", "2024"), ("mode", "key"), ("weights", "equal=100"), ("population_year", "")]).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+        let text = app.get(&format!("/tilskudd/{id}")).await.text();
+        assert!(text.contains("Ramme 2027: 1 000 000 kr") && text.contains("Sum 1 000 000 kr"), "{text}");
+        assert!(text.contains("Oslo 66 667 kr"), "15 counties, the leftover kroner to the lowest numbers: {text}");
+        let api = app.get("/api/v1/distribution?frame=100&layout=2024&weights=equal%3D100").await.json();
+        let sum: i64 = api.as_array().unwrap().iter().map(|r| r["amount"].as_i64().unwrap()).sum();
+        assert_eq!(sum, 100);
+        assert!(app.get("/admin/logg").await.text().contains("lagret ramme"));
+    }
+
+    async fn an_application_goes_from_draft_to_payment(app) {
+        let scheme = scheme_id(&app, "eksempelordning").await;
+        app.login(BODO).await;
+        let list = app.get("/tilskudd/soknader").await;
+        assert!(list.text().contains("Ny søknad"));
+        let started = app.post_form("/tilskudd/soknader/ny", &[("scheme", &scheme.to_string()), ("unit", "kommune:1804")]).await;
+        assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.text());
+        let path = started.location.unwrap();
+        let bad = app.post_form(&path, &[("version", "1"), ("handling", "lagre"), ("applied", "12 tusen"), ("purpose", "Innføre digitalt tilsyn")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().contains("Søkt beløp: «12 tusen» er ikke et beløp i hele kroner."), "{}", bad.text());
+        assert_eq!(bad.attr("#purpose", "value").or_else(|| Some(bad.select("#purpose").join(""))).as_deref(), Some("Innføre digitalt tilsyn"));
+        let no_purpose = app.post_form(&path, &[("version", "1"), ("handling", "send"), ("applied", "800 000")]).await;
+        assert!(no_purpose.text().contains("Formålet mangler."));
+        let sent = app.post_form(&path, &[("version", "1"), ("handling", "send"), ("applied", "800 000"), ("own_financing", "0"),
+            ("purpose", "Forprosjekt og kartlegging"), ("budget", "Innkjøp av sensorer")]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+        let stale = app.post_form(&path, &[("version", "1"), ("handling", "lagre"), ("purpose", "x")]).await;
+        assert_eq!(stale.status, StatusCode::FORBIDDEN, "a sent application is no longer the applicant's to change");
+
+        let agder = app.other_browser();
+        agder.login(AGDER).await;
+        assert_eq!(agder.get(&path).await.status, StatusCode::FORBIDDEN);
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let queue = officer.get("/tilskudd/soknader").await.text();
+        assert!(queue.contains("Til behandling") && queue.contains("Bodø"), "{queue}");
+        let page = officer.get(&path).await.text();
+        for warning in ["ingen egenfinansiering", "bare utredning eller planlegging", "innkjøp av utstyr", "Anskaffelse er ikke beskrevet"] {
+            assert!(page.contains(warning), "{warning} in {page}");
+        }
+        let version = officer.get(&path).await.attr("form[action$='/vedtak'] input[name=version]", "value").unwrap();
+        let too_much = officer.post_form(&format!("{path}/vedtak"), &[("version", &version), ("outcome", "innvilg"), ("granted", "500 000"),
+            ("aid_type", "not_state_aid"), ("sub_allocations", "1841;600000")]).await;
+        assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(too_much.text().contains("Videre fordeling (600000 kr) er mer enn innvilget beløp (500000 kr)."), "{}", too_much.text());
+        let decided = officer.post_form(&format!("{path}/vedtak"), &[("version", &version), ("outcome", "innvilg"), ("granted", "500 000"),
+            ("aid_type", "not_state_aid"), ("conditions", "Rapporter i statusrapportene."), ("targets", "50;medisindispensere;stk;2027-12-31\n25 GPS"),
+            ("sub_allocations", "1841;100000")]).await;
+        assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text());
+        assert!(agder.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "1"), ("date", "2027-01-01")]).await.status == StatusCode::FORBIDDEN);
+
+        let accepted = app.post_form(&format!("{path}/aksept"), &[]).await;
+        assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.text());
+        let beyond = officer.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "600 000"), ("date", "2027-02-01")]).await;
+        assert_eq!(beyond.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(beyond.text().contains("Utbetalingen på 600000 kr er større enn det som gjenstår av tilskuddet (500000 kr)"), "{}", beyond.text());
+        let paid = officer.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "300 000"), ("date", "2027-02-01"), ("note", "Faktura 2027-17")]).await;
+        assert_eq!(paid.status, StatusCode::SEE_OTHER);
+        let page = app.get(&path).await.text();
+        assert!(page.contains("Innvilget 500 000 kr · utbetalt 300 000 kr · gjenstår 200 000 kr"), "{page}");
+        assert!(page.contains("medisindispensere") && page.contains("Fauske"), "{page}");
+        let entry = officer.get(&path).await.attr("input[name=reverse]", "value").unwrap();
+        let reversed = officer.post_form(&format!("{path}/bokforing"), &[("reverse", &entry)]).await;
+        assert_eq!(reversed.status, StatusCode::SEE_OTHER);
+        assert!(app.get(&path).await.text().contains("utbetalt 0 kr · gjenstår 500 000 kr"));
+        let again = officer.post_form(&format!("{path}/bokforing"), &[("reverse", &entry)]).await;
+        assert!(again.text().contains("allerede en tilbakeføring eller tilbakeført"));
+
+        let table = app.get(&format!("/tilskudd/{scheme}")).await.text();
+        assert!(table.contains("Nordland 2 371 138 kr 800 000 kr 500 000 kr −1 871 138 kr") && table.contains("Fauske-Fuosko 100 000 kr"), "{table}");
+        assert!(!table.contains("Tallene stemmer ikke overens"), "an open scheme is still being decided: {table}");
+        let api = app.get(&format!("/api/v1/applications/{}", path.rsplit('/').next().unwrap())).await.json();
+        assert_eq!(api["balance"]["granted"], 500_000);
+        assert_eq!(api["ledger"].as_array().unwrap().len(), 3);
+        let log = officer.get("/admin/logg").await;
+        assert_ne!(log.status, StatusCode::OK, "the whole trail is the admin's");
+    }
+}
