@@ -217,3 +217,88 @@ fn a_surveymonkey_export_imports_all_or_nothing() {
         samveis(&["import", "surveymonkey", "--round", &round2, "/tmp/finnes-ikke.pdf", "--database", &db], "");
     assert!(!ok && err.contains("CSV- eller XLSX"), "{err}");
 }
+
+#[test]
+fn grants_distribute_prints_a_key_that_sums_to_the_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("grants.db").display());
+    assert!(samveis(&["migrate", "--database", &db], "").0);
+    let args = [
+        "grants",
+        "distribute",
+        "--frame",
+        "21957778",
+        "--layout",
+        "2020",
+        "--population-year",
+        "2022",
+        "--weights",
+        "population=50,municipalities=50",
+        "--database",
+        &db,
+    ];
+    let (ok, out, err) = samveis(&args, "");
+    assert!(ok, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("county_number,county_name,population,municipalities,amount"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 11, "the 2020 layout has 11 counties: {out}");
+    assert_eq!(rows.iter().map(|r| r[4].parse::<i64>().unwrap()).sum::<i64>(), 21_957_778);
+    let oslo = rows.iter().find(|r| r[1] == "Oslo").unwrap();
+    assert_eq!(oslo[3], "1");
+    // The published 2023 weighted distribution gave Oslo 1 447 130 kr; this key with 2022 population comes close.
+    assert!((oslo[4].parse::<i64>().unwrap() - 1_447_130).abs() < 5_000, "{oslo:?}");
+    let (ok, _, err) = samveis(
+        &["grants", "distribute", "--frame", "100", "--weights", "population=50,municipalities=40", "--database", &db],
+        "",
+    );
+    assert!(!ok && err.contains("90 %"), "{err}");
+    let (ok, _, err) =
+        samveis(&["grants", "distribute", "--frame", "100", "--weights", "population=100", "--database", &db], "");
+    assert!(!ok && err.contains("befolkningsår"), "{err}");
+}
+
+#[test]
+fn historic_grants_import_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("import-grants.db").display());
+    assert!(samveis(&["demo", "--database", &db], "").0);
+    let conn = samveis::db::Db::connect(&db).unwrap();
+    let scheme = conn
+        .run_blocking(|c| {
+            samveis::grants::store::schemes(c)
+                .map(|s| s.into_iter().find(|s| s.name.contains("eksempelordning")).unwrap().id)
+        })
+        .unwrap()
+        .to_string();
+    let file = dir.path().join("tilsagn.csv");
+    let write = |rows: &str| {
+        std::fs::write(&file, format!("scheme_id,year,recipient,granted_nok,target_figures_text,decided_on\n{rows}"))
+            .unwrap()
+    };
+    write(&format!(
+        "{scheme},2027,Bodø,500 000,\"50 GPS og 20 trygghetsalarmer\",2027-03-01\n{scheme},2027,Herøy,100000,,\n{scheme},2026,1841,100000,,\n{scheme},2027,1841,-5,,\n"
+    ));
+    let path = file.to_str().unwrap();
+    let (ok, out, _) = samveis(&["import", "grants", path, "--database", &db], "");
+    assert!(!ok, "{out}");
+    for needle in [
+        "rad 3: «Herøy» er navnet på flere kommuner",
+        "rad 4: «Velferdsteknologi i kommunene 2027 (eksempelordning, demodata)» har ingen ramme for 2026",
+        "rad 5: innvilget: «-5» er negativt",
+    ] {
+        assert!(out.contains(needle), "{needle} in {out}");
+    }
+    let count =
+        || conn.run_blocking(|c| samveis::grants::store::applications_of(c, scheme.parse().unwrap())).unwrap().len();
+    assert_eq!(count(), 0, "nothing imported");
+    write(&format!(
+        "{scheme},2027,Bodø,500 000,\"50 GPS og 20 trygghetsalarmer\",2027-03-01\n{scheme},2027,1515,100000,,\n"
+    ));
+    let (ok, out, _) = samveis(&["import", "grants", path, "--dry-run", "--database", &db], "");
+    assert!(ok && out.contains("2 tilsagn kan importeres"), "{out}");
+    assert_eq!(count(), 0);
+    let (ok, out, err) = samveis(&["import", "grants", path, "--database", &db], "");
+    assert!(ok && out.contains("Importert 2 historiske tilsagn"), "{out}{err}");
+    assert_eq!(count(), 2);
+}
