@@ -93,6 +93,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/tilskudd/soknader/{id}", Policy(Action::ViewApplication)),
     route("POST", "/tilskudd/soknader/{id}", Policy(Action::EditApplication)),
     route("POST", "/tilskudd/soknader/{id}/vedtak", Policy(Action::DecideGrant)),
+    route("GET", "/tilskudd/soknader/{id}/tilskuddsbrev.pdf", Policy(Action::ViewApplication)),
     route("POST", "/tilskudd/soknader/{id}/aksept", Policy(Action::AcceptGrant)),
     route("POST", "/tilskudd/soknader/{id}/bokforing", Policy(Action::DecideGrant)),
     route("GET", "/api/openapi.json", Public),
@@ -179,6 +180,7 @@ pub fn router() -> Router<AppState> {
         .route("/tilskudd/soknader/ny", post(grants::start))
         .route("/tilskudd/soknader/{id}", get(grants::application).post(grants::save))
         .route("/tilskudd/soknader/{id}/vedtak", post(grants::decide))
+        .route("/tilskudd/soknader/{id}/tilskuddsbrev.pdf", get(grants::letter))
         .route("/tilskudd/soknader/{id}/aksept", post(grants::accept))
         .route("/tilskudd/soknader/{id}/bokforing", post(grants::record))
         .route("/api/v1/schemes", get(grants_api::schemes))

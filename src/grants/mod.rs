@@ -7,6 +7,7 @@ pub mod api;
 mod demo;
 pub mod export;
 pub mod import;
+pub mod letter;
 pub mod pages;
 pub mod store;
 
@@ -637,6 +638,11 @@ pub fn decide(
             let entry = store::NewEntry { decision_id, kind: EntryKind::Granted, amount: granted, entry_date: now.date(), note: "Vedtak", reverses: None, demo: false };
             store::insert_entry(conn, &entry, now)?;
             a.state = "granted".into();
+            let state = Loaded { application: a.clone(), ..load(conn, id)? };
+            let letter = letter::render(&letter_of(conn, &state, &Decision { id: decision_id, ..decision })?);
+            let upload = crate::reporting::files::Upload { file_name: format!("tilskuddsbrev-{id}.pdf"), bytes: letter };
+            let owner = crate::reporting::files::Owner { kind: OWNER_LETTER, id, field: "" };
+            crate::reporting::files::store_file(conn, &owner, &upload, "application/pdf", now)?;
         } else {
             a.state = "rejected".into();
         }
@@ -763,4 +769,82 @@ pub fn reverse(
         audit::record(conn, author, now, change)?;
         Ok(())
     })
+}
+
+// ---------- Grant letter ----------
+
+pub const OWNER_LETTER: &str = "letter";
+
+/// The letter's content, from the decision and the registry.
+fn letter_of(conn: &mut DbConnection, l: &Loaded, d: &Decision) -> Result<letter::Letter, AppError> {
+    let layout = Layout::from_year(l.application.layout).unwrap_or(Layout::CURRENT);
+    let county = registry::county_names(conn, layout)?
+        .into_iter()
+        .find(|(n, _)| *n == l.application.county_number)
+        .map_or_else(|| l.application.county_number.clone(), |(_, name)| name);
+    let payment_terms = if l.scheme.rules.is_empty() {
+        "Tilskuddet utbetales etter anmodning om utbetaling med faktura, kostnader så langt mot godkjent budsjett og kort status.".to_string()
+    } else {
+        l.scheme.rules.clone()
+    };
+    Ok(letter::Letter {
+        sender: l.scheme.owner.clone(),
+        date: d.decided_on,
+        reference: d.reference.clone(),
+        recipient: l.application.applicant_name.clone(),
+        recipient_county: county,
+        scheme: l.scheme.name.clone(),
+        year: l.application.year,
+        granted: d.granted,
+        purpose: if l.application.purpose.is_empty() {
+            "formålet i søknaden".into()
+        } else {
+            l.application.purpose.clone()
+        },
+        conditions: d.conditions.clone(),
+        targets: d
+            .target_figures
+            .iter()
+            .map(|t| {
+                let due = t.due.map(|due| format!(" (frist {})", crate::web::format::date(due))).unwrap_or_default();
+                format!("{} {} {}{due}", crate::web::format::number(t.quantity), t.unit, t.technology)
+            })
+            .collect(),
+        passed_on: d
+            .sub_allocations
+            .iter()
+            .map(|s| format!("{}: {}", s.name, crate::web::format::kroner(s.amount)))
+            .collect(),
+        payment_terms,
+        accept_by: d.decided_on + chrono::Duration::days(21),
+        aid_type: AID_TYPES
+            .iter()
+            .find(|(c, _)| *c == d.aid_type)
+            .map_or("annen støtte", |(_, label)| label)
+            .to_string(),
+    })
+}
+
+/// The grant letter of an application the actor may see: the stored one, or made and stored
+/// now (historic decisions get theirs on first download).
+pub fn grant_letter(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<u8>, AppError> {
+    let loaded = load_visible(conn, actor, id)?;
+    let decision = loaded.decision.clone().ok_or_else(|| {
+        AppError::NotFound("Søknaden har ikke fått tilsagn, og har derfor ikke noe tilskuddsbrev.".into())
+    })?;
+    if let Some(info) = crate::reporting::files::infos(conn, OWNER_LETTER, id)?.into_values().last() {
+        if let Some(bytes) = crate::reporting::files::bytes(conn, &info.sha256)? {
+            return Ok(bytes);
+        }
+    }
+    let pdf = letter::render(&letter_of(conn, &loaded, &decision)?);
+    let upload = crate::reporting::files::Upload { file_name: format!("tilskuddsbrev-{id}.pdf"), bytes: pdf };
+    let owner = crate::reporting::files::Owner { kind: OWNER_LETTER, id, field: "" };
+    crate::reporting::files::store_file(conn, &owner, &upload, "application/pdf", now)?;
+    Ok(upload.bytes)
 }

@@ -918,3 +918,20 @@ pub async fn export(State(state): State<AppState>, Path((id, file)): Path<(i64, 
     )
         .into_response())
 }
+
+pub async fn letter(
+    State(state): State<AppState>,
+    PageUser(_, user): PageUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (actor, now) = (user.actor.clone(), state.now());
+    let pdf = state.db.run(move |conn| super::grant_letter(conn, Some(&actor), id, now)).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"tilskuddsbrev-{id}.pdf\"")),
+        ],
+        pdf,
+    )
+        .into_response())
+}

@@ -138,6 +138,14 @@ backends! {
         assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text());
         assert!(agder.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "1"), ("date", "2027-01-01")]).await.status == StatusCode::FORBIDDEN);
 
+        let pdf = app.get_bytes(&format!("{path}/tilskuddsbrev.pdf")).await;
+        let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");
+        assert_eq!(doc.get_pages().len(), 1);
+        let text = doc.extract_text(&[1]).unwrap();
+        for needle in ["Tilsagn om tilskudd", "500 000 kr", "Bodø", "Nordland", "Vår referanse", "Med hilsen", "50 stk medisindispensere (frist 31. desember 2027)", "Fauske-Fuosko: 100 000 kr", "Rapportering", "Aksept"] {
+            assert!(text.contains(needle), "{needle} in the letter: {text}");
+        }
+        assert_eq!(agder.get(&format!("{path}/tilskuddsbrev.pdf")).await.status, StatusCode::FORBIDDEN);
         let accepted = app.post_form(&format!("{path}/aksept"), &[]).await;
         assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.text());
         let beyond = officer.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "600 000"), ("date", "2027-02-01")]).await;

@@ -217,6 +217,13 @@ impl TestApp {
         Self::page(self.client.get(self.url(path)).send().await.unwrap()).await
     }
 
+    /// A download's bytes (the body of `get` is text).
+    pub async fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let resp = self.client.get(self.url(path)).send().await.unwrap();
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        resp.bytes().await.unwrap().to_vec()
+    }
+
     /// The CSRF token the pages give this browser.
     pub async fn csrf(&self) -> String {
         let page = self.get("/logg-inn").await;
