@@ -42,6 +42,7 @@ fn win_ansi(text: &str) -> Vec<u8> {
             '\u{a0}'..='\u{ff}' => c as u32 as u8,
             '€' => 0x80,
             '…' => 0x85,
+            '•' => 0x95,
             '‘' => 0x91,
             '’' => 0x92,
             '“' => 0x93,
@@ -168,7 +169,7 @@ pub fn render(l: &Letter) -> Vec<u8> {
     w.gap(8.0);
     w.paragraph(
         &format!(
-            "Vi viser til søknaden deres og innvilger et tilskudd på {} til {}. Tilskuddet er gitt som {}.",
+            "Vi viser til søknaden deres og innvilger et tilskudd på {} til {}. Støttetype: {}.",
             format::kroner(l.granted),
             l.purpose.trim_end_matches('.').to_lowercase(),
             l.aid_type.to_lowercase()
