@@ -96,6 +96,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/tilskudd/soknader/{id}/tilskuddsbrev.pdf", Policy(Action::ViewApplication)),
     route("POST", "/tilskudd/soknader/{id}/aksept", Policy(Action::AcceptGrant)),
     route("POST", "/tilskudd/soknader/{id}/bokforing", Policy(Action::DecideGrant)),
+    route("POST", "/tilskudd/soknader/{id}/utbetaling", Policy(Action::AcceptGrant)),
+    route("POST", "/tilskudd/soknader/{id}/utbetaling/{anmodning}", Policy(Action::DecideGrant)),
     route("GET", "/api/openapi.json", Public),
     route("GET", "/api/v1/me", SignedIn),
     route("GET", "/api/v1/rounds", SignedIn),
@@ -183,6 +185,8 @@ pub fn router() -> Router<AppState> {
         .route("/tilskudd/soknader/{id}/tilskuddsbrev.pdf", get(grants::letter))
         .route("/tilskudd/soknader/{id}/aksept", post(grants::accept))
         .route("/tilskudd/soknader/{id}/bokforing", post(grants::record))
+        .route("/tilskudd/soknader/{id}/utbetaling", post(grants::request_payment))
+        .route("/tilskudd/soknader/{id}/utbetaling/{anmodning}", post(grants::handle_payment))
         .route("/api/v1/schemes", get(grants_api::schemes))
         .route("/api/v1/schemes/{id}", get(grants_api::scheme))
         .route("/api/v1/distribution", get(grants_api::distribution))

@@ -267,6 +267,7 @@ diesel::table! {
         county_number -> Text,
         applied -> Nullable<BigInt>,
         own_financing -> Nullable<BigInt>,
+        declared_other_aid -> Nullable<BigInt>,
         purpose -> Text,
         technologies -> Text,
         target_group -> Text,
@@ -300,6 +301,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    payment_requests (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        final_payment -> Bool,
+        amount -> BigInt,
+        invoice_number -> Text,
+        invoice_date -> Date,
+        project_code -> Text,
+        costs_to_date -> BigInt,
+        status_text -> Text,
+        report_submission_id -> Nullable<BigInt>,
+        state -> Text,
+        reviewer_comment -> Text,
+        ledger_entry_id -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     ledger_entries (id) {
         id -> BigInt,
         decision_id -> BigInt,
@@ -319,6 +341,7 @@ diesel::joinable!(county_allocations -> grant_frames (frame_id));
 diesel::joinable!(grant_applications -> grant_schemes (scheme_id));
 diesel::joinable!(grant_decisions -> grant_applications (application_id));
 diesel::joinable!(ledger_entries -> grant_decisions (decision_id));
+diesel::joinable!(payment_requests -> grant_applications (application_id));
 diesel::joinable!(file_references -> stored_files (sha256));
 diesel::joinable!(submissions -> rounds (round_id));
 diesel::joinable!(collaboration_members -> collaborations (collaboration_id));
@@ -353,4 +376,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     grant_applications,
     grant_decisions,
     ledger_entries,
+    payment_requests,
 );

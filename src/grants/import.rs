@@ -41,6 +41,7 @@ pub(super) fn historic(
         county_number: county.into(),
         applied,
         own_financing: None,
+        declared_other_aid: None,
         purpose: purpose.into(),
         technologies: String::new(),
         target_group: String::new(),

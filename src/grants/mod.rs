@@ -9,6 +9,7 @@ pub mod export;
 pub mod import;
 pub mod letter;
 pub mod pages;
+pub mod payments;
 pub mod store;
 
 pub use demo::load as load_demo;
@@ -22,8 +23,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samveis_domain::access::{Action, Actor, ApplicationFacts, OrgUnit, Resource, may};
 use samveis_domain::grants::{
-    Allocation, ApplicationText, Balance, CountyBasis, EntryKind, FrameTable, GrantFigures, TargetFigure, Warning,
-    Weights, balance, check_payment, distribute, frame_table, screen,
+    Allocation, ApplicationText, Balance, Ceiling, CountyBasis, DeMinimis, EntryKind, FrameTable, GrantFigures,
+    TargetFigure, Warning, Weights, balance, check_payment, de_minimis, distribute, frame_table, screen,
 };
 use samveis_domain::registry::{Layout, MunicipalityNumber};
 use std::collections::BTreeMap;
@@ -339,6 +340,9 @@ pub struct ApplicationForm {
     pub applied: String,
     #[serde(default)]
     pub own_financing: String,
+    /// Other de minimis aid received in the last three years (kr), for undertakings.
+    #[serde(default)]
+    pub declared_other_aid: String,
     #[serde(default)]
     pub purpose: String,
     #[serde(default)]
@@ -379,6 +383,7 @@ impl ApplicationForm {
         ApplicationForm {
             applied: kr(a.applied),
             own_financing: kr(a.own_financing),
+            declared_other_aid: kr(a.declared_other_aid),
             purpose: a.purpose.clone(),
             technologies: a.technologies.clone(),
             target_group: a.target_group.clone(),
@@ -392,6 +397,7 @@ impl ApplicationForm {
     fn apply_to(&self, a: &mut Application, sending: bool) -> Result<(), AppError> {
         a.applied = parse_kroner("Søkt beløp", &self.applied)?;
         a.own_financing = parse_kroner("Egenfinansiering", &self.own_financing)?;
+        a.declared_other_aid = parse_kroner("Annen bagatellmessig støtte", &self.declared_other_aid)?;
         a.purpose = self.purpose.trim().into();
         a.technologies = self.technologies.trim().into();
         a.target_group = self.target_group.trim().into();
@@ -442,6 +448,7 @@ pub fn start_application(
             county_number: county,
             applied: None,
             own_financing: None,
+            declared_other_aid: None,
             purpose: String::new(),
             technologies: String::new(),
             target_group: String::new(),
@@ -530,6 +537,9 @@ pub struct DecisionForm {
     pub reference: String,
     #[serde(default)]
     pub version: i64,
+    /// "ja" when the officer decides de minimis aid beyond the ceiling knowingly.
+    #[serde(default)]
+    pub confirm_de_minimis: Option<String>,
 }
 
 pub const AID_TYPES: [(&str, &str); 3] = [
@@ -617,6 +627,20 @@ pub fn decide(
                 let name = names.get(number.trim()).ok_or_else(|| bad(format!("Videre fordeling, linje {}: kommune «{}» finnes ikke.", i + 1, number.trim())))?;
                 let amount = parse_kroner(&format!("Videre fordeling, linje {}", i + 1), amount)?.unwrap_or(0);
                 subs.push(store::SubAllocation { municipality: number.trim().into(), name: name.clone(), amount });
+            }
+            if aid_type == "de_minimis" {
+                let check = de_minimis_check(conn, &loaded, granted, now.date())?;
+                if check.exceeds() && form.confirm_de_minimis.as_deref() != Some("ja") {
+                    return Err(bad(format!(
+                        "Bagatellmessig støtte: {} vil få {} de siste tre årene (vedtatt {} + erklært {} + dette vedtaket {}), over taket på {}. Kryss av for å bekrefte vedtaket likevel.",
+                        loaded.application.applicant_name,
+                        crate::web::format::kroner(check.total()),
+                        crate::web::format::kroner(check.decided),
+                        crate::web::format::kroner(check.declared),
+                        crate::web::format::kroner(check.this_decision),
+                        crate::web::format::kroner(check.ceiling)
+                    )));
+                }
             }
             let passed_on: i64 = subs.iter().map(|s| s.amount).sum();
             if passed_on > granted {
@@ -769,6 +793,47 @@ pub fn reverse(
         audit::record(conn, author, now, change)?;
         Ok(())
     })
+}
+
+// ---------- De minimis ----------
+
+pub const DE_MINIMIS_EURO_KEY: &str = "de_minimis_ceiling_eur";
+pub const EUR_NOK_ORE_KEY: &str = "eur_nok_ore";
+
+/// The de minimis ceiling and the exchange rate used, from the settings (EUR 300 000 and
+/// 11,50 kr per euro unless set).
+pub fn ceiling(conn: &mut DbConnection) -> Result<Ceiling, StoreError> {
+    use crate::db::schema::settings;
+    let rows: Vec<(String, String)> = settings::table
+        .filter(settings::key.eq_any([DE_MINIMIS_EURO_KEY, EUR_NOK_ORE_KEY]))
+        .select((settings::key, settings::value))
+        .load(conn)?;
+    let get = |k: &str, default: i64| {
+        rows.iter().find(|(key, _)| key == k).and_then(|(_, v)| v.parse().ok()).unwrap_or(default)
+    };
+    Ok(Ceiling {
+        euro: get(DE_MINIMIS_EURO_KEY, Ceiling::REGULATION_2023_2831),
+        nok_per_eur_ore: get(EUR_NOK_ORE_KEY, 1150),
+    })
+}
+
+/// De minimis aid to this applicant in the three years before `on`, with `amount` added.
+pub fn de_minimis_check(
+    conn: &mut DbConnection,
+    l: &Loaded,
+    amount: i64,
+    on: NaiveDate,
+) -> Result<DeMinimis, StoreError> {
+    use crate::db::schema::{grant_applications, grant_decisions};
+    let earlier: Vec<(NaiveDate, i64)> = grant_decisions::table
+        .inner_join(grant_applications::table)
+        .filter(grant_applications::applicant_kind.eq(&l.application.applicant_kind))
+        .filter(grant_applications::applicant_id.eq(&l.application.applicant_id))
+        .filter(grant_applications::id.ne(l.application.id))
+        .filter(grant_decisions::aid_type.eq("de_minimis"))
+        .select((grant_decisions::decided_on, grant_decisions::granted))
+        .load(conn)?;
+    Ok(de_minimis(&earlier, l.application.declared_other_aid.unwrap_or(0), on, amount, ceiling(conn)?))
 }
 
 // ---------- Grant letter ----------

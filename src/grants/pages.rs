@@ -611,7 +611,25 @@ struct ApplicationPage {
     kinds: Vec<(&'static str, &'static str)>,
     aid_types: Vec<(&'static str, &'static str)>,
     decision_form: DecisionForm,
+    requests: Vec<RequestView>,
+    may_request: bool,
+    request_form: super::payments::RequestForm,
+    de_minimis: Option<String>,
     error: Option<String>,
+}
+
+pub struct RequestView {
+    pub id: i64,
+    pub kind: &'static str,
+    pub amount: String,
+    pub invoice: String,
+    pub costs: String,
+    pub status_text: String,
+    pub report: Option<i64>,
+    pub state: &'static str,
+    pub state_code: String,
+    pub comment: String,
+    pub version: i64,
 }
 
 struct Shown {
@@ -621,7 +639,38 @@ struct Shown {
     notice: Option<&'static str>,
 }
 
-fn application_page(visitor: &Visitor, l: &Loaded, shown: Shown) -> ApplicationPage {
+impl Shown {
+    fn error(message: String) -> Shown {
+        Shown { form: None, decision_form: None, error: Some(message), notice: None }
+    }
+}
+
+/// What the page needs beyond the loaded application.
+struct Extra {
+    requests: Vec<super::payments::PaymentRequest>,
+    de_minimis: Option<samveis_domain::grants::DeMinimis>,
+}
+
+async fn load_page(
+    state: &AppState,
+    actor: Option<samveis_domain::access::Actor>,
+    id: i64,
+) -> AppResult<(Loaded, Extra)> {
+    let today = state.today();
+    state
+        .db
+        .run(move |conn| {
+            let l = super::load_visible(conn, actor.as_ref(), id)?;
+            let requests = super::payments::of_application(conn, id)?;
+            let decides = l.may(actor.as_ref(), Action::DecideGrant);
+            let amount = l.decision.as_ref().map(|d| d.granted).or(l.application.applied).unwrap_or(0);
+            let de_minimis = if decides { Some(super::de_minimis_check(conn, &l, amount, today)?) } else { None };
+            Ok::<_, AppError>((l, Extra { requests, de_minimis }))
+        })
+        .await
+}
+
+fn application_page(visitor: &Visitor, l: &Loaded, extra: &Extra, shown: Shown) -> ApplicationPage {
     let actor = visitor.actor();
     let d = l.decision.as_ref();
     let b = l.balance();
@@ -678,6 +727,37 @@ fn application_page(visitor: &Visitor, l: &Loaded, shown: Shown) -> ApplicationP
             version: l.application.version,
             ..Default::default()
         }),
+        requests: extra
+            .requests
+            .iter()
+            .map(|r| RequestView {
+                id: r.id,
+                kind: if r.final_payment { "Sluttutbetaling" } else { "Delutbetaling" },
+                amount: format::kroner(r.amount),
+                invoice: format!("{} ({})", r.invoice_number, format::date(r.invoice_date)),
+                costs: format::kroner(r.costs_to_date),
+                status_text: r.status_text.clone(),
+                report: r.report_submission_id,
+                state: super::payments::state_label(&r.state),
+                state_code: r.state.clone(),
+                comment: r.reviewer_comment.clone(),
+                version: r.version,
+            })
+            .collect(),
+        may_request: l.may(actor, Action::AcceptGrant) && d.is_some_and(|d| d.accepted_at.is_some()),
+        request_form: super::payments::RequestForm::default(),
+        de_minimis: extra.de_minimis.as_ref().map(|m| {
+            format!(
+                "Bagatellmessig støtte de siste tre årene (fra {}): vedtatt {}, erklært {}, denne saken {}; i alt {} mot taket {}{}.",
+                format::date(m.from),
+                format::kroner(m.decided),
+                format::kroner(m.declared),
+                format::kroner(m.this_decision),
+                format::kroner(m.total()),
+                format::kroner(m.ceiling),
+                if m.exceeds() { " – over taket" } else { "" }
+            )
+        }),
         decision: l.decision.clone(),
         a: l.application.clone(),
         error: shown.error,
@@ -695,17 +775,23 @@ pub async fn application(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let actor = user.actor.clone();
-    let loaded = state.db.run(move |conn| super::load_visible(conn, Some(&actor), id)).await?;
+    let (loaded, extra) = load_page(&state, Some(user.actor.clone()), id).await?;
     let notice = match q.lagret.as_deref() {
         Some("sendt") => Some("Søknaden er sendt inn."),
         Some("vedtak") => Some("Vedtaket er lagret."),
         Some("akseptert") => Some("Tilskuddet er akseptert."),
         Some("bokfort") => Some("Posten er ført."),
+        Some("anmodning") => Some("Anmodningen om utbetaling er sendt."),
+        Some("behandlet") => Some("Anmodningen er behandlet."),
         Some(_) => Some("Utkastet er lagret."),
         None => None,
     };
-    Ok(render(&application_page(&visitor, &loaded, Shown { form: None, decision_form: None, error: None, notice })))
+    Ok(render(&application_page(
+        &visitor,
+        &loaded,
+        &extra,
+        Shown { form: None, decision_form: None, error: None, notice },
+    )))
 }
 
 async fn refused(
@@ -715,9 +801,8 @@ async fn refused(
     shown: Shown,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let actor = visitor.actor().cloned();
-    let loaded = state.db.run(move |conn| super::load_visible(conn, actor.as_ref(), id)).await?;
-    Ok(render_with_status(status, &application_page(visitor, &loaded, shown)))
+    let (loaded, extra) = load_page(state, visitor.actor().cloned(), id).await?;
+    Ok(render_with_status(status, &application_page(visitor, &loaded, &extra, shown)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -934,4 +1019,68 @@ pub async fn letter(
         pdf,
     )
         .into_response())
+}
+
+pub async fn request_payment(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(visitor, form): CsrfForm<super::payments::RequestForm>,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    let (now, actor, author, f) = (state.now(), user.actor.clone(), user.author(), form.clone());
+    let result =
+        state.db.run(move |conn| Ok::<_, AppError>(super::payments::send(conn, &actor, &author, now, id, &f))).await?;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret=anmodning")).into_response()),
+        Err(AppError::BadRequest(m)) => {
+            let (loaded, extra) = load_page(&state, visitor.actor().cloned(), id).await?;
+            let mut page = application_page(&visitor, &loaded, &extra, Shown::error(m));
+            page.request_form = form;
+            Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct HandleForm {
+    #[serde(default)]
+    pub handling: String,
+    #[serde(default)]
+    pub kommentar: String,
+    #[serde(default)]
+    pub version: i64,
+}
+
+pub async fn handle_payment(
+    State(state): State<AppState>,
+    Path((id, request)): Path<(i64, i64)>,
+    CsrfForm(visitor, f): CsrfForm<HandleForm>,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
+    let result = state
+        .db
+        .run(move |conn| {
+            Ok::<_, AppError>(super::payments::handle(
+                conn,
+                &actor,
+                &author,
+                now,
+                id,
+                request,
+                f.version,
+                &f.handling,
+                &f.kommentar,
+            ))
+        })
+        .await?;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret=behandlet")).into_response()),
+        Err(AppError::BadRequest(m)) => {
+            refused(&state, &visitor, id, Shown::error(m), StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(AppError::Conflict(m)) => refused(&state, &visitor, id, Shown::error(m), StatusCode::CONFLICT).await,
+        Err(e) => Err(e),
+    }
 }

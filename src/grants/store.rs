@@ -208,6 +208,8 @@ pub struct Application {
     pub county_number: String,
     pub applied: Option<i64>,
     pub own_financing: Option<i64>,
+    /// Other de minimis aid the applicant declares for the last three years (kr).
+    pub declared_other_aid: Option<i64>,
     pub purpose: String,
     pub technologies: String,
     pub target_group: String,
@@ -226,7 +228,7 @@ pub struct Application {
 
 type ApplicationTuple = (
     (i64, i64, i32, String, String, String, i32, String),
-    (Option<i64>, Option<i64>, String, String, String, bool, bool, String, String),
+    (Option<i64>, Option<i64>, Option<i64>, String, String, String, bool, bool, String, String),
     (String, bool, Option<NaiveDateTime>, i64),
 );
 
@@ -235,6 +237,7 @@ fn application_of(t: ApplicationTuple) -> Application {
     let (
         applied,
         own_financing,
+        declared_other_aid,
         purpose,
         technologies,
         target_group,
@@ -255,6 +258,7 @@ fn application_of(t: ApplicationTuple) -> Application {
         county_number,
         applied,
         own_financing,
+        declared_other_aid,
         purpose,
         technologies,
         target_group,
@@ -285,6 +289,7 @@ macro_rules! application_columns {
             (
                 grant_applications::applied,
                 grant_applications::own_financing,
+                grant_applications::declared_other_aid,
                 grant_applications::purpose,
                 grant_applications::technologies,
                 grant_applications::target_group,
@@ -316,6 +321,7 @@ pub fn insert_application(conn: &mut DbConnection, a: &Application, now: NaiveDa
                 grant_applications::county_number.eq(&a.county_number),
                 grant_applications::applied.eq(a.applied),
                 grant_applications::own_financing.eq(a.own_financing),
+                grant_applications::declared_other_aid.eq(a.declared_other_aid),
             ),
             (
                 grant_applications::purpose.eq(&a.purpose),
@@ -349,6 +355,7 @@ pub fn update_application(
             (
                 grant_applications::applied.eq(a.applied),
                 grant_applications::own_financing.eq(a.own_financing),
+                grant_applications::declared_other_aid.eq(a.declared_other_aid),
                 grant_applications::purpose.eq(&a.purpose),
                 grant_applications::technologies.eq(&a.technologies),
                 grant_applications::target_group.eq(&a.target_group),

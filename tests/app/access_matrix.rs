@@ -124,6 +124,7 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .replace("/collaborations/{id}", &format!("/collaborations/{}", t.collaboration))
         .replace("/runder/{id}", &format!("/runder/{}", t.round))
         .replace("/tilskudd/soknader/{id}", &format!("/tilskudd/soknader/{}", t.application))
+        .replace("{anmodning}", "1")
         .replace("/tilskudd/{id}/{fil}", &format!("/tilskudd/{}/tilsagn.csv", t.scheme))
         .replace("/tilskudd/{id}", &format!("/tilskudd/{}", t.scheme))
         .replace("/schemes/{id}", &format!("/schemes/{}", t.scheme))
@@ -175,6 +176,12 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
             .await
         }
         ("POST", "/tilskudd/soknader/{id}/aksept") => app.post_form(&path, &[]).await,
+        ("POST", "/tilskudd/soknader/{id}/utbetaling") => {
+            app.post_form(&path, &[("amount", "1"), ("invoice_number", "M1"), ("invoice_date", "2027-01-01")]).await
+        }
+        ("POST", "/tilskudd/soknader/{id}/utbetaling/{anmodning}") => {
+            app.post_form(&path, &[("handling", "godkjenn"), ("version", "1")]).await
+        }
         ("POST", "/tilskudd/soknader/{id}/bokforing") => {
             app.post_form(&path, &[("kind", "paid"), ("amount", "1"), ("date", "2027-01-01")]).await
         }

@@ -36,6 +36,7 @@ pub async fn bodo_sent_application(app: &TestApp) -> (i64, i64) {
             let form = samveis::grants::ApplicationForm {
                 applied: "800 000".into(),
                 purpose: "Innføre digitalt tilsyn".into(),
+                declared_other_aid: "3 000 000".into(),
                 ..Default::default()
             };
             samveis::grants::save_application(conn, &actor, &author, now, id, 1, &form, true)?;
@@ -148,6 +149,35 @@ backends! {
         assert_eq!(agder.get(&format!("{path}/tilskuddsbrev.pdf")).await.status, StatusCode::FORBIDDEN);
         let accepted = app.post_form(&format!("{path}/aksept"), &[]).await;
         assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.text());
+        // The recipient asks for a payment with an invoice; the county approves and pays it.
+        let ask = |amount: &'static str, fin: bool| {
+            let mut f = vec![("amount", amount), ("invoice_number", "2027-17"), ("invoice_date", "2027-02-01"), ("project_code", "VT-27"),
+                ("costs_to_date", "150 000"), ("status_text", "I rute")];
+            if fin { f.push(("final_payment", "ja")); }
+            f
+        };
+        let too_much = app.post_form(&format!("{path}/utbetaling"), &ask("600 000", false)).await;
+        assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(too_much.text().contains("mer enn det som gjenstår av tilskuddet etter ubehandlede anmodninger (500000 kr)"), "{}", too_much.text());
+        assert_eq!(too_much.attr("#req-amount", "value").as_deref(), Some("600 000"), "what was typed stays");
+        let asked = app.post_form(&format!("{path}/utbetaling"), &ask("100 000", false)).await;
+        assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.text());
+        assert_eq!(agder.post_form(&format!("{path}/utbetaling/1"), &[("handling", "godkjenn"), ("version", "1")]).await.status, StatusCode::FORBIDDEN);
+        let request = officer.get(&path).await.attr("form[action*='/utbetaling/']", "action").unwrap();
+        assert_eq!(officer.post_form(&request, &[("handling", "utbetal"), ("version", "1")]).await.status, StatusCode::UNPROCESSABLE_ENTITY, "approve first");
+        assert_eq!(officer.post_form(&request, &[("handling", "godkjenn"), ("version", "1")]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(officer.post_form(&request, &[("handling", "utbetal"), ("version", "2")]).await.status, StatusCode::SEE_OTHER);
+        assert!(app.get(&path).await.text().contains("utbetalt 100 000 kr · gjenstår 400 000 kr"));
+        let last = app.post_form(&format!("{path}/utbetaling"), &ask("50 000", true)).await;
+        assert_eq!(last.status, StatusCode::SEE_OTHER);
+        let after_final = app.post_form(&format!("{path}/utbetaling"), &ask("1 000", false)).await;
+        assert!(after_final.text().contains("Sluttutbetalingen er allerede bedt om"), "{}", after_final.text());
+        let final_request = officer.get(&path).await.attr("form[action*='/utbetaling/']", "action").unwrap();
+        let returned = officer.post_form(&final_request, &[("handling", "returner"), ("version", "1"), ("kommentar", "Mangler utskrift av prosjektregnskapet")]).await;
+        assert_eq!(returned.status, StatusCode::SEE_OTHER);
+        assert!(app.get(&path).await.text().contains("Sendt tilbake: Mangler utskrift av prosjektregnskapet"));
+        officer.post_form(&format!("{path}/bokforing"), &[("reverse", &officer.get(&path).await.attr("input[name=reverse]", "value").unwrap())]).await;
+
         let beyond = officer.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "600 000"), ("date", "2027-02-01")]).await;
         assert_eq!(beyond.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(beyond.text().contains("Utbetalingen på 600000 kr er større enn det som gjenstår av tilskuddet (500000 kr)"), "{}", beyond.text());
@@ -168,8 +198,25 @@ backends! {
         assert!(!table.contains("Tallene stemmer ikke overens"), "an open scheme is still being decided: {table}");
         let api = app.get(&format!("/api/v1/applications/{}", path.rsplit('/').next().unwrap())).await.json();
         assert_eq!(api["balance"]["granted"], 500_000);
-        assert_eq!(api["ledger"].as_array().unwrap().len(), 3);
+        assert_eq!(api["ledger"].as_array().unwrap().len(), 5, "granted, paid on request, its reversal, paid, its reversal");
         let log = officer.get("/admin/logg").await;
         assert_ne!(log.status, StatusCode::OK, "the whole trail is the admin's");
+    }
+
+    async fn de_minimis_aid_beyond_the_ceiling_needs_a_confirmation(app) {
+        let (_, id) = bodo_sent_application(&app).await;
+        let path = format!("/tilskudd/soknader/{id}");
+        app.login(NORDLAND).await;
+        let page = app.get(&path).await;
+        assert!(page.text().contains("erklært 3 000 000 kr, denne saken 800 000 kr; i alt 3 800 000 kr mot taket 3 450 000 kr – over taket"), "{}", page.text());
+        let version = page.attr("form[action$='/vedtak'] input[name=version]", "value").unwrap();
+        let form = [("version", version.as_str()), ("outcome", "innvilg"), ("granted", "800 000"), ("aid_type", "de_minimis")];
+        let refused = app.post_form(&format!("{path}/vedtak"), &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains("over taket på 3 450 000 kr. Kryss av for å bekrefte"), "{}", refused.text());
+        let mut confirmed = form.to_vec();
+        confirmed.push(("confirm_de_minimis", "ja"));
+        assert_eq!(app.post_form(&format!("{path}/vedtak"), &confirmed).await.status, StatusCode::SEE_OTHER);
+        assert!(app.get(&path).await.text().contains("Bagatellmessig støtte (de minimis)"));
     }
 }

@@ -1,3 +1,4 @@
+DROP TABLE payment_requests;
 DROP TABLE ledger_entries;
 DROP TABLE grant_decisions;
 DROP TABLE grant_applications;

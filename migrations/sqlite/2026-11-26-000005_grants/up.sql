@@ -47,6 +47,7 @@ CREATE TABLE grant_applications (
     county_number TEXT NOT NULL,
     applied BIGINT,
     own_financing BIGINT,
+    declared_other_aid BIGINT,
     purpose TEXT NOT NULL,
     technologies TEXT NOT NULL,
     target_group TEXT NOT NULL,
@@ -89,3 +90,23 @@ CREATE TABLE ledger_entries (
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX ledger_entries_by_decision ON ledger_entries (decision_id);
+
+CREATE TABLE payment_requests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    application_id BIGINT NOT NULL REFERENCES grant_applications (id),
+    final_payment BOOLEAN NOT NULL,
+    amount BIGINT NOT NULL,
+    invoice_number TEXT NOT NULL,
+    invoice_date DATE NOT NULL,
+    project_code TEXT NOT NULL,
+    costs_to_date BIGINT NOT NULL,
+    status_text TEXT NOT NULL,
+    report_submission_id BIGINT,
+    state TEXT NOT NULL,
+    reviewer_comment TEXT NOT NULL,
+    ledger_entry_id BIGINT,
+    version BIGINT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX payment_requests_by_application ON payment_requests (application_id);

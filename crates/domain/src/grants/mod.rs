@@ -2,12 +2,14 @@
 //! of applications, target figures and the money ledger. Pure: storage and pages are in the app.
 //! Money is whole kroner (`i64`), never floating point.
 
+mod de_minimis;
 mod distribution;
 mod ledger;
 mod overview;
 mod screening;
 mod targets;
 
+pub use de_minimis::{Ceiling, DeMinimis, de_minimis};
 pub use distribution::{CountyBasis, DistributionError, Weights, distribute};
 pub use ledger::{Balance, EntryKind, LedgerEntry, LedgerError, balance, check_payment};
 pub use overview::{Allocation, CountyLine, FrameTable, GrantFigures, frame_table};
