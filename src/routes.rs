@@ -84,7 +84,9 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/rapportering/maler/{id}", Policy(Action::ManageRounds)),
     route("POST", "/rapportering/maler/{id}/ny-versjon", Policy(Action::ManageRounds)),
     route("GET", "/tilskudd", Public),
+    route("POST", "/tilskudd/ny", Policy(Action::ManageGrants)),
     route("GET", "/tilskudd/{id}", Public),
+    route("POST", "/tilskudd/{id}/avslutt", Policy(Action::ManageGrants)),
     route("GET", "/tilskudd/{id}/{fil}", Public),
     route("GET", "/tilskudd/{id}/fordeling", Policy(Action::ManageGrants)),
     route("POST", "/tilskudd/{id}/fordeling", Policy(Action::ManageGrants)),
@@ -175,7 +177,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(registry_api::me))
         .route("/tilskudd", get(grants::schemes))
+        .route("/tilskudd/ny", post(grants::create_scheme))
         .route("/tilskudd/{id}", get(grants::scheme))
+        .route("/tilskudd/{id}/avslutt", post(grants::close_scheme))
         .route("/tilskudd/{id}/{fil}", get(grants::export))
         .route("/tilskudd/{id}/fordeling", get(grants::distribution_form).post(grants::save_distribution))
         .route("/tilskudd/soknader", get(grants::applications))

@@ -162,6 +162,101 @@ pub fn save_frame(
     })
 }
 
+/// What the programme office types to create a scheme.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SchemeForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub budget_chapter: String,
+    #[serde(default)]
+    pub budget_post: String,
+    #[serde(default)]
+    pub recipients: String,
+    #[serde(default)]
+    pub first_year: String,
+    #[serde(default)]
+    pub last_year: String,
+    #[serde(default)]
+    pub rules: String,
+}
+
+pub fn create_scheme(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    author: &Author,
+    now: NaiveDateTime,
+    f: &SchemeForm,
+) -> Result<i64, AppError> {
+    require(actor, Action::ManageGrants)?;
+    if f.name.trim().is_empty() || f.owner.trim().is_empty() {
+        return Err(bad("Navn og forvalter må fylles ut."));
+    }
+    if !["municipalities", "projects", "undertakings"].contains(&f.recipients.as_str()) {
+        return Err(bad(format!("Ukjent mottakergruppe «{}».", f.recipients)));
+    }
+    let year = |label: &str, t: &str| -> Result<Option<i32>, AppError> {
+        match t.trim() {
+            "" => Ok(None),
+            y => y.parse().map(Some).map_err(|_| bad(format!("{label} «{y}» er ikke et årstall."))),
+        }
+    };
+    let first = year("Første år", &f.first_year)?.ok_or_else(|| bad("Første år mangler."))?;
+    let last = year("Siste år", &f.last_year)?;
+    if last.is_some_and(|l| l < first) {
+        return Err(bad("Siste år kan ikke være før første år."));
+    }
+    conn.transaction(|conn| {
+        let new = store::NewScheme {
+            name: f.name.trim(),
+            owner: f.owner.trim(),
+            budget_chapter: f.budget_chapter.trim(),
+            budget_post: f.budget_post.trim(),
+            recipients: &f.recipients,
+            rules: f.rules.trim(),
+            first_year: first,
+            last_year: last,
+        };
+        let id = store::insert_scheme(conn, &new, now)?;
+        let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [first, last]});
+        audit::record(conn, author, now, Change { action: "opprettet", record_type: "tilskuddsordning", record_id: id.to_string(), before: None, after: Some(after) })?;
+        Ok(id)
+    })
+}
+
+/// Closes a scheme: no new applications or decisions; payments on its grants go on.
+pub fn close_scheme(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    author: &Author,
+    now: NaiveDateTime,
+    id: i64,
+) -> Result<(), AppError> {
+    require(actor, Action::ManageGrants)?;
+    conn.transaction(|conn| {
+        let scheme = store::scheme(conn, id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke ordning {id}.")))?;
+        if scheme.closed {
+            return Err(bad("Ordningen er allerede avsluttet."));
+        }
+        store::close_scheme(conn, id)?;
+        audit::record(
+            conn,
+            author,
+            now,
+            Change {
+                action: "avsluttet",
+                record_type: "tilskuddsordning",
+                record_id: id.to_string(),
+                before: Some(serde_json::json!({"avsluttet": false})),
+                after: Some(serde_json::json!({"avsluttet": true})),
+            },
+        )?;
+        Ok(())
+    })
+}
+
 /// A grant as the scheme page lists it.
 #[derive(Debug, Clone)]
 pub struct GrantLine {
@@ -793,6 +888,30 @@ pub fn reverse(
         audit::record(conn, author, now, change)?;
         Ok(())
     })
+}
+
+/// The target figures an org unit has agreed to in its grants, with the scheme and year, so its
+/// reports can be read against them.
+pub fn targets_for(
+    conn: &mut DbConnection,
+    kind: &str,
+    id: &str,
+) -> Result<Vec<(String, i32, TargetFigure)>, StoreError> {
+    use crate::db::schema::{grant_applications, grant_decisions, grant_schemes};
+    let rows: Vec<(String, i32, String)> = grant_decisions::table
+        .inner_join(grant_applications::table.inner_join(grant_schemes::table))
+        .filter(grant_applications::applicant_kind.eq(kind))
+        .filter(grant_applications::applicant_id.eq(id))
+        .select((grant_schemes::name, grant_applications::year, grant_decisions::target_figures))
+        .order(grant_applications::year.desc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .flat_map(|(scheme, year, json)| {
+            let figures: Vec<TargetFigure> = serde_json::from_str(&json).unwrap_or_default();
+            figures.into_iter().map(move |t| (scheme.clone(), year, t))
+        })
+        .collect())
 }
 
 // ---------- De minimis ----------

@@ -72,9 +72,27 @@ struct SchemesPage {
     frame: Frame,
     schemes: Vec<SchemeLine>,
     may_apply: bool,
+    may_manage: bool,
+    form: super::SchemeForm,
+    error: Option<String>,
 }
 
 pub async fn schemes(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
+    schemes_page(
+        &state,
+        &visitor,
+        super::SchemeForm { recipients: "municipalities".into(), ..Default::default() },
+        None,
+    )
+    .await
+}
+
+async fn schemes_page(
+    state: &AppState,
+    visitor: &Visitor,
+    form: super::SchemeForm,
+    error: Option<String>,
+) -> AppResult<Response> {
     let list = state.db.run(|conn| Ok::<_, AppError>(store::schemes(conn)?)).await?;
     let schemes = list
         .iter()
@@ -87,12 +105,40 @@ pub async fn schemes(State(state): State<AppState>, visitor: Visitor) -> AppResu
             open: !s.closed,
         })
         .collect();
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = SchemesPage {
-        frame: Frame::new(&visitor, "Tilskudd", Nav::Grants),
+        frame: Frame::new(visitor, "Tilskudd", Nav::Grants),
         schemes,
-        may_apply: !own_units(&visitor).is_empty(),
+        may_apply: !own_units(visitor).is_empty(),
+        may_manage: visitor.may(Action::ManageGrants, &Resource::Any),
+        form,
+        error,
     };
-    Ok(render(&page))
+    Ok(render_with_status(status, &page))
+}
+
+pub async fn create_scheme(
+    State(state): State<AppState>,
+    CsrfForm(visitor, form): CsrfForm<super::SchemeForm>,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    let (now, actor, author, f) = (state.now(), user.actor.clone(), user.author(), form.clone());
+    match state.db.run(move |conn| Ok::<_, AppError>(super::create_scheme(conn, &actor, &author, now, &f))).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/tilskudd/{id}/fordeling")).into_response()),
+        Err(AppError::BadRequest(m)) => schemes_page(&state, &visitor, form, Some(m)).await,
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn close_scheme(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(visitor, _): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
+    state.db.run(move |conn| super::close_scheme(conn, &actor, &author, now, id)).await?;
+    Ok(Redirect::to(&format!("/tilskudd/{id}")).into_response())
 }
 
 /// The org units the visitor applies for.

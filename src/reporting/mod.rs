@@ -298,6 +298,8 @@ pub struct Loaded {
     pub answers: Answers,
     /// The stored files the answers refer to, by SHA-256.
     pub files: std::collections::BTreeMap<String, files::FileInfo>,
+    /// Target figures from the org unit's grants: (scheme, year, figure), read against the answers.
+    pub targets: Vec<(String, i32, samveis_domain::grants::TargetFigure)>,
 }
 
 impl Loaded {
@@ -322,7 +324,8 @@ pub fn load(conn: &mut DbConnection, id: i64) -> Result<Loaded, AppError> {
     let answers: Answers = serde_json::from_str(&submission.answers).map_err(|e| AppError::Internal(e.to_string()))?;
     let has_files = answers.values().any(|a| matches!(a, domain::Answer::File(_)));
     let files = if has_files { files::infos(conn, files::OWNER_SUBMISSION, id)? } else { Default::default() };
-    Ok(Loaded { submission, round, template, offices, state, answers, files })
+    let targets = crate::grants::targets_for(conn, &submission.org.kind, &submission.org.id)?;
+    Ok(Loaded { submission, round, template, offices, state, answers, files, targets })
 }
 
 /// Loads a submission the actor may see; others get 403 (and 404 where it does not exist).

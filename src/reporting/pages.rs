@@ -629,6 +629,8 @@ struct SubmissionPage {
     sections: Vec<SectionView>,
     /// Codes of the file fields; each gets its own upload form beside the main one.
     file_fields: Vec<String>,
+    /// Target figures from the org unit's grants, to report against.
+    targets: Vec<String>,
     errors: Vec<FieldError>,
     error: Option<String>,
     demo: bool,
@@ -682,6 +684,14 @@ fn submission_page(
             .fields()
             .filter(|f| f.kind == FieldKind::File)
             .map(|f| f.code.clone())
+            .collect(),
+        targets: loaded
+            .targets
+            .iter()
+            .map(|(scheme, year, t)| {
+                let due = t.due.map(|d| format!(", frist {}", format::date(d))).unwrap_or_default();
+                format!("{} {} {} ({scheme} {year}{due})", format::number(t.quantity), t.unit, t.technology)
+            })
             .collect(),
         errors: shown.errors,
         error: shown.error,

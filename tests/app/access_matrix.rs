@@ -161,6 +161,17 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
             )
             .await
         }
+        ("POST", "/tilskudd/ny") => {
+            app.post_form(
+                &path,
+                &[("name", "Matrise"), ("owner", "Matrise"), ("recipients", "municipalities"), ("first_year", "2027")],
+            )
+            .await
+        }
+        // Closing needs a scheme of its own: the matrix closes a fresh one each time.
+        ("POST", "/tilskudd/{id}/avslutt") => {
+            app.post_form(&path.replace(&format!("/{}/", t.scheme), "/999999/"), &[]).await
+        }
         ("POST", "/tilskudd/soknader/ny") => {
             let scheme = t.scheme.to_string();
             app.post_form(&path, &[("scheme", &scheme), ("unit", "kommune:1804")]).await

@@ -78,7 +78,13 @@ backends! {
         let bodo = app.other_browser();
         bodo.login(BODO).await;
         assert_eq!(bodo.get(&path).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(bodo.post_form("/tilskudd/ny", &[("name", "x"), ("owner", "x"), ("recipients", "municipalities"), ("first_year", "2027")]).await.status, StatusCode::FORBIDDEN);
         app.login(ADMIN).await;
+        let bad = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("recipients", "municipalities"), ("first_year", "2028"), ("last_year", "2027")]).await;
+        assert!(bad.text().contains("Siste år kan ikke være før første år.") && bad.attr("#name", "value").as_deref() == Some("Ny ordning"));
+        let created = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("budget_chapter", "761"), ("budget_post", "68"), ("recipients", "municipalities"), ("first_year", "2028")]).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
+        assert!(created.location.unwrap().ends_with("/fordeling"));
         let tried = app.get(&format!("{path}?year=2027&amount=1 000 001&layout=2024&population_year=2026&mode=key&weights=population%3D50%2Cmunicipalities%3D50%2Cequal%3D0")).await;
         assert_eq!(tried.status, StatusCode::OK);
         assert!(tried.text().contains("Sum 1 000 001 kr"), "{}", tried.text());
@@ -123,7 +129,7 @@ backends! {
         let officer = app.other_browser();
         officer.login(NORDLAND).await;
         let queue = officer.get("/tilskudd/soknader").await.text();
-        assert!(queue.contains("Til behandling") && queue.contains("Bodø"), "{queue}");
+        assert!(queue.contains("Søknader i ditt område") && queue.contains("Bodø") && queue.contains("Sendt inn"), "{queue}");
         let page = officer.get(&path).await.text();
         for warning in ["ingen egenfinansiering", "bare utredning eller planlegging", "innkjøp av utstyr", "Anskaffelse er ikke beskrevet"] {
             assert!(page.contains(warning), "{warning} in {page}");
@@ -139,6 +145,10 @@ backends! {
         assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text());
         assert!(agder.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "1"), ("date", "2027-01-01")]).await.status == StatusCode::FORBIDDEN);
 
+        // The target figures follow the municipality into its reports.
+        let report = crate::reporting::submission_id(&app, "Teknologistatus 2025", "1804").await;
+        let report_page = app.get(&format!("/rapportering/innleveringer/{report}")).await.text();
+        assert!(report_page.contains("Måltall fra tilsagn") && report_page.contains("50 stk medisindispensere (Velferdsteknologi i kommunene 2027"), "{report_page}");
         let pdf = app.get_bytes(&format!("{path}/tilskuddsbrev.pdf")).await;
         let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");
         assert_eq!(doc.get_pages().len(), 1);
