@@ -185,6 +185,10 @@ struct CsrfOnly {
     csrf: Option<String>,
 }
 
+/// A form with nothing but its CSRF token (a button that does one thing).
+#[derive(Debug, serde::Deserialize)]
+pub struct EmptyForm {}
+
 /// A form post as raw bytes, after the CSRF field matched: for forms whose fields come from
 /// data (report templates) and repeat (check boxes).
 pub struct CsrfBody(pub Visitor, pub axum::body::Bytes);

@@ -149,13 +149,10 @@ pub async fn login(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 pub async fn logout(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
-    CsrfForm(_visitor, _): CsrfForm<Empty>,
+    CsrfForm(_visitor, _): CsrfForm<crate::auth::EmptyForm>,
 ) -> AppResult<Response> {
     if let Some(token) = super::cookie(&headers, SESSION_COOKIE) {
         state.db.run(move |conn| Ok::<_, AppError>(session::delete(conn, &token)?)).await?;

@@ -133,7 +133,7 @@ pub async fn create_scheme(
 pub async fn close_scheme(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    CsrfForm(visitor, _): CsrfForm<Empty>,
+    CsrfForm(visitor, _): CsrfForm<crate::auth::EmptyForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
@@ -840,6 +840,24 @@ pub async fn application(
     )))
 }
 
+/// After an action on an application: back to it with a notice, or the page again with the
+/// refusal named (and what was typed, through `shown`).
+async fn after(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    result: Result<(), AppError>,
+    flag: &str,
+    shown: impl FnOnce(String) -> Shown,
+) -> AppResult<Response> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret={flag}")).into_response()),
+        Err(AppError::BadRequest(m)) => refused(state, visitor, id, shown(m), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(AppError::Conflict(m)) => refused(state, visitor, id, shown(m), StatusCode::CONFLICT).await,
+        Err(e) => Err(e),
+    }
+}
+
 async fn refused(
     state: &AppState,
     visitor: &Visitor,
@@ -875,31 +893,14 @@ pub async fn save(
             Ok::<_, AppError>(super::save_application(conn, &actor, &author, now, id, f.version, &form, send))
         })
         .await?;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret={}", if send { "sendt" } else { "1" }))
-            .into_response()),
-        Err(AppError::BadRequest(m)) => {
-            refused(
-                &state,
-                &visitor,
-                id,
-                Shown { form: Some(f.form), decision_form: None, error: Some(m), notice: None },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(AppError::Conflict(m)) => {
-            refused(
-                &state,
-                &visitor,
-                id,
-                Shown { form: Some(f.form), decision_form: None, error: Some(m), notice: None },
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let flag = if send { "sendt" } else { "1" };
+    after(&state, &visitor, id, result, flag, |m| Shown {
+        form: Some(f.form),
+        decision_form: None,
+        error: Some(m),
+        notice: None,
+    })
+    .await
 }
 
 pub async fn decide(
@@ -911,57 +912,24 @@ pub async fn decide(
     let (now, actor, author, f) = (state.now(), user.actor.clone(), user.author(), form.clone());
     let result =
         state.db.run(move |conn| Ok::<_, AppError>(super::decide(conn, Some(&actor), &author, now, id, &f))).await?;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret=vedtak")).into_response()),
-        Err(AppError::BadRequest(m)) => {
-            refused(
-                &state,
-                &visitor,
-                id,
-                Shown { form: None, decision_form: Some(form), error: Some(m), notice: None },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(AppError::Conflict(m)) => {
-            refused(
-                &state,
-                &visitor,
-                id,
-                Shown { form: None, decision_form: Some(form), error: Some(m), notice: None },
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    after(&state, &visitor, id, result, "vedtak", |m| Shown {
+        form: None,
+        decision_form: Some(form),
+        error: Some(m),
+        notice: None,
+    })
+    .await
 }
-
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
 
 pub async fn accept(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    CsrfForm(visitor, _): CsrfForm<Empty>,
+    CsrfForm(visitor, _): CsrfForm<crate::auth::EmptyForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
     let result = state.db.run(move |conn| Ok::<_, AppError>(super::accept(conn, &actor, &author, now, id))).await?;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret=akseptert")).into_response()),
-        Err(AppError::BadRequest(m)) => {
-            refused(
-                &state,
-                &visitor,
-                id,
-                Shown { form: None, decision_form: None, error: Some(m), notice: None },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    after(&state, &visitor, id, result, "akseptert", Shown::error).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -1008,20 +976,7 @@ pub async fn record(
             }))
         })
         .await?;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret=bokfort")).into_response()),
-        Err(AppError::BadRequest(m)) => {
-            refused(
-                &state,
-                &visitor,
-                id,
-                Shown { form: None, decision_form: None, error: Some(m), notice: None },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    after(&state, &visitor, id, result, "bokfort", Shown::error).await
 }
 
 pub async fn export(State(state): State<AppState>, Path((id, file)): Path<(i64, String)>) -> AppResult<Response> {
@@ -1121,12 +1076,5 @@ pub async fn handle_payment(
             ))
         })
         .await?;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret=behandlet")).into_response()),
-        Err(AppError::BadRequest(m)) => {
-            refused(&state, &visitor, id, Shown::error(m), StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(AppError::Conflict(m)) => refused(&state, &visitor, id, Shown::error(m), StatusCode::CONFLICT).await,
-        Err(e) => Err(e),
-    }
+    after(&state, &visitor, id, result, "behandlet", Shown::error).await
 }

@@ -308,6 +308,30 @@ macro_rules! application_columns {
     };
 }
 
+/// The columns an applicant writes, and the state; the same for a new and a changed application.
+macro_rules! application_content {
+    ($a:expr) => {
+        (
+            (
+                grant_applications::applied.eq($a.applied),
+                grant_applications::own_financing.eq($a.own_financing),
+                grant_applications::declared_other_aid.eq($a.declared_other_aid),
+                grant_applications::purpose.eq(&$a.purpose),
+                grant_applications::technologies.eq(&$a.technologies),
+                grant_applications::target_group.eq(&$a.target_group),
+                grant_applications::political_anchoring.eq($a.political_anchoring),
+                grant_applications::administrative_anchoring.eq($a.administrative_anchoring),
+            ),
+            (
+                grant_applications::budget.eq(&$a.budget),
+                grant_applications::plan.eq(&$a.plan),
+                grant_applications::state.eq(&$a.state),
+                grant_applications::submitted_at.eq($a.submitted_at),
+            ),
+        )
+    };
+}
+
 pub fn insert_application(conn: &mut DbConnection, a: &Application, now: NaiveDateTime) -> StoreResult<i64> {
     Ok(diesel::insert_into(grant_applications::table)
         .values((
@@ -319,21 +343,10 @@ pub fn insert_application(conn: &mut DbConnection, a: &Application, now: NaiveDa
                 grant_applications::applicant_name.eq(&a.applicant_name),
                 grant_applications::layout.eq(a.layout),
                 grant_applications::county_number.eq(&a.county_number),
-                grant_applications::applied.eq(a.applied),
-                grant_applications::own_financing.eq(a.own_financing),
-                grant_applications::declared_other_aid.eq(a.declared_other_aid),
-            ),
-            (
-                grant_applications::purpose.eq(&a.purpose),
-                grant_applications::technologies.eq(&a.technologies),
-                grant_applications::target_group.eq(&a.target_group),
-                grant_applications::political_anchoring.eq(a.political_anchoring),
-                grant_applications::administrative_anchoring.eq(a.administrative_anchoring),
-                grant_applications::budget.eq(&a.budget),
-                grant_applications::plan.eq(&a.plan),
-                grant_applications::state.eq(&a.state),
                 grant_applications::historic.eq(a.historic),
-                grant_applications::submitted_at.eq(a.submitted_at),
+            ),
+            application_content!(a),
+            (
                 grant_applications::version.eq(1),
                 grant_applications::created_at.eq(now),
                 grant_applications::updated_at.eq(now),
@@ -352,24 +365,8 @@ pub fn update_application(
 ) -> StoreResult<bool> {
     let n = diesel::update(grant_applications::table.find(a.id).filter(grant_applications::version.eq(expected)))
         .set((
-            (
-                grant_applications::applied.eq(a.applied),
-                grant_applications::own_financing.eq(a.own_financing),
-                grant_applications::declared_other_aid.eq(a.declared_other_aid),
-                grant_applications::purpose.eq(&a.purpose),
-                grant_applications::technologies.eq(&a.technologies),
-                grant_applications::target_group.eq(&a.target_group),
-                grant_applications::political_anchoring.eq(a.political_anchoring),
-                grant_applications::administrative_anchoring.eq(a.administrative_anchoring),
-            ),
-            (
-                grant_applications::budget.eq(&a.budget),
-                grant_applications::plan.eq(&a.plan),
-                grant_applications::state.eq(&a.state),
-                grant_applications::submitted_at.eq(a.submitted_at),
-                grant_applications::version.eq(expected + 1),
-                grant_applications::updated_at.eq(now),
-            ),
+            application_content!(a),
+            (grant_applications::version.eq(expected + 1), grant_applications::updated_at.eq(now)),
         ))
         .execute(conn)?;
     Ok(n == 1)

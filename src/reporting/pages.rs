@@ -942,13 +942,10 @@ pub async fn export(
 
 // ---------- Reminders ----------
 
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 pub async fn remind(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    CsrfForm(visitor, _): CsrfForm<Empty>,
+    CsrfForm(visitor, _): CsrfForm<crate::auth::EmptyForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     user.require(Action::SendReminders, &Resource::Any)?;

@@ -375,7 +375,7 @@ pub async fn edit(
     let (errors, status) = match result {
         Ok(()) => return Ok(Redirect::to(&format!("/rapportering/maler/{id}?endret=1")).into_response()),
         Err(EditRefusal::Invalid(errors)) => {
-            (errors.iter().map(|e| capital(&e.to_string())).collect(), StatusCode::UNPROCESSABLE_ENTITY)
+            (errors.iter().map(|e| super::capitalized(&e.to_string())).collect(), StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(EditRefusal::Refused(AppError::BadRequest(m))) => (vec![m], StatusCode::UNPROCESSABLE_ENTITY),
         Err(EditRefusal::Refused(AppError::Conflict(m))) => (vec![m], StatusCode::CONFLICT),
@@ -387,18 +387,10 @@ pub async fn edit(
     Ok(render_with_status(status, &template_page(&visitor, &t, kept, errors, None)))
 }
 
-fn capital(text: &str) -> String {
-    let mut c = text.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect::<String>() + ".").unwrap_or_default()
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Empty {}
-
 pub async fn new_version(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    CsrfForm(visitor, _): CsrfForm<Empty>,
+    CsrfForm(visitor, _): CsrfForm<crate::auth::EmptyForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
