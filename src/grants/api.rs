@@ -34,9 +34,18 @@ pub struct FrameOut {
     pub warnings: Vec<String>,
 }
 
+/// A granted application as published: who, where, how much, the terms and the money. What the
+/// applicant wrote (budget, plan, own financing, declared aid) stays within scope.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GrantOut {
-    pub application: Application,
+    pub application_id: i64,
+    pub year: i32,
+    pub recipient: String,
+    pub county_number: String,
+    pub layout: i32,
+    pub applied: Option<i64>,
+    pub purpose: String,
+    pub historic: bool,
     pub decision: Option<Decision>,
     #[schema(value_type = Object)]
     pub balance: Balance,
@@ -69,8 +78,18 @@ pub async fn scheme(State(state): State<AppState>, Path(id): Path<i64>) -> ApiRe
         grants: o
             .grants
             .into_iter()
-            // Drafts are never in the overview; sent applications are public once decided.
-            .map(|g| GrantOut { application: g.application, decision: g.decision, balance: g.balance })
+            .map(|g| GrantOut {
+                application_id: g.application.id,
+                year: g.application.year,
+                recipient: g.application.applicant_name,
+                county_number: g.application.county_number,
+                layout: g.application.layout,
+                applied: g.application.applied,
+                purpose: g.application.purpose,
+                historic: g.application.historic,
+                decision: g.decision,
+                balance: g.balance,
+            })
             .collect(),
         scheme: o.scheme,
     }))

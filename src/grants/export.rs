@@ -11,7 +11,6 @@ pub fn grants_table(o: &SchemeOverview) -> Table {
         "Mottaker",
         "Status",
         "Søkt (kr)",
-        "Egenfinansiering (kr)",
         "Innvilget (kr)",
         "Måltall",
         "Fordelt videre",
@@ -34,7 +33,6 @@ pub fn grants_table(o: &SchemeOverview) -> Table {
                 Cell::Text(g.application.applicant_name.clone()),
                 Cell::Text(super::pages::state_label(&g.application.state).into()),
                 number(g.application.applied),
-                number(g.application.own_financing),
                 number(d.map(|d| d.granted)),
                 Cell::Text(
                     d.map(|d| {

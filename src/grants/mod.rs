@@ -79,7 +79,7 @@ pub fn distribution(
     population_year: Option<i32>,
     weights: Weights,
 ) -> Result<Vec<(CountyBasis, i64)>, AppError> {
-    let year = if weights.population > 0 { population_year } else { population_year.or(None) };
+    let year = population_year;
     if weights.population > 0 && year.is_none() {
         return Err(bad("Velg befolkningsår for en nøkkel med befolkningsvekt."));
     }
@@ -149,6 +149,16 @@ pub fn save_frame(
                 (allocations, None, None)
             }
         };
+        let before = match store::frames_of(conn, scheme_id)?.into_iter().find(|f| f.year == year) {
+            Some(old) => {
+                let cells = store::allocations_of(conn, old.id)?;
+                Some(serde_json::json!({
+                    "ramme": old.amount, "inndeling": old.layout, "nøkkel": old.weights, "befolkningsår": old.population_year,
+                    "fordeling": cells.iter().map(|a| serde_json::json!({"fylke": a.county_number, "beløp": a.amount})).collect::<Vec<_>>(),
+                }))
+            }
+            None => None,
+        };
         let frame = Frame { id: 0, scheme_id, year, amount, layout: layout.year(), population_year, weights };
         let id = store::put_frame(conn, &frame, &allocations, now)?;
         let after = serde_json::json!({
@@ -156,7 +166,7 @@ pub fn save_frame(
             "nøkkel": frame.weights, "befolkningsår": population_year,
             "fordeling": allocations.iter().map(|a| serde_json::json!({"fylke": a.county_number, "beløp": a.amount})).collect::<Vec<_>>(),
         });
-        let change = Change { action: "lagret ramme", record_type: "tilskuddsordning", record_id: scheme_id.to_string(), before: None, after: Some(after) };
+        let change = Change { action: "lagret ramme", record_type: "tilskuddsordning", record_id: scheme_id.to_string(), before, after: Some(after) };
         audit::record(conn, author, now, change)?;
         Ok(id)
     })
@@ -282,9 +292,11 @@ pub fn overview(conn: &mut DbConnection, scheme_id: i64) -> Result<SchemeOvervie
     for e in store::entries_of_scheme(conn, scheme_id)? {
         entries.entry(e.decision_id).or_default().push(e);
     }
+    // Published figures: granted applications only. What is still being decided, or was
+    // rejected, stays with the applicant and the county.
     let grants: Vec<GrantLine> = applications
         .into_iter()
-        .filter(|a| a.state != "draft")
+        .filter(|a| a.state == "granted")
         .map(|a| {
             let decision = decisions.remove(&a.id);
             let ledger: Vec<_> = decision
@@ -456,20 +468,7 @@ pub struct ApplicationForm {
 
 /// Reads whole kroner as people write them: "1 447 130", "1447130 kr", "1.447.130".
 pub fn parse_kroner(label: &str, text: &str) -> Result<Option<i64>, AppError> {
-    let t: String = text
-        .trim()
-        .trim_end_matches("kr")
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '.' && *c != '\u{a0}')
-        .collect();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    match t.parse::<i64>() {
-        Ok(n) if n >= 0 => Ok(Some(n)),
-        Ok(_) => Err(bad(format!("{label}: «{}» er negativt; skriv et beløp i hele kroner.", text.trim()))),
-        Err(_) => Err(bad(format!("{label}: «{}» er ikke et beløp i hele kroner.", text.trim()))),
-    }
+    samveis_domain::grants::parse_kroner(text).map_err(|e| bad(format!("{label}: {e}.")))
 }
 
 impl ApplicationForm {
@@ -528,10 +527,9 @@ pub fn start_application(
             return Err(bad(format!("Ordningen «{}» er avsluttet og tar ikke imot søknader.", scheme.name)));
         }
         let (kind, id, name, layout, county) = applicant_of(conn, unit)?;
-        let year = scheme
-            .last_year
-            .unwrap_or(now.date().format("%Y").to_string().parse().unwrap_or(scheme.first_year))
-            .max(scheme.first_year);
+        // This year, within the scheme's years.
+        let this_year: i32 = now.date().format("%Y").to_string().parse().unwrap_or(scheme.first_year);
+        let year = this_year.max(scheme.first_year).min(scheme.last_year.unwrap_or(i32::MAX));
         let draft = Application {
             id: 0,
             scheme_id,
@@ -589,6 +587,9 @@ pub fn save_application(
         let loaded = load(conn, id)?;
         if !loaded.may(Some(actor), Action::EditApplication) {
             return Err(AppError::Forbidden);
+        }
+        if loaded.application.state != "draft" {
+            return Err(bad("Søknaden er sendt inn og kan ikke endres."));
         }
         let mut a = loaded.application.clone();
         form.apply_to(&mut a, send)?;
@@ -708,7 +709,11 @@ pub fn decide(
             return Err(AppError::Conflict(VERSION_CONFLICT.into()));
         }
         let mut a = loaded.application.clone();
-        let granting = form.outcome != "avslag";
+        let granting = match form.outcome.as_str() {
+            "innvilg" => true,
+            "avslag" => false,
+            _ => return Err(bad("Velg om søknaden innvilges eller avslås.")),
+        };
         if granting {
             let granted = parse_kroner("Innvilget beløp", &form.granted)?.filter(|n| *n > 0).ok_or_else(|| bad("Innvilget beløp mangler."))?;
             let aid_type = AID_TYPES.iter().find(|(c, _)| *c == form.aid_type).map(|(c, _)| *c).ok_or_else(|| bad("Velg støttetype."))?;
@@ -820,11 +825,15 @@ pub fn record(
     demo: bool,
 ) -> Result<i64, AppError> {
     conn.transaction(|conn| {
+        store::lock_grant(conn, id)?;
         let loaded = load(conn, id)?;
         if actor.is_some_and(|a| !loaded.may(Some(a), Action::DecideGrant)) {
             return Err(AppError::Forbidden);
         }
         let decision = loaded.decision.as_ref().ok_or_else(|| bad("Søknaden har ikke fått vedtak om tilskudd."))?;
+        if kind == EntryKind::Paid && payments::of_application(conn, id)?.iter().any(|r| r.final_payment && r.state == "paid") {
+            return Err(bad("Sluttutbetalingen er gjort; det kan ikke utbetales mer på dette tilskuddet."));
+        }
         if kind == EntryKind::Granted {
             return Err(bad("Innvilget beløp føres av vedtaket."));
         }
@@ -851,6 +860,7 @@ pub fn reverse(
     entry_id: i64,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
+        store::lock_grant(conn, id)?;
         let loaded = load(conn, id)?;
         if !loaded.may(Some(actor), Action::DecideGrant) {
             return Err(AppError::Forbidden);
@@ -877,7 +887,16 @@ pub fn reverse(
             reverses: Some(entry_id),
             demo: entry.demo,
         };
+        // The balance after the reversal must still hold (a payment already repaid cannot be undone).
+        let mut after: Vec<_> = loaded.entries.iter().filter_map(Entry::to_domain).collect();
+        after.push(samveis_domain::grants::LedgerEntry { kind, amount: -entry.amount });
+        let b = balance(&after);
+        if b.payable() < 0 || b.net_paid() < 0 {
+            return Err(bad(format!("Post {entry_id} kan ikke tilbakeføres: da ville regnskapet ikke gå opp (gjenstår {} kr, netto utbetalt {} kr).", b.payable(), b.net_paid())));
+        }
         let new_id = store::insert_entry(conn, &new, now)?;
+        // A payment made on a request: the request is approved again, to be paid or returned.
+        payments::reopen_paid(conn, entry_id, now)?;
         let change = Change {
             action: "tilbakeført",
             record_type: "søknad",

@@ -342,6 +342,9 @@ pub struct DistributionForm {
     /// By hand: "county number;amount" per line.
     #[serde(default)]
     pub by_hand: String,
+    /// "prov" tries the key without saving.
+    #[serde(default)]
+    pub handling: String,
 }
 
 pub struct PreviewLine {
@@ -484,6 +487,9 @@ pub async fn save_distribution(
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     user.require(Action::ManageGrants, &Resource::Any)?;
+    if form.handling == "prov" {
+        return distribution_page(&state, &visitor, id, form, None, true).await;
+    }
     let parsed = match parse_form(&form) {
         Ok(p) => p,
         Err(AppError::BadRequest(m)) => return distribution_page(&state, &visitor, id, form, Some(m), false).await,
@@ -658,6 +664,9 @@ struct ApplicationPage {
     aid_types: Vec<(&'static str, &'static str)>,
     decision_form: DecisionForm,
     requests: Vec<RequestView>,
+    /// The decision's target figures and sub-allocations, formatted.
+    target_rows: Vec<(String, String, String, String)>,
+    sub_rows: Vec<(String, String)>,
     may_request: bool,
     request_form: super::payments::RequestForm,
     de_minimis: Option<String>,
@@ -790,6 +799,15 @@ fn application_page(visitor: &Visitor, l: &Loaded, extra: &Extra, shown: Shown) 
                 version: r.version,
             })
             .collect(),
+        target_rows: d
+            .map(|d| {
+                d.target_figures
+                    .iter()
+                    .map(|t| (format::number(t.quantity), t.technology.clone(), t.unit.clone(), t.due.map(format::date).unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        sub_rows: d.map(|d| d.sub_allocations.iter().map(|s| (s.name.clone(), format::kroner(s.amount))).collect()).unwrap_or_default(),
         may_request: l.may(actor, Action::AcceptGrant) && d.is_some_and(|d| d.accepted_at.is_some()),
         request_form: super::payments::RequestForm::default(),
         de_minimis: extra.de_minimis.as_ref().map(|m| {

@@ -147,6 +147,19 @@ fn latest_report(conn: &mut DbConnection, l: &Loaded) -> StoreResult<Option<i64>
         .optional()?)
 }
 
+/// After a payment's ledger entry is reversed, its request goes back to approved.
+pub fn reopen_paid(conn: &mut DbConnection, ledger_entry: i64, now: NaiveDateTime) -> StoreResult<()> {
+    diesel::update(payment_requests::table.filter(payment_requests::ledger_entry_id.eq(ledger_entry)))
+        .set((
+            payment_requests::state.eq("approved"),
+            payment_requests::ledger_entry_id.eq(None::<i64>),
+            payment_requests::version.eq(payment_requests::version + 1),
+            payment_requests::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The recipient sends a payment request; it is locked once sent.
 pub fn send(
     conn: &mut DbConnection,
@@ -157,6 +170,7 @@ pub fn send(
     form: &RequestForm,
 ) -> Result<i64, AppError> {
     conn.transaction(|conn| {
+        super::store::lock_grant(conn, id)?;
         let l = load(conn, id)?;
         if !l.may(Some(actor), Action::AcceptGrant) {
             return Err(AppError::Forbidden);
@@ -228,6 +242,7 @@ pub fn handle(
     comment: &str,
 ) -> Result<(), AppError> {
     conn.transaction(|conn| {
+        super::store::lock_grant(conn, id)?;
         let l = load(conn, id)?;
         if !l.may(Some(actor), Action::DecideGrant) {
             return Err(AppError::Forbidden);

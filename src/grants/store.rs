@@ -500,6 +500,15 @@ pub fn decisions_of_scheme(conn: &mut DbConnection, scheme_id: i64) -> StoreResu
     Ok(rows.into_iter().map(decision_of).collect())
 }
 
+/// Takes the write lock on a grant's decision row before its balance is read, so two payments
+/// at once are checked one after the other (PostgreSQL locks the row; SQLite the database).
+pub fn lock_grant(conn: &mut DbConnection, application_id: i64) -> StoreResult<()> {
+    diesel::update(grant_decisions::table.filter(grant_decisions::application_id.eq(application_id)))
+        .set(grant_decisions::application_id.eq(application_id))
+        .execute(conn)?;
+    Ok(())
+}
+
 pub fn mark_accepted(conn: &mut DbConnection, decision_id: i64, at: NaiveDateTime) -> StoreResult<bool> {
     let n = diesel::update(grant_decisions::table.find(decision_id).filter(grant_decisions::accepted_at.is_null()))
         .set(grant_decisions::accepted_at.eq(Some(at)))

@@ -61,7 +61,7 @@ backends! {
         let csv = app.get(&format!("/tilskudd/{id}/tilsagn.csv")).await;
         assert_eq!(csv.status, StatusCode::OK);
         assert_eq!(csv.body.lines().count(), 12, "header and 11 counties: {}", csv.body);
-        assert!(csv.body.contains("Kommunenettverket i Agder;Innvilget;1526000;;1526000"), "{}", csv.body);
+        assert!(csv.body.contains("Kommunenettverket i Agder;Innvilget;1526000;1526000"), "{}", csv.body);
         let api = app.get(&format!("/api/v1/schemes/{id}")).await.json();
         assert_eq!(api["frames"][0]["granted_sum"], 21_957_753);
         assert_eq!(api["frames"][0]["key_sum"], 21_957_778);
@@ -85,7 +85,8 @@ backends! {
         let created = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("budget_chapter", "761"), ("budget_post", "68"), ("recipients", "municipalities"), ("first_year", "2028")]).await;
         assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
         assert!(created.location.unwrap().ends_with("/fordeling"));
-        let tried = app.get(&format!("{path}?year=2027&amount=1 000 001&layout=2024&population_year=2026&mode=key&weights=population%3D50%2Cmunicipalities%3D50%2Cequal%3D0")).await;
+        let tried = app.post_form(&path, &[("handling", "prov"), ("year", "2027"), ("amount", "1 000 001"), ("layout", "2024"),
+            ("population_year", "2026"), ("mode", "key"), ("weights", "population=50,municipalities=50,equal=0")]).await;
         assert_eq!(tried.status, StatusCode::OK);
         assert!(tried.text().contains("Sum 1 000 001 kr"), "{}", tried.text());
         let bad = app.post_form(&path, &[("year", "2027"), ("amount", "1000000"), ("layout", "2024"), ("mode", "key"), ("weights", "population=50,municipalities=40"), ("population_year", "2026")]).await;
@@ -126,6 +127,13 @@ backends! {
         let agder = app.other_browser();
         agder.login(AGDER).await;
         assert_eq!(agder.get(&path).await.status, StatusCode::FORBIDDEN);
+        // Not decided: nothing of it is published, and not even the admin changes what was sent.
+        let public = app.other_browser().get(&format!("/api/v1/schemes/{scheme}")).await.body;
+        assert!(!public.contains("Forprosjekt og kartlegging") && !public.contains("Innkjøp av sensorer"), "{public}");
+        let admin = app.other_browser();
+        admin.login(ADMIN).await;
+        let changed = admin.post_form(&path, &[("version", "2"), ("handling", "lagre"), ("purpose", "Endret")]).await;
+        assert!(changed.text().contains("Søknaden er sendt inn og kan ikke endres."), "{}", changed.text());
         let officer = app.other_browser();
         officer.login(NORDLAND).await;
         let queue = officer.get("/tilskudd/soknader").await.text();
@@ -202,6 +210,15 @@ backends! {
         assert!(app.get(&path).await.text().contains("utbetalt 0 kr · gjenstår 500 000 kr"));
         let again = officer.post_form(&format!("{path}/bokforing"), &[("reverse", &entry)]).await;
         assert!(again.text().contains("allerede en tilbakeføring eller tilbakeført"));
+
+        // The ledger itself refuses changes: entries are only ever added.
+        let tampered = app.db.run(|conn| {
+            use diesel::RunQueryDsl;
+            let update = diesel::sql_query("UPDATE ledger_entries SET amount = 1").execute(conn).is_err();
+            let delete = diesel::sql_query("DELETE FROM ledger_entries").execute(conn).is_err();
+            Ok::<_, samveis::db::StoreError>((update, delete))
+        }).await.unwrap();
+        assert_eq!(tampered, (true, true));
 
         let table = app.get(&format!("/tilskudd/{scheme}")).await.text();
         assert!(table.contains("Nordland 2 371 138 kr 800 000 kr 500 000 kr −1 871 138 kr") && table.contains("Fauske-Fuosko 100 000 kr"), "{table}");

@@ -110,3 +110,11 @@ CREATE TABLE payment_requests (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX payment_requests_by_application ON payment_requests (application_id);
+
+-- The ledger is append-only: an entry is reversed by a new entry, at most once, never changed.
+CREATE UNIQUE INDEX ledger_entries_reversed_once ON ledger_entries (reverses);
+CREATE FUNCTION ledger_entries_append_only() RETURNS trigger AS $$
+BEGIN RAISE EXCEPTION 'ledger entries are append-only'; END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER ledger_entries_no_change BEFORE UPDATE OR DELETE ON ledger_entries
+FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only();

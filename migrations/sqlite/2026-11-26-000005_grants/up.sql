@@ -110,3 +110,10 @@ CREATE TABLE payment_requests (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX payment_requests_by_application ON payment_requests (application_id);
+
+-- The ledger is append-only: an entry is reversed by a new entry, at most once, never changed.
+CREATE UNIQUE INDEX ledger_entries_reversed_once ON ledger_entries (reverses);
+CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
+BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;
+CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
+BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only'); END;

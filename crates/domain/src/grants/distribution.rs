@@ -69,6 +69,8 @@ pub enum DistributionError {
     NoCounties,
     #[error("befolkningen mangler (0 innbyggere i alt) for en nøkkel med befolkningsvekt")]
     NoPopulation,
+    #[error("ingen kommuner å fordele etter for en nøkkel med kommunevekt")]
+    NoMunicipalities,
 }
 
 /// The amount per county, in the order of `counties`, summing exactly to `frame`.
@@ -84,6 +86,9 @@ pub fn distribute(frame: i64, weights: Weights, counties: &[CountyBasis]) -> Res
     let total_mun: i128 = counties.iter().map(|c| i128::from(c.municipalities)).sum();
     if weights.population > 0 && total_pop == 0 {
         return Err(DistributionError::NoPopulation);
+    }
+    if weights.municipalities > 0 && total_mun == 0 {
+        return Err(DistributionError::NoMunicipalities);
     }
     let n = counties.len() as i128;
     // Each county's share as a fraction with one common denominator: 100 × P × M × n.

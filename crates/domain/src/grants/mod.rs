@@ -5,6 +5,7 @@
 mod de_minimis;
 mod distribution;
 mod ledger;
+mod money;
 mod overview;
 mod screening;
 mod targets;
@@ -12,6 +13,7 @@ mod targets;
 pub use de_minimis::{Ceiling, DeMinimis, de_minimis};
 pub use distribution::{CountyBasis, DistributionError, Weights, distribute};
 pub use ledger::{Balance, EntryKind, LedgerEntry, LedgerError, balance, check_payment};
+pub use money::{KronerError, MAX_KRONER, parse_kroner};
 pub use overview::{Allocation, CountyLine, FrameTable, GrantFigures, frame_table};
 pub use screening::{ApplicationText, Warning, screen};
 pub use targets::{TargetFigure, parse_target_figures};

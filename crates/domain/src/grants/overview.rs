@@ -85,6 +85,16 @@ pub fn frame_table(frame: i64, allocations: &[Allocation], grants: &[GrantFigure
             }
         }
     }
+    let outside: Vec<&str> = grants
+        .iter()
+        .filter(|g| !allocations.iter().any(|a| a.county_number == g.county_number))
+        .map(|g| g.recipient.as_str())
+        .collect();
+    if !outside.is_empty() {
+        table
+            .warnings
+            .push(format!("Tilsagn utenfor fylkene i fordelingen (annen inndeling?): {}.", outside.join(", ")));
+    }
     table.key_sum = allocations.iter().filter_map(|a| a.amount).sum();
     table.applied_sum = table.lines.iter().filter_map(|l| l.applied).reduce(|a, b| a + b);
     table.granted_sum = table.lines.iter().map(|l| l.granted).sum();

@@ -21,10 +21,20 @@ pub struct TargetFigure {
 pub fn parse_target_figures(text: &str) -> Vec<TargetFigure> {
     let mut out = Vec::new();
     for item in text.split([',', '.', ';']).flat_map(|p| p.split(" og ")).map(str::trim) {
-        let mut words = item.split_whitespace();
-        let Some(first) = words.next() else { continue };
-        let Ok(quantity) = first.replace(['\u{a0}', ' '], "").parse::<i64>() else { continue };
-        let rest: Vec<&str> = words.take_while(|w| !["herav", "samt", "med", "i", "for"].contains(w)).collect();
+        let words: Vec<&str> = item.split_whitespace().collect();
+        let Some(first) = words.first() else { continue };
+        if !first.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        // "1 000 alarmer": groups of three digits after the first belong to the number.
+        let groups =
+            1 + words[1..].iter().take_while(|w| w.len() == 3 && w.bytes().all(|b| b.is_ascii_digit())).count();
+        let Ok(quantity) = words[..groups].concat().parse::<i64>() else { continue };
+        let rest: Vec<&str> = words[groups..]
+            .iter()
+            .copied()
+            .take_while(|w| !["herav", "samt", "med", "i", "for"].contains(&w.to_lowercase().as_str()))
+            .collect();
         if rest.is_empty() || quantity <= 0 {
             continue;
         }
@@ -60,5 +70,6 @@ mod tests {
             vec![(100, "trygghetspakker".into()), (10, "GPS".into()), (130, "brukere".into())]
         );
         assert!(short("Implementering i drift av SPIDER skal være påstartet i 2015").is_empty());
+        assert_eq!(short("1 000 trygghetsalarmer Med sensorer"), vec![(1000, "trygghetsalarmer".into())]);
     }
 }
