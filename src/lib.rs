@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod grants;
 pub mod home;
+pub mod insight;
 pub mod openapi;
 pub mod registry;
 pub mod reporting;

@@ -83,6 +83,9 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/rapportering/maler/{id}", Policy(Action::ViewRounds)),
     route("POST", "/rapportering/maler/{id}", Policy(Action::ManageRounds)),
     route("POST", "/rapportering/maler/{id}/ny-versjon", Policy(Action::ManageRounds)),
+    route("GET", "/innsikt", Policy(Action::ViewRounds)),
+    route("GET", "/innsikt/fylker/{nummer}", Policy(Action::ViewRounds)),
+    route("GET", "/innsikt/fylker/{nummer}/{fil}", Policy(Action::ViewRounds)),
     route("GET", "/tilskudd", Public),
     route("POST", "/tilskudd/ny", Policy(Action::ManageGrants)),
     route("GET", "/tilskudd/{id}", Public),
@@ -176,6 +179,9 @@ pub fn router() -> Router<AppState> {
         .route("/rapportering/maler/{id}/ny-versjon", post(templates::new_version))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(registry_api::me))
+        .route("/innsikt", get(crate::insight::pages::national))
+        .route("/innsikt/fylker/{nummer}", get(crate::insight::pages::county))
+        .route("/innsikt/fylker/{nummer}/{fil}", get(crate::insight::pages::county_export))
         .route("/tilskudd", get(grants::schemes))
         .route("/tilskudd/ny", post(grants::create_scheme))
         .route("/tilskudd/{id}", get(grants::scheme))

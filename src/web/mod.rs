@@ -20,6 +20,7 @@ pub enum Nav {
     Collaborations,
     Reporting,
     Grants,
+    Insight,
     Users,
     AuditLog,
     Account,
@@ -35,6 +36,7 @@ impl Nav {
             Nav::Collaborations => "samarbeid",
             Nav::Reporting => "rapportering",
             Nav::Grants => "tilskudd",
+            Nav::Insight => "innsikt",
             Nav::Users => "brukere",
             Nav::AuditLog => "logg",
             Nav::Account => "konto",
@@ -53,6 +55,7 @@ pub struct Frame {
     pub role_summary: String,
     pub may_manage_users: bool,
     pub may_view_audit: bool,
+    pub may_view_insight: bool,
     pub signed_in: bool,
     pub notice: Option<String>,
 }
@@ -75,6 +78,7 @@ impl Frame {
             role_summary: roles.join(", "),
             may_manage_users: visitor.may(Action::ManageUsers, &Resource::Any),
             may_view_audit: visitor.may(Action::ViewAuditLog, &Resource::Any),
+            may_view_insight: visitor.may(Action::ViewRounds, &Resource::Any),
             signed_in: visitor.user.is_some(),
             notice: None,
         }

@@ -116,6 +116,7 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .path
         .replace("{*path}", "samveis.css")
         .replace("/kommuner/{nummer}", "/kommuner/1804")
+        .replace("/fylker/{nummer}/{fil}", "/fylker/18/kommuner.csv")
         .replace("/fylker/{nummer}", "/fylker/18")
         .replace("/samarbeid/{id}", &format!("/samarbeid/{}", t.collaboration))
         .replace("/admin/brukere/{id}", &format!("/admin/brukere/{}", t.user))

@@ -13,6 +13,7 @@ mod collaborations;
 mod files;
 mod grants;
 mod import;
+mod insight;
 mod registry;
 mod reporting;
 mod schema;

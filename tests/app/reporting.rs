@@ -20,7 +20,7 @@ pub async fn submission_id(app: &TestApp, round: &str, org_id: &str) -> i64 {
 }
 
 /// A complete technology status answer: every technology "I drift" with a few users.
-fn full_answer(version: &str) -> Vec<(String, String)> {
+pub fn full_answer(version: &str) -> Vec<(String, String)> {
     let mut fields = vec![("_version".to_string(), version.to_string()), ("_handling".into(), "send".into())];
     for t in [
         "trygghetsalarm_fast",
@@ -40,7 +40,7 @@ fn full_answer(version: &str) -> Vec<(String, String)> {
     fields
 }
 
-async fn post_fields(app: &TestApp, path: &str, fields: &[(String, String)]) -> Page {
+pub async fn post_fields(app: &TestApp, path: &str, fields: &[(String, String)]) -> Page {
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     app.post_form(path, &refs).await
 }

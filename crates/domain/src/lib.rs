@@ -6,5 +6,6 @@
 
 pub mod access;
 pub mod grants;
+pub mod insight;
 pub mod registry;
 pub mod reporting;

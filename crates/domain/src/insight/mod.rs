@@ -1,0 +1,6 @@
+//! Insight (innsikt): figures computed from submitted reports, for the national, county and
+//! municipality views. Pure: the app reads the reports and hands them in.
+
+mod technology;
+
+pub use technology::{Adoption, TECHNOLOGIES, TechStatus, Technology, adoption, technology_status};

@@ -1,0 +1,133 @@
+//! How far each municipality has come with each welfare technology, from its technology status
+//! report: state (not started / trial / in operation), users, vendor and investment.
+
+use crate::reporting::{Answer, Answers};
+use serde::Serialize;
+
+/// A technology as the technology status form asks about it (`{code}_bruk`, `{code}_brukere`...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Technology {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+pub const TECHNOLOGIES: [Technology; 9] = [
+    Technology { code: "trygghetsalarm_fast", label: "Trygghetsalarm (fast)" },
+    Technology { code: "trygghetsalarm_mobil", label: "Trygghetsalarm (mobil)" },
+    Technology { code: "digitalt_tilsyn", label: "Digitalt tilsyn" },
+    Technology { code: "medisineringsstotte", label: "Elektronisk medisineringsstøtte" },
+    Technology { code: "lokalisering", label: "Lokaliseringsteknologi (GPS)" },
+    Technology { code: "dorlas", label: "Elektronisk dørlås" },
+    Technology { code: "hjemmeoppfolging", label: "Digital hjemmeoppfølging" },
+    Technology { code: "videokonsultasjon", label: "Videokonsultasjon" },
+    Technology { code: "annet", label: "Annen velferdsteknologi" },
+];
+
+pub const IN_OPERATION: &str = "I drift";
+pub const TRIAL: &str = "Utprøving";
+pub const NOT_STARTED: &str = "Ikke startet";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TechStatus {
+    pub technology: Technology,
+    /// "I drift", "Utprøving", "Ikke startet", or none if not answered.
+    pub state: Option<String>,
+    pub users: Option<i64>,
+    pub vendor: Option<String>,
+    pub investment: Option<i64>,
+}
+
+/// One municipality's status per technology, from its technology status answers.
+pub fn technology_status(answers: &Answers) -> Vec<TechStatus> {
+    let text = |code: String| match answers.get(&code) {
+        Some(Answer::Choice(t) | Answer::Text(t)) if !t.is_empty() => Some(t.clone()),
+        _ => None,
+    };
+    let number = |code: String| answers.get(&code).and_then(Answer::as_number);
+    TECHNOLOGIES
+        .iter()
+        .map(|t| TechStatus {
+            technology: *t,
+            state: text(format!("{}_bruk", t.code)),
+            users: number(format!("{}_brukere", t.code)),
+            vendor: text(format!("{}_leverandor", t.code)),
+            investment: number(format!("{}_investering", t.code)),
+        })
+        .collect()
+}
+
+/// How many municipalities have a technology in operation, in trial, not started, or did not say;
+/// with the users and investment they report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Adoption {
+    pub technology: Technology,
+    pub in_operation: u32,
+    pub trial: u32,
+    pub not_started: u32,
+    pub unanswered: u32,
+    pub users: i64,
+    pub investment: i64,
+}
+
+impl Adoption {
+    pub fn reporting(&self) -> u32 {
+        self.in_operation + self.trial + self.not_started + self.unanswered
+    }
+}
+
+/// Adoption per technology over the municipalities' statuses.
+pub fn adoption(statuses: &[Vec<TechStatus>]) -> Vec<Adoption> {
+    TECHNOLOGIES
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut a = Adoption {
+                technology: *t,
+                in_operation: 0,
+                trial: 0,
+                not_started: 0,
+                unanswered: 0,
+                users: 0,
+                investment: 0,
+            };
+            for s in statuses.iter().filter_map(|m| m.get(i)) {
+                match s.state.as_deref() {
+                    Some(IN_OPERATION) => a.in_operation += 1,
+                    Some(TRIAL) => a.trial += 1,
+                    Some(NOT_STARTED) => a.not_started += 1,
+                    _ => a.unanswered += 1,
+                }
+                a.users += s.users.unwrap_or(0);
+                a.investment += s.investment.unwrap_or(0);
+            }
+            a
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers(pairs: &[(&str, Answer)]) -> Answers {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    #[test]
+    fn statuses_are_read_from_the_form_codes_and_counted() {
+        let bodo = answers(&[
+            ("digitalt_tilsyn_bruk", Answer::Choice(IN_OPERATION.into())),
+            ("digitalt_tilsyn_brukere", Answer::Whole(120)),
+            ("digitalt_tilsyn_investering", Answer::Whole(450_000)),
+            ("lokalisering_bruk", Answer::Choice(TRIAL.into())),
+        ]);
+        let fauske = answers(&[("digitalt_tilsyn_bruk", Answer::Choice(NOT_STARTED.into()))]);
+        let b = technology_status(&bodo);
+        assert_eq!(b[2].state.as_deref(), Some(IN_OPERATION));
+        assert_eq!((b[2].users, b[2].investment), (Some(120), Some(450_000)));
+        let a = adoption(&[b, technology_status(&fauske)]);
+        let tilsyn = &a[2];
+        assert_eq!((tilsyn.in_operation, tilsyn.not_started, tilsyn.users, tilsyn.reporting()), (1, 1, 120, 2));
+        assert_eq!((a[4].trial, a[4].unanswered), (1, 1));
+    }
+}

@@ -1,0 +1,114 @@
+//! Insight (innsikt): the national and county views, computed when asked from the delivered
+//! technology status reports and the registry (no batch job; drafts never count).
+
+pub mod chart;
+pub mod pages;
+
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::registry::store as registry;
+use crate::reporting::store::{self as reports, RoundRow};
+use chrono::NaiveDateTime;
+use samveis_domain::insight::{Adoption, TechStatus, adoption, technology_status};
+use samveis_domain::registry::Layout;
+use samveis_domain::reporting::{Answers, State};
+use std::collections::BTreeMap;
+
+/// The form whose answers the views read.
+pub const TECHNOLOGY_STATUS: &str = "teknologistatus";
+
+/// One municipality's line in the county view.
+pub struct MunicipalityLine {
+    pub number: String,
+    pub name: String,
+    pub county_number: String,
+    pub population: Option<i64>,
+    /// None when it has not delivered.
+    pub statuses: Option<Vec<TechStatus>>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub accepted: bool,
+}
+
+impl MunicipalityLine {
+    pub fn in_operation(&self) -> usize {
+        self.statuses.iter().flatten().filter(|s| s.state.as_deref() == Some("I drift")).count()
+    }
+
+    pub fn investment(&self) -> i64 {
+        self.statuses.iter().flatten().filter_map(|s| s.investment).sum()
+    }
+
+    pub fn users(&self) -> i64 {
+        self.statuses.iter().flatten().filter_map(|s| s.users).sum()
+    }
+}
+
+/// The figures of an area (the nation or a county).
+pub struct AreaInsight {
+    pub round: Option<RoundRow>,
+    pub lines: Vec<MunicipalityLine>,
+    pub adoption: Vec<Adoption>,
+}
+
+impl AreaInsight {
+    pub fn reported(&self) -> usize {
+        self.lines.iter().filter(|l| l.statuses.is_some()).count()
+    }
+
+    /// Municipalities with at least one technology in operation, and the population living there.
+    pub fn offering(&self) -> (usize, i64) {
+        let offering: Vec<&MunicipalityLine> = self.lines.iter().filter(|l| l.in_operation() > 0).collect();
+        (offering.len(), offering.iter().filter_map(|l| l.population).sum())
+    }
+
+    pub fn population(&self) -> i64 {
+        self.lines.iter().filter_map(|l| l.population).sum()
+    }
+}
+
+/// The latest technology status round.
+fn latest_round(conn: &mut DbConnection) -> Result<Option<RoundRow>, AppError> {
+    let mut latest = None;
+    for r in reports::rounds(conn)? {
+        let code = reports::template(conn, r.template_id)?.map(|t| t.code);
+        if code.as_deref() == Some(TECHNOLOGY_STATUS) && latest.as_ref().is_none_or(|l: &RoundRow| r.id > l.id) {
+            latest = Some(r);
+        }
+    }
+    Ok(latest)
+}
+
+/// The 2024 municipalities (all, or one county's) with their delivered technology status.
+pub fn area(conn: &mut DbConnection, county: Option<&str>) -> Result<AreaInsight, AppError> {
+    let round = latest_round(conn)?;
+    let mut delivered: BTreeMap<String, (Answers, Option<NaiveDateTime>, bool)> = BTreeMap::new();
+    if let Some(r) = &round {
+        for s in reports::submissions_of_round(conn, r.id)? {
+            let state = State::from_code(&s.state).unwrap_or(State::Draft);
+            if s.org.kind != "municipality" || !(state.delivered() || state == State::Accepted) {
+                continue;
+            }
+            let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+            delivered.insert(s.org.id.clone(), (answers, s.submitted_at, state == State::Accepted));
+        }
+    }
+    let rows = registry::municipality_rows(conn, Layout::CURRENT)?;
+    let lines: Vec<MunicipalityLine> = rows
+        .into_iter()
+        .filter(|m| county.is_none_or(|c| m.county_number.as_str() == c))
+        .map(|m| {
+            let found = delivered.remove(m.number.as_str());
+            MunicipalityLine {
+                number: m.number.to_string(),
+                name: m.name,
+                county_number: m.county_number.to_string(),
+                population: m.population,
+                submitted_at: found.as_ref().and_then(|f| f.1),
+                accepted: found.as_ref().is_some_and(|f| f.2),
+                statuses: found.map(|f| technology_status(&f.0)),
+            }
+        })
+        .collect();
+    let statuses: Vec<Vec<TechStatus>> = lines.iter().filter_map(|l| l.statuses.clone()).collect();
+    Ok(AreaInsight { adoption: adoption(&statuses), round, lines })
+}

@@ -1,0 +1,291 @@
+//! Insight pages: the national view and the county governor's page (one row per municipality,
+//! every technology's state, users and investment), with charts, tables and exports.
+
+use super::{AreaInsight, MunicipalityLine, chart};
+use crate::app::AppState;
+use crate::auth::PageUser;
+use crate::error::{AppError, AppResult};
+use crate::reporting::export::{Cell, Table};
+use crate::web::{Frame, Nav, format, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use samveis_domain::access::{Action, Resource};
+use samveis_domain::insight::{Adoption, TECHNOLOGIES};
+use samveis_domain::registry::Layout;
+use serde::Deserialize;
+
+fn share(part: i64, whole: i64) -> String {
+    if whole == 0 {
+        return "–".into();
+    }
+    let tenths = (part * 1000 + whole / 2) / whole;
+    format!("{},{} %", tenths / 10, tenths % 10)
+}
+
+pub struct AdoptionRow {
+    pub label: &'static str,
+    pub in_operation: u32,
+    pub trial: u32,
+    pub not_started: u32,
+    pub unanswered: u32,
+    pub users: String,
+    pub investment: String,
+}
+
+fn adoption_rows(rows: &[Adoption]) -> Vec<AdoptionRow> {
+    rows.iter()
+        .map(|a| AdoptionRow {
+            label: a.technology.label,
+            in_operation: a.in_operation,
+            trial: a.trial,
+            not_started: a.not_started,
+            unanswered: a.unanswered,
+            users: format::number(a.users),
+            investment: format::kroner(a.investment),
+        })
+        .collect()
+}
+
+/// The headline figures of an area.
+pub struct Headline {
+    pub round: String,
+    pub reported: usize,
+    pub municipalities: usize,
+    pub offering: usize,
+    pub population_share: String,
+}
+
+fn headline(a: &AreaInsight) -> Headline {
+    let (offering, population) = a.offering();
+    Headline {
+        round: a.round.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| "ingen runde ennå".into()),
+        reported: a.reported(),
+        municipalities: a.lines.len(),
+        offering,
+        population_share: share(population, a.population()),
+    }
+}
+
+pub struct CountyRow {
+    pub number: String,
+    pub name: String,
+    pub municipalities: usize,
+    pub reported: usize,
+    pub offering: usize,
+}
+
+#[derive(Template)]
+#[template(path = "insight/national.html")]
+struct NationalPage {
+    frame: Frame,
+    headline: Headline,
+    chart: String,
+    adoption: Vec<AdoptionRow>,
+    counties: Vec<CountyRow>,
+    demo: bool,
+}
+
+pub async fn national(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
+    user.require(Action::ViewRounds, &Resource::Any)?;
+    let (area, counties) = state
+        .db
+        .run(|conn| {
+            let area = super::area(conn, None)?;
+            let counties = crate::registry::store::county_names(conn, Layout::CURRENT)?;
+            Ok::<_, AppError>((area, counties))
+        })
+        .await?;
+    let counties = counties
+        .into_iter()
+        .map(|(number, name)| {
+            let mine: Vec<&MunicipalityLine> = area.lines.iter().filter(|l| l.county_number == number).collect();
+            CountyRow {
+                municipalities: mine.len(),
+                reported: mine.iter().filter(|l| l.statuses.is_some()).count(),
+                offering: mine.iter().filter(|l| l.in_operation() > 0).count(),
+                number,
+                name,
+            }
+        })
+        .collect();
+    let page = NationalPage {
+        frame: Frame::new(&visitor, "Innsikt: hele landet", Nav::Insight),
+        headline: headline(&area),
+        chart: chart::adoption_bars("landet", "Velferdsteknologi i kommunene: i drift og i utprøving", &area.adoption),
+        adoption: adoption_rows(&area.adoption),
+        counties,
+        demo: area.round.as_ref().is_some_and(|r| r.demo),
+    };
+    Ok(render(&page))
+}
+
+pub struct MunicipalityView {
+    pub number: String,
+    pub name: String,
+    pub reported: bool,
+    /// Per technology: "I drift (120)", "Utprøving", "Ikke startet" or "–".
+    pub cells: Vec<String>,
+    pub in_operation: usize,
+    pub users: String,
+    pub investment: String,
+    pub submitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "insight/county.html")]
+struct CountyPage {
+    frame: Frame,
+    number: String,
+    name: String,
+    headline: Headline,
+    chart: String,
+    adoption: Vec<AdoptionRow>,
+    technologies: Vec<&'static str>,
+    rows: Vec<MunicipalityView>,
+    sort: String,
+    demo: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SortQuery {
+    pub sorter: Option<String>,
+}
+
+fn cell(s: &samveis_domain::insight::TechStatus) -> String {
+    match (s.state.as_deref(), s.users) {
+        (Some(state), Some(users)) if users > 0 => format!("{state} ({})", format::number(users)),
+        (Some(state), _) => state.to_string(),
+        (None, _) => "–".into(),
+    }
+}
+
+async fn county_area(state: &AppState, number: String) -> AppResult<(String, AreaInsight)> {
+    state
+        .db
+        .run(move |conn| {
+            let name = crate::registry::store::county_names(conn, Layout::CURRENT)?
+                .into_iter()
+                .find(|(n, _)| *n == number)
+                .map(|(_, name)| name)
+                .ok_or_else(|| AppError::NotFound(format!("Fylke {number} finnes ikke i 2024-inndelingen.")))?;
+            Ok::<_, AppError>((name, super::area(conn, Some(&number))?))
+        })
+        .await
+}
+
+fn sorted<'a>(mut lines: Vec<&'a MunicipalityLine>, by: &str) -> Vec<&'a MunicipalityLine> {
+    match by {
+        "drift" => lines.sort_by_key(|l| std::cmp::Reverse(l.in_operation())),
+        "investering" => lines.sort_by_key(|l| std::cmp::Reverse(l.investment())),
+        _ => {}
+    }
+    lines
+}
+
+pub async fn county(
+    State(state): State<AppState>,
+    PageUser(visitor, user): PageUser,
+    Path(number): Path<String>,
+    Query(q): Query<SortQuery>,
+) -> AppResult<Response> {
+    user.require(Action::ViewRounds, &Resource::Any)?;
+    let (name, area) = county_area(&state, number.clone()).await?;
+    let sort = q.sorter.unwrap_or_else(|| "navn".into());
+    let rows = sorted(area.lines.iter().collect(), &sort)
+        .into_iter()
+        .map(|l| MunicipalityView {
+            number: l.number.clone(),
+            name: l.name.clone(),
+            reported: l.statuses.is_some(),
+            cells: l
+                .statuses
+                .as_ref()
+                .map(|s| s.iter().map(cell).collect())
+                .unwrap_or_else(|| vec!["–".into(); TECHNOLOGIES.len()]),
+            in_operation: l.in_operation(),
+            users: format::number(l.users()),
+            investment: format::kroner(l.investment()),
+            submitted: l.submitted_at.map(|t| format::date(t.date())).unwrap_or_else(|| "Ikke levert".into()),
+        })
+        .collect();
+    let page = CountyPage {
+        frame: Frame::new(&visitor, format!("Innsikt: {name}"), Nav::Insight),
+        headline: headline(&area),
+        chart: chart::adoption_bars("fylket", &format!("Velferdsteknologi i kommunene i {name}"), &area.adoption),
+        adoption: adoption_rows(&area.adoption),
+        technologies: TECHNOLOGIES.iter().map(|t| t.label).collect(),
+        rows,
+        sort,
+        demo: area.round.as_ref().is_some_and(|r| r.demo),
+        number,
+        name,
+    };
+    Ok(render(&page))
+}
+
+/// The county table for CSV and XLSX: one row per municipality, per technology state, users and
+/// investment.
+fn county_table(name: &str, area: &AreaInsight) -> Table {
+    let mut headers = vec!["Kommunenummer".to_string(), "Kommune".into(), "Levert".into()];
+    for t in TECHNOLOGIES {
+        headers.push(format!("{}: status", t.label));
+        headers.push(format!("{}: brukere", t.label));
+        headers.push(format!("{}: investering (kr)", t.label));
+    }
+    headers.push("Teknologier i drift".into());
+    headers.push("Investering i alt (kr)".into());
+    let rows = area
+        .lines
+        .iter()
+        .map(|l| {
+            let mut row = vec![
+                Cell::Text(l.number.clone()),
+                Cell::Text(l.name.clone()),
+                Cell::Text(l.submitted_at.map(|t| t.format("%d.%m.%Y").to_string()).unwrap_or_default()),
+            ];
+            for i in 0..TECHNOLOGIES.len() {
+                let s = l.statuses.as_ref().and_then(|s| s.get(i));
+                row.push(Cell::Text(s.and_then(|s| s.state.clone()).unwrap_or_default()));
+                row.push(s.and_then(|s| s.users).map_or(Cell::Text(String::new()), Cell::Number));
+                row.push(s.and_then(|s| s.investment).map_or(Cell::Text(String::new()), Cell::Number));
+            }
+            row.push(Cell::Number(l.in_operation() as i64));
+            row.push(Cell::Number(l.investment()));
+            row
+        })
+        .collect();
+    Table { title: name.to_string(), headers, rows }
+}
+
+pub async fn county_export(
+    State(state): State<AppState>,
+    PageUser(_, user): PageUser,
+    Path((number, file)): Path<(String, String)>,
+) -> AppResult<Response> {
+    user.require(Action::ViewRounds, &Resource::Any)?;
+    let xlsx = match file.as_str() {
+        "kommuner.csv" => false,
+        "kommuner.xlsx" => true,
+        _ => return Err(AppError::NotFound("Fant ikke filen.".into())),
+    };
+    let (name, area) = county_area(&state, number.clone()).await?;
+    let table = county_table(&name, &area);
+    let (bytes, kind, ext) = if xlsx {
+        (
+            crate::reporting::export::to_xlsx(&table)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    } else {
+        (crate::reporting::export::to_csv(&table)?, "text/csv; charset=utf-8", "csv")
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, kind.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"innsikt-fylke-{number}.{ext}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}

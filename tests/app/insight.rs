@@ -1,0 +1,49 @@
+//! Insight: the county governor's page answers "how far has each municipality come, in systems
+//! and investments?" from the delivered reports, the moment a report is sent.
+
+use crate::backends;
+use crate::helpers::*;
+use crate::reporting::{full_answer, post_fields, submission_id};
+use reqwest::StatusCode;
+
+backends! {
+    async fn the_county_page_counts_delivered_reports_live(app) {
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let page = officer.get("/innsikt/fylker/18").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let rows = page.select("tbody tr th[scope=row]");
+        assert_eq!(rows.len(), 41, "every municipality in Nordland");
+        let bodo_row = |p: &Page| p.select("tbody tr").into_iter().find(|r| r.starts_with("Bodø")).unwrap();
+        assert!(bodo_row(&page).contains("Ikke levert"), "a draft does not count: {}", bodo_row(&page));
+        assert!(page.body.contains("<svg class=\"chart\"") && page.body.contains("<title id=\"fylket-title\">"));
+        let before = page.text();
+
+        // Bodø sends its technology status: the county page has it at once.
+        app.login(BODO).await;
+        let id = submission_id(&app, "Teknologistatus 2025", "1804").await;
+        let sent = post_fields(&app, &format!("/rapportering/innleveringer/{id}"), &full_answer("1")).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+        let page = officer.get("/innsikt/fylker/18?sorter=investering").await;
+        let row = bodo_row(&page);
+        assert!(row.contains("I drift (12)") && row.contains("1 447 130 kr"), "{row}");
+        assert_ne!(before, page.text());
+        assert_ne!(page.select("tbody tr th[scope=row]"), rows, "sorted by investment, not by name");
+
+        let csv = officer.get("/innsikt/fylker/18/kommuner.csv").await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert_eq!(csv.body.lines().count(), 42);
+        assert!(csv.body.lines().any(|l| l.starts_with("1804;Bodø;") && l.contains(";I drift;12;1447130;")), "{}", csv.body);
+        let xlsx = officer.get_bytes("/innsikt/fylker/18/kommuner.xlsx").await;
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        assert_eq!(sheet.height(), 42);
+
+        let national = officer.get("/innsikt").await.text();
+        assert!(national.contains("av 357") && national.contains("Nordland"), "{national}");
+        assert_eq!(app.get("/innsikt/fylker/18").await.status, StatusCode::FORBIDDEN, "a municipality does not see the county page");
+        assert_ne!(app.other_browser().get("/innsikt").await.status, StatusCode::OK);
+        assert_eq!(officer.get("/innsikt/fylker/99").await.status, StatusCode::NOT_FOUND);
+    }
+}
