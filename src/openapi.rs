@@ -13,14 +13,15 @@ use utoipa::OpenApi;
     paths(api::counties, api::municipalities, api::municipality, api::collaborations, api::collaboration,
           api::create_collaboration, api::update_collaboration, api::me,
           rapi::rounds, rapi::completeness, rapi::submissions, rapi::submission, rapi::save_submission,
-          gapi::schemes, gapi::scheme, gapi::distribution, gapi::application),
+          gapi::schemes, gapi::scheme, gapi::distribution, gapi::application, crate::insight::api::county),
     components(schemas(api::County, api::Municipality, api::MunicipalityDetail, api::TransitionOut,
                        api::CollaborationInput, api::Me, CollaborationSummary, CollaborationDetail, Member,
                        crate::web::FieldMessage, rapi::Round, rapi::CompletenessOut, rapi::Submission, rapi::SubmissionInput,
                        gapi::SchemeOut, gapi::FrameOut, gapi::GrantOut, gapi::ApplicationOut, gapi::DistributionLine,
                        crate::grants::store::Scheme, crate::grants::store::Frame, crate::grants::store::Application,
-                       crate::grants::store::Decision, crate::grants::store::Entry, crate::grants::store::SubAllocation)),
-    tags((name = "registry", description = "Fylker, kommuner og samarbeid"), (name = "session", description = "Innlogget bruker"), (name = "reporting", description = "Rapporteringsrunder, innleveringsgrad og innleveringer"), (name = "grants", description = "Tilskuddsordninger, fylkesfordeling, søknader, vedtak og regnskap"))
+                       crate::grants::store::Decision, crate::grants::store::Entry, crate::grants::store::SubAllocation,
+                       crate::insight::api::CountyInsight, crate::insight::api::MunicipalityStatus)),
+    tags((name = "registry", description = "Fylker, kommuner og samarbeid"), (name = "session", description = "Innlogget bruker"), (name = "reporting", description = "Rapporteringsrunder, innleveringsgrad og innleveringer"), (name = "grants", description = "Tilskuddsordninger, fylkesfordeling, søknader, vedtak og regnskap"), (name = "insight", description = "Innsikt: status per kommune og teknologi"))
 )]
 pub struct ApiDoc;
 

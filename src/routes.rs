@@ -110,6 +110,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/submissions", SignedIn),
     route("GET", "/api/v1/submissions/{id}", Policy(Action::ViewSubmission)),
     route("PUT", "/api/v1/submissions/{id}", Policy(Action::EditSubmission)),
+    route("GET", "/api/v1/insight/counties/{number}", Policy(Action::ViewRounds)),
     route("GET", "/api/v1/schemes", Public),
     route("GET", "/api/v1/schemes/{id}", Public),
     route("GET", "/api/v1/distribution", Public),
@@ -197,6 +198,7 @@ pub fn router() -> Router<AppState> {
         .route("/tilskudd/soknader/{id}/bokforing", post(grants::record))
         .route("/tilskudd/soknader/{id}/utbetaling", post(grants::request_payment))
         .route("/tilskudd/soknader/{id}/utbetaling/{anmodning}", post(grants::handle_payment))
+        .route("/api/v1/insight/counties/{number}", get(crate::insight::api::county))
         .route("/api/v1/schemes", get(grants_api::schemes))
         .route("/api/v1/schemes/{id}", get(grants_api::scheme))
         .route("/api/v1/distribution", get(grants_api::distribution))

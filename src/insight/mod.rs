@@ -1,6 +1,7 @@
 //! Insight (innsikt): the national and county views, computed when asked from the delivered
 //! technology status reports and the registry (no batch job; drafts never count).
 
+pub mod api;
 pub mod chart;
 pub mod pages;
 

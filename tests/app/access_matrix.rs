@@ -121,6 +121,7 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .replace("/samarbeid/{id}", &format!("/samarbeid/{}", t.collaboration))
         .replace("/admin/brukere/{id}", &format!("/admin/brukere/{}", t.user))
         .replace("{rolle}", &role_id.unwrap_or(0).to_string())
+        .replace("/counties/{number}", "/counties/18")
         .replace("{number}", "1804")
         .replace("/collaborations/{id}", &format!("/collaborations/{}", t.collaboration))
         .replace("/runder/{id}", &format!("/runder/{}", t.round))

@@ -40,6 +40,10 @@ backends! {
         let sheet = book.worksheet_range_at(0).unwrap().unwrap();
         assert_eq!(sheet.height(), 42);
 
+        let api = officer.get("/api/v1/insight/counties/18").await.json();
+        let bodo = api["municipalities"].as_array().unwrap().iter().find(|m| m["number"] == "1804").unwrap().clone();
+        assert_eq!((bodo["in_operation"].as_i64(), bodo["investment"].as_i64()), (Some(9), Some(1_447_130)));
+        assert_eq!(app.get("/api/v1/insight/counties/18").await.status, StatusCode::FORBIDDEN);
         let national = officer.get("/innsikt").await.text();
         assert!(national.contains("av 357") && national.contains("Nordland"), "{national}");
         assert_eq!(app.get("/innsikt/fylker/18").await.status, StatusCode::FORBIDDEN, "a municipality does not see the county page");

@@ -1,0 +1,84 @@
+//! The insight JSON API: a county's municipalities with their technology status, and adoption per
+//! technology; the same figures as the county page.
+
+use crate::app::AppState;
+use crate::auth::Visitor;
+use crate::error::AppError;
+use crate::web::ApiError;
+use axum::Json;
+use axum::extract::{Path, State};
+use samveis_domain::access::{Action, Resource};
+use samveis_domain::insight::{Adoption, TechStatus};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MunicipalityStatus {
+    pub number: String,
+    pub name: String,
+    pub population: Option<i64>,
+    /// When its technology status was sent; none if not delivered (drafts do not count).
+    #[schema(value_type = Option<String>)]
+    pub submitted_at: Option<chrono::NaiveDateTime>,
+    #[schema(value_type = Vec<Object>)]
+    pub technologies: Option<Vec<TechStatus>>,
+    pub in_operation: usize,
+    pub investment: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CountyInsight {
+    pub county_number: String,
+    pub round: Option<String>,
+    pub reported: usize,
+    pub municipalities: Vec<MunicipalityStatus>,
+    #[schema(value_type = Vec<Object>)]
+    pub adoption: Vec<Adoption>,
+}
+
+#[utoipa::path(get, path = "/api/v1/insight/counties/{number}", params(("number" = String, Path, description = "County number, 2024 layout")),
+    responses((status = 200, body = CountyInsight), (status = 401, description = "Ikke innlogget"), (status = 404, description = "Finnes ikke")), tag = "insight")]
+pub async fn county(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(number): Path<String>,
+) -> Result<Json<CountyInsight>, ApiError> {
+    if visitor.user.is_none() {
+        return Err(AppError::Unauthenticated.into());
+    }
+    if !visitor.may(Action::ViewRounds, &Resource::Any) {
+        return Err(AppError::Forbidden.into());
+    }
+    let n = number.clone();
+    let area = state
+        .db
+        .run(move |conn| {
+            let known = crate::registry::store::county_names(conn, samveis_domain::registry::Layout::CURRENT)?
+                .into_iter()
+                .any(|(c, _)| c == n);
+            if !known {
+                return Err(AppError::NotFound(format!("Fylke {n} finnes ikke i 2024-inndelingen.")));
+            }
+            super::area(conn, Some(&n))
+        })
+        .await?;
+    Ok(Json(CountyInsight {
+        county_number: number,
+        round: area.round.as_ref().map(|r| r.name.clone()),
+        reported: area.reported(),
+        adoption: area.adoption.clone(),
+        municipalities: area
+            .lines
+            .into_iter()
+            .map(|l| MunicipalityStatus {
+                in_operation: l.in_operation(),
+                investment: l.investment(),
+                number: l.number,
+                name: l.name,
+                population: l.population,
+                submitted_at: l.submitted_at,
+                technologies: l.statuses,
+            })
+            .collect(),
+    }))
+}
