@@ -113,3 +113,62 @@ pub fn area(conn: &mut DbConnection, county: Option<&str>) -> Result<AreaInsight
     let statuses: Vec<Vec<TechStatus>> = lines.iter().filter_map(|l| l.statuses.clone()).collect();
     Ok(AreaInsight { adoption: adoption(&statuses), round, lines })
 }
+
+/// The rest of the national picture: project status, open rounds and money.
+pub struct Programme {
+    /// The latest status report round and how the projects answered «Prosjektstatus».
+    pub status_round: Option<String>,
+    pub statuses: Vec<(String, u32)>,
+    /// Rounds whose deadline has not passed: name, delivered, expected.
+    pub open_rounds: Vec<(i64, String, u32, u32)>,
+    /// Over all schemes: granted (less withdrawn) and paid (less repaid), from the ledger.
+    pub granted: i64,
+    pub paid: i64,
+}
+
+pub fn programme(conn: &mut DbConnection, today: chrono::NaiveDate) -> Result<Programme, AppError> {
+    use samveis_domain::grants::balance;
+    let mut status_round = None;
+    let mut statuses: Vec<(String, u32)> = Vec::new();
+    let rounds = reports::rounds(conn)?;
+    let mut latest: Option<(RoundRow, samveis_domain::reporting::FormTemplate)> = None;
+    for r in &rounds {
+        if let Some(t) = reports::template(conn, r.template_id)?.filter(|t| t.code == "statusrapport") {
+            if latest.as_ref().is_none_or(|(l, _)| r.deadline > l.deadline) {
+                latest = Some((r.clone(), t.template));
+            }
+        }
+    }
+    if let Some((r, t)) = latest {
+        if let Some(samveis_domain::reporting::FieldKind::SingleChoice { options }) =
+            t.field("prosjektstatus").map(|f| f.kind.clone())
+        {
+            statuses = options.into_iter().map(|o| (o, 0)).collect();
+            for s in reports::submissions_of_round(conn, r.id)? {
+                let state = State::from_code(&s.state).unwrap_or(State::Draft);
+                if !(state.delivered() || state == State::Accepted) {
+                    continue;
+                }
+                let answers: Answers =
+                    serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+                if let Some(samveis_domain::reporting::Answer::Choice(c)) = answers.get("prosjektstatus") {
+                    if let Some(slot) = statuses.iter_mut().find(|(o, _)| o == c) {
+                        slot.1 += 1;
+                    }
+                }
+            }
+        }
+        status_round = Some(r.name);
+    }
+    let open_rounds = crate::reporting::pages::round_lines(conn, today)?
+        .into_iter()
+        .filter(|l| rounds.iter().any(|r| r.id == l.id && r.deadline >= today))
+        .map(|l| (l.id, l.name, l.delivered, l.expected))
+        .collect();
+    let mut ledger = Vec::new();
+    for s in crate::grants::store::schemes(conn)? {
+        ledger.extend(crate::grants::store::entries_of_scheme(conn, s.id)?.iter().filter_map(|e| e.to_domain()));
+    }
+    let b = balance(&ledger);
+    Ok(Programme { status_round, statuses, open_rounds, granted: b.granted - b.withdrawn, paid: b.net_paid() })
+}

@@ -83,17 +83,22 @@ struct NationalPage {
     chart: String,
     adoption: Vec<AdoptionRow>,
     counties: Vec<CountyRow>,
+    status_round: Option<String>,
+    statuses: Vec<(String, u32)>,
+    open_rounds: Vec<(i64, String, String)>,
+    money: (String, String),
     demo: bool,
 }
 
 pub async fn national(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
-    let (area, counties) = state
+    let today = state.today();
+    let (area, counties, programme) = state
         .db
-        .run(|conn| {
+        .run(move |conn| {
             let area = super::area(conn, None)?;
             let counties = crate::registry::store::county_names(conn, Layout::CURRENT)?;
-            Ok::<_, AppError>((area, counties))
+            Ok::<_, AppError>((area, counties, super::programme(conn, today)?))
         })
         .await?;
     let counties = counties
@@ -115,6 +120,16 @@ pub async fn national(State(state): State<AppState>, PageUser(visitor, user): Pa
         chart: chart::adoption_bars("landet", "Velferdsteknologi i kommunene: i drift og i utprøving", &area.adoption),
         adoption: adoption_rows(&area.adoption),
         counties,
+        status_round: programme.status_round,
+        statuses: programme.statuses,
+        open_rounds: programme
+            .open_rounds
+            .into_iter()
+            .map(|(id, name, delivered, expected)| {
+                (id, name, format!("{delivered} av {expected} ({})", share(i64::from(delivered), i64::from(expected))))
+            })
+            .collect(),
+        money: (format::kroner(programme.granted), format::kroner(programme.paid)),
         demo: area.round.as_ref().is_some_and(|r| r.demo),
     };
     Ok(render(&page))

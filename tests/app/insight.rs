@@ -46,6 +46,8 @@ backends! {
         assert_eq!(app.get("/api/v1/insight/counties/18").await.status, StatusCode::FORBIDDEN);
         let national = officer.get("/innsikt").await.text();
         assert!(national.contains("av 357") && national.contains("Nordland"), "{national}");
+        assert!(national.contains("Prosjektstatus i Statusrapport desember 2021") && national.contains("I rute"), "{national}");
+        assert!(national.contains("Innvilget i alt"), "{national}");
         assert_eq!(app.get("/innsikt/fylker/18").await.status, StatusCode::FORBIDDEN, "a municipality does not see the county page");
         assert_ne!(app.other_browser().get("/innsikt").await.status, StatusCode::OK);
         assert_eq!(officer.get("/innsikt/fylker/99").await.status, StatusCode::NOT_FOUND);
