@@ -86,6 +86,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/innsikt", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/fylker/{nummer}", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/fylker/{nummer}/{fil}", Policy(Action::ViewRounds)),
+    route("GET", "/innsikt/kommuner/{nummer}", SignedIn),
     route("GET", "/tilskudd", Public),
     route("POST", "/tilskudd/ny", Policy(Action::ManageGrants)),
     route("GET", "/tilskudd/{id}", Public),
@@ -183,6 +184,7 @@ pub fn router() -> Router<AppState> {
         .route("/innsikt", get(crate::insight::pages::national))
         .route("/innsikt/fylker/{nummer}", get(crate::insight::pages::county))
         .route("/innsikt/fylker/{nummer}/{fil}", get(crate::insight::pages::county_export))
+        .route("/innsikt/kommuner/{nummer}", get(crate::insight::pages::municipality))
         .route("/tilskudd", get(grants::schemes))
         .route("/tilskudd/ny", post(grants::create_scheme))
         .route("/tilskudd/{id}", get(grants::scheme))

@@ -40,7 +40,7 @@ pub struct SubmissionLine {
     pub demo: bool,
 }
 
-fn line(s: &SubmissionRow, round: &RoundRow, today: chrono::NaiveDate) -> SubmissionLine {
+pub(crate) fn line(s: &SubmissionRow, round: &RoundRow, today: chrono::NaiveDate) -> SubmissionLine {
     let state = SubmissionState::from_code(&s.state).unwrap_or(SubmissionState::Draft);
     let at = if state.delivered() { s.submitted_at } else { None };
     SubmissionLine {

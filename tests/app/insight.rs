@@ -44,6 +44,15 @@ backends! {
         let bodo = api["municipalities"].as_array().unwrap().iter().find(|m| m["number"] == "1804").unwrap().clone();
         assert_eq!((bodo["in_operation"].as_i64(), bodo["investment"].as_i64()), (Some(9), Some(1_447_130)));
         assert_eq!(app.get("/api/v1/insight/counties/18").await.status, StatusCode::FORBIDDEN);
+        // Bodø's own page: its status, its reports, its grants.
+        let own = app.get("/innsikt/kommuner/1804").await;
+        assert_eq!(own.status, StatusCode::OK);
+        let text = own.text();
+        assert!(text.contains("Fra Teknologistatus 2025") && text.contains("1 447 130 kr") && text.contains("Milepæl 5"), "{text}");
+        let salten = app.other_browser();
+        salten.login(SALTEN).await;
+        let other = salten.get("/innsikt/kommuner/1804").await.text();
+        assert!(other.contains("Ingen innsendt teknologistatus som du kan se") && !other.contains("1 447 130 kr"), "{other}");
         let national = officer.get("/innsikt").await.text();
         assert!(national.contains("av 357") && national.contains("Nordland"), "{national}");
         assert!(national.contains("Prosjektstatus i Statusrapport desember 2021") && national.contains("I rute"), "{national}");
