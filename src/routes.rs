@@ -107,6 +107,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/openapi.json", Public),
     route("GET", "/api/v1/me", SignedIn),
     route("GET", "/api/v1/rounds", SignedIn),
+    route("GET", "/api/v1/dhis2/dataValueSets", SignedIn),
+    route("POST", "/api/v1/dhis2/dataValueSets", Policy(Action::ManageRounds)),
     route("GET", "/api/v1/rounds/{id}/completeness", Policy(Action::ViewRounds)),
     route("GET", "/api/v1/submissions", SignedIn),
     route("GET", "/api/v1/submissions/{id}", Policy(Action::ViewSubmission)),
@@ -206,6 +208,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/distribution", get(grants_api::distribution))
         .route("/api/v1/applications/{id}", get(grants_api::application))
         .route("/api/v1/rounds", get(reporting_api::rounds))
+        .route(
+            "/api/v1/dhis2/dataValueSets",
+            get(crate::reporting::dhis2::get_set).post(crate::reporting::dhis2::post_set),
+        )
         .route("/api/v1/rounds/{id}/completeness", get(reporting_api::completeness))
         .route("/api/v1/submissions", get(reporting_api::submissions))
         .route("/api/v1/submissions/{id}", get(reporting_api::submission).put(reporting_api::save_submission))

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod builder;
 mod demo;
+pub mod dhis2;
 pub mod export;
 pub mod file_pages;
 pub mod files;

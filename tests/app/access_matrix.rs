@@ -155,6 +155,22 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
                       "members": ["1804", "1841"], "valid_from": "2025-01-01"});
     let page = match (route.method, route.path) {
         ("GET", "/api/v1/submissions") => app.get(&format!("{path}?round={}", t.round)).await,
+        ("GET", "/api/v1/dhis2/dataValueSets") => app.get(&format!("{path}?round={}", t.round)).await,
+        ("POST", "/api/v1/dhis2/dataValueSets") => {
+            let token = app.get("/api/v1/me").await;
+            let token = if token.status == StatusCode::OK {
+                token.json()["csrf_token"].as_str().map(str::to_string)
+            } else {
+                None
+            };
+            app.send_json(
+                Method::POST,
+                &format!("{path}?round={}&dryRun=true", t.round),
+                &json!({"dataValues": []}),
+                token.as_deref(),
+            )
+            .await
+        }
         ("GET", "/api/v1/distribution") => app.get(&format!("{path}?frame=1000&layout=2024&weights=equal=100")).await,
         ("POST", "/tilskudd/{id}/fordeling") => {
             app.post_form(

@@ -10,6 +10,7 @@ mod access_matrix;
 mod auth;
 mod cli;
 mod collaborations;
+mod dhis2;
 mod files;
 mod grants;
 mod import;

@@ -4,6 +4,7 @@
 
 mod answers;
 mod completeness;
+mod dhis2;
 mod period;
 mod submission;
 mod survey;
@@ -18,6 +19,7 @@ pub use answers::{
 pub use completeness::{
     Completeness, CompletenessRow, Delivery, Expected, completeness_by_membership, group_completeness,
 };
+pub use dhis2::{DataValue, data_values, field_of, raw_from_values};
 pub use period::{Period, PeriodError};
 pub use submission::{Event, State, TransitionError};
 pub use survey::{OptionResult, SurveyResponse, option_results};
