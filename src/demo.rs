@@ -192,6 +192,30 @@ fn planned_collaborations(conn: &mut DbConnection) -> Result<Vec<Planned>, Store
     Ok(out)
 }
 
+const CALENDAR_2021: &str = include_str!("../data/demo/programme-calendar-autumn-2021.csv");
+
+#[derive(serde::Deserialize)]
+struct CalendarRecord {
+    date: chrono::NaiveDate,
+    kind: String,
+    title: String,
+}
+
+/// The autumn 2021 gatherings and webinars (the deadlines are the demo rounds'). Idempotent.
+fn load_calendar(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError> {
+    use crate::db::schema::calendar_events;
+    let loaded: i64 = calendar_events::table.count().get_result(conn)?;
+    if loaded > 0 {
+        return Ok(());
+    }
+    for e in csv_rows::<CalendarRecord>("programme-calendar-autumn-2021.csv", CALENDAR_2021)? {
+        if e.kind != "deadline" {
+            crate::calendar::add_event(conn, e.date, &e.kind, &e.title, true, now)?;
+        }
+    }
+    Ok(())
+}
+
 /// Loads the demo collaborations and users if not loaded before. Idempotent.
 pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError> {
     let author = Author::system("demodata");
@@ -217,6 +241,7 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
         }
         crate::reporting::load_demo(conn, now)?;
         crate::grants::load_demo(conn, now)?;
+        load_calendar(conn, now)?;
         for u in &DEMO_USERS {
             if user_store::email_taken(conn, u.email)? {
                 continue;

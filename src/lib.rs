@@ -6,6 +6,7 @@ pub mod app;
 pub mod audit;
 pub mod audit_pages;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod db;
 pub mod demo;

@@ -83,6 +83,9 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/rapportering/maler/{id}", Policy(Action::ViewRounds)),
     route("POST", "/rapportering/maler/{id}", Policy(Action::ManageRounds)),
     route("POST", "/rapportering/maler/{id}/ny-versjon", Policy(Action::ManageRounds)),
+    route("GET", "/kalender", SignedIn),
+    route("POST", "/kalender/abonnement", SignedIn),
+    route("GET", "/kalender/feed/{fil}", Public),
     route("GET", "/innsikt", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/fylker/{nummer}", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/fylker/{nummer}/{fil}", Policy(Action::ViewRounds)),
@@ -183,6 +186,9 @@ pub fn router() -> Router<AppState> {
         .route("/rapportering/maler/{id}/ny-versjon", post(templates::new_version))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(registry_api::me))
+        .route("/kalender", get(crate::calendar::pages::calendar))
+        .route("/kalender/abonnement", post(crate::calendar::pages::subscribe))
+        .route("/kalender/feed/{fil}", get(crate::calendar::pages::feed))
         .route("/innsikt", get(crate::insight::pages::national))
         .route("/innsikt/fylker/{nummer}", get(crate::insight::pages::county))
         .route("/innsikt/fylker/{nummer}/{fil}", get(crate::insight::pages::county_export))

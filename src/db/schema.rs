@@ -335,6 +335,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_events (id) {
+        id -> BigInt,
+        event_date -> Date,
+        kind -> Text,
+        title -> Text,
+        demo -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(rounds -> form_templates (template_id));
 diesel::joinable!(grant_frames -> grant_schemes (scheme_id));
 diesel::joinable!(county_allocations -> grant_frames (frame_id));
@@ -377,4 +396,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     grant_decisions,
     ledger_entries,
     payment_requests,
+    calendar_events,
+    calendar_tokens,
 );

@@ -263,6 +263,7 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
             app.post_form(&path, &[("version", &user_version), ("active", "ja")]).await
         }
         ("POST", "/logg-ut") => app.post_form(&path, &[]).await,
+        ("POST", "/kalender/abonnement") => app.post_form(&path, &[]).await,
         ("POST", "/rapportering/runder/ny") => {
             let fields = [
                 ("name", "Matrise"),

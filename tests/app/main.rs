@@ -8,6 +8,7 @@ mod helpers;
 
 mod access_matrix;
 mod auth;
+mod calendar;
 mod cli;
 mod collaborations;
 mod dhis2;

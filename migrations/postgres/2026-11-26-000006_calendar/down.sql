@@ -1,0 +1,2 @@
+DROP TABLE calendar_tokens;
+DROP TABLE calendar_events;

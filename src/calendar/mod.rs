@@ -1,0 +1,161 @@
+//! The calendar (kalender): gatherings and webinars, the deadlines of the reporting rounds one
+//! reports in or follows, and the acceptance deadlines of one's own grants; on a page and as a
+//! personal iCalendar feed behind a secret token (calendar apps cannot log in).
+
+pub mod pages;
+
+use crate::db::schema::{calendar_events, calendar_tokens};
+use crate::db::{DbConnection, StoreResult};
+use crate::error::AppError;
+use crate::users::store as users;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use samveis_domain::access::{Action, Actor, Resource, Role, Scope, may};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarEntry {
+    pub date: NaiveDate,
+    /// gathering | webinar | deadline
+    pub kind: &'static str,
+    pub title: String,
+    /// A page in Samveis, if any.
+    pub link: Option<String>,
+}
+
+pub fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "gathering" => "Samling",
+        "webinar" => "Webinar",
+        _ => "Frist",
+    }
+}
+
+fn static_kind(kind: &str) -> &'static str {
+    match kind {
+        "gathering" => "gathering",
+        "webinar" => "webinar",
+        _ => "deadline",
+    }
+}
+
+pub fn add_event(
+    conn: &mut DbConnection,
+    date: NaiveDate,
+    kind: &str,
+    title: &str,
+    demo: bool,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    diesel::insert_into(calendar_events::table)
+        .values((
+            calendar_events::event_date.eq(date),
+            calendar_events::kind.eq(kind),
+            calendar_events::title.eq(title),
+            calendar_events::demo.eq(demo),
+            calendar_events::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Everything in the actor's calendar, by date.
+pub fn entries(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CalendarEntry>, AppError> {
+    let mut out: Vec<CalendarEntry> = calendar_events::table
+        .select((calendar_events::event_date, calendar_events::kind, calendar_events::title))
+        .load::<(NaiveDate, String, String)>(conn)?
+        .into_iter()
+        .map(|(date, kind, title)| CalendarEntry { date, kind: static_kind(&kind), title, link: None })
+        .collect();
+    // Rounds: all of them for those who follow rounds; otherwise those one reports in.
+    let follows = may(Some(actor), Action::ViewRounds, &Resource::Any);
+    let own: Vec<(String, String)> = actor
+        .assignments
+        .iter()
+        .filter_map(|a| match (&a.role, &a.scope) {
+            (Role::MunicipalEditor, Scope::Municipality(n)) => Some(("municipality".to_string(), n.to_string())),
+            (Role::ProjectLeader, Scope::Collaboration(id)) => Some(("collaboration".to_string(), id.to_string())),
+            _ => None,
+        })
+        .collect();
+    let mine: Vec<crate::reporting::store::SubmissionRow> = crate::reporting::store::submissions_of_orgs(conn, &own)?;
+    for r in crate::reporting::store::rounds(conn)? {
+        let submission = mine.iter().find(|s| s.round_id == r.id);
+        if !follows && submission.is_none() {
+            continue;
+        }
+        let link = match submission {
+            Some(s) => format!("/rapportering/innleveringer/{}", s.id),
+            None => format!("/rapportering/runder/{}", r.id),
+        };
+        out.push(CalendarEntry {
+            date: r.deadline,
+            kind: "deadline",
+            title: format!("Frist: {}", r.name),
+            link: Some(link),
+        });
+    }
+    // Grants one has been given and not yet accepted: accept within three weeks of the decision.
+    for (kind, id) in &own {
+        for a in crate::grants::store::applications_of_applicant(conn, kind, id)? {
+            if let Some(d) =
+                crate::grants::store::decision_of_application(conn, a.id)?.filter(|d| d.accepted_at.is_none())
+            {
+                out.push(CalendarEntry {
+                    date: d.decided_on + chrono::Duration::days(21),
+                    kind: "deadline",
+                    title: format!("Aksepter tilskuddet: {}", a.applicant_name),
+                    link: Some(format!("/tilskudd/soknader/{}", a.id)),
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.title.cmp(&b.title)));
+    Ok(out)
+}
+
+/// A new secret feed address for the user (an earlier one stops working).
+pub fn renew_token(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> StoreResult<String> {
+    let token = crate::auth::session::random_token();
+    diesel::delete(calendar_tokens::table.filter(calendar_tokens::user_id.eq(user_id))).execute(conn)?;
+    diesel::insert_into(calendar_tokens::table)
+        .values((
+            calendar_tokens::token_hash.eq(crate::auth::session::token_hash(&token)),
+            calendar_tokens::user_id.eq(user_id),
+            calendar_tokens::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// The actor a feed token belongs to (an active user), if any.
+pub fn actor_of_token(conn: &mut DbConnection, token: &str) -> Result<Option<Actor>, AppError> {
+    let user: Option<i64> = calendar_tokens::table
+        .find(crate::auth::session::token_hash(token))
+        .select(calendar_tokens::user_id)
+        .first(conn)
+        .optional()?;
+    let Some(user_id) = user else { return Ok(None) };
+    Ok(users::get(conn, user_id)?
+        .filter(|u| u.active)
+        .map(|u| Actor { user_id: u.id, assignments: u.assignments.into_iter().map(|a| a.assignment).collect() }))
+}
+
+/// The entries as iCalendar (RFC 5545): one all-day event each.
+pub fn to_ical(entries: &[CalendarEntry], base_url: &str) -> String {
+    use icalendar::{Calendar, Component, Event, EventLike};
+    let mut cal = Calendar::new();
+    cal.name("Samveis").description("Frister og samlinger i Nasjonalt velferdsteknologiprogram");
+    for (i, e) in entries.iter().enumerate() {
+        let mut event = Event::new();
+        event
+            .uid(&format!("samveis-{}-{i}-{}@samveis", e.date, e.kind))
+            .summary(&e.title)
+            .all_day(e.date)
+            .add_property("CATEGORIES", kind_label(e.kind));
+        if let Some(link) = &e.link {
+            event.url(&format!("{base_url}{link}"));
+        }
+        cal.push(event.done());
+    }
+    cal.done().to_string()
+}

@@ -1,0 +1,98 @@
+//! The calendar page and the personal iCalendar feed.
+
+use super::{CalendarEntry, kind_label};
+use crate::app::AppState;
+use crate::auth::{CsrfForm, EmptyForm, PageUser};
+use crate::error::{AppError, AppResult};
+use crate::web::{Frame, Nav, format, render};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+
+pub struct EntryView {
+    pub date: String,
+    pub kind: &'static str,
+    pub title: String,
+    pub link: Option<String>,
+}
+
+fn views(entries: &[&CalendarEntry]) -> Vec<EntryView> {
+    entries
+        .iter()
+        .map(|e| EntryView {
+            date: format::date(e.date),
+            kind: kind_label(e.kind),
+            title: e.title.clone(),
+            link: e.link.clone(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "calendar/calendar.html")]
+struct CalendarPage {
+    frame: Frame,
+    upcoming: Vec<EntryView>,
+    past: Vec<EntryView>,
+    feed: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    visitor: &crate::auth::Visitor,
+    user: &crate::auth::SignedIn,
+    feed: Option<String>,
+) -> AppResult<Response> {
+    let actor = user.actor.clone();
+    let entries = state.db.run(move |conn| super::entries(conn, &actor)).await?;
+    let today = state.today();
+    let (upcoming, past): (Vec<&CalendarEntry>, Vec<&CalendarEntry>) = entries.iter().partition(|e| e.date >= today);
+    let mut past = past;
+    past.reverse();
+    Ok(render(&CalendarPage {
+        frame: Frame::new(visitor, "Kalender", Nav::Calendar),
+        upcoming: views(&upcoming),
+        past: views(&past),
+        feed,
+    }))
+}
+
+pub async fn calendar(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
+    page(&state, &visitor, &user, None).await
+}
+
+fn base_url(headers: &HeaderMap) -> String {
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
+    format!("http://{host}")
+}
+
+/// Makes (or renews) the secret feed address and shows it once.
+pub async fn subscribe(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CsrfForm(visitor, _): CsrfForm<EmptyForm>,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    let (id, now) = (user.id, state.now());
+    let token = state.db.run(move |conn| Ok::<_, AppError>(super::renew_token(conn, id, now)?)).await?;
+    let feed = format!("{}/kalender/feed/{token}.ics", base_url(&headers));
+    page(&state, &visitor, &user, Some(feed)).await
+}
+
+pub async fn feed(State(state): State<AppState>, headers: HeaderMap, Path(file): Path<String>) -> AppResult<Response> {
+    let token = file.strip_suffix(".ics").unwrap_or(&file).to_string();
+    let entries = state
+        .db
+        .run(move |conn| {
+            let actor = super::actor_of_token(conn, &token)?
+                .ok_or_else(|| AppError::NotFound("Ukjent kalenderadresse.".into()))?;
+            super::entries(conn, &actor)
+        })
+        .await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
+        super::to_ical(&entries, &base_url(&headers)),
+    )
+        .into_response())
+}
