@@ -124,6 +124,34 @@ pub struct Programme {
     /// Over all schemes: granted (less withdrawn) and paid (less repaid), from the ledger.
     pub granted: i64,
     pub paid: i64,
+    /// The latest benefits round and its sums per technology.
+    pub benefits_round: Option<String>,
+    pub benefits: Vec<samveis_domain::insight::Benefit>,
+}
+
+/// The delivered answers of the latest round of a form.
+fn latest_delivered(
+    conn: &mut DbConnection,
+    rounds: &[RoundRow],
+    code: &str,
+) -> Result<Option<(RoundRow, Vec<Answers>)>, AppError> {
+    let mut latest: Option<RoundRow> = None;
+    for r in rounds {
+        if reports::template(conn, r.template_id)?.is_some_and(|t| t.code == code)
+            && latest.as_ref().is_none_or(|l| r.deadline > l.deadline)
+        {
+            latest = Some(r.clone());
+        }
+    }
+    let Some(round) = latest else { return Ok(None) };
+    let mut answers = Vec::new();
+    for s in reports::submissions_of_round(conn, round.id)? {
+        let state = State::from_code(&s.state).unwrap_or(State::Draft);
+        if state.delivered() || state == State::Accepted {
+            answers.push(serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?);
+        }
+    }
+    Ok(Some((round, answers)))
 }
 
 pub fn programme(conn: &mut DbConnection, today: chrono::NaiveDate) -> Result<Programme, AppError> {
@@ -170,5 +198,17 @@ pub fn programme(conn: &mut DbConnection, today: chrono::NaiveDate) -> Result<Pr
         ledger.extend(crate::grants::store::entries_of_scheme(conn, s.id)?.iter().filter_map(|e| e.to_domain()));
     }
     let b = balance(&ledger);
-    Ok(Programme { status_round, statuses, open_rounds, granted: b.granted - b.withdrawn, paid: b.net_paid() })
+    let (benefits_round, benefits) = match latest_delivered(conn, &rounds, "milepael_m1")? {
+        Some((round, answers)) => (Some(round.name), samveis_domain::insight::benefits(&answers)),
+        None => (None, vec![]),
+    };
+    Ok(Programme {
+        status_round,
+        statuses,
+        open_rounds,
+        granted: b.granted - b.withdrawn,
+        paid: b.net_paid(),
+        benefits_round,
+        benefits,
+    })
 }

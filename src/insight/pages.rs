@@ -87,6 +87,9 @@ struct NationalPage {
     statuses: Vec<(String, u32)>,
     open_rounds: Vec<(i64, String, String)>,
     money: (String, String),
+    benefits_round: Option<String>,
+    benefits: Vec<(&'static str, String, String, String, String)>,
+    benefits_total: (String, String, String),
     demo: bool,
 }
 
@@ -130,6 +133,25 @@ pub async fn national(State(state): State<AppState>, PageUser(visitor, user): Pa
             })
             .collect(),
         money: (format::kroner(programme.granted), format::kroner(programme.paid)),
+        benefits_total: (
+            format::kroner(programme.benefits.iter().map(|b| b.avoided_kroner).sum()),
+            samveis_domain::reporting::format_hundredths(programme.benefits.iter().map(|b| b.freed_hours).sum()),
+            format::number(programme.benefits.iter().map(|b| b.included_users).sum()),
+        ),
+        benefits: programme
+            .benefits
+            .iter()
+            .map(|b| {
+                (
+                    b.technology,
+                    format::kroner(b.avoided_kroner),
+                    samveis_domain::reporting::format_hundredths(b.freed_hours),
+                    format::number(b.included_users),
+                    format::number(b.new_users),
+                )
+            })
+            .collect(),
+        benefits_round: programme.benefits_round,
         demo: area.round.as_ref().is_some_and(|r| r.demo),
     };
     Ok(render(&page))

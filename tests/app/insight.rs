@@ -57,6 +57,7 @@ backends! {
         assert!(national.contains("av 357") && national.contains("Nordland"), "{national}");
         assert!(national.contains("Prosjektstatus i Statusrapport desember 2021") && national.contains("I rute"), "{national}");
         assert!(national.contains("Innvilget i alt"), "{national}");
+        assert!(national.contains("Fra Gevinstrapport 2021: unngåtte kostnader"), "{national}");
         assert_eq!(app.get("/innsikt/fylker/18").await.status, StatusCode::FORBIDDEN, "a municipality does not see the county page");
         assert_ne!(app.other_browser().get("/innsikt").await.status, StatusCode::OK);
         assert_eq!(officer.get("/innsikt/fylker/99").await.status, StatusCode::NOT_FOUND);

@@ -1,6 +1,8 @@
 //! Insight (innsikt): figures computed from submitted reports, for the national, county and
 //! municipality views. Pure: the app reads the reports and hands them in.
 
+mod benefits;
 mod technology;
 
+pub use benefits::{BENEFIT_TECHNOLOGIES, Benefit, benefits};
 pub use technology::{Adoption, TECHNOLOGIES, TechStatus, Technology, adoption, technology_status};
