@@ -69,6 +69,32 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
         open.push(t.elapsed());
     }
     let round = db.run_blocking(|c| store::round(c, last_round)).unwrap().unwrap();
+    // Every municipality sends a full technology status, for the insight figures below.
+    let full: String = {
+        let mut a = samveis_domain::reporting::Answers::new();
+        for t in samveis_domain::insight::TECHNOLOGIES {
+            a.insert(format!("{}_bruk", t.code), samveis_domain::reporting::Answer::Choice("I drift".into()));
+            a.insert(format!("{}_brukere", t.code), samveis_domain::reporting::Answer::Whole(40));
+            a.insert(format!("{}_investering", t.code), samveis_domain::reporting::Answer::Whole(250_000));
+        }
+        serde_json::to_string(&a).unwrap()
+    };
+    for s in db.run_blocking(|c| store::submissions_of_round(c, round.id)).unwrap() {
+        let update = store::SubmissionUpdate {
+            state: "submitted",
+            answers: &full,
+            submitted_at: Some(now()),
+            reviewer_comment: "",
+        };
+        db.run_blocking(|c| store::update_submission(c, s.id, s.version, &update, now())).unwrap();
+    }
+    let mut insight = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let area = db.run_blocking(|c| samveis::insight::area(c, None)).unwrap();
+        assert_eq!(area.reported(), 357);
+        insight.push(t.elapsed());
+    }
     let mut completeness = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
@@ -158,6 +184,7 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
     vec![
         (format!("{label}: open a round for 357 municipalities"), median(open)),
         (format!("{label}: who may see each of 357 submissions (round page)"), median(visible)),
+        (format!("{label}: national insight from 357 technology status reports"), median(insight)),
         (format!("{label}: import a SurveyMonkey export with 357 respondents"), median(import)),
         (format!("{label}: completeness of a round with 357 submissions"), median(completeness)),
         (format!("{label}: validate and send a 100-field form"), median(save)),
