@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::users::store as users;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use samveis_domain::access::{Action, Actor, Resource, Role, Scope, may};
+use samveis_domain::access::{Action, Actor, Resource, may};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarEntry {
@@ -68,15 +68,7 @@ pub fn entries(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CalendarEnt
         .collect();
     // Rounds: all of them for those who follow rounds; otherwise those one reports in.
     let follows = may(Some(actor), Action::ViewRounds, &Resource::Any);
-    let own: Vec<(String, String)> = actor
-        .assignments
-        .iter()
-        .filter_map(|a| match (&a.role, &a.scope) {
-            (Role::MunicipalEditor, Scope::Municipality(n)) => Some(("municipality".to_string(), n.to_string())),
-            (Role::ProjectLeader, Scope::Collaboration(id)) => Some(("collaboration".to_string(), id.to_string())),
-            _ => None,
-        })
-        .collect();
+    let own = crate::reporting::pages::own_orgs(actor);
     let mine: Vec<crate::reporting::store::SubmissionRow> = crate::reporting::store::submissions_of_orgs(conn, &own)?;
     for r in crate::reporting::store::rounds(conn)? {
         let submission = mine.iter().find(|s| s.round_id == r.id);

@@ -998,29 +998,8 @@ pub async fn record(
 }
 
 pub async fn export(State(state): State<AppState>, Path((id, file)): Path<(i64, String)>) -> AppResult<Response> {
-    let xlsx = match file.as_str() {
-        "tilsagn.csv" => false,
-        "tilsagn.xlsx" => true,
-        _ => return Err(AppError::NotFound("Fant ikke filen.".into())),
-    };
     let table = state.db.run(move |conn| super::overview(conn, id).map(|o| super::export::grants_table(&o))).await?;
-    let (bytes, kind, ext) = if xlsx {
-        (
-            crate::reporting::export::to_xlsx(&table)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    } else {
-        (crate::reporting::export::to_csv(&table)?, "text/csv; charset=utf-8", "csv")
-    };
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, kind.to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"tilsagn-{id}.{ext}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::reporting::export::download(&table, &file, "tilsagn", &format!("tilsagn-{id}"))
 }
 
 pub async fn letter(

@@ -9,7 +9,7 @@ use crate::reporting::export::{Cell, Table};
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::insight::{Adoption, TECHNOLOGIES};
 use samveis_domain::registry::Layout;
@@ -301,30 +301,16 @@ pub async fn county_export(
     Path((number, file)): Path<(String, String)>,
 ) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
-    let xlsx = match file.as_str() {
-        "kommuner.csv" => false,
-        "kommuner.xlsx" => true,
-        _ => return Err(AppError::NotFound("Fant ikke filen.".into())),
-    };
+    if !file.starts_with("kommuner.") {
+        return Err(AppError::NotFound("Fant ikke filen.".into()));
+    }
     let (name, area) = county_area(&state, number.clone()).await?;
-    let table = county_table(&name, &area);
-    let (bytes, kind, ext) = if xlsx {
-        (
-            crate::reporting::export::to_xlsx(&table)?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    } else {
-        (crate::reporting::export::to_csv(&table)?, "text/csv; charset=utf-8", "csv")
-    };
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, kind.to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"innsikt-fylke-{number}.{ext}\"")),
-        ],
-        bytes,
+    crate::reporting::export::download(
+        &county_table(&name, &area),
+        &file,
+        "kommuner",
+        &format!("innsikt-fylke-{number}"),
     )
-        .into_response())
 }
 
 #[derive(Template)]

@@ -163,3 +163,24 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, AppError> {
     sheet.autofit();
     book.save_to_buffer().map_err(err)
 }
+
+/// A table as a download, by the file name asked for: `{stem}.xlsx` or `{stem}.csv` (anything
+/// else is not found). `save_as` names the file the browser saves, without extension.
+pub fn download(table: &Table, file: &str, stem: &str, save_as: &str) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    let (bytes, kind, ext) = if file == format!("{stem}.xlsx") {
+        (to_xlsx(table)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    } else if file == format!("{stem}.csv") {
+        (to_csv(table)?, "text/csv; charset=utf-8", "csv")
+    } else {
+        return Err(AppError::NotFound("Fant ikke filen.".into()));
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, kind.to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{save_as}.{ext}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -4,7 +4,7 @@
 use super::store::{self, RoundRow, SubmissionRow};
 use super::{Audience, Breakdown, Loaded, RoundSpec, SaveError};
 use crate::app::AppState;
-use crate::auth::{CsrfBody, CsrfForm, PageUser, SignedIn};
+use crate::auth::{CsrfBody, CsrfForm, PageUser};
 use crate::error::{AppError, AppResult};
 use crate::web::{Frame, Nav, format, render, render_with_status};
 use askama::Template;
@@ -64,9 +64,9 @@ struct MinePage {
     may_manage_rounds: bool,
 }
 
-/// The org units the user answers for.
-fn own_orgs(user: &SignedIn) -> Vec<(String, String)> {
-    user.actor
+/// The org units an actor answers for, as (kind, id).
+pub(crate) fn own_orgs(actor: &samveis_domain::access::Actor) -> Vec<(String, String)> {
+    actor
         .assignments
         .iter()
         .filter_map(|a| match (&a.role, &a.scope) {
@@ -78,7 +78,7 @@ fn own_orgs(user: &SignedIn) -> Vec<(String, String)> {
 }
 
 pub async fn mine(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
-    let orgs = own_orgs(&user);
+    let orgs = own_orgs(&user.actor);
     let today = state.today();
     let lines = state
         .db
@@ -917,27 +917,9 @@ pub async fn export(
     Path((id, file)): Path<(i64, String)>,
 ) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
-    let xlsx = match file.as_str() {
-        "eksport.csv" => false,
-        "eksport.xlsx" => true,
-        _ => return Err(AppError::NotFound("Fant ikke filen.".into())),
-    };
     let actor = user.actor.clone();
     let table = state.db.run(move |conn| super::export::round_table(conn, &actor, id)).await?;
-    let (bytes, kind, ext) = if xlsx {
-        (super::export::to_xlsx(&table)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
-    } else {
-        (super::export::to_csv(&table)?, "text/csv; charset=utf-8", "csv")
-    };
-    let name = format!("runde-{id}.{ext}");
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, kind.to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    super::export::download(&table, &file, "eksport", &format!("runde-{id}"))
 }
 
 // ---------- Reminders ----------
