@@ -13,7 +13,7 @@ use utoipa::OpenApi;
     paths(api::counties, api::municipalities, api::municipality, api::collaborations, api::collaboration,
           api::create_collaboration, api::update_collaboration, api::me,
           rapi::rounds, rapi::completeness, crate::reporting::dhis2::get_set, crate::reporting::dhis2::post_set, rapi::submissions, rapi::submission, rapi::save_submission,
-          gapi::schemes, gapi::scheme, gapi::distribution, gapi::application, crate::insight::api::county),
+          gapi::schemes, gapi::scheme, gapi::distribution, gapi::applications, gapi::application, crate::insight::api::county),
     components(schemas(api::County, api::Municipality, api::MunicipalityDetail, api::TransitionOut,
                        api::CollaborationInput, api::Me, CollaborationSummary, CollaborationDetail, Member,
                        crate::web::FieldMessage, rapi::Round, rapi::CompletenessOut, rapi::Submission, rapi::SubmissionInput, crate::reporting::dhis2::DataValueSet, crate::reporting::dhis2::ImportSummary, crate::reporting::dhis2::Conflict,

@@ -104,6 +104,9 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/tilskudd/soknader/{id}/vedtak", Policy(Action::DecideGrant)),
     route("GET", "/tilskudd/soknader/{id}/tilskuddsbrev.pdf", Policy(Action::ViewApplication)),
     route("POST", "/tilskudd/soknader/{id}/aksept", Policy(Action::AcceptGrant)),
+    route("POST", "/tilskudd/soknader/{id}/signert", Policy(Action::AcceptGrant)),
+    route("POST", "/tilskudd/soknader/{id}/dokument", Policy(Action::EditApplication)),
+    route("GET", "/tilskudd/soknader/{id}/dokument/{sha256}", Policy(Action::ViewApplication)),
     route("POST", "/tilskudd/soknader/{id}/bokforing", Policy(Action::DecideGrant)),
     route("POST", "/tilskudd/soknader/{id}/utbetaling", Policy(Action::AcceptGrant)),
     route("POST", "/tilskudd/soknader/{id}/utbetaling/{anmodning}", Policy(Action::DecideGrant)),
@@ -120,6 +123,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/schemes", Public),
     route("GET", "/api/v1/schemes/{id}", Public),
     route("GET", "/api/v1/distribution", Public),
+    route("GET", "/api/v1/applications", SignedIn),
     route("GET", "/api/v1/applications/{id}", Policy(Action::ViewApplication)),
     route("GET", "/api/v1/counties", Public),
     route("GET", "/api/v1/municipalities", Public),
@@ -205,6 +209,17 @@ pub fn router() -> Router<AppState> {
         .route("/tilskudd/soknader/{id}/vedtak", post(grants::decide))
         .route("/tilskudd/soknader/{id}/tilskuddsbrev.pdf", get(grants::letter))
         .route("/tilskudd/soknader/{id}/aksept", post(grants::accept))
+        .route(
+            "/tilskudd/soknader/{id}/signert",
+            post(grants::signed_letter)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::file_pages::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/tilskudd/soknader/{id}/dokument",
+            post(grants::anchoring_document)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::file_pages::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/tilskudd/soknader/{id}/dokument/{sha256}", get(grants::document))
         .route("/tilskudd/soknader/{id}/bokforing", post(grants::record))
         .route("/tilskudd/soknader/{id}/utbetaling", post(grants::request_payment))
         .route("/tilskudd/soknader/{id}/utbetaling/{anmodning}", post(grants::handle_payment))
@@ -212,6 +227,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/schemes", get(grants_api::schemes))
         .route("/api/v1/schemes/{id}", get(grants_api::scheme))
         .route("/api/v1/distribution", get(grants_api::distribution))
+        .route("/api/v1/applications", get(grants_api::applications))
         .route("/api/v1/applications/{id}", get(grants_api::application))
         .route("/api/v1/rounds", get(reporting_api::rounds))
         .route(

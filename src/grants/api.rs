@@ -127,6 +127,34 @@ pub async fn application(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+pub struct ApplicationParams {
+    pub scheme: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/applications", params(ApplicationParams),
+    responses((status = 200, body = [Application]), (status = 401, description = "Ikke innlogget")), tag = "grants")]
+pub async fn applications(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<ApplicationParams>,
+) -> ApiResult<Vec<Application>> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    let list = state
+        .db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for a in store::applications_of(conn, q.scheme)? {
+                if super::load(conn, a.id)?.may(Some(&user.actor), samveis_domain::access::Action::ViewApplication) {
+                    out.push(a);
+                }
+            }
+            Ok::<_, AppError>(out)
+        })
+        .await?;
+    Ok(Json(list))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
 pub struct DistributionParams {
     /// The frame in whole kroner.
     pub frame: i64,

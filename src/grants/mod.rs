@@ -5,6 +5,7 @@
 
 pub mod api;
 mod demo;
+pub mod documents;
 pub mod export;
 pub mod import;
 pub mod letter;
@@ -30,7 +31,7 @@ use samveis_domain::registry::{Layout, MunicipalityNumber};
 use std::collections::BTreeMap;
 use store::{Application, Decision, Entry, Frame, Scheme};
 
-fn bad(text: impl Into<String>) -> AppError {
+pub(crate) fn bad(text: impl Into<String>) -> AppError {
     AppError::BadRequest(text.into())
 }
 

@@ -664,6 +664,8 @@ struct ApplicationPage {
     aid_types: Vec<(&'static str, &'static str)>,
     decision_form: DecisionForm,
     requests: Vec<RequestView>,
+    /// Attached documents: (link, purpose, name and size).
+    documents: Vec<(String, &'static str, String)>,
     /// The decision's target figures and sub-allocations, formatted.
     target_rows: Vec<(String, String, String, String)>,
     sub_rows: Vec<(String, String)>,
@@ -703,6 +705,7 @@ impl Shown {
 /// What the page needs beyond the loaded application.
 struct Extra {
     requests: Vec<super::payments::PaymentRequest>,
+    documents: Vec<crate::reporting::files::FileInfo>,
     de_minimis: Option<samveis_domain::grants::DeMinimis>,
 }
 
@@ -717,10 +720,11 @@ async fn load_page(
         .run(move |conn| {
             let l = super::load_visible(conn, actor.as_ref(), id)?;
             let requests = super::payments::of_application(conn, id)?;
+            let documents = super::documents::list(conn, id)?;
             let decides = l.may(actor.as_ref(), Action::DecideGrant);
             let amount = l.decision.as_ref().map(|d| d.granted).or(l.application.applied).unwrap_or(0);
             let de_minimis = if decides { Some(super::de_minimis_check(conn, &l, amount, today)?) } else { None };
-            Ok::<_, AppError>((l, Extra { requests, de_minimis }))
+            Ok::<_, AppError>((l, Extra { requests, documents, de_minimis }))
         })
         .await
 }
@@ -799,6 +803,14 @@ fn application_page(visitor: &Visitor, l: &Loaded, extra: &Extra, shown: Shown) 
                 version: r.version,
             })
             .collect(),
+        documents: extra
+            .documents
+            .iter()
+            .map(|f| {
+                let link = format!("/tilskudd/soknader/{}/dokument/{}", l.application.id, f.sha256);
+                (link, super::documents::label(&f.field), format!("{} ({})", f.file_name, format::file_size(f.size)))
+            })
+            .collect(),
         target_rows: d
             .map(|d| {
                 d.target_figures
@@ -847,6 +859,7 @@ pub async fn application(
         Some("bokfort") => Some("Posten er ført."),
         Some("anmodning") => Some("Anmodningen om utbetaling er sendt."),
         Some("behandlet") => Some("Anmodningen er behandlet."),
+        Some("dokument") => Some("Dokumentet er lagret."),
         Some(_) => Some("Utkastet er lagret."),
         None => None,
     };
@@ -1074,4 +1087,62 @@ pub async fn handle_payment(
         })
         .await?;
     after(&state, &visitor, id, result, "behandlet", Shown::error).await
+}
+
+async fn upload_document(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    multipart: axum::extract::Multipart,
+    purpose: &'static str,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    let (control, upload) = crate::reporting::file_pages::read_form(multipart).await?;
+    visitor.check_csrf(control.get("_csrf").map(String::as_str))?;
+    let upload = upload.unwrap_or(crate::reporting::files::Upload { file_name: String::new(), bytes: vec![] });
+    let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
+    let result = state
+        .db
+        .run(move |conn| Ok::<_, AppError>(super::documents::attach(conn, &actor, &author, now, id, purpose, &upload)))
+        .await?;
+    let flag = if purpose == super::documents::SIGNED_LETTER { "akseptert" } else { "dokument" };
+    after(state, visitor, id, result, flag, Shown::error).await
+}
+
+pub async fn anchoring_document(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    visitor: Visitor,
+    multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    upload_document(&state, &visitor, id, multipart, super::documents::ANCHORING).await
+}
+
+pub async fn signed_letter(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    visitor: Visitor,
+    multipart: axum::extract::Multipart,
+) -> AppResult<Response> {
+    upload_document(&state, &visitor, id, multipart, super::documents::SIGNED_LETTER).await
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    PageUser(_, user): PageUser,
+    Path((id, sha256)): Path<(i64, String)>,
+) -> AppResult<Response> {
+    let actor = user.actor.clone();
+    let (info, bytes) = state.db.run(move |conn| super::documents::download(conn, Some(&actor), id, &sha256)).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, info.content_type.clone()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                crate::reporting::file_pages::content_disposition(&info.file_name),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -23,7 +23,7 @@ fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
 }
 
 /// Reads the form: its control fields and the file, if one was chosen.
-pub(super) async fn read_form(
+pub(crate) async fn read_form(
     mut multipart: Multipart,
 ) -> Result<(BTreeMap<String, String>, Option<Upload>), AppError> {
     let mut control = BTreeMap::new();
@@ -74,7 +74,7 @@ pub async fn upload(
 }
 
 /// RFC 6266 / 5987: an ASCII fallback name and the exact UTF-8 name, percent-encoded.
-fn content_disposition(file_name: &str) -> String {
+pub(crate) fn content_disposition(file_name: &str) -> String {
     let ascii: String = file_name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
     let encoded: String = file_name
         .bytes()

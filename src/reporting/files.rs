@@ -29,6 +29,8 @@ pub struct Upload {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileInfo {
     pub sha256: String,
+    /// The field (or purpose) the file was uploaded for.
+    pub field: String,
     pub size: i64,
     pub content_type: String,
     pub file_name: String,
@@ -78,13 +80,14 @@ pub fn store_file(
 /// The files an owner has uploaded, by key; where the same content was uploaded twice, the
 /// latest name counts.
 pub fn infos(conn: &mut DbConnection, kind: &str, id: i64) -> StoreResult<BTreeMap<String, FileInfo>> {
-    let rows: Vec<(String, String, String, i64)> = file_references::table
+    let rows: Vec<(String, String, String, String, i64)> = file_references::table
         .inner_join(stored_files::table)
         .filter(file_references::owner_kind.eq(kind))
         .filter(file_references::owner_id.eq(id))
         .order(file_references::id.asc())
         .select((
             file_references::sha256,
+            file_references::field,
             file_references::file_name,
             file_references::content_type,
             stored_files::size,
@@ -92,8 +95,8 @@ pub fn infos(conn: &mut DbConnection, kind: &str, id: i64) -> StoreResult<BTreeM
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(sha256, file_name, content_type, size)| {
-            (sha256.clone(), FileInfo { sha256, size, content_type, file_name })
+        .map(|(sha256, field, file_name, content_type, size)| {
+            (sha256.clone(), FileInfo { sha256, field, size, content_type, file_name })
         })
         .collect())
 }

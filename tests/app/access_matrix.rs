@@ -205,6 +205,10 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
             .await
         }
         ("POST", "/tilskudd/soknader/{id}/aksept") => app.post_form(&path, &[]).await,
+        ("POST", "/tilskudd/soknader/{id}/signert") | ("POST", "/tilskudd/soknader/{id}/dokument") => {
+            app.post_file(&path, &[], "matrise.pdf", b"%PDF-1.7").await
+        }
+        ("GET", "/api/v1/applications") => app.get(&format!("{path}?scheme={}", t.scheme)).await,
         ("POST", "/tilskudd/soknader/{id}/utbetaling") => {
             app.post_form(&path, &[("amount", "1"), ("invoice_number", "M1"), ("invoice_date", "2027-01-01")]).await
         }

@@ -118,6 +118,10 @@ backends! {
         assert_eq!(bad.attr("#purpose", "value").or_else(|| Some(bad.select("#purpose").join(""))).as_deref(), Some("Innføre digitalt tilsyn"));
         let no_purpose = app.post_form(&path, &[("version", "1"), ("handling", "send"), ("applied", "800 000")]).await;
         assert!(no_purpose.text().contains("Formålet mangler."));
+        let anchoring = app.post_file(&format!("{path}/dokument"), &[], "kommunestyrevedtak.pdf", b"%PDF-1.7 vedtak").await;
+        assert_eq!(anchoring.status, StatusCode::SEE_OTHER, "{}", anchoring.text());
+        let wrong = app.post_file(&format!("{path}/dokument"), &[], "vedtak.exe", b"MZ").await;
+        assert!(wrong.text().contains("«vedtak.exe» har en filtype som ikke tas imot"), "{}", wrong.text());
         let sent = app.post_form(&path, &[("version", "1"), ("handling", "send"), ("applied", "800 000"), ("own_financing", "0"),
             ("purpose", "Forprosjekt og kartlegging"), ("budget", "Innkjøp av sensorer")]).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
@@ -138,6 +142,9 @@ backends! {
         officer.login(NORDLAND).await;
         let queue = officer.get("/tilskudd/soknader").await.text();
         assert!(queue.contains("Søknader i ditt område") && queue.contains("Bodø") && queue.contains("Sendt inn"), "{queue}");
+        let doc = officer.get(&path).await.attr("a[href*='/dokument/']", "href").expect("the anchoring document is listed");
+        assert_eq!(officer.get(&doc).await.body, "%PDF-1.7 vedtak");
+        assert_eq!(agder.get(&doc).await.status, StatusCode::FORBIDDEN);
         let page = officer.get(&path).await.text();
         for warning in ["ingen egenfinansiering", "bare utredning eller planlegging", "innkjøp av utstyr", "Anskaffelse er ikke beskrevet"] {
             assert!(page.contains(warning), "{warning} in {page}");
@@ -245,5 +252,14 @@ backends! {
         confirmed.push(("confirm_de_minimis", "ja"));
         assert_eq!(app.post_form(&format!("{path}/vedtak"), &confirmed).await.status, StatusCode::SEE_OTHER);
         assert!(app.get(&path).await.text().contains("Bagatellmessig støtte (de minimis)"));
+        // Bodø accepts by uploading the signed letter.
+        let bodo = app.other_browser();
+        bodo.login(BODO).await;
+        let signed = bodo.post_file(&format!("{path}/signert"), &[], "signert.pdf", b"%PDF-1.7 signert").await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.text());
+        let page = bodo.get(&path).await.text();
+        assert!(page.contains("Signert tilskuddsbrev: signert.pdf") && !page.contains("Akseptert Ikke ennå"), "{page}");
+        let list = bodo.get(&format!("/api/v1/applications?scheme={}", scheme_id(&app, "eksempelordning").await)).await.json();
+        assert!(list.as_array().unwrap().iter().all(|a| a["applicant_id"] == "1804"), "only its own: {list}");
     }
 }
