@@ -5,8 +5,8 @@
 //! WinAnsi encoding, which holds the Norwegian letters.
 
 use crate::web::format;
+use crate::web::pdf::{BODY, BOLD, MARGIN, PAGE_H, PAGE_W, REGULAR, Writer};
 use chrono::NaiveDate;
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 /// What a letter says.
 pub struct Letter {
@@ -28,115 +28,6 @@ pub struct Letter {
     pub accept_by: NaiveDate,
     pub aid_type: String,
 }
-
-const PAGE_W: f32 = 595.0;
-const PAGE_H: f32 = 842.0;
-const MARGIN: f32 = 64.0;
-const BODY: f32 = 10.5;
-
-/// One byte per character in WinAnsi; what it cannot hold becomes "?".
-fn win_ansi(text: &str) -> Vec<u8> {
-    text.chars()
-        .map(|c| match c {
-            '\u{20}'..='\u{7e}' => c as u8,
-            '\u{a0}'..='\u{ff}' => c as u32 as u8,
-            '€' => 0x80,
-            '…' => 0x85,
-            '•' => 0x95,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '–' => 0x96,
-            '—' => 0x97,
-            '−' => b'-',
-            _ => b'?',
-        })
-        .collect()
-}
-
-/// Rough Helvetica advance widths (per 1 000 units), enough to wrap lines inside the margins.
-fn width(text: &str, size: f32) -> f32 {
-    let units: u32 = text
-        .chars()
-        .map(|c| match c {
-            'i' | 'j' | 'l' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' => 250,
-            'f' | 't' | 'r' | ' ' | '(' | ')' | '-' | '–' => 320,
-            'm' | 'w' | 'M' | 'W' | 'æ' | 'Æ' => 830,
-            c if c.is_uppercase() => 680,
-            c if c.is_ascii_digit() => 556,
-            _ => 540,
-        })
-        .sum();
-    units as f32 * size / 1000.0
-}
-
-fn wrap(text: &str, size: f32, max: f32) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-            if width(&candidate, size) > max && !line.is_empty() {
-                lines.push(std::mem::replace(&mut line, word.to_string()));
-            } else {
-                line = candidate;
-            }
-        }
-        lines.push(line);
-    }
-    lines
-}
-
-/// Lays out text top-down over as many pages as needed.
-struct Writer {
-    pages: Vec<Content>,
-    y: f32,
-}
-
-impl Writer {
-    fn new() -> Writer {
-        Writer { pages: vec![Content::new()], y: PAGE_H - MARGIN }
-    }
-
-    fn page(&mut self) -> &mut Content {
-        let last = self.pages.len() - 1;
-        &mut self.pages[last]
-    }
-
-    fn room(&mut self, needed: f32) {
-        if self.y - needed < MARGIN + 30.0 {
-            self.pages.push(Content::new());
-            self.y = PAGE_H - MARGIN;
-        }
-    }
-
-    fn text_at(&mut self, x: f32, y: f32, font: &[u8], size: f32, text: &str) {
-        let bytes = win_ansi(text);
-        let c = self.page();
-        c.begin_text();
-        c.set_font(Name(font), size);
-        c.next_line(x, y);
-        c.show(Str(&bytes));
-        c.end_text();
-    }
-
-    fn paragraph(&mut self, text: &str, font: &[u8], size: f32, indent: f32) {
-        for line in wrap(text, size, PAGE_W - 2.0 * MARGIN - indent) {
-            self.room(size * 1.45);
-            self.y -= size * 1.45;
-            let y = self.y;
-            self.text_at(MARGIN + indent, y, font, size, &line);
-        }
-    }
-
-    fn gap(&mut self, points: f32) {
-        self.y -= points;
-    }
-}
-
-const REGULAR: &[u8] = b"F1";
-const BOLD: &[u8] = b"F2";
 
 pub fn render(l: &Letter) -> Vec<u8> {
     let mut w = Writer::new();
@@ -225,49 +116,12 @@ pub fn render(l: &Letter) -> Vec<u8> {
     w.paragraph("Saksbehandler for tilskuddsordningen", REGULAR, BODY, 0.0);
     w.gap(12.0);
     w.paragraph("Dokumentet er godkjent elektronisk og har derfor ingen håndskrevne signaturer.", REGULAR, 8.0, 0.0);
-    assemble(w.pages, l)
-}
-
-fn assemble(pages: Vec<Content>, l: &Letter) -> Vec<u8> {
-    let mut pdf = Pdf::new();
-    let catalog = Ref::new(1);
-    let tree = Ref::new(2);
-    let regular = Ref::new(3);
-    let bold = Ref::new(4);
-    let info = Ref::new(5);
-    let count = pages.len();
-    let page_ids: Vec<Ref> = (0..count).map(|i| Ref::new(10 + 2 * i as i32)).collect();
-    pdf.catalog(catalog).pages(tree);
-    pdf.pages(tree).kids(page_ids.iter().copied()).count(count as i32);
-    for (i, mut content) in pages.into_iter().enumerate() {
-        let content_id = Ref::new(11 + 2 * i as i32);
-        let footer = format!("Side {} av {count}", i + 1);
-        content.begin_text();
-        content.set_font(Name(REGULAR), 8.0);
-        content.next_line(PAGE_W - MARGIN - 50.0, MARGIN - 20.0);
-        content.show(Str(&win_ansi(&footer)));
-        content.end_text();
-        let mut page = pdf.page(page_ids[i]);
-        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H));
-        page.parent(tree);
-        page.contents(content_id);
-        let mut resources = page.resources();
-        resources.fonts().pair(Name(REGULAR), regular).pair(Name(BOLD), bold);
-        resources.finish();
-        page.finish();
-        pdf.stream(content_id, &content.finish());
-    }
-    pdf.type1_font(regular).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.type1_font(bold).base_font(Name(b"Helvetica-Bold")).encoding_predefined(Name(b"WinAnsiEncoding"));
-    pdf.document_info(info)
-        .title(TextStr(&format!("Tilsagn om tilskudd – {}", l.recipient)))
-        .author(TextStr(&l.sender));
-    pdf.finish()
+    w.finish(&format!("Tilsagn om tilskudd – {}", l.recipient), &l.sender)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::web::pdf::*;
 
     #[test]
     fn norwegian_letters_fit_win_ansi() {

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod chart;
 pub mod pages;
+pub mod report;
 
 use crate::db::DbConnection;
 use crate::error::AppError;

@@ -9,7 +9,7 @@ use crate::reporting::export::{Cell, Table};
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::insight::{Adoption, TECHNOLOGIES};
 use samveis_domain::registry::Layout;
@@ -435,4 +435,25 @@ pub async fn municipality(
         .await?;
     let frame = Frame::new(&visitor, format!("Innsikt: {}", page.name), Nav::Insight);
     Ok(render(&MunicipalityPage { frame, ..page }))
+}
+
+pub async fn national_pdf(State(state): State<AppState>, PageUser(_, user): PageUser) -> AppResult<Response> {
+    user.require(Action::ViewRounds, &Resource::Any)?;
+    let today = state.today();
+    let pdf = state
+        .db
+        .run(move |conn| {
+            let area = super::area(conn, None)?;
+            let programme = super::programme(conn, today)?;
+            Ok::<_, AppError>(super::report::national(today, &area, &programme))
+        })
+        .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"statusrapport-{today}.pdf\"")),
+        ],
+        pdf,
+    )
+        .into_response())
 }

@@ -2,6 +2,7 @@
 //! static assets and security headers.
 
 pub mod format;
+pub mod pdf;
 
 use crate::auth::Visitor;
 use crate::error::AppError;

@@ -58,6 +58,13 @@ backends! {
         assert!(national.contains("Prosjektstatus i Statusrapport desember 2021") && national.contains("I rute"), "{national}");
         assert!(national.contains("Innvilget i alt"), "{national}");
         assert!(national.contains("Fra Gevinstrapport 2021: unngåtte kostnader"), "{national}");
+        let pdf = officer.get_bytes("/innsikt/statusrapport.pdf").await;
+        let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");
+        assert_eq!(doc.get_pages().len(), 2, "a cover and the figures");
+        let cover = doc.extract_text(&[1]).unwrap();
+        assert!(cover.contains("Statusrapport") && cover.contains("av 357 kommuner har levert"), "{cover}");
+        let figures = doc.extract_text(&[2]).unwrap();
+        assert!(figures.contains("Digitalt tilsyn") && figures.contains("Prosjektstatus") && figures.contains("Gevinster") && figures.contains("Innvilget i alt"), "{figures}");
         assert_eq!(app.get("/innsikt/fylker/18").await.status, StatusCode::FORBIDDEN, "a municipality does not see the county page");
         assert_ne!(app.other_browser().get("/innsikt").await.status, StatusCode::OK);
         assert_eq!(officer.get("/innsikt/fylker/99").await.status, StatusCode::NOT_FOUND);

@@ -1,0 +1,96 @@
+//! The national view as a PDF status report: a cover, the headline figures, technologies in
+//! operation as bars with their numbers, project status, benefits and money.
+
+use super::{AreaInsight, Programme};
+use crate::web::format;
+use crate::web::pdf::{BODY, BOLD, MARGIN, PAGE_H, PAGE_W, REGULAR, Writer};
+use chrono::NaiveDate;
+
+pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> Vec<u8> {
+    let mut w = Writer::new();
+    // Cover.
+    {
+        let c = w.page();
+        c.set_fill_gray(0.92);
+        c.rect(MARGIN, PAGE_H - 300.0, PAGE_W - 2.0 * MARGIN, 170.0);
+        c.fill_nonzero();
+        c.set_fill_gray(0.0);
+    }
+    w.text_at(MARGIN + 20.0, PAGE_H - 190.0, BOLD, 24.0, "Statusrapport");
+    w.text_at(MARGIN + 20.0, PAGE_H - 220.0, REGULAR, 14.0, "Nasjonalt velferdsteknologiprogram");
+    w.text_at(MARGIN + 20.0, PAGE_H - 250.0, REGULAR, 11.0, &format!("Samveis, {}", format::date(today)));
+    w.y = PAGE_H - 340.0;
+    let (offering, population) = area.offering();
+    let round = area.round.as_ref().map_or("ingen runde ennå".to_string(), |r| r.name.clone());
+    w.paragraph(
+        &format!(
+            "Tallene er regnet ut fra de innsendte rapportene ({round}) da rapporten ble laget. {} av {} kommuner har levert teknologistatus. {offering} kommuner har minst én teknologi i drift; der bor {} innbyggere.",
+            area.reported(),
+            area.lines.len(),
+            format::number(population)
+        ),
+        REGULAR,
+        BODY,
+        0.0,
+    );
+    if area.round.as_ref().is_some_and(|r| r.demo) {
+        w.gap(6.0);
+        w.paragraph("Demodata: svarene i teknologistatusen er syntetiske.", BOLD, BODY, 0.0);
+    }
+    w.new_page();
+    w.paragraph("Teknologier i drift", BOLD, 14.0, 0.0);
+    w.paragraph("Andel av kommunene som har levert, med antall i drift / i utprøving.", REGULAR, 9.0, 0.0);
+    w.gap(6.0);
+    for a in &area.adoption {
+        let fraction = a.in_operation as f32 / a.reporting().max(1) as f32;
+        w.bar(a.technology.label, fraction, &format!("{} / {}", a.in_operation, a.trial));
+    }
+    if let Some(status_round) = &programme.status_round {
+        w.gap(16.0);
+        w.paragraph(&format!("Prosjektstatus ({status_round})"), BOLD, 14.0, 0.0);
+        for (status, count) in &programme.statuses {
+            w.row(&[(MARGIN, false, status), (MARGIN + 260.0, true, &count.to_string())], REGULAR, BODY);
+        }
+    }
+    if let Some(benefits_round) = &programme.benefits_round {
+        w.gap(16.0);
+        w.paragraph(&format!("Gevinster ({benefits_round})"), BOLD, 14.0, 0.0);
+        let header = [
+            (MARGIN, false, "Teknologi"),
+            (MARGIN + 290.0, true, "Unngåtte kostnader"),
+            (MARGIN + 380.0, true, "Timer"),
+            (MARGIN + 460.0, true, "Brukere"),
+        ];
+        w.row(&header, BOLD, 9.0);
+        for b in &programme.benefits {
+            let (kr, hours, users) = (
+                format::kroner(b.avoided_kroner),
+                samveis_domain::reporting::format_hundredths(b.freed_hours),
+                format::number(b.included_users),
+            );
+            w.row(
+                &[
+                    (MARGIN, false, b.technology),
+                    (MARGIN + 290.0, true, &kr),
+                    (MARGIN + 380.0, true, &hours),
+                    (MARGIN + 460.0, true, &users),
+                ],
+                REGULAR,
+                9.0,
+            );
+        }
+    }
+    w.gap(16.0);
+    w.paragraph("Tilskudd", BOLD, 14.0, 0.0);
+    w.paragraph(
+        &format!(
+            "Innvilget i alt {}, utbetalt {} (fra regnskapet for alle ordninger).",
+            format::kroner(programme.granted),
+            format::kroner(programme.paid)
+        ),
+        REGULAR,
+        BODY,
+        0.0,
+    );
+    w.finish("Statusrapport – Nasjonalt velferdsteknologiprogram", "Samveis")
+}
