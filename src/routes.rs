@@ -88,6 +88,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/kalender/feed/{fil}", Public),
     route("GET", "/innsikt", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/statusrapport.pdf", Policy(Action::ViewRounds)),
+    route("GET", "/innsikt/slik-regnes-det", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/fylker/{nummer}", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/fylker/{nummer}/{fil}", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/kommuner/{nummer}", SignedIn),
@@ -196,6 +197,7 @@ pub fn router() -> Router<AppState> {
         .route("/kalender/feed/{fil}", get(crate::calendar::pages::feed))
         .route("/innsikt", get(crate::insight::pages::national))
         .route("/innsikt/statusrapport.pdf", get(crate::insight::pages::national_pdf))
+        .route("/innsikt/slik-regnes-det", get(crate::insight::pages::method))
         .route("/innsikt/fylker/{nummer}", get(crate::insight::pages::county))
         .route("/innsikt/fylker/{nummer}/{fil}", get(crate::insight::pages::county_export))
         .route("/innsikt/kommuner/{nummer}", get(crate::insight::pages::municipality))

@@ -457,3 +457,37 @@ pub async fn national_pdf(State(state): State<AppState>, PageUser(_, user): Page
     )
         .into_response())
 }
+
+#[derive(Template)]
+#[template(path = "insight/method.html")]
+struct MethodPage {
+    frame: Frame,
+    technology_round: Option<(i64, String)>,
+    status_round: Option<(i64, String)>,
+    benefits_round: Option<(i64, String)>,
+}
+
+/// Which records each figure counts, and how.
+pub async fn method(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
+    user.require(Action::ViewRounds, &Resource::Any)?;
+    let (technology_round, status_round, benefits_round) = state
+        .db
+        .run(|conn| {
+            let rounds = crate::reporting::store::rounds(conn)?;
+            let mut latest = |code: &str| -> Result<Option<(i64, String)>, AppError> {
+                let mut best: Option<&crate::reporting::store::RoundRow> = None;
+                for r in &rounds {
+                    let matches =
+                        crate::reporting::store::template(conn, r.template_id)?.is_some_and(|t| t.code == code);
+                    if matches && best.is_none_or(|b| r.deadline > b.deadline) {
+                        best = Some(r);
+                    }
+                }
+                Ok(best.map(|r| (r.id, r.name.clone())))
+            };
+            Ok::<_, AppError>((latest(super::TECHNOLOGY_STATUS)?, latest("statusrapport")?, latest("milepael_m1")?))
+        })
+        .await?;
+    let frame = Frame::new(&visitor, "Slik regnes tallene ut", Nav::Insight);
+    Ok(render(&MethodPage { frame, technology_round, status_round, benefits_round }))
+}

@@ -58,6 +58,8 @@ backends! {
         assert!(national.contains("Prosjektstatus i Statusrapport desember 2021") && national.contains("I rute"), "{national}");
         assert!(national.contains("Innvilget i alt"), "{national}");
         assert!(national.contains("Fra Gevinstrapport 2021: unngåtte kostnader"), "{national}");
+        let method = officer.get("/innsikt/slik-regnes-det").await;
+        assert!(method.text().contains("utkast og innleveringer som er sendt tilbake, telles ikke") && method.body.contains("/rapportering/runder/"), "{}", method.text());
         let pdf = officer.get_bytes("/innsikt/statusrapport.pdf").await;
         let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");
         assert_eq!(doc.get_pages().len(), 2, "a cover and the figures");
