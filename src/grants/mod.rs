@@ -27,7 +27,7 @@ use samveis_domain::grants::{
     Allocation, ApplicationText, Balance, Ceiling, CountyBasis, DeMinimis, EntryKind, FrameTable, GrantFigures,
     TargetFigure, Warning, Weights, balance, check_payment, de_minimis, distribute, frame_table, screen,
 };
-use samveis_domain::registry::{Layout, MunicipalityNumber};
+use samveis_domain::registry::Layout;
 use std::collections::BTreeMap;
 use store::{Application, Decision, Entry, Frame, Scheme};
 
@@ -336,11 +336,7 @@ pub fn overview(conn: &mut DbConnection, scheme_id: i64) -> Result<SchemeOvervie
 
 /// The applying org unit as the access policy knows it.
 pub fn applicant_unit(a: &Application) -> Option<OrgUnit> {
-    match a.applicant_kind.as_str() {
-        "municipality" => MunicipalityNumber::parse(&a.applicant_id).ok().map(OrgUnit::Municipality),
-        "collaboration" => a.applicant_id.parse().ok().map(OrgUnit::Collaboration),
-        _ => None,
-    }
+    crate::reporting::org_unit_of(&a.applicant_kind, &a.applicant_id)
 }
 
 /// The offices whose area an application's county lies in.

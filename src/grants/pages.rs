@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use samveis_domain::access::{Action, OrgUnit, Resource, Role, Scope};
+use samveis_domain::access::{Action, OrgUnit, Resource};
 use samveis_domain::grants::{EntryKind, Weights};
 use samveis_domain::registry::Layout;
 use serde::Deserialize;
@@ -146,12 +146,8 @@ fn own_units(visitor: &Visitor) -> Vec<OrgUnit> {
     visitor
         .user
         .iter()
-        .flat_map(|u| u.actor.assignments.iter())
-        .filter_map(|a| match (&a.role, &a.scope) {
-            (Role::MunicipalEditor, Scope::Municipality(n)) => Some(OrgUnit::Municipality(n.clone())),
-            (Role::ProjectLeader, Scope::Collaboration(id)) => Some(OrgUnit::Collaboration(*id)),
-            _ => None,
-        })
+        .flat_map(|u| crate::reporting::pages::own_orgs(&u.actor))
+        .filter_map(|(kind, id)| crate::reporting::org_unit_of(&kind, &id))
         .collect()
 }
 
@@ -1022,14 +1018,7 @@ pub async fn letter(
 ) -> AppResult<Response> {
     let (actor, now) = (user.actor.clone(), state.now());
     let pdf = state.db.run(move |conn| super::grant_letter(conn, Some(&actor), id, now)).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"tilskuddsbrev-{id}.pdf\"")),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(crate::web::attachment("application/pdf", &format!("tilskuddsbrev-{id}.pdf"), pdf))
 }
 
 pub async fn request_payment(
@@ -1134,15 +1123,5 @@ pub async fn document(
 ) -> AppResult<Response> {
     let actor = user.actor.clone();
     let (info, bytes) = state.db.run(move |conn| super::documents::download(conn, Some(&actor), id, &sha256)).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, info.content_type.clone()),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                crate::reporting::file_pages::content_disposition(&info.file_name),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::web::attachment(&info.content_type, &info.file_name, bytes))
 }

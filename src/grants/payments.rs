@@ -12,6 +12,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samveis_domain::access::{Action, Actor};
 use samveis_domain::grants::{EntryKind, check_payment};
+use samveis_domain::reporting::State;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -140,7 +141,7 @@ fn latest_report(conn: &mut DbConnection, l: &Loaded) -> StoreResult<Option<i64>
     Ok(submissions::table
         .filter(submissions::org_kind.eq(kind))
         .filter(submissions::org_id.eq(&l.application.applicant_id))
-        .filter(submissions::state.eq_any(["submitted", "resubmitted", "accepted"]))
+        .filter(submissions::state.eq_any([State::Submitted.code(), State::Accepted.code()]))
         .order(submissions::submitted_at.desc())
         .select(submissions::id)
         .first(conn)

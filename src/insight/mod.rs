@@ -68,16 +68,39 @@ impl AreaInsight {
     }
 }
 
-/// The latest technology status round.
-fn latest_round(conn: &mut DbConnection) -> Result<Option<RoundRow>, AppError> {
-    let mut latest = None;
-    for r in reports::rounds(conn)? {
-        let code = reports::template(conn, r.template_id)?.map(|t| t.code);
-        if code.as_deref() == Some(TECHNOLOGY_STATUS) && latest.as_ref().is_none_or(|l: &RoundRow| r.id > l.id) {
-            latest = Some(r);
+/// The latest round of a form (by deadline; among equal deadlines the one opened last), with
+/// its form. Every view and the «how is this computed» page choose rounds this one way.
+pub fn latest_round_of(
+    conn: &mut DbConnection,
+    rounds: &[RoundRow],
+    code: &str,
+) -> Result<Option<(RoundRow, reports::TemplateRow)>, AppError> {
+    let mut latest: Option<(RoundRow, reports::TemplateRow)> = None;
+    for r in rounds {
+        if let Some(t) = reports::template(conn, r.template_id)?.filter(|t| t.code == code) {
+            if latest.as_ref().is_none_or(|(l, _)| (r.deadline, r.id) > (l.deadline, l.id)) {
+                latest = Some((r.clone(), t));
+            }
         }
     }
     Ok(latest)
+}
+
+/// The answers of a round's delivered submissions.
+fn delivered_answers(conn: &mut DbConnection, round_id: i64) -> Result<Vec<Answers>, AppError> {
+    let mut answers = Vec::new();
+    for s in reports::submissions_of_round(conn, round_id)? {
+        if State::from_code(&s.state).is_some_and(State::delivered) {
+            answers.push(serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?);
+        }
+    }
+    Ok(answers)
+}
+
+/// The latest technology status round.
+fn latest_round(conn: &mut DbConnection) -> Result<Option<RoundRow>, AppError> {
+    let rounds = reports::rounds(conn)?;
+    Ok(latest_round_of(conn, &rounds, TECHNOLOGY_STATUS)?.map(|(r, _)| r))
 }
 
 /// The 2024 municipalities (all, or one county's) with their delivered technology status.
@@ -87,7 +110,7 @@ pub fn area(conn: &mut DbConnection, county: Option<&str>) -> Result<AreaInsight
     if let Some(r) = &round {
         for s in reports::submissions_of_round(conn, r.id)? {
             let state = State::from_code(&s.state).unwrap_or(State::Draft);
-            if s.org.kind != "municipality" || !(state.delivered() || state == State::Accepted) {
+            if s.org.kind != "municipality" || !state.delivered() {
                 continue;
             }
             let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -136,22 +159,8 @@ fn latest_delivered(
     rounds: &[RoundRow],
     code: &str,
 ) -> Result<Option<(RoundRow, Vec<Answers>)>, AppError> {
-    let mut latest: Option<RoundRow> = None;
-    for r in rounds {
-        if reports::template(conn, r.template_id)?.is_some_and(|t| t.code == code)
-            && latest.as_ref().is_none_or(|l| r.deadline > l.deadline)
-        {
-            latest = Some(r.clone());
-        }
-    }
-    let Some(round) = latest else { return Ok(None) };
-    let mut answers = Vec::new();
-    for s in reports::submissions_of_round(conn, round.id)? {
-        let state = State::from_code(&s.state).unwrap_or(State::Draft);
-        if state.delivered() || state == State::Accepted {
-            answers.push(serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?);
-        }
-    }
+    let Some((round, _)) = latest_round_of(conn, rounds, code)? else { return Ok(None) };
+    let answers = delivered_answers(conn, round.id)?;
     Ok(Some((round, answers)))
 }
 
@@ -160,26 +169,12 @@ pub fn programme(conn: &mut DbConnection, today: chrono::NaiveDate) -> Result<Pr
     let mut status_round = None;
     let mut statuses: Vec<(String, u32)> = Vec::new();
     let rounds = reports::rounds(conn)?;
-    let mut latest: Option<(RoundRow, samveis_domain::reporting::FormTemplate)> = None;
-    for r in &rounds {
-        if let Some(t) = reports::template(conn, r.template_id)?.filter(|t| t.code == "statusrapport") {
-            if latest.as_ref().is_none_or(|(l, _)| r.deadline > l.deadline) {
-                latest = Some((r.clone(), t.template));
-            }
-        }
-    }
-    if let Some((r, t)) = latest {
+    if let Some((r, t)) = latest_round_of(conn, &rounds, "statusrapport")? {
         if let Some(samveis_domain::reporting::FieldKind::SingleChoice { options }) =
-            t.field("prosjektstatus").map(|f| f.kind.clone())
+            t.template.field("prosjektstatus").map(|f| f.kind.clone())
         {
             statuses = options.into_iter().map(|o| (o, 0)).collect();
-            for s in reports::submissions_of_round(conn, r.id)? {
-                let state = State::from_code(&s.state).unwrap_or(State::Draft);
-                if !(state.delivered() || state == State::Accepted) {
-                    continue;
-                }
-                let answers: Answers =
-                    serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+            for answers in delivered_answers(conn, r.id)? {
                 if let Some(samveis_domain::reporting::Answer::Choice(c)) = answers.get("prosjektstatus") {
                     if let Some(slot) = statuses.iter_mut().find(|(o, _)| o == c) {
                         slot.1 += 1;

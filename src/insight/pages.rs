@@ -9,7 +9,7 @@ use crate::reporting::export::{Cell, Table};
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::insight::{Adoption, TECHNOLOGIES};
 use samveis_domain::registry::Layout;
@@ -367,7 +367,7 @@ pub async fn municipality(
                 }
                 lines.push(crate::reporting::pages::line(s, round, today));
                 let delivered = samveis_domain::reporting::State::from_code(&s.state)
-                    .is_some_and(|st| st.delivered() || st == samveis_domain::reporting::State::Accepted);
+                    .is_some_and(samveis_domain::reporting::State::delivered);
                 let is_status = crate::reporting::store::template(conn, round.template_id)?
                     .is_some_and(|t| t.code == super::TECHNOLOGY_STATUS);
                 if delivered && is_status && latest_status.as_ref().is_none_or(|(id, _, _)| round.id > *id) {
@@ -448,14 +448,7 @@ pub async fn national_pdf(State(state): State<AppState>, PageUser(_, user): Page
             Ok::<_, AppError>(super::report::national(today, &area, &programme))
         })
         .await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"statusrapport-{today}.pdf\"")),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(crate::web::attachment("application/pdf", &format!("statusrapport-{today}.pdf"), pdf))
 }
 
 #[derive(Template)]
@@ -475,15 +468,7 @@ pub async fn method(State(state): State<AppState>, PageUser(visitor, user): Page
         .run(|conn| {
             let rounds = crate::reporting::store::rounds(conn)?;
             let mut latest = |code: &str| -> Result<Option<(i64, String)>, AppError> {
-                let mut best: Option<&crate::reporting::store::RoundRow> = None;
-                for r in &rounds {
-                    let matches =
-                        crate::reporting::store::template(conn, r.template_id)?.is_some_and(|t| t.code == code);
-                    if matches && best.is_none_or(|b| r.deadline > b.deadline) {
-                        best = Some(r);
-                    }
-                }
-                Ok(best.map(|r| (r.id, r.name.clone())))
+                Ok(super::latest_round_of(conn, &rounds, code)?.map(|(r, _)| (r.id, r.name)))
             };
             Ok::<_, AppError>((latest(super::TECHNOLOGY_STATUS)?, latest("statusrapport")?, latest("milepael_m1")?))
         })

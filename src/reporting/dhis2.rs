@@ -44,7 +44,7 @@ pub fn export(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Result<V
     let mut out = Vec::new();
     for (s, shown) in submissions.iter().zip(visible) {
         let state = SubmissionState::from_code(&s.state).unwrap_or(SubmissionState::Draft);
-        if !shown || !(state.delivered() || state == SubmissionState::Accepted) {
+        if !shown || !state.delivered() {
             continue;
         }
         let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;

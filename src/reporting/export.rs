@@ -167,7 +167,6 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, AppError> {
 /// A table as a download, by the file name asked for: `{stem}.xlsx` or `{stem}.csv` (anything
 /// else is not found). `save_as` names the file the browser saves, without extension.
 pub fn download(table: &Table, file: &str, stem: &str, save_as: &str) -> Result<axum::response::Response, AppError> {
-    use axum::response::IntoResponse;
     let (bytes, kind, ext) = if file == format!("{stem}.xlsx") {
         (to_xlsx(table)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
     } else if file == format!("{stem}.csv") {
@@ -175,12 +174,5 @@ pub fn download(table: &Table, file: &str, stem: &str, save_as: &str) -> Result<
     } else {
         return Err(AppError::NotFound("Fant ikke filen.".into()));
     };
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, kind.to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{save_as}.{ext}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::web::attachment(kind, &format!("{save_as}.{ext}"), bytes))
 }

@@ -6,7 +6,6 @@ use crate::app::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::BTreeMap;
 
@@ -73,22 +72,6 @@ pub async fn upload(
     }
 }
 
-/// RFC 6266 / 5987: an ASCII fallback name and the exact UTF-8 name, percent-encoded.
-pub(crate) fn content_disposition(file_name: &str) -> String {
-    let ascii: String = file_name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
-    let encoded: String = file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
 pub async fn download(
     State(state): State<AppState>,
     Path((id, sha256)): Path<(i64, String)>,
@@ -96,20 +79,5 @@ pub async fn download(
 ) -> AppResult<Response> {
     let actor = visitor.actor().cloned();
     let (info, bytes) = state.db.run(move |conn| files::download(conn, actor.as_ref(), id, &sha256)).await?;
-    let headers = [
-        (header::CONTENT_TYPE, info.content_type.clone()),
-        (header::CONTENT_DISPOSITION, content_disposition(&info.file_name)),
-    ];
-    Ok((headers, bytes).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn download_names_survive_norwegian_letters() {
-        assert_eq!(
-            super::content_disposition("Flytskjema Bodø.pdf"),
-            "attachment; filename=\"Flytskjema Bod_.pdf\"; filename*=UTF-8''Flytskjema%20Bod%C3%B8.pdf"
-        );
-    }
+    Ok(crate::web::attachment(&info.content_type, &info.file_name, bytes))
 }

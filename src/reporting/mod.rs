@@ -223,9 +223,14 @@ pub(crate) fn capitalized(text: &str) -> String {
 }
 
 pub fn org_unit(org: &OrgRow) -> Option<OrgUnit> {
-    match org.kind.as_str() {
-        "municipality" => MunicipalityNumber::parse(&org.id).ok().map(OrgUnit::Municipality),
-        "collaboration" => org.id.parse().ok().map(OrgUnit::Collaboration),
+    org_unit_of(&org.kind, &org.id)
+}
+
+/// An org unit as stored (kind "municipality" or "collaboration", and its number or id).
+pub fn org_unit_of(kind: &str, id: &str) -> Option<OrgUnit> {
+    match kind {
+        "municipality" => MunicipalityNumber::parse(id).ok().map(OrgUnit::Municipality),
+        "collaboration" => id.parse().ok().map(OrgUnit::Collaboration),
         _ => None,
     }
 }
@@ -257,7 +262,7 @@ pub fn may_on_row(
         org: &org,
         offices,
         reviewed_by_county: round.reviewer == REVIEWER_COUNTY,
-        draft: !state.delivered() && state != State::Accepted && s.submitted_at.is_none(),
+        draft: !state.delivered() && s.submitted_at.is_none(),
     };
     may(actor, action, &Resource::Submission(facts))
 }

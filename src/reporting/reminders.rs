@@ -53,7 +53,7 @@ pub fn remind(
         let reviewable = permitted_in_round(conn, Some(actor), Action::ReviewSubmission, &round, &submissions)?;
         for (s, may_chase) in submissions.iter().zip(reviewable) {
             let state = State::from_code(&s.state).unwrap_or(State::Draft);
-            if state.delivered() || state == State::Accepted {
+            if state.delivered() {
                 continue;
             }
             if !may_chase {

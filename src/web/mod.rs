@@ -1,8 +1,11 @@
 //! The web edge: the page frame every page shares, rendering, error pages and JSON errors,
 //! static assets and security headers.
 
+mod download;
 pub mod format;
 pub mod pdf;
+
+pub use download::attachment;
 
 use crate::auth::Visitor;
 use crate::error::AppError;
