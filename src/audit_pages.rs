@@ -54,6 +54,7 @@ fn record_link(record_type: &str, id: &str) -> String {
     match record_type {
         "samarbeid" => format!("/samarbeid/{id}"),
         "bruker" => format!("/admin/brukere/{id}"),
+        "indikator" => format!("/innsikt/indikatorer/{id}"),
         _ => String::new(),
     }
 }

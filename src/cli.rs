@@ -181,6 +181,8 @@ pub fn open(url: &str) -> anyhow::Result<Db> {
     db.migrate()?;
     db.run_blocking(crate::registry::seed::ensure_reference_data)?;
     db.run_blocking(|conn| crate::reporting::ensure_templates(conn, now()))?;
+    db.run_blocking(|conn| crate::insight::indicators::ensure_builtin(conn, now()))?;
+    db.run_blocking(crate::reporting::values::backfill)?;
     Ok(db)
 }
 

@@ -4,6 +4,7 @@
 
 use crate::app::AppState;
 use crate::grants::{api as grants_api, pages as grants};
+use crate::insight::indicators::pages as indicators;
 use crate::registry::{api as registry_api, pages as registry_pages};
 use crate::reporting::{api as reporting_api, pages as reporting, template_pages as templates};
 use crate::{audit_pages, auth::pages as auth_pages, home, openapi, users::pages as user_pages, web};
@@ -92,6 +93,13 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/innsikt/fylker/{nummer}", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/fylker/{nummer}/{fil}", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/kommuner/{nummer}", SignedIn),
+    route("GET", "/innsikt/indikatorer", Public),
+    route("GET", "/innsikt/indikatorer/ny", Policy(Action::ManageIndicators)),
+    route("POST", "/innsikt/indikatorer/ny", Policy(Action::ManageIndicators)),
+    route("GET", "/innsikt/indikatorer/{kode}", Public),
+    route("GET", "/innsikt/indikatorer/{kode}/rediger", Policy(Action::ManageIndicators)),
+    route("POST", "/innsikt/indikatorer/{kode}/rediger", Policy(Action::ManageIndicators)),
+    route("GET", "/innsikt/indikatorer/{kode}/{fil}", Public),
     route("GET", "/tilskudd", Public),
     route("POST", "/tilskudd/ny", Policy(Action::ManageGrants)),
     route("GET", "/tilskudd/{id}", Public),
@@ -122,6 +130,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/api/v1/submissions/{id}", Policy(Action::ViewSubmission)),
     route("PUT", "/api/v1/submissions/{id}", Policy(Action::EditSubmission)),
     route("GET", "/api/v1/insight/counties/{number}", Policy(Action::ViewRounds)),
+    route("GET", "/api/v1/indikatorer", Public),
+    route("GET", "/api/v1/indikatorer/{code}", Public),
     route("GET", "/api/v1/schemes", Public),
     route("GET", "/api/v1/schemes/{id}", Public),
     route("GET", "/api/v1/distribution", Public),
@@ -201,6 +211,11 @@ pub fn router() -> Router<AppState> {
         .route("/innsikt/fylker/{nummer}", get(crate::insight::pages::county))
         .route("/innsikt/fylker/{nummer}/{fil}", get(crate::insight::pages::county_export))
         .route("/innsikt/kommuner/{nummer}", get(crate::insight::pages::municipality))
+        .route("/innsikt/indikatorer", get(indicators::list))
+        .route("/innsikt/indikatorer/ny", get(indicators::new).post(indicators::create))
+        .route("/innsikt/indikatorer/{kode}", get(indicators::show))
+        .route("/innsikt/indikatorer/{kode}/rediger", get(indicators::edit).post(indicators::update))
+        .route("/innsikt/indikatorer/{kode}/{fil}", get(indicators::export))
         .route("/tilskudd", get(grants::schemes))
         .route("/tilskudd/ny", post(grants::create_scheme))
         .route("/tilskudd/{id}", get(grants::scheme))
@@ -228,6 +243,8 @@ pub fn router() -> Router<AppState> {
         .route("/tilskudd/soknader/{id}/utbetaling", post(grants::request_payment))
         .route("/tilskudd/soknader/{id}/utbetaling/{anmodning}", post(grants::handle_payment))
         .route("/api/v1/insight/counties/{number}", get(crate::insight::api::county))
+        .route("/api/v1/indikatorer", get(crate::insight::indicators::api::list))
+        .route("/api/v1/indikatorer/{code}", get(crate::insight::indicators::api::values))
         .route("/api/v1/schemes", get(grants_api::schemes))
         .route("/api/v1/schemes/{id}", get(grants_api::scheme))
         .route("/api/v1/distribution", get(grants_api::distribution))

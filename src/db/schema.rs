@@ -354,7 +354,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    indicators (code) {
+        code -> Text,
+        definition -> Text,
+        builtin -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reported_values (submission_id, element, text) {
+        submission_id -> BigInt,
+        form_code -> Text,
+        element -> Text,
+        text -> Text,
+        org_kind -> Text,
+        org_id -> Text,
+        layout -> Integer,
+        period_end -> Date,
+        number -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(rounds -> form_templates (template_id));
+diesel::joinable!(reported_values -> submissions (submission_id));
 diesel::joinable!(grant_frames -> grant_schemes (scheme_id));
 diesel::joinable!(county_allocations -> grant_frames (frame_id));
 diesel::joinable!(grant_applications -> grant_schemes (scheme_id));
@@ -398,4 +424,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_requests,
     calendar_events,
     calendar_tokens,
+    indicators,
+    reported_values,
 );

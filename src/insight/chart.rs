@@ -63,6 +63,37 @@ pub fn adoption_bars(id: &str, title: &str, rows: &[Adoption]) -> String {
     svg
 }
 
+/// One bar per row with its figure written beside it; negative values are drawn as empty bars.
+pub fn value_bars(id: &str, title: &str, rows: &[(String, i64, String)]) -> String {
+    let (label_w, bar_w, row_h, top) = (230.0, 380.0, 24.0, 8.0);
+    let height = top + row_h * rows.len() as f64 + 8.0;
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
+    let summary: Vec<String> = rows.iter().map(|(label, _, figure)| format!("{label}: {figure}")).collect();
+    let mut svg = format!(
+        r#"<svg class="chart" id="{id}" viewBox="0 0 {w} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">
+<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>
+"#,
+        w = label_w + bar_w + 140.0,
+        title = escape(title),
+        desc = escape(&summary.join(". ")),
+    );
+    for (i, (label, value, figure)) in rows.iter().enumerate() {
+        let y = top + row_h * i as f64;
+        let w = bar_w * (*value).max(0) as f64 / max;
+        svg.push_str(&format!(
+            r#"<g font-size="12"><text x="{tx}" y="{ty}" text-anchor="end">{label}</text><rect x="{label_w}" y="{y}" width="{w:.1}" height="16" class="bar-operation"/><text x="{nx:.1}" y="{ty}">{figure}</text></g>
+"#,
+            tx = label_w - 8.0,
+            ty = y + 12.0,
+            label = escape(label),
+            nx = label_w + w + 6.0,
+            figure = escape(figure),
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use samveis_domain::insight::{TECHNOLOGIES, adoption, technology_status};

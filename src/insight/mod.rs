@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod chart;
+pub mod indicators;
 pub mod pages;
 pub mod report;
 

@@ -5,4 +5,4 @@ pub mod collaborations;
 pub mod pages;
 pub mod seed;
 pub mod store;
-mod views;
+pub mod views;

@@ -344,7 +344,8 @@ pub struct SubmissionUpdate<'a> {
     pub reviewer_comment: &'a str,
 }
 
-/// Writes the new state if the stored version is still `expected`; false otherwise.
+/// Writes the new state if the stored version is still `expected`, and the reported values with
+/// it; false otherwise.
 pub fn update_submission(
     conn: &mut DbConnection,
     id: i64,
@@ -362,5 +363,8 @@ pub fn update_submission(
             submissions::updated_at.eq(now),
         ))
         .execute(conn)?;
+    if n == 1 {
+        super::values::refresh(conn, id)?;
+    }
     Ok(n == 1)
 }

@@ -31,6 +31,18 @@ pub fn number(n: i64) -> String {
     if n < 0 { format!("−{out}") } else { out }
 }
 
+/// Hundredths with grouped digits and a decimal comma, decimals only where there are any:
+/// 123456 -> "1 234,56"; 150 -> "1,5"; 700 -> "7".
+pub fn hundredths(n: i64) -> String {
+    let whole = number(n / 100);
+    let whole = if n < 0 && n > -100 { format!("−{whole}") } else { whole };
+    match (n % 100).unsigned_abs() {
+        0 => whole,
+        f if f % 10 == 0 => format!("{whole},{}", f / 10),
+        f => format!("{whole},{f:02}"),
+    }
+}
+
 pub fn kroner(n: i64) -> String {
     format!("{} kr", number(n))
 }
@@ -102,6 +114,15 @@ pub fn weekday(d: NaiveDate) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hundredths_group_digits_and_show_only_needed_decimals() {
+        assert_eq!(hundredths(123_456), "1 234,56");
+        assert_eq!(hundredths(150), "1,5");
+        assert_eq!(hundredths(700), "7");
+        assert_eq!(hundredths(-50), "−0,5");
+        assert_eq!(hundredths(-123_400), "−1 234");
+    }
 
     #[test]
     fn file_sizes_read_the_norwegian_way() {

@@ -25,6 +25,8 @@ pub enum Nav {
     Reporting,
     Grants,
     Insight,
+    /// Published indicator figures, for those without the insight pages.
+    Figures,
     Calendar,
     Users,
     AuditLog,
@@ -42,6 +44,7 @@ impl Nav {
             Nav::Reporting => "rapportering",
             Nav::Grants => "tilskudd",
             Nav::Insight => "innsikt",
+            Nav::Figures => "tall",
             Nav::Calendar => "kalender",
             Nav::Users => "brukere",
             Nav::AuditLog => "logg",

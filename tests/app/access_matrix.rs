@@ -74,7 +74,7 @@ fn expected_allowed(route: &RouteSpec, profile: Profile) -> bool {
         }
         Access::Policy(Action::EditSubmission) => matches!(profile, Profile::Admin | Profile::MunicipalEditor),
         Access::Policy(Action::ReviewSubmission) => matches!(profile, Profile::Admin | Profile::InsideCounty),
-        Access::Policy(Action::ManageGrants) => profile == Profile::Admin,
+        Access::Policy(Action::ManageGrants | Action::ManageIndicators) => profile == Profile::Admin,
         // The target is Bodø's sent application to the example scheme (Nordland): no longer a
         // draft, so only the national admin may still change it; a new one is Bodø's to start.
         Access::Policy(Action::EditApplication) if route.path == "/tilskudd/soknader/ny" => {
@@ -132,6 +132,9 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .replace("/schemes/{id}", &format!("/schemes/{}", t.scheme))
         .replace("/applications/{id}", &format!("/applications/{}", t.application))
         .replace("/innleveringer/{id}", &format!("/innleveringer/{}", t.submission))
+        .replace("/indikatorer/{kode}/{fil}", "/indikatorer/digitalt_tilsyn_brukere/indikator.csv")
+        .replace("{kode}", "digitalt_tilsyn_brukere")
+        .replace("/indikatorer/{code}", "/indikatorer/digitalt_tilsyn_brukere")
         .replace("{sha256}", &"0".repeat(64))
         .replace("/maler/{id}", "/maler/1")
         .replace("{fil}", "eksport.csv")
@@ -294,6 +297,9 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
             app.post_form(&path, &[("_rev", "0"), ("handling", "ny_seksjon"), ("tittel", "Matrise")]).await
         }
         ("POST", "/rapportering/maler/{id}/ny-versjon") => app.post_form(&path, &[]).await,
+        // Refused as incomplete when admitted: only access is under test.
+        ("POST", "/innsikt/indikatorer/ny") => app.post_form(&path, &[("code", "matrise")]).await,
+        ("POST", "/innsikt/indikatorer/{kode}/rediger") => app.post_form(&path, &[("version", "99")]).await,
         ("POST", "/rapportering/innleveringer/{id}/filer") => {
             let fields = [("_version", "2"), ("_felt", "fil"), ("_handling", "last_opp")];
             app.post_file(&path, &fields, "matrise.pdf", b"%PDF-1.7").await

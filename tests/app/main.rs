@@ -15,6 +15,7 @@ mod dhis2;
 mod files;
 mod grants;
 mod import;
+mod indicators;
 mod insight;
 mod registry;
 mod reporting;

@@ -77,6 +77,8 @@ pub enum Action {
     DecideGrant,
     /// Accept a granted application's terms (the applicant).
     AcceptGrant,
+    /// Add and change indicator definitions (the programme office).
+    ManageIndicators,
 }
 
 /// The org unit a submission belongs to.

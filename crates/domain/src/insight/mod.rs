@@ -2,7 +2,9 @@
 //! municipality views. Pure: the app reads the reports and hands them in.
 
 mod benefits;
+pub mod indicator;
+pub mod placement;
 mod technology;
 
 pub use benefits::{BENEFIT_TECHNOLOGIES, Benefit, benefits};
-pub use technology::{Adoption, TECHNOLOGIES, TechStatus, Technology, adoption, technology_status};
+pub use technology::{Adoption, IN_OPERATION, TECHNOLOGIES, TechStatus, Technology, adoption, technology_status};

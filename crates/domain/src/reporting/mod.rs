@@ -12,6 +12,7 @@ mod survey_import;
 mod template;
 mod template_edit;
 mod upload;
+mod values;
 
 pub use answers::{
     Answer, Answers, FieldError, RawAnswers, TableRow, format_hundredths, missing_required, parse, to_raw,
@@ -29,3 +30,4 @@ pub use survey_import::{
 pub use template::{CrossRule, Field, FieldKind, FormTemplate, Section, TemplateError, TrafficLight};
 pub use template_edit::{EditError, KIND_CODES, TemplateEdit, apply_edit, kind_code, kind_from_code};
 pub use upload::{FileType, MAX_FILE_BYTES, UploadError, classify as classify_upload, clean_file_name};
+pub use values::{ReportedValue, reported_values};

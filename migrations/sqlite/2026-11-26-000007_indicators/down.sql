@@ -1,0 +1,2 @@
+DROP TABLE reported_values;
+DROP TABLE indicators;

@@ -1,0 +1,200 @@
+//! Indicators in the app: definitions stored as data (the shipped ones and those the programme
+//! office adds), computed on request by the domain's one engine for pages, exports and the API.
+
+pub mod api;
+pub mod builtin;
+pub mod pages;
+pub mod store;
+
+use crate::audit::{self, Author, Change};
+use crate::db::DbConnection;
+use crate::error::AppError;
+use crate::web::format;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::Connection;
+use samveis_domain::insight::indicator::{Aggregation, Computed, Definition, Level, OverTime, Source, Unit, compute};
+use samveis_domain::registry::Layout;
+use samveis_domain::reporting::Period;
+use store::IndicatorRow;
+
+/// What to compute: at which level, for which period, on which layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ask {
+    pub level: Level,
+    pub period: Period,
+    pub layout: Layout,
+}
+
+pub struct Evaluated {
+    pub indicator: IndicatorRow,
+    pub ask: Ask,
+    pub computed: Computed,
+    /// Values read for the period, before placing them.
+    pub values: usize,
+}
+
+pub fn level_code(level: Level) -> &'static str {
+    match level {
+        Level::Nation => "land",
+        Level::County => "fylke",
+        Level::Municipality => "kommune",
+        Level::Collaboration => "samarbeid",
+    }
+}
+
+pub fn level_label(level: Level) -> &'static str {
+    match level {
+        Level::Nation => "Hele landet",
+        Level::County => "Fylke",
+        Level::Municipality => "Kommune",
+        Level::Collaboration => "Samarbeid",
+    }
+}
+
+pub const LEVELS: [Level; 4] = [Level::Nation, Level::County, Level::Municipality, Level::Collaboration];
+
+pub fn parse_level(code: &str) -> Result<Level, AppError> {
+    LEVELS.into_iter().find(|l| level_code(*l) == code).ok_or_else(|| {
+        AppError::BadRequest(format!("Ukjent nivå «{code}»: bruk land, fylke, kommune eller samarbeid."))
+    })
+}
+
+/// A figure the Norwegian way in its unit ("1 447 130 kr", "33,33 %", "12,5 timer").
+pub fn shown(unit: Unit, hundredths: Option<i64>) -> String {
+    let Some(v) = hundredths else { return "–".into() };
+    match unit {
+        Unit::Count => format::hundredths(v),
+        Unit::Kroner => format!("{} kr", format::hundredths(v)),
+        Unit::Hours => format!("{} timer", format::hundredths(v)),
+        Unit::Percent => format!("{} %", format::hundredths(v)),
+    }
+}
+
+/// The period a view shows when none is asked for: the year of the newest value, else this year.
+fn default_period(conn: &mut DbConnection, d: &Definition, today: NaiveDate) -> Result<Period, AppError> {
+    let newest = store::newest(conn, &d.source)?;
+    Ok(Period::Year(newest.unwrap_or(today).year()))
+}
+
+pub fn indicator(conn: &mut DbConnection, code: &str) -> Result<IndicatorRow, AppError> {
+    store::one(conn, code)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke indikatoren «{code}».")))
+}
+
+/// Computes an indicator; a missing period means the newest year with values.
+pub fn evaluate(
+    conn: &mut DbConnection,
+    code: &str,
+    level: Level,
+    period: Option<Period>,
+    layout: Layout,
+    today: NaiveDate,
+) -> Result<Evaluated, AppError> {
+    let indicator = indicator(conn, code)?;
+    let period = match period {
+        Some(p) => p,
+        None => default_period(conn, &indicator.definition, today)?,
+    };
+    let facts = store::facts(conn, &indicator.definition.source, period.dates())?;
+    let geography = store::geography(conn, layout)?;
+    let computed = compute(&indicator.definition, &facts, &geography, level);
+    Ok(Evaluated { indicator, ask: Ask { level, period, layout }, computed, values: facts.len() })
+}
+
+/// Loads the shipped definitions that are not stored yet (never overwrites a stored one).
+pub fn ensure_builtin(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), crate::db::StoreError> {
+    let present: std::collections::BTreeSet<String> =
+        store::all(conn)?.into_iter().map(|r| r.definition.code).collect();
+    for d in builtin::definitions() {
+        if !present.contains(&d.code) {
+            store::insert(conn, &d, true, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds (`expected_version` None) or changes an indicator definition; checked, audited, and a
+/// stale change is refused.
+pub fn save(
+    conn: &mut DbConnection,
+    author: &Author,
+    now: NaiveDateTime,
+    definition: &Definition,
+    expected_version: Option<i64>,
+) -> Result<(), AppError> {
+    definition.check().map_err(|e| AppError::BadRequest(crate::reporting::capitalized(&e.to_string())))?;
+    conn.transaction(|conn| {
+        let before = store::one(conn, &definition.code)?;
+        match (expected_version, &before) {
+            (None, Some(_)) => {
+                return Err(AppError::Conflict(format!(
+                    "Det finnes alt en indikator med koden «{}».",
+                    definition.code
+                )));
+            }
+            (None, None) => store::insert(conn, definition, false, now)?,
+            (Some(_), None) => return Err(AppError::NotFound(format!("Fant ikke indikatoren «{}».", definition.code))),
+            (Some(v), Some(_)) => {
+                if !store::update(conn, definition, v, now)? {
+                    return Err(AppError::Conflict(crate::error::VERSION_CONFLICT.into()));
+                }
+            }
+        }
+        let change = Change {
+            action: if before.is_some() { "endret" } else { "opprettet" },
+            record_type: "indikator",
+            record_id: definition.code.clone(),
+            before: before.and_then(|b| serde_json::to_value(b.definition).ok()),
+            after: serde_json::to_value(definition).ok(),
+        };
+        audit::record(conn, author, now, change)?;
+        Ok(())
+    })
+}
+
+pub fn aggregation_label(a: Aggregation) -> &'static str {
+    match a {
+        Aggregation::Sum => "Sum",
+        Aggregation::Count => "Antall enheter",
+        Aggregation::Share => "Andel av enhetene som svarte",
+        Aggregation::Average => "Gjennomsnitt",
+    }
+}
+
+pub fn over_time_label(o: OverTime) -> &'static str {
+    match o {
+        OverTime::Sum => "Alle verdier i perioden legges sammen",
+        OverTime::Latest => "Bare siste verdi per enhet i perioden",
+    }
+}
+
+pub fn unit_label(u: Unit) -> &'static str {
+    match u {
+        Unit::Count => "Antall",
+        Unit::Kroner => "Kroner",
+        Unit::Hours => "Timer",
+        Unit::Percent => "Prosent",
+    }
+}
+
+pub fn entry_kind_label(code: &str) -> &'static str {
+    samveis_domain::grants::EntryKind::from_code(code).map_or("Ukjent post", |k| k.label())
+}
+
+/// The definition in one Norwegian sentence, for the page and the «how is this computed» text.
+pub fn describe(d: &Definition) -> String {
+    let source = match &d.source {
+        Source::Field { form, element } => {
+            format!("dataelementet «{element}» i skjemaet «{form}» (sendte og godkjente rapporter; utkast telles ikke)")
+        }
+        Source::Ledger { entry_kind } => {
+            format!("regnskapsposter av typen «{}» (med korrigeringer)", entry_kind_label(entry_kind))
+        }
+    };
+    let how = match (d.aggregation, d.matches.as_deref().filter(|m| !m.is_empty())) {
+        (Aggregation::Share, Some(m)) => format!("andelen enheter med verdien «{m}» av enhetene som svarte"),
+        (Aggregation::Count, Some(m)) => format!("antall enheter med verdien «{m}»"),
+        (Aggregation::Count, None) => "antall enheter med en verdi (ikke 0)".into(),
+        (a, _) => aggregation_label(a).to_lowercase(),
+    };
+    format!("{} – fra {source}. {}.", crate::reporting::capitalized(&how), over_time_label(d.over_time))
+}
