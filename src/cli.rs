@@ -51,6 +51,10 @@ pub enum Command {
     Demo {
         #[command(flatten)]
         db: DbArgs,
+        /// Also generate a synthetic monthly history for load tests: N years of a 234-field
+        /// report from every municipality, about N million reported values.
+        #[arg(long, value_name = "N")]
+        scale: Option<u32>,
     },
     /// Reporting rounds.
     Rounds {
@@ -209,9 +213,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Databasen er oppdatert: {}", redact(&db.url));
             Ok(())
         }
-        Command::Demo { db } => {
+        Command::Demo { db, scale } => {
             let db = open(&db.url)?;
             load_demo(&db)?;
+            if let Some(years) = scale {
+                generate_scale(&db, years)?;
+            }
             print_demo_users();
             Ok(())
         }
@@ -244,6 +251,21 @@ fn print_demo_users() {
     for u in &crate::demo::DEMO_USERS {
         println!("  {:<32} {:<18} {}", u.email, u.role.code(), u.name);
     }
+}
+
+fn generate_scale(db: &Db, years: u32) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let done = db
+        .run_blocking(|conn| crate::reporting::scale::generate(conn, years, now()))
+        .map_err(|e: AppError| anyhow::anyhow!("{e}"))?;
+    println!(
+        "Syntetisk historikk: {} runder, {} innleveringer, {} verdier på {:.1} s",
+        done.rounds,
+        done.submissions,
+        done.values,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
@@ -381,7 +403,10 @@ fn list_rounds(url: &str) -> anyhow::Result<()> {
     let db = open(url)?;
     let today = now().date();
     let lines = db
-        .run_blocking(|conn| crate::reporting::pages::round_lines(conn, today))
+        .run_blocking(|conn| {
+            let all = crate::reporting::store::rounds(conn)?;
+            crate::reporting::pages::round_lines(conn, today, all)
+        })
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("id\tnavn\tperiode\tfrist\tforventet\tlevert");
     for r in lines {

@@ -93,6 +93,7 @@ pub const ROUTES: &[RouteSpec] = &[
     route("GET", "/innsikt/fylker/{nummer}", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/fylker/{nummer}/{fil}", Policy(Action::ViewRounds)),
     route("GET", "/innsikt/kommuner/{nummer}", SignedIn),
+    route("GET", "/innsikt/samarbeid/{id}", SignedIn),
     route("GET", "/innsikt/indikatorer", Public),
     route("GET", "/innsikt/indikatorer/ny", Policy(Action::ManageIndicators)),
     route("POST", "/innsikt/indikatorer/ny", Policy(Action::ManageIndicators)),
@@ -210,7 +211,8 @@ pub fn router() -> Router<AppState> {
         .route("/innsikt/slik-regnes-det", get(crate::insight::pages::method))
         .route("/innsikt/fylker/{nummer}", get(crate::insight::pages::county))
         .route("/innsikt/fylker/{nummer}/{fil}", get(crate::insight::pages::county_export))
-        .route("/innsikt/kommuner/{nummer}", get(crate::insight::pages::municipality))
+        .route("/innsikt/kommuner/{nummer}", get(crate::insight::org::municipality))
+        .route("/innsikt/samarbeid/{id}", get(crate::insight::org::project))
         .route("/innsikt/indikatorer", get(indicators::list))
         .route("/innsikt/indikatorer/ny", get(indicators::new).post(indicators::create))
         .route("/innsikt/indikatorer/{kode}", get(indicators::show))

@@ -913,14 +913,29 @@ pub fn targets_for(
     kind: &str,
     id: &str,
 ) -> Result<Vec<(String, i32, TargetFigure)>, StoreError> {
+    targets_where(conn, Some((kind, id)))
+}
+
+/// The target figures of every grant decision: (scheme, year, figure).
+pub fn all_targets(conn: &mut DbConnection) -> Result<Vec<(String, i32, TargetFigure)>, StoreError> {
+    targets_where(conn, None)
+}
+
+fn targets_where(
+    conn: &mut DbConnection,
+    applicant: Option<(&str, &str)>,
+) -> Result<Vec<(String, i32, TargetFigure)>, StoreError> {
     use crate::db::schema::{grant_applications, grant_decisions, grant_schemes};
-    let rows: Vec<(String, i32, String)> = grant_decisions::table
+    let mut query = grant_decisions::table
         .inner_join(grant_applications::table.inner_join(grant_schemes::table))
-        .filter(grant_applications::applicant_kind.eq(kind))
-        .filter(grant_applications::applicant_id.eq(id))
         .select((grant_schemes::name, grant_applications::year, grant_decisions::target_figures))
         .order(grant_applications::year.desc())
-        .load(conn)?;
+        .into_boxed();
+    if let Some((kind, id)) = applicant {
+        query =
+            query.filter(grant_applications::applicant_kind.eq(kind)).filter(grant_applications::applicant_id.eq(id));
+    }
+    let rows: Vec<(String, i32, String)> = query.load(conn)?;
     Ok(rows
         .into_iter()
         .flat_map(|(scheme, year, json)| {

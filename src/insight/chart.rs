@@ -94,6 +94,63 @@ pub fn value_bars(id: &str, title: &str, rows: &[(String, i64, String)]) -> Stri
     svg
 }
 
+/// A line over time: one point per period with its figure written above it; periods without a
+/// value break the line.
+pub fn line(id: &str, title: &str, points: &[(String, Option<i64>, String)]) -> String {
+    let (left, width, top, height) = (20.0, 600.0, 24.0, 160.0);
+    let max = points.iter().filter_map(|p| p.1).max().unwrap_or(0).max(1) as f64;
+    let step = if points.len() > 1 { width / (points.len() - 1) as f64 } else { 0.0 };
+    let xy = |i: usize, v: i64| (left + step * i as f64, top + height - height * v.max(0) as f64 / max);
+    let summary: Vec<String> = points.iter().map(|(label, _, figure)| format!("{label}: {figure}")).collect();
+    let mut svg = format!(
+        r#"<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">
+<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>
+<line class="axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}"/>
+"#,
+        w = left * 2.0 + width,
+        h = top + height + 30.0,
+        base = top + height,
+        right = left + width,
+        title = escape(title),
+        desc = escape(&summary.join(". ")),
+    );
+    let mut path = String::new();
+    for (i, (label, value, figure)) in points.iter().enumerate() {
+        let x = left + step * i as f64;
+        svg.push_str(&format!(
+            r#"<text x="{x:.1}" y="{ly}" font-size="12" text-anchor="middle">{label}</text>"#,
+            ly = top + height + 18.0,
+            label = escape(label)
+        ));
+        let Some(v) = value else { continue };
+        let (x, y) = xy(i, *v);
+        let pen = if path.is_empty() || points[i - 1].1.is_none() { "M" } else { "L" };
+        path.push_str(&format!("{pen}{x:.1},{y:.1} "));
+        svg.push_str(&format!(
+            r#"<circle class="point" cx="{x:.1}" cy="{y:.1}" r="4"/><text x="{x:.1}" y="{ty:.1}" font-size="11" text-anchor="middle">{f}</text>"#,
+            ty = y - 8.0,
+            f = escape(figure)
+        ));
+    }
+    svg.push_str(&format!(r#"<path class="line" d="{}"/></svg>"#, path.trim_end()));
+    svg
+}
+
+/// A share as a ring: the part drawn solid, the rest light, the percentage in the middle.
+pub fn donut(id: &str, title: &str, part: i64, whole: i64, figure: &str) -> String {
+    let r = 60.0_f64;
+    let circumference = 2.0 * std::f64::consts::PI * r;
+    let filled = if whole > 0 { circumference * part.clamp(0, whole) as f64 / whole as f64 } else { 0.0 };
+    format!(
+        r#"<svg class="chart donut" id="{id}" viewBox="0 0 180 180" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">
+<title id="{id}-title">{title}</title><desc id="{id}-desc">{figure}: {part} av {whole}</desc>
+<circle class="donut-rest" cx="90" cy="90" r="{r}"/><circle class="donut-part" cx="90" cy="90" r="{r}" stroke-dasharray="{filled:.1} {circumference:.1}" transform="rotate(-90 90 90)"/>
+<text x="90" y="96" font-size="20" text-anchor="middle">{figure}</text></svg>"#,
+        title = escape(title),
+        figure = escape(figure),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use samveis_domain::insight::{TECHNOLOGIES, adoption, technology_status};
@@ -105,5 +162,19 @@ mod tests {
         assert!(svg.contains("<title id=\"c-title\">Teknologi i Nordland &amp; omegn</title>"));
         assert!(svg.contains("Digitalt tilsyn: 0 i drift"));
         assert_eq!(svg.matches("class=\"bar-operation\"").count(), TECHNOLOGIES.len() + 1);
+    }
+
+    #[test]
+    fn a_line_breaks_where_a_period_has_no_value_and_says_every_point() {
+        let points = [
+            ("2023".to_string(), Some(100), "1".to_string()),
+            ("2024".into(), None, "–".into()),
+            ("2025".into(), Some(300), "3".into()),
+        ];
+        let svg = super::line("l", "Brukere", &points);
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert!(svg.contains("2024: –") && svg.contains(r#"d="M20.0,"#), "{svg}");
+        let path = svg.split("class=\"line\" d=\"").nth(1).unwrap_or_default();
+        assert_eq!(path.matches('M').count(), 2, "two pieces: {path}");
     }
 }

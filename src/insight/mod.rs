@@ -4,6 +4,7 @@
 pub mod api;
 pub mod chart;
 pub mod indicators;
+pub mod org;
 pub mod pages;
 pub mod report;
 
@@ -76,15 +77,11 @@ pub fn latest_round_of(
     rounds: &[RoundRow],
     code: &str,
 ) -> Result<Option<(RoundRow, reports::TemplateRow)>, AppError> {
-    let mut latest: Option<(RoundRow, reports::TemplateRow)> = None;
-    for r in rounds {
-        if let Some(t) = reports::template(conn, r.template_id)?.filter(|t| t.code == code) {
-            if latest.as_ref().is_none_or(|(l, _)| (r.deadline, r.id) > (l.deadline, l.id)) {
-                latest = Some((r.clone(), t));
-            }
-        }
-    }
-    Ok(latest)
+    // Only the chosen round's form is read and parsed: there may be hundreds of rounds.
+    let of_form = reports::template_ids_of(conn, code)?;
+    let latest = rounds.iter().filter(|r| of_form.contains(&r.template_id)).max_by_key(|r| (r.deadline, r.id));
+    let Some(round) = latest else { return Ok(None) };
+    Ok(reports::template(conn, round.template_id)?.map(|t| (round.clone(), t)))
 }
 
 /// The answers of a round's delivered submissions.
@@ -185,9 +182,9 @@ pub fn programme(conn: &mut DbConnection, today: chrono::NaiveDate) -> Result<Pr
         }
         status_round = Some(r.name);
     }
-    let open_rounds = crate::reporting::pages::round_lines(conn, today)?
+    let open: Vec<RoundRow> = rounds.iter().filter(|r| r.deadline >= today).cloned().collect();
+    let open_rounds = crate::reporting::pages::round_lines(conn, today, open)?
         .into_iter()
-        .filter(|l| rounds.iter().any(|r| r.id == l.id && r.deadline >= today))
         .map(|l| (l.id, l.name, l.delivered, l.expected))
         .collect();
     let mut ledger = Vec::new();

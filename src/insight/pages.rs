@@ -15,7 +15,7 @@ use samveis_domain::insight::{Adoption, TECHNOLOGIES};
 use samveis_domain::registry::Layout;
 use serde::Deserialize;
 
-fn share(part: i64, whole: i64) -> String {
+pub(super) fn share(part: i64, whole: i64) -> String {
     if whole == 0 {
         return "–".into();
     }
@@ -33,7 +33,7 @@ pub struct AdoptionRow {
     pub investment: String,
 }
 
-fn adoption_rows(rows: &[Adoption]) -> Vec<AdoptionRow> {
+pub(super) fn adoption_rows(rows: &[Adoption]) -> Vec<AdoptionRow> {
     rows.iter()
         .map(|a| AdoptionRow {
             label: a.technology.label,
@@ -67,6 +67,26 @@ fn headline(a: &AreaInsight) -> Headline {
     }
 }
 
+/// A technology's target figures beside the users reported for it.
+pub struct TargetRow {
+    pub label: &'static str,
+    pub target: String,
+    pub actual: String,
+    pub reached: String,
+}
+
+pub(super) fn target_rows(lines: &[samveis_domain::insight::targets::TargetLine]) -> Vec<TargetRow> {
+    lines
+        .iter()
+        .map(|l| TargetRow {
+            label: l.technology.label,
+            target: format::number(l.target),
+            actual: l.actual.map(format::number).unwrap_or_else(|| "–".into()),
+            reached: l.actual.map(|a| share(a, l.target)).unwrap_or_else(|| "–".into()),
+        })
+        .collect()
+}
+
 pub struct CountyRow {
     pub number: String,
     pub name: String,
@@ -90,18 +110,21 @@ struct NationalPage {
     benefits_round: Option<String>,
     benefits: Vec<(&'static str, String, String, String, String)>,
     benefits_total: (String, String, String),
+    targets: Vec<TargetRow>,
+    unmatched_targets: usize,
     demo: bool,
 }
 
 pub async fn national(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
     let today = state.today();
-    let (area, counties, programme) = state
+    let (area, counties, programme, targets) = state
         .db
         .run(move |conn| {
             let area = super::area(conn, None)?;
             let counties = crate::registry::store::county_names(conn, Layout::CURRENT)?;
-            Ok::<_, AppError>((area, counties, super::programme(conn, today)?))
+            let targets: Vec<_> = crate::grants::all_targets(conn)?.into_iter().map(|(_, _, t)| t).collect();
+            Ok::<_, AppError>((area, counties, super::programme(conn, today)?, targets))
         })
         .await?;
     let counties = counties
@@ -117,7 +140,12 @@ pub async fn national(State(state): State<AppState>, PageUser(visitor, user): Pa
             }
         })
         .collect();
+    let users =
+        |t: &samveis_domain::insight::Technology| area.adoption.iter().find(|a| a.technology == *t).map(|a| a.users);
+    let (target_lines, unmatched) = samveis_domain::insight::targets::targets_vs_actuals(&targets, users);
     let page = NationalPage {
+        targets: target_rows(&target_lines),
+        unmatched_targets: unmatched.len(),
         frame: Frame::new(&visitor, "Innsikt: hele landet", Nav::Insight),
         headline: headline(&area),
         chart: chart::adoption_bars("landet", "Velferdsteknologi i kommunene: i drift og i utprøving", &area.adoption),
@@ -301,140 +329,20 @@ pub async fn county_export(
     Path((number, file)): Path<(String, String)>,
 ) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
-    if !file.starts_with("kommuner.") {
+    if file != "statusrapport.pdf" && !file.starts_with("kommuner.") {
         return Err(AppError::NotFound("Fant ikke filen.".into()));
     }
     let (name, area) = county_area(&state, number.clone()).await?;
+    if file == "statusrapport.pdf" {
+        let pdf = super::report::county(state.today(), &name, &area);
+        return Ok(crate::web::attachment("application/pdf", &format!("statusrapport-{number}.pdf"), pdf));
+    }
     crate::reporting::export::download(
         &county_table(&name, &area),
         &file,
         "kommuner",
         &format!("innsikt-fylke-{number}"),
     )
-}
-
-#[derive(Template)]
-#[template(path = "insight/municipality.html")]
-struct MunicipalityPage {
-    frame: Frame,
-    number: String,
-    name: String,
-    county_number: String,
-    county: String,
-    population: String,
-    statuses: Vec<(String, String, String, String)>,
-    status_round: String,
-    lines: Vec<crate::reporting::pages::SubmissionLine>,
-    hidden: usize,
-    grants: Vec<(i64, String, i32, String, String, String)>,
-    targets: Vec<String>,
-}
-
-/// One municipality's own picture: its technology status, its reports across rounds (those the
-/// visitor may see), and its grants with target figures and money (published).
-pub async fn municipality(
-    State(state): State<AppState>,
-    PageUser(visitor, user): PageUser,
-    Path(number): Path<String>,
-) -> AppResult<Response> {
-    let today = state.today();
-    let actor = user.actor.clone();
-    let n = number.clone();
-    let page = state
-        .db
-        .run(move |conn| {
-            let row = crate::registry::store::municipality_rows(conn, Layout::CURRENT)?
-                .into_iter()
-                .find(|m| m.number.as_str() == n)
-                .ok_or_else(|| AppError::NotFound(format!("Kommune {n} finnes ikke i 2024-inndelingen.")))?;
-            let rounds: std::collections::BTreeMap<i64, crate::reporting::store::RoundRow> =
-                crate::reporting::store::rounds(conn)?.into_iter().map(|r| (r.id, r)).collect();
-            let subs = crate::reporting::store::submissions_of_orgs(conn, &[("municipality".to_string(), n.clone())])?;
-            let (mut lines, mut hidden) = (Vec::new(), 0);
-            let mut latest_status: Option<(i64, Vec<samveis_domain::insight::TechStatus>, String)> = None;
-            for s in &subs {
-                let Some(round) = rounds.get(&s.round_id) else { continue };
-                let visible = crate::reporting::permitted_in_round(
-                    conn,
-                    Some(&actor),
-                    Action::ViewSubmission,
-                    round,
-                    std::slice::from_ref(s),
-                )?;
-                if visible.first() != Some(&true) {
-                    hidden += 1;
-                    continue;
-                }
-                lines.push(crate::reporting::pages::line(s, round, today));
-                let delivered = samveis_domain::reporting::State::from_code(&s.state)
-                    .is_some_and(samveis_domain::reporting::State::delivered);
-                let is_status = crate::reporting::store::template(conn, round.template_id)?
-                    .is_some_and(|t| t.code == super::TECHNOLOGY_STATUS);
-                if delivered && is_status && latest_status.as_ref().is_none_or(|(id, _, _)| round.id > *id) {
-                    let answers: samveis_domain::reporting::Answers =
-                        serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-                    latest_status =
-                        Some((round.id, samveis_domain::insight::technology_status(&answers), round.name.clone()));
-                }
-            }
-            let mut grants = Vec::new();
-            for scheme in crate::grants::store::schemes(conn)? {
-                let o = crate::grants::overview(conn, scheme.id)?;
-                for g in o
-                    .grants
-                    .iter()
-                    .filter(|g| g.application.applicant_kind == "municipality" && g.application.applicant_id == n)
-                {
-                    grants.push((
-                        g.application.id,
-                        scheme.name.clone(),
-                        g.application.year,
-                        format::kroner(g.balance.granted - g.balance.withdrawn),
-                        format::kroner(g.balance.net_paid()),
-                        format::kroner(g.balance.payable()),
-                    ));
-                }
-            }
-            let targets = crate::grants::targets_for(conn, "municipality", &n)?
-                .into_iter()
-                .map(|(scheme, year, t)| {
-                    format!("{} {} {} ({scheme} {year})", format::number(t.quantity), t.unit, t.technology)
-                })
-                .collect();
-            let (status_round, statuses) = match latest_status {
-                Some((_, s, name)) => (
-                    name,
-                    s.iter()
-                        .map(|t| {
-                            (
-                                t.technology.label.to_string(),
-                                t.state.clone().unwrap_or_else(|| "–".into()),
-                                t.users.map(format::number).unwrap_or_else(|| "–".into()),
-                                t.investment.map(format::kroner).unwrap_or_else(|| "–".into()),
-                            )
-                        })
-                        .collect(),
-                ),
-                None => (String::new(), vec![]),
-            };
-            Ok::<_, AppError>(MunicipalityPage {
-                frame: Frame::anonymous(""),
-                number: n.clone(),
-                name: row.name.clone(),
-                county_number: row.county_number.to_string(),
-                county: row.county_name.clone(),
-                population: row.population.map(format::number).unwrap_or_else(|| "–".into()),
-                statuses,
-                status_round,
-                lines,
-                hidden,
-                grants,
-                targets,
-            })
-        })
-        .await?;
-    let frame = Frame::new(&visitor, format!("Innsikt: {}", page.name), Nav::Insight);
-    Ok(render(&MunicipalityPage { frame, ..page }))
 }
 
 pub async fn national_pdf(State(state): State<AppState>, PageUser(_, user): PageUser) -> AppResult<Response> {

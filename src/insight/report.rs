@@ -1,14 +1,14 @@
-//! The national view as a PDF status report: a cover, the headline figures, technologies in
-//! operation as bars with their numbers, project status, benefits and money.
+//! Views as PDF status reports: a cover, the headline figures, technologies in operation as bars
+//! with their numbers; for the nation project status, benefits and money, for a county one row
+//! per municipality.
 
 use super::{AreaInsight, Programme};
 use crate::web::format;
 use crate::web::pdf::{BODY, BOLD, MARGIN, PAGE_H, PAGE_W, REGULAR, Writer};
 use chrono::NaiveDate;
 
-pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> Vec<u8> {
-    let mut w = Writer::new();
-    // Cover.
+/// A cover: the title in a grey band, the programme and the date, then the opening paragraph.
+fn cover(w: &mut Writer, title: &str, today: NaiveDate, area: &AreaInsight, whose: &str) {
     {
         let c = w.page();
         c.set_fill_gray(0.92);
@@ -16,7 +16,7 @@ pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> 
         c.fill_nonzero();
         c.set_fill_gray(0.0);
     }
-    w.text_at(MARGIN + 20.0, PAGE_H - 190.0, BOLD, 24.0, "Statusrapport");
+    w.text_at(MARGIN + 20.0, PAGE_H - 190.0, BOLD, 24.0, title);
     w.text_at(MARGIN + 20.0, PAGE_H - 220.0, REGULAR, 14.0, "Nasjonalt velferdsteknologiprogram");
     w.text_at(MARGIN + 20.0, PAGE_H - 250.0, REGULAR, 11.0, &format!("Samveis, {}", format::date(today)));
     w.y = PAGE_H - 340.0;
@@ -24,7 +24,7 @@ pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> 
     let round = area.round.as_ref().map_or("ingen runde ennå".to_string(), |r| r.name.clone());
     w.paragraph(
         &format!(
-            "Tallene er regnet ut fra de innsendte rapportene ({round}) da rapporten ble laget. {} av {} kommuner har levert teknologistatus. {offering} kommuner har minst én teknologi i drift; der bor {} innbyggere.",
+            "Tallene er regnet ut fra de innsendte rapportene ({round}) da rapporten ble laget. {} av {} kommuner{whose} har levert teknologistatus. {offering} kommuner har minst én teknologi i drift; der bor {} innbyggere.",
             area.reported(),
             area.lines.len(),
             format::number(population)
@@ -37,7 +37,10 @@ pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> 
         w.gap(6.0);
         w.paragraph("Demodata: svarene i teknologistatusen er syntetiske.", BOLD, BODY, 0.0);
     }
-    w.new_page();
+}
+
+/// Technologies in operation as bars, with in operation / in trial written beside.
+fn adoption_bars(w: &mut Writer, area: &AreaInsight) {
     w.paragraph("Teknologier i drift", BOLD, 14.0, 0.0);
     w.paragraph("Andel av kommunene som har levert, med antall i drift / i utprøving.", REGULAR, 9.0, 0.0);
     w.gap(6.0);
@@ -45,6 +48,44 @@ pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> 
         let fraction = a.in_operation as f32 / a.reporting().max(1) as f32;
         w.bar(a.technology.label, fraction, &format!("{} / {}", a.in_operation, a.trial));
     }
+}
+
+/// The county governor's view as a PDF: cover, technologies, and one row per municipality.
+pub fn county(today: NaiveDate, name: &str, area: &AreaInsight) -> Vec<u8> {
+    let mut w = Writer::new();
+    cover(&mut w, &format!("Statusrapport: {name}"), today, area, &format!(" i {name}"));
+    w.new_page();
+    adoption_bars(&mut w, area);
+    w.gap(16.0);
+    w.paragraph("Kommunene", BOLD, 14.0, 0.0);
+    let header = [
+        (MARGIN, false, "Kommune"),
+        (MARGIN + 250.0, true, "I drift"),
+        (MARGIN + 330.0, true, "Brukere"),
+        (MARGIN + 450.0, true, "Investering"),
+    ];
+    w.row(&header, BOLD, 9.0);
+    for l in &area.lines {
+        let (in_operation, users, investment) = match l.statuses {
+            Some(_) => (l.in_operation().to_string(), format::number(l.users()), format::kroner(l.investment())),
+            None => ("ikke levert".to_string(), String::new(), String::new()),
+        };
+        let cells = [
+            (MARGIN, false, l.name.as_str()),
+            (MARGIN + 250.0, true, in_operation.as_str()),
+            (MARGIN + 330.0, true, users.as_str()),
+            (MARGIN + 450.0, true, investment.as_str()),
+        ];
+        w.row(&cells, REGULAR, 9.0);
+    }
+    w.finish(&format!("Statusrapport – {name}"), "Samveis")
+}
+
+pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> Vec<u8> {
+    let mut w = Writer::new();
+    cover(&mut w, "Statusrapport", today, area, "");
+    w.new_page();
+    adoption_bars(&mut w, area);
     if let Some(status_round) = &programme.status_round {
         w.gap(16.0);
         w.paragraph(&format!("Prosjektstatus ({status_round})"), BOLD, 14.0, 0.0);

@@ -84,6 +84,8 @@ pub fn import(
         let template =
             store::template(conn, round.template_id)?.ok_or_else(|| AppError::Internal("skjemaet mangler".into()))?;
         let submissions = store::submissions_of_round(conn, round_id)?;
+        let by_number: BTreeMap<&str, &store::SubmissionRow> =
+            submissions.iter().map(|s| (s.org.id.as_str(), s)).collect();
         let mut summary = ImportSummary::default();
         let mut by_org: BTreeMap<String, Vec<&DataValue>> = BTreeMap::new();
         for v in values {
@@ -95,7 +97,7 @@ pub fn import(
                 summary.conflicts.push(conflict(format!("perioden «{}» er ikke rundens ({})", v.period, round.period)));
             } else if template.template.field(field_of(&v.data_element)).is_none() {
                 summary.conflicts.push(conflict(format!("dataelementet «{}» finnes ikke i skjemaet", v.data_element)));
-            } else if !submissions.iter().any(|s| s.org.id == v.org_unit) {
+            } else if !by_number.contains_key(v.org_unit.as_str()) {
                 summary.conflicts.push(conflict(format!("organisasjonsenheten «{}» er ikke med i runden", v.org_unit)));
             } else {
                 by_org.entry(v.org_unit.clone()).or_default().push(v);
@@ -103,7 +105,7 @@ pub fn import(
         }
         let mut writes = Vec::new();
         for (org, vals) in by_org {
-            let Some(s) = submissions.iter().find(|s| s.org.id == org) else { continue };
+            let Some(s) = by_number.get(org.as_str()).copied() else { continue };
             let state = SubmissionState::from_code(&s.state).unwrap_or(SubmissionState::Draft);
             if !state.editable() {
                 for v in &vals {

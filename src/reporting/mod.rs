@@ -13,6 +13,7 @@ pub mod import;
 pub mod import_pages;
 pub mod pages;
 pub mod reminders;
+pub mod scale;
 pub mod values;
 
 pub use demo::load as load_demo;

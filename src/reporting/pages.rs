@@ -23,7 +23,7 @@ fn share(value: Option<u32>) -> String {
     value.map(|v| format!("{} %", format_hundredths(i64::from(v)))).unwrap_or_else(|| "–".into())
 }
 
-fn period_label(code: &str) -> String {
+pub(crate) fn period_label(code: &str) -> String {
     Period::parse(code).map(|p| p.label()).unwrap_or_else(|_| code.to_string())
 }
 
@@ -120,9 +120,13 @@ struct RoundsPage {
 }
 
 /// Round lines with completeness, shared by the page and the CLI.
-pub fn round_lines(conn: &mut crate::db::DbConnection, today: chrono::NaiveDate) -> Result<Vec<RoundLine>, AppError> {
+pub fn round_lines(
+    conn: &mut crate::db::DbConnection,
+    today: chrono::NaiveDate,
+    rounds: Vec<store::RoundRow>,
+) -> Result<Vec<RoundLine>, AppError> {
     let mut out = Vec::new();
-    for r in store::rounds(conn)? {
+    for r in rounds {
         let rows = super::completeness(conn, &r, today, Breakdown::County)?;
         let total = rows.last().map(|t| t.counts.clone()).unwrap_or_default();
         out.push(RoundLine {
@@ -143,7 +147,13 @@ pub fn round_lines(conn: &mut crate::db::DbConnection, today: chrono::NaiveDate)
 pub async fn rounds(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
     let today = state.today();
-    let rounds = state.db.run(move |conn| round_lines(conn, today)).await?;
+    let rounds = state
+        .db
+        .run(move |conn| {
+            let all = store::rounds(conn)?;
+            round_lines(conn, today, all)
+        })
+        .await?;
     let page = RoundsPage {
         frame: Frame::new(&visitor, "Rapporteringsrunder", Nav::Reporting),
         rounds,

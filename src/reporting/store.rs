@@ -131,6 +131,11 @@ pub fn template(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Template
     row.map(template_row).transpose()
 }
 
+/// The ids of every version of a form.
+pub fn template_ids_of(conn: &mut DbConnection, code: &str) -> StoreResult<Vec<i64>> {
+    Ok(form_templates::table.filter(form_templates::code.eq(code)).select(form_templates::id).load(conn)?)
+}
+
 pub fn template_by_code(conn: &mut DbConnection, code: &str) -> StoreResult<Option<TemplateRow>> {
     let row: Option<TemplateTuple> = form_templates::table
         .filter(form_templates::code.eq(code))

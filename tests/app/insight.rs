@@ -71,4 +71,34 @@ backends! {
         assert_ne!(app.other_browser().get("/innsikt").await.status, StatusCode::OK);
         assert_eq!(officer.get("/innsikt/fylker/99").await.status, StatusCode::NOT_FOUND);
     }
+
+    async fn targets_projects_pdfs_and_development_lines(app) {
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let national = officer.get("/innsikt").await.text();
+        assert!(national.contains("Måltall mot rapportert") && national.contains("Elektronisk medisineringsstøtte"), "{national}");
+
+        let pdf = officer.get_bytes("/innsikt/fylker/18/statusrapport.pdf").await;
+        let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");
+        assert!(doc.get_pages().len() >= 2);
+        let text: String = (1..=doc.get_pages().len() as u32).map(|p| doc.extract_text(&[p]).unwrap_or_default()).collect();
+        assert!(text.contains("Statusrapport: Nordland") && text.contains("Bodø") && text.contains("ikke levert"), "{text}");
+        assert_eq!(officer.get("/innsikt/fylker/18/noe.pdf").await.status, StatusCode::NOT_FOUND);
+
+        let salten = app.collaboration_id("RKK Salten").await;
+        let leader = app.other_browser();
+        leader.login(SALTEN).await;
+        let page = leader.get(&format!("/innsikt/samarbeid/{salten}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let text = page.text();
+        assert!(text.contains("Prosjektstatus over tid") && text.contains("Teknologi i deltakerkommunene") && text.contains("Tilskudd"), "{text}");
+        assert!(text.contains("deltakerkommuner har sendt inn Teknologistatus 2025"), "{text}");
+        assert_ne!(app.other_browser().get(&format!("/innsikt/samarbeid/{salten}")).await.status, StatusCode::OK, "login first");
+        assert_eq!(leader.get("/innsikt/samarbeid/999999").await.status, StatusCode::NOT_FOUND);
+
+        let granted = officer.get("/innsikt/indikatorer/tilskudd_granted?niva=fylke").await;
+        assert!(granted.body.contains("<title id=\"utvikling-title\">") && granted.text().contains("2015"), "{}", granted.text());
+        let share = officer.get("/innsikt/indikatorer/digitalt_tilsyn_i_drift?niva=land&periode=2025").await;
+        assert!(share.body.contains("class=\"chart donut\""), "a share is drawn as a ring");
+    }
 }

@@ -72,7 +72,7 @@ pub fn shown(unit: Unit, hundredths: Option<i64>) -> String {
 
 /// The period a view shows when none is asked for: the year of the newest value, else this year.
 fn default_period(conn: &mut DbConnection, d: &Definition, today: NaiveDate) -> Result<Period, AppError> {
-    let newest = store::newest(conn, &d.source)?;
+    let newest = store::span(conn, &d.source)?.map(|(_, last)| last);
     Ok(Period::Year(newest.unwrap_or(today).year()))
 }
 
@@ -98,6 +98,30 @@ pub fn evaluate(
     let geography = store::geography(conn, layout)?;
     let computed = compute(&indicator.definition, &facts, &geography, level);
     Ok(Evaluated { indicator, ask: Ask { level, period, layout }, computed, values: facts.len() })
+}
+
+/// How many years a development line shows at most.
+const YEARS_SHOWN: i32 = 12;
+
+/// The national figure per year, from the first year with values to the newest (the last 12 at
+/// most), each year computed exactly as a view of that year would.
+pub fn yearly(
+    conn: &mut DbConnection,
+    indicator: &IndicatorRow,
+    layout: Layout,
+) -> Result<Vec<(i32, Option<i64>)>, AppError> {
+    let d = &indicator.definition;
+    let Some((first, last)) = store::span(conn, &d.source)? else { return Ok(vec![]) };
+    let from = first.year().max(last.year() - YEARS_SHOWN + 1);
+    let range = (Period::Year(from).dates().0, Period::Year(last.year()).dates().1);
+    let facts = store::facts(conn, &d.source, range)?;
+    let geography = store::geography(conn, layout)?;
+    Ok((from..=last.year())
+        .map(|year| {
+            let of_year: Vec<_> = facts.iter().filter(|f| f.when.0.year() == year).cloned().collect();
+            (year, compute(d, &of_year, &geography, Level::Nation).total.value)
+        })
+        .collect())
 }
 
 /// Loads the shipped definitions that are not stored yet (never overwrites a stored one).

@@ -186,6 +186,9 @@ struct IndicatorPage {
     period_label: String,
     query: String,
     chart: Option<String>,
+    donut: Option<String>,
+    development: Option<String>,
+    years: Vec<(i32, String)>,
     rows: Vec<FigureRow>,
     level_label: &'static str,
     notes: Vec<String>,
@@ -230,7 +233,14 @@ pub async fn show(
 ) -> AppResult<Response> {
     let (level, period, layout) = read_ask(&q)?;
     let today = state.today();
-    let e = state.db.run(move |conn| super::evaluate(conn, &code, level, period, layout, today)).await?;
+    let (e, years_raw) = state
+        .db
+        .run(move |conn| {
+            let e = super::evaluate(conn, &code, level, period, layout, today)?;
+            let years = super::yearly(conn, &e.indicator, layout)?;
+            Ok::<_, AppError>((e, years))
+        })
+        .await?;
     let by_value = q.sorter.as_deref() == Some("verdi");
     let rows = figure_rows(&e, by_value);
     let d = &e.indicator.definition;
@@ -243,6 +253,16 @@ pub async fn show(
             .collect();
         chart::value_bars("indikator", &format!("{} per {}", d.name, level_label(level).to_lowercase()), &bars)
     });
+    let unit = d.shown_in();
+    let years: Vec<(i32, String)> = years_raw.iter().map(|(y, v)| (*y, shown(unit, *v))).collect();
+    let development = (years.len() > 1).then(|| {
+        let points: Vec<(String, Option<i64>, String)> =
+            years_raw.iter().map(|(y, v)| (y.to_string(), *v, shown(unit, *v))).collect();
+        chart::line("utvikling", &format!("{}: utviklingen år for år, hele landet", d.name), &points)
+    });
+    let total = &e.computed.total;
+    let donut = (d.aggregation == Aggregation::Share && total.denominator > 0)
+        .then(|| chart::donut("andel", &d.name, total.numerator, total.denominator, &shown(unit, total.value)));
     let page = IndicatorPage {
         frame: Frame::new(&visitor, d.name.clone(), nav(&visitor)),
         code: d.code.clone(),
@@ -261,6 +281,9 @@ pub async fn show(
         period_label: e.ask.period.label(),
         query: query_string(&e),
         chart,
+        donut,
+        development,
+        years,
         level_label: level_label(level),
         notes: notes(&e),
         rows,

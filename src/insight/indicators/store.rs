@@ -167,18 +167,19 @@ pub fn geography(conn: &mut DbConnection, layout: Layout) -> StoreResult<Geograp
     Ok(places.with_collaborations(collaborations))
 }
 
-/// The last day any value of a source describes.
-pub fn newest(conn: &mut DbConnection, source: &Source) -> StoreResult<Option<NaiveDate>> {
-    use diesel::dsl::max;
-    Ok(match source {
+/// The first and the last day any value of a source describes.
+pub fn span(conn: &mut DbConnection, source: &Source) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+    use diesel::dsl::{max, min};
+    let (first, last): (Option<NaiveDate>, Option<NaiveDate>) = match source {
         Source::Field { form, element } => reported_values::table
             .filter(reported_values::form_code.eq(form))
             .filter(reported_values::element.eq(element))
-            .select(max(reported_values::period_end))
+            .select((min(reported_values::period_end), max(reported_values::period_end)))
             .first(conn)?,
         Source::Ledger { entry_kind } => ledger_entries::table
             .filter(ledger_entries::kind.eq(entry_kind))
-            .select(max(ledger_entries::entry_date))
+            .select((min(ledger_entries::entry_date), max(ledger_entries::entry_date)))
             .first(conn)?,
-    })
+    };
+    Ok(first.zip(last))
 }

@@ -4,6 +4,7 @@
 mod benefits;
 pub mod indicator;
 pub mod placement;
+pub mod targets;
 mod technology;
 
 pub use benefits::{BENEFIT_TECHNOLOGIES, Benefit, benefits};

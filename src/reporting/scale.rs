@@ -1,0 +1,233 @@
+//! A synthetic reporting history for load tests (`samveis demo --scale N`): every municipality
+//! reports a 234-field monthly form for N years, all accepted: about N million reported values.
+//! Reproducible (seeded), written through the same rounds, submissions and reported values as
+//! real reports, one round per transaction.
+
+use super::store::{self, SubmissionRow};
+use super::{Audience, REVIEWER_PROGRAMME, RoundSpec, open_round};
+use crate::audit::Author;
+use crate::db::schema::submissions;
+use crate::db::{DbConnection, StoreResult};
+use crate::error::AppError;
+use crate::insight::indicators;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use samveis_domain::insight::TECHNOLOGIES;
+use samveis_domain::insight::indicator::{Aggregation, Definition, OverTime, Source, Unit};
+use samveis_domain::reporting::{Answer, Answers, Field, FieldKind, FormTemplate, Period, Section, reported_values};
+
+pub const FORM: &str = "skala_maanedsrapport";
+
+/// 26 figures per technology, 9 technologies: 234 values per report.
+const METRICS: [&str; 26] = [
+    "brukere",
+    "nye_brukere",
+    "avsluttede_brukere",
+    "alarmer",
+    "utrykninger",
+    "falske_alarmer",
+    "tilsyn_natt",
+    "tilsyn_dag",
+    "besok_spart",
+    "timer_frigjort",
+    "kroner_spart",
+    "reiser_spart",
+    "opplaering_timer",
+    "ansatte_opplaert",
+    "avvik",
+    "hendelser",
+    "henvendelser",
+    "kartlagte",
+    "vurderte",
+    "tildelte",
+    "venteliste",
+    "leverandorfeil",
+    "nedetid_timer",
+    "kostnad_drift",
+    "kostnad_innkjop",
+    "tilfredshet",
+];
+
+fn template() -> FormTemplate {
+    let sections = TECHNOLOGIES
+        .iter()
+        .map(|t| Section {
+            title: t.label.to_string(),
+            help: String::new(),
+            fields: METRICS
+                .iter()
+                .map(|m| Field {
+                    code: format!("{}_{m}", t.code),
+                    label: m.replace('_', " "),
+                    help: String::new(),
+                    required: false,
+                    min: Some(0),
+                    max: None,
+                    kind: if m.starts_with("kroner") || m.starts_with("kostnad") {
+                        FieldKind::Money
+                    } else {
+                        FieldKind::Integer
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    FormTemplate {
+        code: FORM.into(),
+        name: "Månedsrapport (syntetisk lasttest)".into(),
+        description: "Syntetiske tall for ytelsesmåling; ikke ekte rapporter.".into(),
+        sections,
+        rules: vec![],
+    }
+}
+
+/// Indicators over the synthetic form, so the engine can be measured on it.
+fn definitions() -> Vec<Definition> {
+    let mut out = Vec::new();
+    for t in TECHNOLOGIES {
+        let d = |metric: &str, over_time, unit| Definition {
+            code: format!("skala_{}_{metric}", t.code),
+            name: format!("{} (syntetisk): {}", t.label, metric.replace('_', " ")),
+            description: "Fra den syntetiske månedsrapporten (lasttest).".into(),
+            source: Source::Field { form: FORM.into(), element: format!("{}_{metric}", t.code) },
+            aggregation: Aggregation::Sum,
+            over_time,
+            matches: None,
+            unit,
+        };
+        out.push(d("brukere", OverTime::Latest, Unit::Count));
+        out.push(d("kroner_spart", OverTime::Sum, Unit::Kroner));
+    }
+    out
+}
+
+/// A municipality's answers for month `i` of the history: users grow, the rest varies.
+fn answers(template: &FormTemplate, population: i64, month: usize, rng: &mut StdRng) -> Answers {
+    let base = (population / 500).max(5);
+    template
+        .fields()
+        .map(|f| {
+            let n = if f.code.ends_with("_brukere") {
+                base + (month as i64) * base / 60 + rng.gen_range(0..=base / 10)
+            } else {
+                rng.gen_range(0..=base * 3)
+            };
+            (f.code.clone(), Answer::Whole(n))
+        })
+        .collect()
+}
+
+pub struct Generated {
+    pub rounds: usize,
+    pub submissions: usize,
+    pub values: usize,
+}
+
+/// The months of the history: `years` × 12 months ending with the month before `today`.
+fn months(years: u32, today: NaiveDate) -> Vec<(i32, u32)> {
+    let last = today.year() * 12 + today.month0() as i32 - 1;
+    let first = last - years as i32 * 12 + 1;
+    (first..=last).map(|m| (m.div_euclid(12), m.rem_euclid(12) as u32 + 1)).collect()
+}
+
+pub fn generate(conn: &mut DbConnection, years: u32, now: NaiveDateTime) -> Result<Generated, AppError> {
+    let author = Author::system("lasttest");
+    let template_id = match store::template_by_code(conn, FORM)? {
+        Some(t) => t.id,
+        None => store::insert_template(conn, &template(), now)?,
+    };
+    for d in definitions() {
+        if indicators::store::one(conn, &d.code)?.is_none() {
+            indicators::store::insert(conn, &d, true, now)?;
+        }
+    }
+    let form = template();
+    let population: std::collections::BTreeMap<String, i64> =
+        crate::registry::store::municipality_rows(conn, samveis_domain::registry::Layout::CURRENT)?
+            .into_iter()
+            .map(|m| (m.number.to_string(), m.population.unwrap_or(5000)))
+            .collect();
+    let mut rng = StdRng::seed_from_u64(2026);
+    let mut done = Generated { rounds: 0, submissions: 0, values: 0 };
+    for (i, (year, month)) in months(years, now.date()).into_iter().enumerate() {
+        let period = Period::Month(year, month as u8);
+        let deadline = period.dates().1 + chrono::Duration::days(10);
+        let spec = RoundSpec {
+            name: format!("Månedsrapport {} (syntetisk)", period.label()),
+            template_id,
+            period: period.code(),
+            deadline: deadline.to_string(),
+            reviewer: REVIEWER_PROGRAMME.into(),
+            audience: Audience::AllMunicipalities { layout: 2024 },
+            demo: true,
+        };
+        let round_id = open_round(conn, None, &author, now, &spec)?;
+        let submitted_at = deadline.and_hms_opt(9, 0, 0).unwrap_or(now);
+        conn.transaction(|conn| {
+            let mut delivered = Vec::new();
+            for s in store::submissions_of_round(conn, round_id)? {
+                let people = population.get(&s.org.id).copied().unwrap_or(5000);
+                let a = answers(&form, people, i, &mut rng);
+                let json = serde_json::to_string(&a).map_err(|e| AppError::Internal(e.to_string()))?;
+                diesel::update(submissions::table.find(s.id))
+                    .set((
+                        submissions::state.eq(samveis_domain::reporting::State::Accepted.code()),
+                        submissions::answers.eq(&json),
+                        submissions::submitted_at.eq(Some(submitted_at)),
+                        submissions::version.eq(s.version + 1),
+                    ))
+                    .execute(conn)?;
+                delivered.push((s, reported_values(&form, &a)));
+            }
+            done.values += insert_values(conn, &delivered, period.dates().1)?;
+            done.submissions += delivered.len();
+            Ok::<_, AppError>(())
+        })?;
+        done.rounds += 1;
+    }
+    Ok(done)
+}
+
+/// Many submissions' values in few statements (3 000 rows each).
+fn insert_values(
+    conn: &mut DbConnection,
+    delivered: &[(SubmissionRow, Vec<samveis_domain::reporting::ReportedValue>)],
+    period_end: NaiveDate,
+) -> StoreResult<usize> {
+    use crate::db::schema::reported_values as rv;
+    let rows: Vec<_> = delivered
+        .iter()
+        .flat_map(|(s, values)| {
+            values.iter().map(move |v| {
+                (
+                    rv::submission_id.eq(s.id),
+                    rv::form_code.eq(FORM),
+                    rv::element.eq(&v.element),
+                    rv::text.eq(&v.text),
+                    rv::org_kind.eq(&s.org.kind),
+                    rv::org_id.eq(&s.org.id),
+                    rv::layout.eq(s.org.layout),
+                    rv::period_end.eq(period_end),
+                    rv::number.eq(v.number),
+                )
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(3000) {
+        crate::per_backend!(conn, |c| diesel::insert_into(rv::table).values(chunk).execute(c))?;
+    }
+    Ok(rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_history_ends_the_month_before_today_and_spans_whole_years() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap_or_default();
+        let m = super::months(2, today);
+        assert_eq!((m.len(), m.first().copied(), m.last().copied()), (24, Some((2024, 1)), Some((2025, 12))));
+        assert_eq!(super::template().fields().count(), 234);
+    }
+}
