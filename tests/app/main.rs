@@ -16,6 +16,7 @@ mod files;
 mod grants;
 mod import;
 mod insight;
+mod mail;
 mod registry;
 mod reporting;
 mod schema;
