@@ -76,7 +76,7 @@ async fn deliver_one(
 }
 
 async fn send(transport: &AsyncSmtpTransport<Tokio1Executor>, from: &Mailbox, m: &OutboxMessage) -> Result<(), String> {
-    let email = message::build(from, &m.recipient, &m.subject, &m.body).map_err(|e| e.to_string())?;
+    let email = message::build(from, m).map_err(|e| e.to_string())?;
     transport.send(email).await.map(|_| ()).map_err(|e| e.to_string().chars().take(ERROR_CHARS).collect())
 }
 
