@@ -110,7 +110,8 @@ fn describe(c: Counts) -> String {
         .filter(|(n, _)| *n > 0)
         .map(|(n, label)| format!("{n} {label}"))
         .collect();
-    format!("{} påminnelser: {}.", c.total(), parts.join(", "))
+    let noun = if c.total() == 1 { "påminnelse" } else { "påminnelser" };
+    format!("{} {noun}: {}.", c.total(), parts.join(", "))
 }
 
 #[cfg(test)]
@@ -121,6 +122,6 @@ mod tests {
     fn the_round_page_says_where_reminders_stand() {
         assert_eq!(describe(Counts::default()), "Ingen påminnelser er sendt for denne runden ennå.");
         assert_eq!(describe(Counts { sent: 10, waiting: 2, failed: 0 }), "12 påminnelser: 10 sendt, 2 venter.");
-        assert_eq!(describe(Counts { sent: 0, waiting: 0, failed: 1 }), "1 påminnelser: 1 feilet.");
+        assert_eq!(describe(Counts { sent: 0, waiting: 0, failed: 1 }), "1 påminnelse: 1 feilet.");
     }
 }
