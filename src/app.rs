@@ -2,6 +2,7 @@
 //! server loop.
 
 use crate::db::Db;
+use crate::mail::MailSettings;
 use crate::routes;
 use axum::Router;
 use axum::extract::FromRef;
@@ -18,6 +19,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// The server runs with the demo set: pages say "Demodata" where figures are synthetic.
     pub demo: bool,
+    /// Where e-mail goes; none: messages stay queued in the outbox and its page says so.
+    pub mail: Option<MailSettings>,
 }
 
 #[derive(Clone)]
@@ -52,10 +55,14 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Binds `addr` and serves until the process is stopped. Returns the bound address first
-/// through `on_ready` (port 0 picks a free port, as the tests do).
+/// through `on_ready` (port 0 picks a free port, as the tests do). With SMTP set up, the
+/// background sender delivers the outbox meanwhile.
 pub async fn serve(state: AppState, addr: &str, on_ready: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
     let listener = TcpListener::bind(addr).await.map_err(|e| anyhow::anyhow!("kan ikke lytte på {addr}: {e}"))?;
     on_ready(listener.local_addr()?);
+    if let Some(mail) = state.config.mail.clone() {
+        crate::mail::worker::spawn(state.db.clone(), mail, crate::mail::worker::INTERVAL);
+    }
     axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
     Ok(())
 }

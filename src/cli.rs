@@ -1,9 +1,10 @@
-//! The command line: `samveis serve | migrate | demo | rounds | import | user`. Settings come from flags or
+//! The command line: `samveis serve | migrate | demo | rounds | import | user | mail`. Settings come from flags or
 //! `SAMVEIS_*` variables (clap reads them; nothing else reads the environment).
 
 use crate::app::{AppState, Config};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::mail::MailSettings;
 use crate::users::{self, NewUser};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
@@ -26,6 +27,24 @@ pub struct DbArgs {
     pub url: String,
 }
 
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// SMTP server: smtp://HOST:PORT (plain, for a local relay), smtp://USER:PASSWORD@HOST:587?tls=required
+    /// (STARTTLS) or smtps://USER:PASSWORD@HOST:465. Unset: e-mail stays queued in the outbox.
+    #[arg(long = "smtp-url", env = "SAMVEIS_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of e-mail from Samveis.
+    #[arg(long = "mail-from", env = "SAMVEIS_MAIL_FROM", default_value = crate::mail::DEFAULT_FROM)]
+    pub from: String,
+}
+
+impl MailArgs {
+    /// The checked settings; a bad URL or sender stops the command with the reason.
+    pub fn settings(&self) -> anyhow::Result<Option<MailSettings>> {
+        Ok(MailSettings::parse(self.smtp_url.as_deref(), Some(&self.from))?)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the web server (migrations run first).
@@ -41,6 +60,8 @@ pub enum Command {
         /// Leave the Secure flag off cookies (only for plain-HTTP clients that refuse them).
         #[arg(long, env = "SAMVEIS_INSECURE_COOKIES")]
         insecure_cookies: bool,
+        #[command(flatten)]
+        mail: MailArgs,
     },
     /// Apply database migrations and load the reference data.
     Migrate {
@@ -75,6 +96,22 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// E-mail in the outbox.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Send what waits in the outbox now (and retry failed messages) and print the counts.
+    Send {
+        #[command(flatten)]
+        mail: MailArgs,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -191,7 +228,7 @@ pub fn open(url: &str) -> anyhow::Result<Db> {
 }
 
 /// The URL without its password, for messages.
-fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
             Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
@@ -207,7 +244,10 @@ fn now() -> chrono::NaiveDateTime {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { db, listen, demo, insecure_cookies } => serve(&db.url, &listen, demo, !insecure_cookies),
+        Command::Serve { db, listen, demo, insecure_cookies, mail } => {
+            serve(&db.url, &listen, demo, !insecure_cookies, mail.settings()?)
+        }
+        Command::Mail { command: MailCommand::Send { mail, db } } => send_mail(&db.url, mail.settings()?),
         Command::Migrate { db } => {
             open(&db.url)?;
             println!("Databasen er oppdatert: {}", redact(&db.url));
@@ -268,18 +308,37 @@ fn generate_scale(db: &Db, years: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<()> {
+fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, mail: Option<MailSettings>) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let db = open(url)?;
     if demo {
         load_demo(&db)?;
         print_demo_users();
     }
-    let state = AppState { db, config: Arc::new(Config { secure_cookies, demo }) };
-    tracing::info!(database = %redact(url), listen, demo, secure_cookies, "starter Samveis");
+    let smtp = mail.as_ref().map_or_else(|| "ikke satt opp".to_string(), MailSettings::server);
+    let state = AppState { db, config: Arc::new(Config { secure_cookies, demo, mail }) };
+    tracing::info!(database = %redact(url), listen, demo, secure_cookies, smtp, "starter Samveis");
     runtime.block_on(crate::app::serve(state, listen, |addr| {
         println!("Samveis kjører på http://{addr}");
     }))
+}
+
+/// `samveis mail send`: one delivery run, audited; fails when a message failed.
+fn send_mail(url: &str, settings: Option<MailSettings>) -> anyhow::Result<()> {
+    let settings = settings
+        .context("SMTP er ikke satt opp: sett SAMVEIS_SMTP_URL (eller --smtp-url), for eksempel smtp://127.0.0.1:25")?;
+    let db = open(url)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let done = runtime.block_on(crate::mail::deliver_pending(&db, &settings, chrono::Duration::zero()))?;
+    let author = crate::audit::Author::system("kommandolinje");
+    db.run_blocking(|conn| crate::mail::record_run(conn, &author, now(), done))?;
+    let left = db.run_blocking(|conn| crate::mail::outbox::counts(conn, None))?;
+    println!("Sendt {}, feilet {} (via {}).", done.sent, done.failed, settings.server());
+    println!("I utboksen nå: {} sendt, {} venter, {} feilet.", left.sent, left.waiting, left.failed);
+    if done.failed > 0 {
+        bail!("{} meldinger ble ikke sendt; se /admin/utboks for svaret fra serveren", done.failed);
+    }
+    Ok(())
 }
 
 fn add_user(url: &str, email: &str, role: &str, scope: &str, name: Option<String>) -> anyhow::Result<()> {

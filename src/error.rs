@@ -68,6 +68,15 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<crate::mail::DeliveryError> for AppError {
+    fn from(e: crate::mail::DeliveryError) -> Self {
+        match e {
+            crate::mail::DeliveryError::Store(e) => AppError::Store(e),
+            e @ crate::mail::DeliveryError::Transport(_) => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
 pub type AppResult<T> = Result<T, AppError>;
 
 /// The conflict message users see when someone else saved first.

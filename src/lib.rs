@@ -14,6 +14,7 @@ pub mod error;
 pub mod grants;
 pub mod home;
 pub mod insight;
+pub mod mail;
 pub mod openapi;
 pub mod registry;
 pub mod reporting;

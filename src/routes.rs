@@ -63,6 +63,8 @@ pub const ROUTES: &[RouteSpec] = &[
     route("POST", "/admin/brukere/{id}/roller/{rolle}/fjern", Policy(Action::ManageUsers)),
     route("POST", "/admin/brukere/{id}/status", Policy(Action::ManageUsers)),
     route("GET", "/admin/logg", Policy(Action::ViewAuditLog)),
+    route("GET", "/admin/utboks", Policy(Action::ManageOutbox)),
+    route("POST", "/admin/utboks/send", Policy(Action::ManageOutbox)),
     route("GET", "/rapportering", SignedIn),
     route("GET", "/rapportering/runder", Policy(Action::ViewRounds)),
     route("GET", "/rapportering/runder/ny", Policy(Action::ManageRounds)),
@@ -175,6 +177,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/brukere/{id}/roller/{rolle}/fjern", post(user_pages::revoke))
         .route("/admin/brukere/{id}/status", post(user_pages::set_status))
         .route("/admin/logg", get(audit_pages::page))
+        .route("/admin/utboks", get(crate::mail::pages::page))
+        .route("/admin/utboks/send", post(crate::mail::pages::send_now))
         .route("/rapportering", get(reporting::mine))
         .route("/rapportering/runder", get(reporting::rounds))
         .route("/rapportering/runder/ny", get(reporting::new_round).post(reporting::create_round))

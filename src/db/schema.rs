@@ -191,6 +191,8 @@ diesel::table! {
         submission_id -> Nullable<BigInt>,
         sent_at -> Nullable<Timestamp>,
         result -> Text,
+        attempts -> Integer,
+        last_attempt_at -> Nullable<Timestamp>,
     }
 }
 

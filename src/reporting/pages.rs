@@ -203,7 +203,9 @@ struct RoundPage {
     hidden: usize,
     may_remind: bool,
     may_manage: bool,
-    queued: i64,
+    /// Where this round's reminders stand, and whether e-mail is sent at all.
+    reminders: String,
+    mail_configured: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -259,11 +261,12 @@ pub async fn round(
                 share: share(total.delivered_share()),
                 demo: round.demo,
             };
-            let queued = super::reminders::queued(conn, id)?;
+            let reminders = super::reminders::delivery(conn, id)?;
             Ok::<_, AppError>(RoundPage {
                 may_remind: false,
                 may_manage: false,
-                queued,
+                reminders,
+                mail_configured: false,
                 frame: Frame::anonymous(""),
                 round: round_line,
                 template_name: template.map(|t| format!("{} (versjon {})", t.name, t.version)).unwrap_or_default(),
@@ -288,7 +291,8 @@ pub async fn round(
     let frame = Frame::new(&visitor, title, Nav::Reporting).with_notice(notice.as_deref());
     let may_remind = visitor.may(Action::SendReminders, &Resource::Any);
     let may_manage = visitor.may(Action::ManageRounds, &Resource::Any);
-    Ok(render(&RoundPage { may_remind, may_manage, frame, ..page }))
+    let mail_configured = state.config.mail.is_some();
+    Ok(render(&RoundPage { may_remind, may_manage, mail_configured, frame, ..page }))
 }
 
 // ---------- Opening a round ----------
@@ -934,6 +938,15 @@ pub async fn export(
 
 // ---------- Reminders ----------
 
+/// Sends the queued reminders right away, so the round page shows how it went. They are queued
+/// already: should sending fail here, the background sender tries again.
+async fn send_at_once(state: &AppState) {
+    let Some(settings) = state.config.mail.as_ref() else { return };
+    if let Err(e) = crate::mail::deliver_pending(&state.db, settings, chrono::Duration::zero()).await {
+        tracing::error!(error = %e, "påminnelsene ble lagt i utboksen, men ikke sendt");
+    }
+}
+
 pub async fn remind(
     State(state): State<AppState>,
     Path(id): Path<i64>,
@@ -944,6 +957,7 @@ pub async fn remind(
     let now = state.now();
     let (actor, author) = (user.actor.clone(), user.author());
     let done = state.db.run(move |conn| super::reminders::remind(conn, &actor, &author, now, id)).await?;
+    send_at_once(&state).await;
     let target = format!("/rapportering/runder/{id}?paminnet={}&uten={}", done.messages, done.without_recipient);
     Ok(Redirect::to(&target).into_response())
 }

@@ -1,11 +1,12 @@
 //! Reminders (påminnelser): a message to each editor of an org unit that has not delivered,
-//! stored in the outbox. Sending over SMTP comes later; the outbox shows what would go out.
+//! queued in the outbox; `crate::mail` sends it over SMTP where that is set up.
 
 use super::{permitted_in_round, store};
 use crate::audit::{self, Author, Change};
 use crate::db::schema::{outbox, role_assignments, users};
 use crate::db::{DbConnection, StoreResult};
 use crate::error::AppError;
+use crate::mail::outbox::Counts;
 use crate::web::format;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -82,7 +83,7 @@ pub fn remind(
                         outbox::body.eq(&body),
                         outbox::round_id.eq(Some(round_id)),
                         outbox::submission_id.eq(Some(s.id)),
-                        outbox::result.eq("venter"),
+                        outbox::result.eq(crate::mail::outbox::WAITING),
                     ))
                     .execute(conn)?;
                 done.messages += 1;
@@ -95,7 +96,32 @@ pub fn remind(
     })
 }
 
-/// Messages queued for a round.
-pub fn queued(conn: &mut DbConnection, round_id: i64) -> StoreResult<i64> {
-    Ok(outbox::table.filter(outbox::round_id.eq(round_id)).count().get_result(conn)?)
+/// Where a round's reminders stand: "12 påminnelser: 10 sendt, 2 venter."
+pub fn delivery(conn: &mut DbConnection, round_id: i64) -> StoreResult<String> {
+    Ok(describe(crate::mail::outbox::counts(conn, Some(round_id))?))
+}
+
+fn describe(c: Counts) -> String {
+    if c.total() == 0 {
+        return "Ingen påminnelser er sendt for denne runden ennå.".to_string();
+    }
+    let parts: Vec<String> = [(c.sent, "sendt"), (c.waiting, "venter"), (c.failed, "feilet")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, label)| format!("{n} {label}"))
+        .collect();
+    let noun = if c.total() == 1 { "påminnelse" } else { "påminnelser" };
+    format!("{} {noun}: {}.", c.total(), parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_round_page_says_where_reminders_stand() {
+        assert_eq!(describe(Counts::default()), "Ingen påminnelser er sendt for denne runden ennå.");
+        assert_eq!(describe(Counts { sent: 10, waiting: 2, failed: 0 }), "12 påminnelser: 10 sendt, 2 venter.");
+        assert_eq!(describe(Counts { sent: 0, waiting: 0, failed: 1 }), "1 påminnelse: 1 feilet.");
+    }
 }

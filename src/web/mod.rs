@@ -30,6 +30,7 @@ pub enum Nav {
     Calendar,
     Users,
     AuditLog,
+    Outbox,
     Account,
     None,
 }
@@ -48,6 +49,7 @@ impl Nav {
             Nav::Calendar => "kalender",
             Nav::Users => "brukere",
             Nav::AuditLog => "logg",
+            Nav::Outbox => "utboks",
             Nav::Account => "konto",
             Nav::None => "",
         }
@@ -64,6 +66,7 @@ pub struct Frame {
     pub role_summary: String,
     pub may_manage_users: bool,
     pub may_view_audit: bool,
+    pub may_manage_outbox: bool,
     pub may_view_insight: bool,
     pub signed_in: bool,
     pub notice: Option<String>,
@@ -87,6 +90,7 @@ impl Frame {
             role_summary: roles.join(", "),
             may_manage_users: visitor.may(Action::ManageUsers, &Resource::Any),
             may_view_audit: visitor.may(Action::ViewAuditLog, &Resource::Any),
+            may_manage_outbox: visitor.may(Action::ManageOutbox, &Resource::Any),
             may_view_insight: visitor.may(Action::ViewRounds, &Resource::Any),
             signed_in: visitor.user.is_some(),
             notice: None,

@@ -55,7 +55,7 @@ fn expected_allowed(route: &RouteSpec, profile: Profile) -> bool {
     match route.access {
         Access::Public => true,
         Access::SignedIn => profile != Profile::Anonymous,
-        Access::Policy(Action::ViewAuditLog) => profile == Profile::Admin,
+        Access::Policy(Action::ViewAuditLog | Action::ManageOutbox) => profile == Profile::Admin,
         Access::Policy(Action::ManageCollaboration | Action::ManageUsers) => match profile {
             Profile::Admin | Profile::InsideCounty => true,
             Profile::OutsideCounty => is_area_free(route),
@@ -271,6 +271,7 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         }
         ("POST", "/logg-ut") => app.post_form(&path, &[]).await,
         ("POST", "/kalender/abonnement") => app.post_form(&path, &[]).await,
+        ("POST", "/admin/utboks/send") => app.post_form(&path, &[]).await,
         ("POST", "/rapportering/runder/ny") => {
             let fields = [
                 ("name", "Matrise"),

@@ -181,8 +181,18 @@ impl TestApp {
     }
 
     pub async fn spawn_on(backend: Backend, db_url: String, secure_cookies: bool) -> TestApp {
+        Self::spawn_with(backend, db_url, Config { secure_cookies, demo: true, mail: None }).await
+    }
+
+    /// The same database served again, by a server that sends e-mail through `mail`.
+    pub async fn with_mail(&self, mail: samveis::mail::MailSettings) -> TestApp {
+        let config = Config { secure_cookies: false, demo: true, mail: Some(mail) };
+        Self::spawn_with(self.backend, self.db_url.clone(), config).await
+    }
+
+    async fn spawn_with(backend: Backend, db_url: String, config: Config) -> TestApp {
         let db = Db::connect(&db_url).unwrap();
-        let state = AppState { db: db.clone(), config: Arc::new(Config { secure_cookies, demo: true }) };
+        let state = AppState { db: db.clone(), config: Arc::new(config) };
         let addr = samveis::app::spawn(state).await.unwrap();
         TestApp { addr: format!("http://{addr}"), client: Self::client(), db, db_url, backend }
     }

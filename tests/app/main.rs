@@ -17,6 +17,7 @@ mod grants;
 mod import;
 mod indicators;
 mod insight;
+mod mail;
 mod registry;
 mod reporting;
 mod schema;

@@ -42,6 +42,8 @@ backends! {
             let s = submissions::table.select(submissions::all_columns)
                 .load::<(i64, i64, String, String, String, i32, String, String, i64, Option<NaiveDateTime>, String, NaiveDateTime)>(conn)?;
             assert!(s.len() > 357);
+            outbox::table.select(outbox::all_columns)
+                .load::<(i64, NaiveDateTime, String, String, String, Option<i64>, Option<i64>, Option<NaiveDateTime>, String, i32, Option<NaiveDateTime>)>(conn)?;
             stored_files::table.select(stored_files::all_columns).load::<(String, i64, Vec<u8>, NaiveDateTime)>(conn)?;
             file_references::table.select(file_references::all_columns)
                 .load::<(i64, String, String, i64, String, String, String, NaiveDateTime)>(conn)?;

@@ -79,6 +79,8 @@ pub enum Action {
     AcceptGrant,
     /// Add and change indicator definitions (the programme office).
     ManageIndicators,
+    /// Read the outbox of e-mail and send what waits (the national admin only).
+    ManageOutbox,
 }
 
 /// The org unit a submission belongs to.
@@ -331,5 +333,22 @@ mod tests {
         assert!(!may(Some(&officer), Action::ViewAuditLog, &Resource::Any));
         assert!(may(Some(&officer), Action::ViewAuditLog, &Resource::InArea(&nordland())));
         assert!(!may(Some(&officer), Action::ViewAuditLog, &Resource::InArea(&["agder".to_string()])));
+    }
+
+    #[test]
+    fn only_the_national_admin_reads_and_sends_the_outbox() {
+        let admin = actor(Role::NationalAdmin, Scope::National);
+        assert!(may(Some(&admin), Action::ManageOutbox, &Resource::Any));
+        let others = [
+            actor(Role::CountyOfficer, Scope::Office("nordland".into())),
+            actor(Role::MunicipalEditor, Scope::Municipality(MunicipalityNumber::parse("1804").unwrap())),
+            actor(Role::ProjectLeader, Scope::Collaboration(3)),
+            actor(Role::Viewer, Scope::National),
+        ];
+        for a in &others {
+            assert!(!may(Some(a), Action::ManageOutbox, &Resource::Any), "{a:?}");
+            assert!(!may(Some(a), Action::ManageOutbox, &Resource::InArea(&nordland())), "{a:?}");
+        }
+        assert!(!may(None, Action::ManageOutbox, &Resource::Any));
     }
 }
