@@ -27,6 +27,8 @@ pub struct Config {
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
+    /// Insight views computed since the data last changed.
+    pub views: Arc<crate::insight::cache::ViewCache>,
 }
 
 impl AppState {

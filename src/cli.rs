@@ -316,7 +316,7 @@ fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, mail: Option
         print_demo_users();
     }
     let smtp = mail.as_ref().map_or_else(|| "ikke satt opp".to_string(), MailSettings::server);
-    let state = AppState { db, config: Arc::new(Config { secure_cookies, demo, mail }) };
+    let state = AppState { db, config: Arc::new(Config { secure_cookies, demo, mail }), views: Default::default() };
     tracing::info!(database = %redact(url), listen, demo, secure_cookies, smtp, "starter Samveis");
     runtime.block_on(crate::app::serve(state, listen, |addr| {
         println!("Samveis kjører på http://{addr}");

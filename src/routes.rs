@@ -259,7 +259,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/rounds", get(reporting_api::rounds))
         .route(
             "/api/v1/dhis2/dataValueSets",
-            get(crate::reporting::dhis2::get_set).post(crate::reporting::dhis2::post_set),
+            get(crate::reporting::dhis2::get_set)
+                .post(crate::reporting::dhis2::post_set)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::dhis2::MAX_SET_BYTES)),
         )
         .route("/api/v1/rounds/{id}/completeness", get(reporting_api::completeness))
         .route("/api/v1/submissions", get(reporting_api::submissions))

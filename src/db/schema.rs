@@ -381,6 +381,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    data_generation (id) {
+        id -> Integer,
+        generation -> BigInt,
+    }
+}
+
 diesel::joinable!(rounds -> form_templates (template_id));
 diesel::joinable!(reported_values -> submissions (submission_id));
 diesel::joinable!(grant_frames -> grant_schemes (scheme_id));
@@ -428,4 +435,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_tokens,
     indicators,
     reported_values,
+    data_generation,
 );

@@ -2,6 +2,7 @@
 //! technology status reports and the registry (no batch job; drafts never count).
 
 pub mod api;
+pub mod cache;
 pub mod chart;
 pub mod indicators;
 pub mod org;

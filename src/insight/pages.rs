@@ -23,6 +23,7 @@ pub(super) fn share(part: i64, whole: i64) -> String {
     format!("{},{} %", tenths / 10, tenths % 10)
 }
 
+#[derive(Clone)]
 pub struct AdoptionRow {
     pub label: &'static str,
     pub in_operation: u32,
@@ -48,6 +49,7 @@ pub(super) fn adoption_rows(rows: &[Adoption]) -> Vec<AdoptionRow> {
 }
 
 /// The headline figures of an area.
+#[derive(Clone)]
 pub struct Headline {
     pub round: String,
     pub reported: usize,
@@ -68,6 +70,7 @@ fn headline(a: &AreaInsight) -> Headline {
 }
 
 /// A technology's target figures beside the users reported for it.
+#[derive(Clone)]
 pub struct TargetRow {
     pub label: &'static str,
     pub target: String,
@@ -87,6 +90,7 @@ pub(super) fn target_rows(lines: &[samveis_domain::insight::targets::TargetLine]
         .collect()
 }
 
+#[derive(Clone)]
 pub struct CountyRow {
     pub number: String,
     pub name: String,
@@ -95,7 +99,7 @@ pub struct CountyRow {
     pub offering: usize,
 }
 
-#[derive(Template)]
+#[derive(Template, Clone)]
 #[template(path = "insight/national.html")]
 struct NationalPage {
     frame: Frame,
@@ -118,15 +122,22 @@ struct NationalPage {
 pub async fn national(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
     let today = state.today();
-    let (area, counties, programme, targets) = state
+    let views = state.views.clone();
+    let figures = state
         .db
-        .run(move |conn| {
-            let area = super::area(conn, None)?;
-            let counties = crate::registry::store::county_names(conn, Layout::CURRENT)?;
-            let targets: Vec<_> = crate::grants::all_targets(conn)?.into_iter().map(|(_, _, t)| t).collect();
-            Ok::<_, AppError>((area, counties, super::programme(conn, today)?, targets))
-        })
+        .run(move |conn| views.get(conn, format!("national:{today}"), |conn| national_figures(conn, today)))
         .await?;
+    let mut page = NationalPage::clone(&figures);
+    page.frame = Frame::new(&visitor, "Innsikt: hele landet", Nav::Insight);
+    Ok(render(&page))
+}
+
+/// Everything on the national page but the visitor's frame.
+fn national_figures(conn: &mut crate::db::DbConnection, today: chrono::NaiveDate) -> Result<NationalPage, AppError> {
+    let area = super::area(conn, None)?;
+    let counties = crate::registry::store::county_names(conn, Layout::CURRENT)?;
+    let targets: Vec<_> = crate::grants::all_targets(conn)?.into_iter().map(|(_, _, t)| t).collect();
+    let programme = super::programme(conn, today)?;
     let counties = counties
         .into_iter()
         .map(|(number, name)| {
@@ -146,7 +157,7 @@ pub async fn national(State(state): State<AppState>, PageUser(visitor, user): Pa
     let page = NationalPage {
         targets: target_rows(&target_lines),
         unmatched_targets: unmatched.len(),
-        frame: Frame::new(&visitor, "Innsikt: hele landet", Nav::Insight),
+        frame: Frame::anonymous(""),
         headline: headline(&area),
         chart: chart::adoption_bars("landet", "Velferdsteknologi i kommunene: i drift og i utprøving", &area.adoption),
         adoption: adoption_rows(&area.adoption),
@@ -182,7 +193,7 @@ pub async fn national(State(state): State<AppState>, PageUser(visitor, user): Pa
         benefits_round: programme.benefits_round,
         demo: area.round.as_ref().is_some_and(|r| r.demo),
     };
-    Ok(render(&page))
+    Ok(page)
 }
 
 pub struct MunicipalityView {
@@ -225,16 +236,19 @@ fn cell(s: &samveis_domain::insight::TechStatus) -> String {
     }
 }
 
-async fn county_area(state: &AppState, number: String) -> AppResult<(String, AreaInsight)> {
+async fn county_area(state: &AppState, number: String) -> AppResult<std::sync::Arc<(String, AreaInsight)>> {
+    let views = state.views.clone();
     state
         .db
         .run(move |conn| {
-            let name = crate::registry::store::county_names(conn, Layout::CURRENT)?
-                .into_iter()
-                .find(|(n, _)| *n == number)
-                .map(|(_, name)| name)
-                .ok_or_else(|| AppError::NotFound(format!("Fylke {number} finnes ikke i 2024-inndelingen.")))?;
-            Ok::<_, AppError>((name, super::area(conn, Some(&number))?))
+            views.get(conn, format!("county:{number}"), |conn| {
+                let name = crate::registry::store::county_names(conn, Layout::CURRENT)?
+                    .into_iter()
+                    .find(|(n, _)| *n == number)
+                    .map(|(_, name)| name)
+                    .ok_or_else(|| AppError::NotFound(format!("Fylke {number} finnes ikke i 2024-inndelingen.")))?;
+                Ok((name, super::area(conn, Some(&number))?))
+            })
         })
         .await
 }
@@ -255,7 +269,8 @@ pub async fn county(
     Query(q): Query<SortQuery>,
 ) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
-    let (name, area) = county_area(&state, number.clone()).await?;
+    let county = county_area(&state, number.clone()).await?;
+    let (name, area) = (&county.0, &county.1);
     let sort = q.sorter.unwrap_or_else(|| "navn".into());
     let rows = sorted(area.lines.iter().collect(), &sort)
         .into_iter()
@@ -284,7 +299,7 @@ pub async fn county(
         sort,
         demo: area.round.as_ref().is_some_and(|r| r.demo),
         number,
-        name,
+        name: name.clone(),
     };
     Ok(render(&page))
 }
@@ -332,7 +347,8 @@ pub async fn county_export(
     if file != "statusrapport.pdf" && !file.starts_with("kommuner.") {
         return Err(AppError::NotFound("Fant ikke filen.".into()));
     }
-    let (name, area) = county_area(&state, number.clone()).await?;
+    let county = county_area(&state, number.clone()).await?;
+    let (name, area) = (&county.0, &county.1);
     if file == "statusrapport.pdf" {
         let pdf = super::report::county(state.today(), &name, &area);
         return Ok(crate::web::attachment("application/pdf", &format!("statusrapport-{number}.pdf"), pdf));

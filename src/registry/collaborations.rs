@@ -203,6 +203,7 @@ impl<'a> From<&'a Collaboration> for EditableColumns<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, c: &Collaboration, now: NaiveDateTime) -> StoreResult<i64> {
+    crate::insight::cache::changed(conn)?;
     let id: i64 = diesel::insert_into(collaborations::table)
         .values((
             EditableColumns::from(c),
@@ -328,6 +329,7 @@ pub fn update(
     expected_version: i64,
     draft: &CollaborationDraft,
 ) -> Result<(), SaveError> {
+    crate::insight::cache::changed(conn)?;
     conn.transaction(|conn| {
         let before = load_for_change(conn, actor, id)?;
         let c = validate(conn, draft)?;
@@ -358,6 +360,7 @@ pub fn end(
     expected_version: i64,
     end: &str,
 ) -> Result<(), SaveError> {
+    crate::insight::cache::changed(conn)?;
     if end.trim().is_empty() {
         return Err(AppError::BadRequest("Oppgi siste dag samarbeidet gjelder.".into()).into());
     }

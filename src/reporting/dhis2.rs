@@ -23,6 +23,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
+/// The largest data value set accepted in one request: a month of a 234-field report from every
+/// municipality is about 9 MB as JSON.
+pub const MAX_SET_BYTES: usize = 64 * 1024 * 1024;
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DataValueSet {

@@ -182,6 +182,7 @@ pub fn generate(conn: &mut DbConnection, years: u32, now: NaiveDateTime) -> Resu
                 delivered.push((s, reported_values(&form, &a)));
             }
             done.values += insert_values(conn, &delivered, period.dates().1)?;
+            crate::insight::cache::changed(conn)?;
             done.submissions += delivered.len();
             Ok::<_, AppError>(())
         })?;

@@ -231,6 +231,7 @@ pub struct NewRound<'a> {
 }
 
 pub fn insert_round(conn: &mut DbConnection, r: &NewRound, now: NaiveDateTime) -> StoreResult<i64> {
+    crate::insight::cache::changed(conn)?;
     Ok(diesel::insert_into(rounds::table)
         .values((
             rounds::name.eq(r.name),
@@ -370,6 +371,7 @@ pub fn update_submission(
         .execute(conn)?;
     if n == 1 {
         super::values::refresh(conn, id)?;
+        crate::insight::cache::changed(conn)?;
     }
     Ok(n == 1)
 }

@@ -192,7 +192,7 @@ impl TestApp {
 
     async fn spawn_with(backend: Backend, db_url: String, config: Config) -> TestApp {
         let db = Db::connect(&db_url).unwrap();
-        let state = AppState { db: db.clone(), config: Arc::new(config) };
+        let state = AppState { db: db.clone(), config: Arc::new(config), views: Default::default() };
         let addr = samveis::app::spawn(state).await.unwrap();
         TestApp { addr: format!("http://{addr}"), client: Self::client(), db, db_url, backend }
     }

@@ -83,7 +83,8 @@ pub async fn values(
 ) -> Result<Json<IndicatorValues>, ApiError> {
     let (level, period, layout) = read_ask(&q)?;
     let today = state.today();
-    let e = state.db.run(move |conn| super::evaluate(conn, &code, level, period, layout, today)).await?;
+    let views = state.views.clone();
+    let e = state.db.run(move |conn| super::evaluate(&views, conn, &code, (level, period, layout), today)).await?;
     let unit = e.indicator.definition.shown_in();
     let figure = |f: &Figure| FigureOut {
         key: f.key.clone(),
@@ -102,6 +103,6 @@ pub async fn values(
         rows: e.computed.rows.iter().map(figure).collect(),
         mapped: e.computed.mapped,
         unplaced: e.computed.unplaced,
-        indicator: out(e.indicator.definition),
+        indicator: out(e.indicator.definition.clone()),
     }))
 }

@@ -6,6 +6,7 @@ pub mod builtin;
 pub mod pages;
 pub mod store;
 
+use super::cache::ViewCache;
 use crate::audit::{self, Author, Change};
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -15,6 +16,7 @@ use diesel::Connection;
 use samveis_domain::insight::indicator::{Aggregation, Computed, Definition, Level, OverTime, Source, Unit, compute};
 use samveis_domain::registry::Layout;
 use samveis_domain::reporting::Period;
+use std::sync::Arc;
 use store::IndicatorRow;
 
 /// What to compute: at which level, for which period, on which layout.
@@ -80,24 +82,32 @@ pub fn indicator(conn: &mut DbConnection, code: &str) -> Result<IndicatorRow, Ap
     store::one(conn, code)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke indikatoren «{code}».")))
 }
 
-/// Computes an indicator; a missing period means the newest year with values.
+/// Computes an indicator; a missing period means the newest year with values. Kept in `views`
+/// until the data changes.
 pub fn evaluate(
+    views: &ViewCache,
     conn: &mut DbConnection,
     code: &str,
-    level: Level,
-    period: Option<Period>,
-    layout: Layout,
+    ask: (Level, Option<Period>, Layout),
     today: NaiveDate,
-) -> Result<Evaluated, AppError> {
-    let indicator = indicator(conn, code)?;
-    let period = match period {
-        Some(p) => p,
-        None => default_period(conn, &indicator.definition, today)?,
-    };
-    let facts = store::facts(conn, &indicator.definition.source, period.dates())?;
-    let geography = store::geography(conn, layout)?;
-    let computed = compute(&indicator.definition, &facts, &geography, level);
-    Ok(Evaluated { indicator, ask: Ask { level, period, layout }, computed, values: facts.len() })
+) -> Result<Arc<Evaluated>, AppError> {
+    let (level, period, layout) = ask;
+    let key = format!(
+        "indicator:{code}:{}:{}:{layout}:{today}",
+        level_code(level),
+        period.map(|p| p.code()).unwrap_or_default()
+    );
+    views.get(conn, key, |conn| {
+        let indicator = indicator(conn, code)?;
+        let period = match period {
+            Some(p) => p,
+            None => default_period(conn, &indicator.definition, today)?,
+        };
+        let facts = store::facts(conn, &indicator.definition.source, period.dates())?;
+        let geography = store::geography(conn, layout)?;
+        let computed = compute(&indicator.definition, &facts, &geography, level);
+        Ok(Evaluated { indicator, ask: Ask { level, period, layout }, computed, values: facts.len() })
+    })
 }
 
 /// How many years a development line shows at most.
@@ -106,6 +116,16 @@ const YEARS_SHOWN: i32 = 12;
 /// The national figure per year, from the first year with values to the newest (the last 12 at
 /// most), each year computed exactly as a view of that year would.
 pub fn yearly(
+    views: &ViewCache,
+    conn: &mut DbConnection,
+    indicator: &IndicatorRow,
+    layout: Layout,
+) -> Result<Arc<Vec<(i32, Option<i64>)>>, AppError> {
+    let key = format!("indicator-years:{}:{layout}", indicator.definition.code);
+    views.get(conn, key, |conn| years_of(conn, indicator, layout))
+}
+
+fn years_of(
     conn: &mut DbConnection,
     indicator: &IndicatorRow,
     layout: Layout,
@@ -147,6 +167,7 @@ pub fn save(
 ) -> Result<(), AppError> {
     definition.check().map_err(|e| AppError::BadRequest(crate::reporting::capitalized(&e.to_string())))?;
     conn.transaction(|conn| {
+        super::cache::changed(conn)?;
         let before = store::one(conn, &definition.code)?;
         match (expected_version, &before) {
             (None, Some(_)) => {

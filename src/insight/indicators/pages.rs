@@ -233,11 +233,12 @@ pub async fn show(
 ) -> AppResult<Response> {
     let (level, period, layout) = read_ask(&q)?;
     let today = state.today();
+    let views = state.views.clone();
     let (e, years_raw) = state
         .db
         .run(move |conn| {
-            let e = super::evaluate(conn, &code, level, period, layout, today)?;
-            let years = super::yearly(conn, &e.indicator, layout)?;
+            let e = super::evaluate(&views, conn, &code, (level, period, layout), today)?;
+            let years = super::yearly(&views, conn, &e.indicator, layout)?;
             Ok::<_, AppError>((e, years))
         })
         .await?;
@@ -301,8 +302,8 @@ pub async fn export(
 ) -> AppResult<Response> {
     let (level, period, layout) = read_ask(&q)?;
     let today = state.today();
-    let c = code.clone();
-    let e = state.db.run(move |conn| super::evaluate(conn, &c, level, period, layout, today)).await?;
+    let (c, views) = (code.clone(), state.views.clone());
+    let e = state.db.run(move |conn| super::evaluate(&views, conn, &c, (level, period, layout), today)).await?;
     let save_as = format!("indikator-{code}-{}-{}", level_code(level), e.ask.period.code());
     crate::reporting::export::download(&table(&e), &file, "indikator", &save_as)
 }
