@@ -291,7 +291,7 @@ pub async fn county(
         .collect();
     let page = CountyPage {
         frame: Frame::new(&visitor, format!("Innsikt: {name}"), Nav::Insight),
-        headline: headline(&area),
+        headline: headline(area),
         chart: chart::adoption_bars("fylket", &format!("Velferdsteknologi i kommunene i {name}"), &area.adoption),
         adoption: adoption_rows(&area.adoption),
         technologies: TECHNOLOGIES.iter().map(|t| t.label).collect(),
@@ -350,15 +350,10 @@ pub async fn county_export(
     let county = county_area(&state, number.clone()).await?;
     let (name, area) = (&county.0, &county.1);
     if file == "statusrapport.pdf" {
-        let pdf = super::report::county(state.today(), &name, &area);
+        let pdf = super::report::county(state.today(), name, area);
         return Ok(crate::web::attachment("application/pdf", &format!("statusrapport-{number}.pdf"), pdf));
     }
-    crate::reporting::export::download(
-        &county_table(&name, &area),
-        &file,
-        "kommuner",
-        &format!("innsikt-fylke-{number}"),
-    )
+    crate::reporting::export::download(&county_table(name, area), &file, "kommuner", &format!("innsikt-fylke-{number}"))
 }
 
 pub async fn national_pdf(State(state): State<AppState>, PageUser(_, user): PageUser) -> AppResult<Response> {

@@ -110,6 +110,9 @@ pub fn evaluate(
     })
 }
 
+/// A national figure per year (none where nothing was reported).
+pub type Years = Vec<(i32, Option<i64>)>;
+
 /// How many years a development line shows at most.
 const YEARS_SHOWN: i32 = 12;
 
@@ -120,7 +123,7 @@ pub fn yearly(
     conn: &mut DbConnection,
     indicator: &IndicatorRow,
     layout: Layout,
-) -> Result<Arc<Vec<(i32, Option<i64>)>>, AppError> {
+) -> Result<Arc<Years>, AppError> {
     let key = format!("indicator-years:{}:{layout}", indicator.definition.code);
     views.get(conn, key, |conn| years_of(conn, indicator, layout))
 }
