@@ -26,11 +26,13 @@ fn generation(conn: &mut DbConnection) -> StoreResult<i64> {
 
 type Value = Arc<dyn Any + Send + Sync>;
 
-/// Views by key, each with the generation it was computed at. Small and bounded: when full it
-/// starts over, which costs one recomputation per view.
+/// Views by key, each with the generation it was computed at and when it was last stored.
+/// Bounded: when full, views of an older generation go first, then the least recently stored,
+/// so visitors asking for many periods cannot push out everybody's dashboards at once.
 #[derive(Default)]
 pub struct ViewCache {
-    views: Mutex<HashMap<String, (i64, Value)>>,
+    views: Mutex<HashMap<String, (i64, u64, Value)>>,
+    stored: std::sync::atomic::AtomicU64,
 }
 
 const MAX_VIEWS: usize = 512;
@@ -44,17 +46,27 @@ impl ViewCache {
         compute: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
     ) -> Result<Arc<T>, AppError> {
         let now = generation(conn)?;
-        let hit =
-            self.views.lock().ok().and_then(|v| v.get(&key).filter(|(g, _)| *g == now).map(|(_, value)| value.clone()));
+        let hit = self
+            .views
+            .lock()
+            .ok()
+            .and_then(|v| v.get(&key).filter(|(g, ..)| *g == now).map(|(.., value)| value.clone()));
         if let Some(value) = hit.and_then(|v| v.downcast::<T>().ok()) {
             return Ok(value);
         }
         let value = Arc::new(compute(conn)?);
+        let order = self.stored.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut views) = self.views.lock() {
             if views.len() >= MAX_VIEWS {
-                views.clear();
+                views.retain(|_, (g, ..)| *g == now);
             }
-            views.insert(key, (now, value.clone()));
+            if views.len() >= MAX_VIEWS {
+                let oldest = views.iter().min_by_key(|(_, (_, o, _))| *o).map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    views.remove(&k);
+                }
+            }
+            views.insert(key, (now, order, value.clone()));
         }
         Ok(value)
     }

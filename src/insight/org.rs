@@ -26,7 +26,7 @@ struct History {
     hidden: usize,
     /// The latest delivered technology status: the round's name and the statuses.
     latest_status: Option<(String, Vec<TechStatus>)>,
-    /// «Prosjektstatus» of each delivered status report, oldest first: round, period, status.
+    /// «Prosjektstatus» of each delivered status report, oldest first (by round): round, period, status.
     project_status: Vec<(String, String, String)>,
 }
 
@@ -187,6 +187,34 @@ pub async fn municipality(
     Ok(render(&MunicipalityPage { frame, ..page }))
 }
 
+/// The latest technology status of each member municipality the visitor may see (a project
+/// leader does not see the members' reports unless they are their own): the round and statuses.
+fn members_status(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    members: &[String],
+) -> Result<(String, Vec<Vec<TechStatus>>), AppError> {
+    let rounds = reports::rounds(conn)?;
+    let Some((round, _)) = super::latest_round_of(conn, &rounds, super::TECHNOLOGY_STATUS)? else {
+        return Ok((String::new(), vec![]));
+    };
+    let subs: Vec<_> = reports::submissions_of_round(conn, round.id)?
+        .into_iter()
+        .filter(|s| {
+            members.contains(&s.org.id) && SubmissionState::from_code(&s.state).is_some_and(SubmissionState::delivered)
+        })
+        .collect();
+    let visible = crate::reporting::permitted_in_round(conn, Some(actor), Action::ViewSubmission, &round, &subs)?;
+    let mut statuses = Vec::new();
+    for (s, shown) in subs.iter().zip(visible) {
+        if shown {
+            let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+            statuses.push(technology_status(&answers));
+        }
+    }
+    Ok((round.name, statuses))
+}
+
 #[derive(Template)]
 #[template(path = "insight/project.html")]
 struct ProjectPage {
@@ -231,9 +259,7 @@ pub async fn project(
                     geography.place(kind, &m.number, c.summary.layout.year()).parts.into_iter().map(|(n, _)| n)
                 })
                 .collect();
-            let area = super::area(conn, None)?;
-            let statuses: Vec<Vec<TechStatus>> =
-                area.lines.iter().filter(|l| current.contains(&l.number)).filter_map(|l| l.statuses.clone()).collect();
+            let (status_round, statuses) = members_status(conn, &actor, &current)?;
             let summed = adoption(&statuses);
             let summed_status: Vec<TechStatus> = summed
                 .iter()
@@ -256,7 +282,7 @@ pub async fn project(
                 project_status: h.project_status,
                 adoption: adoption_rows(&summed),
                 reported_members: statuses.len(),
-                status_round: area.round.map(|r| r.name).unwrap_or_default(),
+                status_round,
                 lines: h.lines,
                 hidden: h.hidden,
                 targets,

@@ -329,7 +329,6 @@ pub fn update(
     expected_version: i64,
     draft: &CollaborationDraft,
 ) -> Result<(), SaveError> {
-    crate::insight::cache::changed(conn)?;
     conn.transaction(|conn| {
         let before = load_for_change(conn, actor, id)?;
         let c = validate(conn, draft)?;
@@ -337,6 +336,7 @@ pub fn update(
         if before.version != expected_version || !update_versioned(conn, id, expected_version, &c, now)? {
             return Err(AppError::Conflict(VERSION_CONFLICT.into()).into());
         }
+        crate::insight::cache::changed(conn)?;
         let change = Change {
             action: "endret",
             record_type: "samarbeid",
@@ -360,7 +360,6 @@ pub fn end(
     expected_version: i64,
     end: &str,
 ) -> Result<(), SaveError> {
-    crate::insight::cache::changed(conn)?;
     if end.trim().is_empty() {
         return Err(AppError::BadRequest("Oppgi siste dag samarbeidet gjelder.".into()).into());
     }

@@ -149,10 +149,17 @@ pub fn generate(conn: &mut DbConnection, years: u32, now: NaiveDateTime) -> Resu
             .into_iter()
             .map(|m| (m.number.to_string(), m.population.unwrap_or(5000)))
             .collect();
+    // Running it again adds only the months that are missing, never a second round of a month.
+    let versions = store::template_ids_of(conn, FORM)?;
+    let present: std::collections::BTreeSet<String> =
+        store::rounds(conn)?.into_iter().filter(|r| versions.contains(&r.template_id)).map(|r| r.period).collect();
     let mut rng = StdRng::seed_from_u64(2026);
     let mut done = Generated { rounds: 0, submissions: 0, values: 0 };
     for (i, (year, month)) in months(years, now.date()).into_iter().enumerate() {
         let period = Period::Month(year, month as u8);
+        if present.contains(&period.code()) {
+            continue;
+        }
         let deadline = period.dates().1 + chrono::Duration::days(10);
         let spec = RoundSpec {
             name: format!("Månedsrapport {} (syntetisk)", period.label()),

@@ -5,7 +5,7 @@ use crate::db::{DbConnection, StoreError, StoreResult};
 use crate::per_backend;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use samveis_domain::reporting::FormTemplate;
+use samveis_domain::reporting::{FormTemplate, State};
 
 const BUILT_IN: [(&str, &str); 8] = [
     ("statusrapport.json", include_str!("../../data/templates/statusrapport.json")),
@@ -351,7 +351,8 @@ pub struct SubmissionUpdate<'a> {
 }
 
 /// Writes the new state if the stored version is still `expected`, and the reported values with
-/// it; false otherwise.
+/// it; false otherwise. A change to or from a delivered state raises the insight counter first,
+/// so every transaction takes that lock before any submission's (never the other way round).
 pub fn update_submission(
     conn: &mut DbConnection,
     id: i64,
@@ -359,6 +360,11 @@ pub fn update_submission(
     u: &SubmissionUpdate,
     now: NaiveDateTime,
 ) -> StoreResult<bool> {
+    let delivered = |code: &str| State::from_code(code).is_some_and(State::delivered);
+    let before: Option<String> = submissions::table.find(id).select(submissions::state).first(conn).optional()?;
+    if before.as_deref().is_some_and(delivered) || delivered(u.state) {
+        crate::insight::cache::changed(conn)?;
+    }
     let n = diesel::update(submissions::table.filter(submissions::id.eq(id)).filter(submissions::version.eq(expected)))
         .set((
             submissions::state.eq(u.state),
@@ -371,7 +377,6 @@ pub fn update_submission(
         .execute(conn)?;
     if n == 1 {
         super::values::refresh(conn, id)?;
-        crate::insight::cache::changed(conn)?;
     }
     Ok(n == 1)
 }

@@ -191,8 +191,13 @@ backends! {
         let request = officer.get(&path).await.attr("form[action*='/utbetaling/']", "action").unwrap();
         assert_eq!(officer.post_form(&request, &[("handling", "utbetal"), ("version", "1")]).await.status, StatusCode::UNPROCESSABLE_ENTITY, "approve first");
         assert_eq!(officer.post_form(&request, &[("handling", "godkjenn"), ("version", "1")]).await.status, StatusCode::SEE_OTHER);
+        let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+        let paid_indicator = format!("/api/v1/indikatorer/tilskudd_paid?niva=land&periode={year}");
+        let paid_total = |json: serde_json::Value| json["total"]["value"].as_f64().unwrap_or(0.0);
+        let paid_before = paid_total(app.get(&paid_indicator).await.json());
         assert_eq!(officer.post_form(&request, &[("handling", "utbetal"), ("version", "2")]).await.status, StatusCode::SEE_OTHER);
         assert!(app.get(&path).await.text().contains("utbetalt 100 000 kr · gjenstår 400 000 kr"));
+        assert_eq!(paid_total(app.get(&paid_indicator).await.json()), paid_before + 100_000.0, "the ledger counts at once");
         let last = app.post_form(&format!("{path}/utbetaling"), &ask("50 000", true)).await;
         assert_eq!(last.status, StatusCode::SEE_OTHER);
         let after_final = app.post_form(&format!("{path}/utbetaling"), &ask("1 000", false)).await;

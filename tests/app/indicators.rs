@@ -17,15 +17,25 @@ backends! {
         let public = app.other_browser();
         let listed = public.get("/api/v1/indikatorer").await.json();
         assert!(listed.as_array().unwrap().iter().any(|i| i["code"] == "digitalt_tilsyn_i_drift"), "{listed}");
-        let before = public.get(&format!("{USERS}&niva=kommune")).await.json();
-        assert_eq!(row_value(&before, "1804"), None, "Bodø's draft does not count");
+        // One row per municipality is each one's own answer: for those who follow the reporting.
+        assert_eq!(public.get(&format!("{USERS}&niva=kommune")).await.status, StatusCode::UNAUTHORIZED);
+        let viewer = app.other_browser();
+        viewer.login(VIEWER).await;
         let nordland_before = row_value(&public.get(&format!("{USERS}&niva=fylke")).await.json(), "18").unwrap_or(0.0);
 
+        // A draft with figures in it does not count.
         app.login(BODO).await;
         let id = submission_id(&app, "Teknologistatus 2025", "1804").await;
-        let sent = post_fields(&app, &format!("/rapportering/innleveringer/{id}"), &full_answer("1")).await;
+        let mut draft = full_answer("1");
+        draft[1].1 = "lagre".into();
+        let saved = post_fields(&app, &format!("/rapportering/innleveringer/{id}"), &draft).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+        let before = viewer.get(&format!("{USERS}&niva=kommune")).await.json();
+        assert_eq!(row_value(&before, "1804"), None, "Bodø's draft does not count");
+        assert_eq!(row_value(&public.get(&format!("{USERS}&niva=fylke")).await.json(), "18").unwrap_or(0.0), nordland_before);
+        let sent = post_fields(&app, &format!("/rapportering/innleveringer/{id}"), &full_answer("2")).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
-        let after = public.get(&format!("{USERS}&niva=kommune")).await.json();
+        let after = viewer.get(&format!("{USERS}&niva=kommune")).await.json();
         assert_eq!(row_value(&after, "1804"), Some(12.0));
         assert_eq!(after["total"]["value"].as_f64(), before["total"]["value"].as_f64().map(|v| v + 12.0));
         let nordland = row_value(&public.get(&format!("{USERS}&niva=fylke")).await.json(), "18");
@@ -34,9 +44,9 @@ backends! {
         let officer = app.other_browser();
         officer.login(NORDLAND).await;
         let path = format!("/rapportering/innleveringer/{id}/vurdering");
-        let returned = officer.post_form(&path, &[("handling", "returner"), ("kommentar", "Mangler leverandør"), ("version", "2")]).await;
+        let returned = officer.post_form(&path, &[("handling", "returner"), ("kommentar", "Mangler leverandør"), ("version", "3")]).await;
         assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.text());
-        assert_eq!(row_value(&public.get(&format!("{USERS}&niva=kommune")).await.json(), "1804"), None);
+        assert_eq!(row_value(&viewer.get(&format!("{USERS}&niva=kommune")).await.json(), "1804"), None);
 
         let page = public.get("/innsikt/indikatorer/digitalt_tilsyn_i_drift?niva=fylke&periode=2025").await;
         assert_eq!(page.status, StatusCode::OK);
@@ -54,6 +64,7 @@ backends! {
         assert_eq!(json["rows"].as_array().unwrap().len(), 19, "the 19 counties of 2015");
         let page = app.get("/innsikt/indikatorer/digitalt_tilsyn_brukere?niva=fylke&periode=2025&inndeling=2015").await.text();
         assert!(page.contains("er ført over til 2015-inndelingen med kodeovergangene") && page.contains("kunne ikke plasseres"), "{page}");
+        assert!(!app.get("/innsikt/indikatorer/digitalt_tilsyn_brukere").await.body.contains("value=\"kommune\""), "only the levels one may see are offered");
         let bad = app.get("/api/v1/indikatorer/digitalt_tilsyn_brukere?periode=2025X").await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.text().contains("2025X"), "{}", bad.text());
@@ -90,6 +101,12 @@ backends! {
             ("source", "field"), ("form", "teknologistatus"), ("element", "lokalisering_bruk"), ("entry_kind", ""),
             ("aggregation", "share"), ("over_time", "latest"), ("matches", ""), ("unit", "count"),
         ];
+        let mut typo = fields.clone();
+        typo[5] = ("element", "lokaliserng_bruk");
+        typo[9] = ("matches", "Utprøving");
+        let unknown = app.post_form("/innsikt/indikatorer/ny", &typo).await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(unknown.text().contains("har ikke feltet «lokaliserng_bruk»"), "{}", unknown.text());
         let refused = app.post_form("/innsikt/indikatorer/ny", &fields).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(refused.text().contains("Andel trenger en verdi å telle"), "{}", refused.text());
@@ -109,6 +126,8 @@ backends! {
         changed[1] = ("name", "GPS under utprøving");
         changed.push(("version", &version));
         assert_eq!(app.post_form("/innsikt/indikatorer/gps_i_utproving/rediger", &changed).await.status, StatusCode::SEE_OTHER);
+        let renamed = app.get("/api/v1/indikatorer/gps_i_utproving?niva=land&periode=2025").await.json();
+        assert_eq!(renamed["indicator"]["name"], "GPS under utprøving", "a changed definition shows at once");
         assert_eq!(app.post_form("/innsikt/indikatorer/gps_i_utproving/rediger", &changed).await.status, StatusCode::CONFLICT);
         let log = app.get("/admin/logg?type=indikator").await.text();
         assert!(log.contains("gps_i_utproving") && log.contains("GPS under utprøving"), "{log}");

@@ -72,16 +72,17 @@ pub struct IndicatorValues {
 
 #[utoipa::path(get, path = "/api/v1/indikatorer/{code}",
     params(("code" = String, Path, description = "Indicator code"),
-        ("niva" = Option<String>, Query, description = "land, fylke (default), kommune or samarbeid"),
+        ("niva" = Option<String>, Query, description = "land, fylke (default); kommune and samarbeid for signed-in users who follow the reporting"),
         ("periode" = Option<String>, Query, description = "Period in DHIS2 syntax (2025, 2025Q1, 202505); default the newest year with values"),
         ("inndeling" = Option<i32>, Query, description = "2015, 2020 or 2024 (default)")),
-    responses((status = 200, body = IndicatorValues), (status = 400, description = "Ugyldig nivå, periode eller inndeling"), (status = 404, description = "Finnes ikke")), tag = "insight")]
+    responses((status = 200, body = IndicatorValues), (status = 400, description = "Ugyldig nivå, periode eller inndeling"), (status = 401, description = "Nivået krever innlogging"), (status = 403, description = "Nivået er ikke åpent for deg"), (status = 404, description = "Finnes ikke")), tag = "insight")]
 pub async fn values(
     State(state): State<AppState>,
+    visitor: crate::auth::Visitor,
     Path(code): Path<String>,
     Query(q): Query<AskQuery>,
 ) -> Result<Json<IndicatorValues>, ApiError> {
-    let (level, period, layout) = read_ask(&q)?;
+    let (level, period, layout) = read_ask(&visitor, &q)?;
     let today = state.today();
     let views = state.views.clone();
     let e = state.db.run(move |conn| super::evaluate(&views, conn, &code, (level, period, layout), today)).await?;

@@ -79,14 +79,20 @@ pub fn definitions() -> Vec<Definition> {
     for (kind, name, description) in [
         (
             "granted",
-            "Innvilget tilskudd",
-            "Innvilgede beløp i regnskapet med vedtaksdato i perioden, med eventuelle korrigeringer.",
+            "Innvilget tilskudd (brutto)",
+            "Innvilgede beløp i regnskapet med vedtaksdato i perioden, med korrigeringer. Det som senere er trukket tilbake, er en egen indikator.",
         ),
         (
             "paid",
-            "Utbetalt tilskudd",
-            "Utbetalinger i regnskapet med bokføringsdato i perioden, med eventuelle korrigeringer.",
+            "Utbetalt tilskudd (brutto)",
+            "Utbetalinger i regnskapet med bokføringsdato i perioden, med korrigeringer. Tilbakebetalinger er en egen indikator.",
         ),
+        (
+            "withdrawn",
+            "Tilskudd trukket tilbake",
+            "Beløp trukket tilbake før utbetaling, med bokføringsdato i perioden.",
+        ),
+        ("repaid", "Tilskudd betalt tilbake", "Tilbakebetalinger (tilbakekreving), med bokføringsdato i perioden."),
     ] {
         out.push(definition(
             format!("tilskudd_{kind}"),

@@ -149,8 +149,7 @@ fn years_of(
 
 /// Loads the shipped definitions that are not stored yet (never overwrites a stored one).
 pub fn ensure_builtin(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), crate::db::StoreError> {
-    let present: std::collections::BTreeSet<String> =
-        store::all(conn)?.into_iter().map(|r| r.definition.code).collect();
+    let present = store::codes(conn)?;
     for d in builtin::definitions() {
         if !present.contains(&d.code) {
             store::insert(conn, &d, true, now)?;

@@ -72,9 +72,20 @@ pub struct AskQuery {
     pub sorter: Option<String>,
 }
 
-/// What the visitor asked for, read strictly: a bad level, period or layout names the value.
-pub fn read_ask(q: &AskQuery) -> Result<(Level, Option<Period>, Layout), AppError> {
+/// The levels a visitor may see. The nation and the counties are published aggregates; a row per
+/// municipality or collaboration is one unit's own answer, for those who follow the reporting.
+pub fn levels_for(visitor: &Visitor) -> Vec<Level> {
+    let all = visitor.may(Action::ViewRounds, &Resource::Any);
+    LEVELS.into_iter().filter(|l| all || matches!(l, Level::Nation | Level::County)).collect()
+}
+
+/// What the visitor asked for, read strictly: a bad level, period or layout names the value; a
+/// level the visitor may not see is refused.
+pub fn read_ask(visitor: &Visitor, q: &AskQuery) -> Result<(Level, Option<Period>, Layout), AppError> {
     let level = parse_level(q.niva.as_deref().filter(|s| !s.is_empty()).unwrap_or("fylke"))?;
+    if !levels_for(visitor).contains(&level) {
+        return Err(if visitor.user.is_none() { AppError::Unauthenticated } else { AppError::Forbidden });
+    }
     let period = match q.periode.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(p) => {
             Some(Period::parse(p).map_err(|e| AppError::BadRequest(crate::reporting::capitalized(&e.to_string())))?)
@@ -231,7 +242,7 @@ pub async fn show(
     Path(code): Path<String>,
     Query(q): Query<AskQuery>,
 ) -> AppResult<Response> {
-    let (level, period, layout) = read_ask(&q)?;
+    let (level, period, layout) = read_ask(&visitor, &q)?;
     let today = state.today();
     let views = state.views.clone();
     let (e, years_raw) = state
@@ -272,7 +283,10 @@ pub async fn show(
         how: describe(d),
         total: shown(d.shown_in(), e.computed.total.value),
         total_reporting: e.computed.total.reporting,
-        levels: LEVELS.iter().map(|l| Choice::new(level_code(*l), level_label(*l), level_code(level))).collect(),
+        levels: levels_for(&visitor)
+            .iter()
+            .map(|l| Choice::new(level_code(*l), level_label(*l), level_code(level)))
+            .collect(),
         layouts: Layout::ALL
             .iter()
             .rev()
@@ -297,10 +311,11 @@ pub async fn show(
 
 pub async fn export(
     State(state): State<AppState>,
+    visitor: Visitor,
     Path((code, file)): Path<(String, String)>,
     Query(q): Query<AskQuery>,
 ) -> AppResult<Response> {
-    let (level, period, layout) = read_ask(&q)?;
+    let (level, period, layout) = read_ask(&visitor, &q)?;
     let today = state.today();
     let (c, views) = (code.clone(), state.views.clone());
     let e = state.db.run(move |conn| super::evaluate(&views, conn, &c, (level, period, layout), today)).await?;
@@ -384,7 +399,8 @@ impl IndicatorForm {
     fn definition(&self) -> Result<Definition, (&'static str, String)> {
         let source = match self.source.as_str() {
             "ledger" => Source::Ledger { entry_kind: self.entry_kind.trim().to_string() },
-            _ => Source::Field { form: self.form.trim().to_string(), element: self.element.trim().to_string() },
+            "field" => Source::Field { form: self.form.trim().to_string(), element: self.element.trim().to_string() },
+            other => return Err(("source-field", format!("Velg en kilde («{other}» finnes ikke)."))),
         };
         if let Source::Ledger { entry_kind } = &source {
             if EntryKind::from_code(entry_kind).is_none() {
@@ -473,6 +489,24 @@ impl FormPage {
     }
 }
 
+/// A field source must name a form and one of its fields (a table cell by `code.row.column`).
+async fn unknown_element(state: &AppState, d: &Definition) -> AppResult<Option<(&'static str, String)>> {
+    let Source::Field { form, element } = &d.source else { return Ok(None) };
+    let (f, e) = (form.clone(), element.clone());
+    let known = state
+        .db
+        .run(move |conn| {
+            let template = crate::reporting::store::template_by_code(conn, &f)?;
+            Ok::<_, AppError>(template.map(|t| t.template.field(samveis_domain::reporting::field_of(&e)).is_some()))
+        })
+        .await?;
+    Ok(match known {
+        None => Some(("form", format!("Skjemaet «{form}» finnes ikke."))),
+        Some(false) => Some(("element", format!("Skjemaet «{form}» har ikke feltet «{element}»."))),
+        Some(true) => None,
+    })
+}
+
 async fn form_codes(state: &AppState) -> AppResult<Vec<String>> {
     let templates = state.db.run(|conn| Ok::<_, AppError>(crate::reporting::store::templates(conn)?)).await?;
     let mut codes: Vec<String> = templates.into_iter().map(|t| t.code).collect();
@@ -515,6 +549,9 @@ async fn save(state: AppState, visitor: Visitor, mut form: IndicatorForm) -> App
         Ok(d) => d,
         Err(error) => return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, form, form_codes(&state).await?, error)),
     };
+    if let Some(error) = unknown_element(&state, &definition).await? {
+        return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, form, form_codes(&state).await?, error));
+    }
     let (author, now, version, d) = (user.author(), state.now(), form.version, definition.clone());
     let result = state.db.run(move |conn| Ok::<_, AppError>(super::save(conn, &author, now, &d, version))).await?;
     match result {

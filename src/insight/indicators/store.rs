@@ -38,6 +38,11 @@ pub fn all(conn: &mut DbConnection) -> StoreResult<Vec<IndicatorRow>> {
     Ok(rows.into_iter().filter_map(row).collect())
 }
 
+/// Every stored code, also of a definition that no longer reads.
+pub fn codes(conn: &mut DbConnection) -> StoreResult<std::collections::BTreeSet<String>> {
+    Ok(indicators::table.select(indicators::code).load::<String>(conn)?.into_iter().collect())
+}
+
 pub fn one(conn: &mut DbConnection, code: &str) -> StoreResult<Option<IndicatorRow>> {
     let r: Option<Row> = indicators::table.find(code).select(columns()).first(conn).optional()?;
     Ok(r.and_then(row))

@@ -72,7 +72,7 @@ pub struct Definition {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DefinitionError {
-    #[error("koden «{0}» kan bare ha små bokstaver a–z, tall og _ (2–40 tegn)")]
+    #[error("koden «{0}» kan bare ha små bokstaver a–z, tall og _ (2–40 tegn), og kan ikke være «ny» eller «rediger»")]
     Code(String),
     #[error("navnet kan ikke være tomt")]
     Name,
@@ -86,8 +86,10 @@ pub enum DefinitionError {
 
 impl Definition {
     pub fn check(&self) -> Result<(), DefinitionError> {
+        // "ny" and "rediger" are pages of their own in the indicator addresses.
         let code_ok = (2..=40).contains(&self.code.len())
-            && self.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && self.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && !["ny", "rediger"].contains(&self.code.as_str());
         if !code_ok {
             return Err(DefinitionError::Code(self.code.clone()));
         }
@@ -176,7 +178,7 @@ struct Group {
 impl Group {
     fn add(&mut self, unit: &str, number: Option<i64>, matched: bool) {
         if let Some(n) = number {
-            self.sum += n;
+            self.sum = self.sum.saturating_add(n);
             self.values += 1;
         }
         self.reporting.insert(unit.to_string(), ());
@@ -191,8 +193,8 @@ impl Group {
         let answered = i64::from(reporting);
         let (numerator, denominator, value) = match aggregation {
             Aggregation::Sum => (self.sum, 1, Some(self.sum)),
-            Aggregation::Count => (matching, 1, Some(matching * 100)),
-            Aggregation::Share => (matching, answered, divide(matching * 10_000, answered)),
+            Aggregation::Count => (matching, 1, Some(matching.saturating_mul(100))),
+            Aggregation::Share => (matching, answered, divide(matching.saturating_mul(10_000), answered)),
             Aggregation::Average => (self.sum, self.values, divide(self.sum, self.values)),
         };
         let value = if reporting == 0 { None } else { value };
@@ -210,19 +212,18 @@ fn divide(a: i64, b: i64) -> Option<i64> {
     i64::try_from(q).ok()
 }
 
-/// Keeps each org unit's latest value only (all values when summing over time).
+/// Keeps each org unit's latest report only (every value of it: a multiple choice has several);
+/// all values when summing over time.
 fn select(facts: &[Fact], over_time: OverTime) -> Vec<&Fact> {
     if over_time == OverTime::Sum {
         return facts.iter().collect();
     }
-    let mut latest: BTreeMap<(OrgKind, &str, i32), &Fact> = BTreeMap::new();
+    let mut latest: BTreeMap<(OrgKind, &str, i32), (chrono::NaiveDate, i64)> = BTreeMap::new();
     for f in facts {
-        let slot = latest.entry((f.org_kind, f.org_id.as_str(), f.layout)).or_insert(f);
-        if f.when > slot.when {
-            *slot = f;
-        }
+        let slot = latest.entry((f.org_kind, f.org_id.as_str(), f.layout)).or_insert(f.when);
+        *slot = (*slot).max(f.when);
     }
-    latest.into_values().collect()
+    facts.iter().filter(|f| latest.get(&(f.org_kind, f.org_id.as_str(), f.layout)) == Some(&f.when)).collect()
 }
 
 fn matched(definition: &Definition, fact: &Fact) -> bool {
@@ -255,8 +256,10 @@ pub fn compute(definition: &Definition, facts: &[Fact], geography: &Geography, l
             not_at_level += 1;
         }
         for (key, weight) in keys {
-            let share = fact.number.map(|n| n * i64::from(weight) / 100);
-            groups.entry(key).or_default().add(&unit, share, hit);
+            // A split municipality's amounts are shared by weight; an average or a state is not.
+            let part = |n: i64| i64::try_from(i128::from(n) * i128::from(weight) / 100).unwrap_or(n);
+            let value = if definition.aggregation == Aggregation::Sum { fact.number.map(part) } else { fact.number };
+            groups.entry(key).or_default().add(&unit, value, hit);
         }
     }
     let rows = geography
@@ -333,6 +336,32 @@ mod tests {
     }
 
     #[test]
+    fn every_choice_of_the_latest_report_counts() {
+        let facts = [
+            fact("1804", 2024, 1, None, Some("GPS")),
+            fact("1804", 2024, 6, None, Some("Dørlås")),
+            fact("1804", 2024, 6, None, Some("GPS")),
+        ];
+        let c = compute(
+            &definition(Aggregation::Count, OverTime::Latest, Some("GPS")),
+            &facts,
+            &geography(),
+            Level::Nation,
+        );
+        assert_eq!(c.total.value, Some(100));
+        let c = compute(
+            &definition(Aggregation::Count, OverTime::Latest, Some("Dørlås")),
+            &facts,
+            &geography(),
+            Level::Nation,
+        );
+        assert_eq!(c.total.value, Some(100), "both choices of June count, whichever row came first");
+        let huge = [fact("1804", 2024, 1, Some(i64::MAX), None), fact("3401", 2024, 1, Some(i64::MAX), None)];
+        let c = compute(&definition(Aggregation::Sum, OverTime::Sum, None), &huge, &geography(), Level::County);
+        assert_eq!(c.total.value, Some(i64::MAX), "saturates rather than overflowing");
+    }
+
+    #[test]
     fn older_numbers_are_placed_on_the_chosen_layout_and_counted_as_mapped() {
         // 1804 Bodø is 1804 in 2015 too; 0402 Kongsvinger (2015) is 3401 in 2024.
         let facts = [fact("0402", 2015, 1, Some(100), None), fact("9999", 2015, 1, Some(5), None)];
@@ -362,5 +391,7 @@ mod tests {
         assert_eq!(d.check(), Ok(()));
         d.code = "Bad code".into();
         assert!(matches!(d.check(), Err(DefinitionError::Code(_))));
+        d.code = "ny".into();
+        assert!(matches!(d.check(), Err(DefinitionError::Code(_))), "the address of the new-indicator form");
     }
 }
