@@ -3,11 +3,11 @@
 //! Reproducible (seeded), written through the same rounds, submissions and reported values as
 //! real reports, one round per transaction.
 
-use super::store::{self, SubmissionRow};
+use super::store;
 use super::{Audience, REVIEWER_PROGRAMME, RoundSpec, open_round};
 use crate::audit::Author;
+use crate::db::DbConnection;
 use crate::db::schema::submissions;
-use crate::db::{DbConnection, StoreResult};
 use crate::error::AppError;
 use crate::insight::indicators;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -188,7 +188,7 @@ pub fn generate(conn: &mut DbConnection, years: u32, now: NaiveDateTime) -> Resu
                     .execute(conn)?;
                 delivered.push((s, reported_values(&form, &a)));
             }
-            done.values += insert_values(conn, &delivered, period.dates().1)?;
+            done.values += super::values::insert(conn, FORM, period.dates().1, &delivered)?;
             crate::insight::cache::changed(conn)?;
             done.submissions += delivered.len();
             Ok::<_, AppError>(())
@@ -196,37 +196,6 @@ pub fn generate(conn: &mut DbConnection, years: u32, now: NaiveDateTime) -> Resu
         done.rounds += 1;
     }
     Ok(done)
-}
-
-/// Many submissions' values in few statements (3 000 rows each).
-fn insert_values(
-    conn: &mut DbConnection,
-    delivered: &[(SubmissionRow, Vec<samveis_domain::reporting::ReportedValue>)],
-    period_end: NaiveDate,
-) -> StoreResult<usize> {
-    use crate::db::schema::reported_values as rv;
-    let rows: Vec<_> = delivered
-        .iter()
-        .flat_map(|(s, values)| {
-            values.iter().map(move |v| {
-                (
-                    rv::submission_id.eq(s.id),
-                    rv::form_code.eq(FORM),
-                    rv::element.eq(&v.element),
-                    rv::text.eq(&v.text),
-                    rv::org_kind.eq(&s.org.kind),
-                    rv::org_id.eq(&s.org.id),
-                    rv::layout.eq(s.org.layout),
-                    rv::period_end.eq(period_end),
-                    rv::number.eq(v.number),
-                )
-            })
-        })
-        .collect();
-    for chunk in rows.chunks(3000) {
-        crate::per_backend!(conn, |c| diesel::insert_into(rv::table).values(chunk).execute(c))?;
-    }
-    Ok(rows.len())
 }
 
 #[cfg(test)]

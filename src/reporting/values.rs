@@ -27,20 +27,22 @@ pub fn refresh(conn: &mut DbConnection, submission_id: i64) -> StoreResult<()> {
     // Answers that do not parse were never written by this system; they count as none.
     let answers: Answers = serde_json::from_str(&s.answers).unwrap_or_default();
     let values = values_of(&template.template, &answers);
-    insert(conn, &s, &template.code, period_end(&round), &values)
+    insert(conn, &template.code, period_end(&round), &[(s, values)])?;
+    Ok(())
 }
 
+/// Writes the values of delivered submissions of one form and period, in few statements (3 000
+/// rows each, within both backends' limits on bound parameters). Returns the rows written.
 pub fn insert(
     conn: &mut DbConnection,
-    s: &SubmissionRow,
     form_code: &str,
     period_end: NaiveDate,
-    values: &[ReportedValue],
-) -> StoreResult<()> {
-    for chunk in values.chunks(1000) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|v| {
+    delivered: &[(SubmissionRow, Vec<ReportedValue>)],
+) -> StoreResult<usize> {
+    let rows: Vec<_> = delivered
+        .iter()
+        .flat_map(|(s, values)| {
+            values.iter().map(move |v| {
                 (
                     reported_values::submission_id.eq(s.id),
                     reported_values::form_code.eq(form_code),
@@ -53,10 +55,12 @@ pub fn insert(
                     reported_values::number.eq(v.number),
                 )
             })
-            .collect();
-        per_backend!(conn, |c| diesel::insert_into(reported_values::table).values(&rows).execute(c))?;
+        })
+        .collect();
+    for chunk in rows.chunks(3000) {
+        per_backend!(conn, |c| diesel::insert_into(reported_values::table).values(chunk).execute(c))?;
     }
-    Ok(())
+    Ok(rows.len())
 }
 
 /// Fills the table for databases whose submissions predate it (once, when it is empty).
