@@ -15,8 +15,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use samveis_domain::access::{Action, Actor};
-use samveis_domain::insight::targets::{targets_vs_actuals, users_in};
-use samveis_domain::insight::{TechStatus, adoption, technology_status};
+use samveis_domain::insight::targets::{targets_vs_actuals, users_in, users_of};
+use samveis_domain::insight::{TechStatus, Technology, adoption, technology_status};
 use samveis_domain::reporting::{Answer, Answers, State as SubmissionState};
 use std::collections::BTreeMap;
 
@@ -107,10 +107,10 @@ fn targets(
     conn: &mut DbConnection,
     kind: &str,
     id: &str,
-    reported: &[TechStatus],
+    reported: impl Fn(&Technology) -> Option<i64>,
 ) -> Result<(Vec<TargetRow>, Vec<String>), AppError> {
     let figures: Vec<_> = crate::grants::targets_for(conn, kind, id)?.into_iter().map(|(_, _, t)| t).collect();
-    let (lines, unmatched) = targets_vs_actuals(&figures, users_in(reported));
+    let (lines, unmatched) = targets_vs_actuals(&figures, reported);
     let other =
         unmatched.iter().map(|t| format!("{} {} {}", format::number(t.quantity), t.unit, t.technology)).collect();
     Ok((target_rows(&lines), other))
@@ -165,7 +165,7 @@ pub async fn municipality(
                 .ok_or_else(|| AppError::NotFound(format!("Kommune {number} finnes ikke i 2024-inndelingen.")))?;
             let h = history(conn, &actor, "municipality", &number, today)?;
             let (status_round, statuses) = h.latest_status.unwrap_or_default();
-            let (targets, other_targets) = targets(conn, "municipality", &number, &statuses)?;
+            let (targets, other_targets) = targets(conn, "municipality", &number, users_in(&statuses))?;
             Ok::<_, AppError>(MunicipalityPage {
                 frame: Frame::anonymous(""),
                 grants: grants_of(conn, "municipality", &number)?,
@@ -261,17 +261,7 @@ pub async fn project(
                 .collect();
             let (status_round, statuses) = members_status(conn, &actor, &current)?;
             let summed = adoption(&statuses);
-            let summed_status: Vec<TechStatus> = summed
-                .iter()
-                .map(|a| TechStatus {
-                    technology: a.technology,
-                    state: None,
-                    users: Some(a.users),
-                    vendor: None,
-                    investment: None,
-                })
-                .collect();
-            let (targets, other_targets) = targets(conn, "collaboration", &id.to_string(), &summed_status)?;
+            let (targets, other_targets) = targets(conn, "collaboration", &id.to_string(), users_of(&summed))?;
             Ok::<_, AppError>(ProjectPage {
                 frame: Frame::anonymous(""),
                 grants: grants_of(conn, "collaboration", &id.to_string())?,

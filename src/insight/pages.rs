@@ -151,8 +151,7 @@ fn national_figures(conn: &mut crate::db::DbConnection, today: chrono::NaiveDate
             }
         })
         .collect();
-    let users =
-        |t: &samveis_domain::insight::Technology| area.adoption.iter().find(|a| a.technology == *t).map(|a| a.users);
+    let users = samveis_domain::insight::targets::users_of(&area.adoption);
     let (target_lines, unmatched) = samveis_domain::insight::targets::targets_vs_actuals(&targets, users);
     let page = NationalPage {
         targets: target_rows(&target_lines),

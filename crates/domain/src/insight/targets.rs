@@ -2,7 +2,7 @@
 //! is matched to a technology by the words it uses, and read against the users reported for that
 //! technology. Targets that name no known technology are kept apart, never guessed.
 
-use super::technology::{TECHNOLOGIES, TechStatus, Technology};
+use super::technology::{Adoption, TECHNOLOGIES, TechStatus, Technology};
 use crate::grants::TargetFigure;
 use serde::Serialize;
 
@@ -60,6 +60,11 @@ pub fn targets_vs_actuals(
 /// Users per technology from one org unit's status.
 pub fn users_in(statuses: &[TechStatus]) -> impl Fn(&Technology) -> Option<i64> + '_ {
     move |tech| statuses.iter().find(|s| s.technology == *tech).and_then(|s| s.users)
+}
+
+/// Users per technology summed over several org units (their adoption).
+pub fn users_of(adoption: &[Adoption]) -> impl Fn(&Technology) -> Option<i64> + '_ {
+    move |tech| adoption.iter().find(|a| a.technology == *tech).map(|a| a.users)
 }
 
 #[cfg(test)]
