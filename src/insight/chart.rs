@@ -8,6 +8,17 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The opening of every chart: its size, and the title and text summary screen readers read.
+fn open(class: &str, id: &str, (width, height): (f64, f64), title: &str, desc: &str) -> String {
+    format!(
+        r#"<svg class="{class}" id="{id}" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">
+<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>
+"#,
+        title = escape(title),
+        desc = escape(desc),
+    )
+}
+
 /// A stacked bar per technology: in operation, trial, not started, not answered.
 pub fn adoption_bars(id: &str, title: &str, rows: &[Adoption]) -> String {
     let (label_w, bar_w, row_h, top) = (230.0, 420.0, 28.0, 34.0);
@@ -25,21 +36,17 @@ pub fn adoption_bars(id: &str, title: &str, rows: &[Adoption]) -> String {
             )
         })
         .collect();
-    let mut svg = format!(
-        r#"<svg class="chart" id="{id}" viewBox="0 0 {w} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">
-<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>
-<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="bar-trial"/><line x1="0" y1="0" x2="0" y2="6" class="hatch"/></pattern></defs>
+    let mut svg = open("chart", id, (label_w + bar_w + 60.0, height), title, &summary.join(". "));
+    svg.push_str(&format!(
+        r#"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="bar-trial"/><line x1="0" y1="0" x2="0" y2="6" class="hatch"/></pattern></defs>
 <g class="legend" font-size="12"><rect x="{label_w}" y="6" width="12" height="12" class="bar-operation"/><text x="{l1}" y="16">I drift</text><rect x="{l2}" y="6" width="12" height="12" fill="url(#{id}-hatch)"/><text x="{l3}" y="16">Utprøving</text><rect x="{l4}" y="6" width="12" height="12" class="bar-none"/><text x="{l5}" y="16">Ikke startet / ikke svart</text></g>
 "#,
-        w = label_w + bar_w + 60.0,
-        title = escape(title),
-        desc = escape(&summary.join(". ")),
         l1 = label_w + 16.0,
         l2 = label_w + 80.0,
         l3 = label_w + 96.0,
         l4 = label_w + 180.0,
         l5 = label_w + 196.0,
-    );
+    ));
     for (i, a) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
         let total = f64::from(a.reporting().max(1));
@@ -69,14 +76,7 @@ pub fn value_bars(id: &str, title: &str, rows: &[(String, i64, String)]) -> Stri
     let height = top + row_h * rows.len() as f64 + 8.0;
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
     let summary: Vec<String> = rows.iter().map(|(label, _, figure)| format!("{label}: {figure}")).collect();
-    let mut svg = format!(
-        r#"<svg class="chart" id="{id}" viewBox="0 0 {w} {height}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">
-<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>
-"#,
-        w = label_w + bar_w + 140.0,
-        title = escape(title),
-        desc = escape(&summary.join(". ")),
-    );
+    let mut svg = open("chart", id, (label_w + bar_w + 140.0, height), title, &summary.join(". "));
     for (i, (label, value, figure)) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
         let w = bar_w * (*value).max(0) as f64 / max;
@@ -102,18 +102,13 @@ pub fn line(id: &str, title: &str, points: &[(String, Option<i64>, String)]) -> 
     let step = if points.len() > 1 { width / (points.len() - 1) as f64 } else { 0.0 };
     let xy = |i: usize, v: i64| (left + step * i as f64, top + height - height * v.max(0) as f64 / max);
     let summary: Vec<String> = points.iter().map(|(label, _, figure)| format!("{label}: {figure}")).collect();
-    let mut svg = format!(
-        r#"<svg class="chart" id="{id}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">
-<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>
-<line class="axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}"/>
+    let mut svg = open("chart", id, (left * 2.0 + width, top + height + 30.0), title, &summary.join(". "));
+    svg.push_str(&format!(
+        r#"<line class="axis" x1="{left}" y1="{base}" x2="{right}" y2="{base}"/>
 "#,
-        w = left * 2.0 + width,
-        h = top + height + 30.0,
         base = top + height,
         right = left + width,
-        title = escape(title),
-        desc = escape(&summary.join(". ")),
-    );
+    ));
     let mut path = String::new();
     for (i, (label, value, figure)) in points.iter().enumerate() {
         let x = left + step * i as f64;
@@ -141,14 +136,13 @@ pub fn donut(id: &str, title: &str, part: i64, whole: i64, figure: &str) -> Stri
     let r = 60.0_f64;
     let circumference = 2.0 * std::f64::consts::PI * r;
     let filled = if whole > 0 { circumference * part.clamp(0, whole) as f64 / whole as f64 } else { 0.0 };
-    format!(
-        r#"<svg class="chart donut" id="{id}" viewBox="0 0 180 180" role="img" aria-labelledby="{id}-title {id}-desc" xmlns="http://www.w3.org/2000/svg">
-<title id="{id}-title">{title}</title><desc id="{id}-desc">{figure}: {part} av {whole}</desc>
-<circle class="donut-rest" cx="90" cy="90" r="{r}"/><circle class="donut-part" cx="90" cy="90" r="{r}" stroke-dasharray="{filled:.1} {circumference:.1}" transform="rotate(-90 90 90)"/>
+    let mut svg = open("chart donut", id, (180.0, 180.0), title, &format!("{figure}: {part} av {whole}"));
+    svg.push_str(&format!(
+        r#"<circle class="donut-rest" cx="90" cy="90" r="{r}"/><circle class="donut-part" cx="90" cy="90" r="{r}" stroke-dasharray="{filled:.1} {circumference:.1}" transform="rotate(-90 90 90)"/>
 <text x="90" y="96" font-size="20" text-anchor="middle">{figure}</text></svg>"#,
-        title = escape(title),
         figure = escape(figure),
-    )
+    ));
+    svg
 }
 
 #[cfg(test)]
