@@ -137,10 +137,12 @@ fn figure_rows(e: &Evaluated, by_value: bool) -> Vec<FigureRow> {
 pub fn table(e: &Evaluated) -> Table {
     let d = &e.indicator.definition;
     let decimal = |v: Option<i64>| v.map_or(Cell::Text(String::new()), Cell::Decimal);
-    let mut rows: Vec<Vec<Cell>> = e
+    // The nation's total last; its key is empty.
+    let rows: Vec<Vec<Cell>> = e
         .computed
         .rows
         .iter()
+        .chain(std::iter::once(&e.computed.total))
         .map(|f| {
             vec![
                 Cell::Text(f.key.clone()),
@@ -152,15 +154,6 @@ pub fn table(e: &Evaluated) -> Table {
             ]
         })
         .collect();
-    let t = &e.computed.total;
-    rows.push(vec![
-        Cell::Text(String::new()),
-        Cell::Text(t.name.clone()),
-        decimal(t.value),
-        Cell::Number(t.numerator),
-        Cell::Number(t.denominator),
-        Cell::Number(i64::from(t.reporting)),
-    ]);
     Table {
         title: format!(
             "{} – {} – {} – inndeling {}",
