@@ -91,7 +91,8 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
     let mut insight = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
-        let area = db.run_blocking(|c| samveis::insight::area(c, None)).unwrap();
+        let area =
+            db.run_blocking(|c| samveis::insight::area(c, None, samveis_domain::registry::Layout::CURRENT)).unwrap();
         assert_eq!(area.reported(), 357);
         insight.push(t.elapsed());
     }

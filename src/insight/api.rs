@@ -6,7 +6,7 @@ use crate::auth::Visitor;
 use crate::error::AppError;
 use crate::web::ApiError;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::insight::{Adoption, TechStatus};
 use serde::Serialize;
@@ -24,11 +24,17 @@ pub struct MunicipalityStatus {
     pub technologies: Option<Vec<TechStatus>>,
     pub in_operation: usize,
     pub investment: i64,
+    /// Its status comes from reports made on another layout.
+    pub mapped: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CountyInsight {
     pub county_number: String,
+    /// The layout the municipalities are numbered on.
+    pub layout: i32,
+    /// Which figures were carried over from reports made on another layout, or left out.
+    pub layout_note: String,
     pub round: Option<String>,
     pub reported: usize,
     pub municipalities: Vec<MunicipalityStatus>,
@@ -36,12 +42,15 @@ pub struct CountyInsight {
     pub adoption: Vec<Adoption>,
 }
 
-#[utoipa::path(get, path = "/api/v1/insight/counties/{number}", params(("number" = String, Path, description = "County number, 2024 layout")),
+#[utoipa::path(get, path = "/api/v1/insight/counties/{number}", params(
+        ("number" = String, Path, description = "County number on the chosen layout"),
+        ("inndeling" = Option<i32>, Query, description = "Layout: 2015, 2020 or 2024 (default)")),
     responses((status = 200, body = CountyInsight), (status = 401, description = "Ikke innlogget"), (status = 404, description = "Finnes ikke")), tag = "insight")]
 pub async fn county(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(number): Path<String>,
+    Query(q): Query<super::pages::LayoutQuery>,
 ) -> Result<Json<CountyInsight>, ApiError> {
     if visitor.user.is_none() {
         return Err(AppError::Unauthenticated.into());
@@ -49,21 +58,13 @@ pub async fn county(
     if !visitor.may(Action::ViewRounds, &Resource::Any) {
         return Err(AppError::Forbidden.into());
     }
+    let layout = super::parse_layout(q.inndeling.as_deref())?;
     let n = number.clone();
-    let area = state
-        .db
-        .run(move |conn| {
-            let known = crate::registry::store::county_names(conn, samveis_domain::registry::Layout::CURRENT)?
-                .into_iter()
-                .any(|(c, _)| c == n);
-            if !known {
-                return Err(AppError::NotFound(format!("Fylke {n} finnes ikke i 2024-inndelingen.")));
-            }
-            super::area(conn, Some(&n))
-        })
-        .await?;
+    let (_, area) = state.db.run(move |conn| super::pages::county_area_in(conn, &n, layout)).await?;
     Ok(Json(CountyInsight {
         county_number: number,
+        layout: area.layout.year(),
+        layout_note: area.layout_note(),
         round: area.round.as_ref().map(|r| r.name.clone()),
         reported: area.reported(),
         adoption: area.adoption.clone(),
@@ -72,6 +73,7 @@ pub async fn county(
             .into_iter()
             .map(|l| MunicipalityStatus {
                 in_operation: l.in_operation(),
+                mapped: l.mapped,
                 investment: l.investment(),
                 number: l.number,
                 name: l.name,

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::registry::store as registry;
 use crate::reporting::store::{self as reports, RoundRow};
 use chrono::NaiveDateTime;
-use samveis_domain::insight::{Adoption, TechStatus, adoption, technology_status};
+use samveis_domain::insight::{Adoption, TechStatus, adoption, merge_statuses, technology_status};
 use samveis_domain::registry::Layout;
 use samveis_domain::reporting::{Answers, State};
 use std::collections::BTreeMap;
@@ -32,6 +32,8 @@ pub struct MunicipalityLine {
     pub statuses: Option<Vec<TechStatus>>,
     pub submitted_at: Option<NaiveDateTime>,
     pub accepted: bool,
+    /// Its status comes from reports made on another layout.
+    pub mapped: bool,
 }
 
 impl MunicipalityLine {
@@ -53,9 +55,18 @@ pub struct AreaInsight {
     pub round: Option<RoundRow>,
     pub lines: Vec<MunicipalityLine>,
     pub adoption: Vec<Adoption>,
+    /// The layout the lines are numbered on.
+    pub layout: Layout,
+    /// Delivered reports that could not be placed on the layout.
+    pub unplaced: usize,
 }
 
 impl AreaInsight {
+    /// Municipalities whose status was carried over from another layout.
+    pub fn mapped(&self) -> usize {
+        self.lines.iter().filter(|l| l.mapped).count()
+    }
+
     pub fn reported(&self) -> usize {
         self.lines.iter().filter(|l| l.statuses.is_some()).count()
     }
@@ -68,6 +79,36 @@ impl AreaInsight {
 
     pub fn population(&self) -> i64 {
         self.lines.iter().filter_map(|l| l.population).sum()
+    }
+
+    /// Which layout the figures are on, and what was carried over or left out to get there.
+    pub fn layout_note(&self) -> String {
+        let mut note = format!("Tallene vises på {}-inndelingen.", self.layout);
+        let mapped = self.mapped();
+        if mapped > 0 {
+            note.push_str(&format!(
+                " {mapped} {} status fra rapporter levert på en annen inndeling, ført over med kodeovergangene. Er en kommune delt, fordeles brukere og investering etter vekt; hører flere rapporterende kommuner til én kommune her, legges brukere og investering sammen, og hver teknologi står med den som har kommet lengst.",
+                if mapped == 1 { "kommune har" } else { "kommuner har" }
+            ));
+        }
+        if self.unplaced > 0 {
+            note.push_str(&format!(
+                " {} {} ikke plasseres entydig på {}-inndelingen (kommunen var flere kommuner da) og er ikke med.",
+                self.unplaced,
+                if self.unplaced == 1 { "rapport kunne" } else { "rapporter kunne" },
+                self.layout
+            ));
+        }
+        note
+    }
+}
+
+/// The layout a view asks for in `inndeling`: none or empty is 2024; anything else must be one
+/// of the three, or the request is refused naming the value.
+pub fn parse_layout(value: Option<&str>) -> Result<Layout, AppError> {
+    match value.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(l) => Layout::parse(l).map_err(|e| AppError::BadRequest(crate::reporting::capitalized(&e.to_string()))),
+        None => Ok(Layout::CURRENT),
     }
 }
 
@@ -102,39 +143,77 @@ fn latest_round(conn: &mut DbConnection) -> Result<Option<RoundRow>, AppError> {
     Ok(latest_round_of(conn, &rounds, TECHNOLOGY_STATUS)?.map(|(r, _)| r))
 }
 
-/// The 2024 municipalities (all, or one county's) with their delivered technology status.
-pub fn area(conn: &mut DbConnection, county: Option<&str>) -> Result<AreaInsight, AppError> {
+/// A delivered technology status as it lands on a municipality of the chosen layout.
+struct Placed {
+    statuses: Vec<TechStatus>,
+    weight: i32,
+    submitted_at: Option<NaiveDateTime>,
+    accepted: bool,
+    mapped: bool,
+}
+
+/// The municipalities of a layout (all, or one county's) with their delivered technology status.
+/// A report made on another layout is placed through the code transitions: a split
+/// municipality's parts share it by weight, and the reports of municipalities later merged are
+/// merged (see `merge_statuses`); a report that cannot be placed unambiguously is left out and
+/// counted.
+pub fn area(conn: &mut DbConnection, county: Option<&str>, layout: Layout) -> Result<AreaInsight, AppError> {
+    use samveis_domain::insight::indicator::OrgKind;
     let round = latest_round(conn)?;
-    let mut delivered: BTreeMap<String, (Answers, Option<NaiveDateTime>, bool)> = BTreeMap::new();
+    let geography = indicators::store::geography(conn, layout)?;
+    let mut placed: BTreeMap<String, Vec<Placed>> = BTreeMap::new();
+    let mut unplaced = 0;
     if let Some(r) = &round {
         for s in reports::submissions_of_round(conn, r.id)? {
             let state = State::from_code(&s.state).unwrap_or(State::Draft);
             if s.org.kind != "municipality" || !state.delivered() {
                 continue;
             }
+            let place = geography.place(OrgKind::Municipality, &s.org.id, s.org.layout);
+            if place.parts.is_empty() {
+                unplaced += 1;
+                continue;
+            }
             let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-            delivered.insert(s.org.id.clone(), (answers, s.submitted_at, state == State::Accepted));
+            let statuses = technology_status(&answers);
+            for (number, weight) in place.parts {
+                placed.entry(number).or_default().push(Placed {
+                    statuses: statuses.clone(),
+                    weight,
+                    submitted_at: s.submitted_at,
+                    accepted: state == State::Accepted,
+                    mapped: place.mapped,
+                });
+            }
         }
     }
-    let rows = registry::municipality_rows(conn, Layout::CURRENT)?;
+    let rows = registry::municipality_rows(conn, layout)?;
     let lines: Vec<MunicipalityLine> = rows
         .into_iter()
         .filter(|m| county.is_none_or(|c| m.county_number.as_str() == c))
         .map(|m| {
-            let found = delivered.remove(m.number.as_str());
+            let found = placed.remove(m.number.as_str()).unwrap_or_default();
+            let statuses = match found.as_slice() {
+                [] => None,
+                [one] if !one.mapped => Some(one.statuses.clone()),
+                many => {
+                    Some(merge_statuses(&many.iter().map(|p| (p.statuses.as_slice(), p.weight)).collect::<Vec<_>>()))
+                }
+            };
             MunicipalityLine {
                 number: m.number.to_string(),
                 name: m.name,
                 county_number: m.county_number.to_string(),
                 population: m.population,
-                submitted_at: found.as_ref().and_then(|f| f.1),
-                accepted: found.as_ref().is_some_and(|f| f.2),
-                statuses: found.map(|f| technology_status(&f.0)),
+                submitted_at: found.iter().filter_map(|p| p.submitted_at).max(),
+                accepted: !found.is_empty() && found.iter().all(|p| p.accepted),
+                mapped: found.iter().any(|p| p.mapped),
+                statuses,
             }
         })
         .collect();
     let statuses: Vec<Vec<TechStatus>> = lines.iter().filter_map(|l| l.statuses.clone()).collect();
-    Ok(AreaInsight { adoption: adoption(&statuses), round, lines })
+    Ok(AreaInsight { adoption: adoption(&statuses), round, lines, layout, unplaced })
 }
 
 /// The rest of the national picture: project status, open rounds and money.

@@ -11,12 +11,13 @@ use crate::reporting::pages::SubmissionLine;
 use crate::reporting::store as reports;
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use samveis_domain::access::{Action, Actor};
 use samveis_domain::insight::targets::{targets_vs_actuals, users_in, users_of};
 use samveis_domain::insight::{TechStatus, Technology, adoption, technology_status};
+use samveis_domain::registry::Layout;
 use samveis_domain::reporting::{Answer, Answers, State as SubmissionState};
 use std::collections::BTreeMap;
 
@@ -138,6 +139,8 @@ struct MunicipalityPage {
     name: String,
     county_number: String,
     county: String,
+    /// Keeps the layout in the links ("" on 2024).
+    layout_query: String,
     population: String,
     statuses: Vec<(String, String, String, String)>,
     status_round: String,
@@ -153,16 +156,19 @@ pub async fn municipality(
     State(state): State<AppState>,
     PageUser(visitor, user): PageUser,
     Path(number): Path<String>,
+    Query(q): Query<super::pages::LayoutQuery>,
 ) -> AppResult<Response> {
     let today = state.today();
     let actor = user.actor.clone();
+    // A municipality of an older layout has its own page too: the county view links to it.
+    let layout = super::parse_layout(q.inndeling.as_deref())?;
     let page = state
         .db
         .run(move |conn| {
-            let row = crate::registry::store::municipality_rows(conn, samveis_domain::registry::Layout::CURRENT)?
+            let row = crate::registry::store::municipality_rows(conn, layout)?
                 .into_iter()
                 .find(|m| m.number.as_str() == number)
-                .ok_or_else(|| AppError::NotFound(format!("Kommune {number} finnes ikke i 2024-inndelingen.")))?;
+                .ok_or_else(|| AppError::NotFound(format!("Kommune {number} finnes ikke i {layout}-inndelingen.")))?;
             let h = history(conn, &actor, "municipality", &number, today)?;
             let (status_round, statuses) = h.latest_status.unwrap_or_default();
             let (targets, other_targets) = targets(conn, "municipality", &number, users_in(&statuses))?;
@@ -173,6 +179,7 @@ pub async fn municipality(
                 name: row.name.clone(),
                 county_number: row.county_number.to_string(),
                 county: row.county_name.clone(),
+                layout_query: if layout == Layout::CURRENT { String::new() } else { format!("?inndeling={layout}") },
                 population: row.population.map(format::number).unwrap_or_else(|| "–".into()),
                 statuses: status_rows(&statuses),
                 status_round,

@@ -69,6 +69,38 @@ fn headline(a: &AreaInsight) -> Headline {
     }
 }
 
+/// The layout a view is on: the picker, what the page says about it, and how links keep it.
+#[derive(Clone)]
+pub struct LayoutView {
+    pub action: String,
+    pub choices: Vec<crate::registry::views::Choice>,
+    pub note: String,
+    /// Other choices the picker keeps (the sort order).
+    pub hidden: Vec<(&'static str, String)>,
+    layout: Layout,
+}
+
+impl LayoutView {
+    fn new(action: String, area: &AreaInsight) -> LayoutView {
+        let current = area.layout.to_string();
+        let choices = Layout::ALL
+            .iter()
+            .map(|l| crate::registry::views::Choice::new(l.to_string(), format!("{l}-inndelingen"), &current))
+            .collect();
+        LayoutView { action, choices, note: area.layout_note(), hidden: vec![], layout: area.layout }
+    }
+
+    /// The query a link carries to stay on this layout ("" on 2024).
+    pub fn query(&self) -> String {
+        if self.layout == Layout::CURRENT { String::new() } else { format!("?inndeling={}", self.layout) }
+    }
+
+    /// The same, after other query parameters.
+    pub fn and(&self) -> String {
+        if self.layout == Layout::CURRENT { String::new() } else { format!("&inndeling={}", self.layout) }
+    }
+}
+
 /// A technology's target figures beside the users reported for it.
 #[derive(Clone)]
 pub struct TargetRow {
@@ -103,6 +135,7 @@ pub struct CountyRow {
 #[template(path = "insight/national.html")]
 struct NationalPage {
     frame: Frame,
+    layout: LayoutView,
     headline: Headline,
     chart: String,
     adoption: Vec<AdoptionRow>,
@@ -119,13 +152,25 @@ struct NationalPage {
     demo: bool,
 }
 
-pub async fn national(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+pub struct LayoutQuery {
+    pub inndeling: Option<String>,
+}
+
+pub async fn national(
+    State(state): State<AppState>,
+    PageUser(visitor, user): PageUser,
+    Query(q): Query<LayoutQuery>,
+) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
+    let layout = super::parse_layout(q.inndeling.as_deref())?;
     let today = state.today();
     let views = state.views.clone();
     let figures = state
         .db
-        .run(move |conn| views.get(conn, format!("national:{today}"), |conn| national_figures(conn, today)))
+        .run(move |conn| {
+            views.get(conn, format!("national:{today}:{layout}"), |conn| national_figures(conn, today, layout))
+        })
         .await?;
     let mut page = NationalPage::clone(&figures);
     page.frame = Frame::new(&visitor, "Innsikt: hele landet", Nav::Insight);
@@ -133,9 +178,13 @@ pub async fn national(State(state): State<AppState>, PageUser(visitor, user): Pa
 }
 
 /// Everything on the national page but the visitor's frame.
-fn national_figures(conn: &mut crate::db::DbConnection, today: chrono::NaiveDate) -> Result<NationalPage, AppError> {
-    let area = super::area(conn, None)?;
-    let counties = crate::registry::store::county_names(conn, Layout::CURRENT)?;
+fn national_figures(
+    conn: &mut crate::db::DbConnection,
+    today: chrono::NaiveDate,
+    layout: Layout,
+) -> Result<NationalPage, AppError> {
+    let area = super::area(conn, None, layout)?;
+    let counties = crate::registry::store::county_names(conn, layout)?;
     let targets: Vec<_> = crate::grants::all_targets(conn)?.into_iter().map(|(_, _, t)| t).collect();
     let programme = super::programme(conn, today)?;
     let counties = counties
@@ -157,6 +206,7 @@ fn national_figures(conn: &mut crate::db::DbConnection, today: chrono::NaiveDate
         targets: target_rows(&target_lines),
         unmatched_targets: unmatched.len(),
         frame: Frame::anonymous(""),
+        layout: LayoutView::new("/innsikt".into(), &area),
         headline: headline(&area),
         chart: chart::adoption_bars("landet", "Velferdsteknologi i kommunene: i drift og i utprøving", &area.adoption),
         adoption: adoption_rows(&area.adoption),
@@ -199,6 +249,7 @@ pub struct MunicipalityView {
     pub number: String,
     pub name: String,
     pub reported: bool,
+    pub mapped: bool,
     /// Per technology: "I drift (120)", "Utprøving", "Ikke startet" or "–".
     pub cells: Vec<String>,
     pub in_operation: usize,
@@ -211,6 +262,7 @@ pub struct MunicipalityView {
 #[template(path = "insight/county.html")]
 struct CountyPage {
     frame: Frame,
+    layout: LayoutView,
     number: String,
     name: String,
     headline: Headline,
@@ -225,6 +277,7 @@ struct CountyPage {
 #[derive(Debug, Default, Deserialize)]
 pub struct SortQuery {
     pub sorter: Option<String>,
+    pub inndeling: Option<String>,
 }
 
 fn cell(s: &samveis_domain::insight::TechStatus) -> String {
@@ -235,19 +288,30 @@ fn cell(s: &samveis_domain::insight::TechStatus) -> String {
     }
 }
 
-async fn county_area(state: &AppState, number: String) -> AppResult<std::sync::Arc<(String, AreaInsight)>> {
+/// A county's name and figures on a layout; a number the layout lacks is not found.
+pub(super) fn county_area_in(
+    conn: &mut crate::db::DbConnection,
+    number: &str,
+    layout: Layout,
+) -> Result<(String, AreaInsight), AppError> {
+    let name = crate::registry::store::county_names(conn, layout)?
+        .into_iter()
+        .find(|(n, _)| n == number)
+        .map(|(_, name)| name)
+        .ok_or_else(|| AppError::NotFound(format!("Fylke {number} finnes ikke i {layout}-inndelingen.")))?;
+    Ok((name, super::area(conn, Some(number), layout)?))
+}
+
+async fn county_area(
+    state: &AppState,
+    number: String,
+    layout: Layout,
+) -> AppResult<std::sync::Arc<(String, AreaInsight)>> {
     let views = state.views.clone();
     state
         .db
         .run(move |conn| {
-            views.get(conn, format!("county:{number}"), |conn| {
-                let name = crate::registry::store::county_names(conn, Layout::CURRENT)?
-                    .into_iter()
-                    .find(|(n, _)| *n == number)
-                    .map(|(_, name)| name)
-                    .ok_or_else(|| AppError::NotFound(format!("Fylke {number} finnes ikke i 2024-inndelingen.")))?;
-                Ok((name, super::area(conn, Some(&number))?))
-            })
+            views.get(conn, format!("county:{number}:{layout}"), |conn| county_area_in(conn, &number, layout))
         })
         .await
 }
@@ -268,15 +332,19 @@ pub async fn county(
     Query(q): Query<SortQuery>,
 ) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
-    let county = county_area(&state, number.clone()).await?;
+    let layout = super::parse_layout(q.inndeling.as_deref())?;
+    let county = county_area(&state, number.clone(), layout).await?;
     let (name, area) = (&county.0, &county.1);
     let sort = q.sorter.unwrap_or_else(|| "navn".into());
+    let mut layout = LayoutView::new(format!("/innsikt/fylker/{number}"), area);
+    layout.hidden.push(("sorter", sort.clone()));
     let rows = sorted(area.lines.iter().collect(), &sort)
         .into_iter()
         .map(|l| MunicipalityView {
             number: l.number.clone(),
             name: l.name.clone(),
             reported: l.statuses.is_some(),
+            mapped: l.mapped,
             cells: l
                 .statuses
                 .as_ref()
@@ -290,6 +358,7 @@ pub async fn county(
         .collect();
     let page = CountyPage {
         frame: Frame::new(&visitor, format!("Innsikt: {name}"), Nav::Insight),
+        layout,
         headline: headline(area),
         chart: chart::adoption_bars("fylket", &format!("Velferdsteknologi i kommunene i {name}"), &area.adoption),
         adoption: adoption_rows(&area.adoption),
@@ -314,6 +383,7 @@ fn county_table(name: &str, area: &AreaInsight) -> Table {
     }
     headers.push("Teknologier i drift".into());
     headers.push("Investering i alt (kr)".into());
+    headers.push(format!("Ført over til {}-inndelingen", area.layout));
     let rows = area
         .lines
         .iter()
@@ -331,6 +401,7 @@ fn county_table(name: &str, area: &AreaInsight) -> Table {
             }
             row.push(Cell::Number(l.in_operation() as i64));
             row.push(Cell::Number(l.investment()));
+            row.push(Cell::Text(if l.mapped { "ja".into() } else { String::new() }));
             row
         })
         .collect();
@@ -341,12 +412,14 @@ pub async fn county_export(
     State(state): State<AppState>,
     PageUser(_, user): PageUser,
     Path((number, file)): Path<(String, String)>,
+    Query(q): Query<LayoutQuery>,
 ) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
     if file != "statusrapport.pdf" && !file.starts_with("kommuner.") {
         return Err(AppError::NotFound("Fant ikke filen.".into()));
     }
-    let county = county_area(&state, number.clone()).await?;
+    let layout = super::parse_layout(q.inndeling.as_deref())?;
+    let county = county_area(&state, number.clone(), layout).await?;
     let (name, area) = (&county.0, &county.1);
     if file == "statusrapport.pdf" {
         let pdf = super::report::county(state.today(), name, area);
@@ -355,13 +428,18 @@ pub async fn county_export(
     crate::reporting::export::download(&county_table(name, area), &file, "kommuner", &format!("innsikt-fylke-{number}"))
 }
 
-pub async fn national_pdf(State(state): State<AppState>, PageUser(_, user): PageUser) -> AppResult<Response> {
+pub async fn national_pdf(
+    State(state): State<AppState>,
+    PageUser(_, user): PageUser,
+    Query(q): Query<LayoutQuery>,
+) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
+    let layout = super::parse_layout(q.inndeling.as_deref())?;
     let today = state.today();
     let pdf = state
         .db
         .run(move |conn| {
-            let area = super::area(conn, None)?;
+            let area = super::area(conn, None, layout)?;
             let programme = super::programme(conn, today)?;
             Ok::<_, AppError>(super::report::national(today, &area, &programme))
         })

@@ -33,6 +33,8 @@ fn cover(w: &mut Writer, title: &str, today: NaiveDate, area: &AreaInsight, whos
         BODY,
         0.0,
     );
+    w.gap(6.0);
+    w.paragraph(&area.layout_note(), REGULAR, BODY, 0.0);
     if area.round.as_ref().is_some_and(|r| r.demo) {
         w.gap(6.0);
         w.paragraph("Demodata: svarene i teknologistatusen er syntetiske.", BOLD, BODY, 0.0);

@@ -103,4 +103,58 @@ backends! {
         let share = officer.get("/innsikt/indikatorer/digitalt_tilsyn_i_drift?niva=land&periode=2025").await;
         assert!(share.body.contains("class=\"chart donut\""), "a share is drawn as a ring");
     }
+
+    async fn views_choose_the_layout_and_say_what_was_carried_over(app) {
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let by_number = |v: &serde_json::Value, n: &str| {
+            v["municipalities"].as_array().unwrap().iter().find(|m| m["number"] == n).cloned()
+        };
+        // Ålesund and Haram were one municipality (1507) on the 2020 layout: their 2024 reports
+        // are shown together there, users added and each technology as far as the furthest.
+        let now = officer.get("/api/v1/insight/counties/15?inndeling=2024").await.json();
+        let then = officer.get("/api/v1/insight/counties/15?inndeling=2020").await.json();
+        assert_eq!((now["layout"].as_i64(), then["layout"].as_i64()), (Some(2024), Some(2020)));
+        assert!(by_number(&then, "1580").is_none(), "no Haram in 2020");
+        let parts: Vec<serde_json::Value> = ["1508", "1580"].iter().filter_map(|n| by_number(&now, n)).filter(|m| !m["technologies"].is_null()).collect();
+        assert!(!parts.is_empty(), "the demo has Ålesund's or Haram's technology status");
+        let merged = by_number(&then, "1507").unwrap();
+        assert_eq!(merged["mapped"], true);
+        let users = |m: &serde_json::Value, i: usize| m["technologies"][i]["users"].as_i64().unwrap_or(0);
+        let rank = |s: &serde_json::Value| match s.as_str() { Some("I drift") => 3, Some("Utprøving") => 2, Some("Ikke startet") => 1, _ => 0 };
+        for i in 0..9 {
+            assert_eq!(users(&merged, i), parts.iter().map(|p| users(p, i)).sum::<i64>(), "technology {i}");
+            let furthest = parts.iter().map(|p| rank(&p["technologies"][i]["state"])).max().unwrap();
+            assert_eq!(rank(&merged["technologies"][i]["state"]), furthest, "technology {i}");
+        }
+        assert!(then["layout_note"].as_str().unwrap().contains("ført over med kodeovergangene"), "{}", then["layout_note"]);
+        assert_eq!(now["layout_note"], "Tallene vises på 2024-inndelingen.");
+
+        // The pages keep the layout in their links and exports; the note is on the page.
+        let page = officer.get("/innsikt/fylker/18?inndeling=2015").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.attr("#inndeling option[selected]", "value").as_deref(), Some("2015"));
+        assert!(page.text().contains("Tallene vises på 2015-inndelingen."), "{}", page.text());
+        assert!(page.body.contains("/innsikt/fylker/18/kommuner.csv?inndeling=2015") && page.body.contains("sorter=drift&#38;inndeling=2015"));
+        assert_eq!(page.select("tbody tr th[scope=row]").len(), 44, "Nordland had 44 municipalities in 2015");
+        let csv = officer.get("/innsikt/fylker/18/kommuner.csv?inndeling=2015").await;
+        assert_eq!(csv.body.lines().count(), 45);
+        assert!(csv.body.lines().next().unwrap().ends_with("Ført over til 2015-inndelingen"), "{}", csv.body);
+        assert!(csv.body.lines().any(|l| l.starts_with("1850;Tysfjord;")), "a municipality since split and merged away");
+        let national = officer.get("/innsikt?inndeling=2015").await;
+        assert!(national.body.contains("/innsikt/fylker/05?inndeling=2015") && national.text().contains("Oppland"), "the 2015 counties");
+        assert!(national.text().contains("av 428"), "428 municipalities in 2015: {}", national.text());
+        assert!(national.text().contains("rapporter kunne ikke plasseres entydig på 2015-inndelingen"), "reports of municipalities merged since: {}", national.text());
+        let old = officer.get("/innsikt/kommuner/1850?inndeling=2015").await;
+        assert_eq!(old.status, StatusCode::OK);
+        assert!(old.body.contains("/innsikt/fylker/18?inndeling=2015"));
+        assert_eq!(officer.get("/innsikt/kommuner/1850").await.status, StatusCode::NOT_FOUND, "not a 2024 municipality");
+        assert_eq!(officer.get("/innsikt/fylker/05").await.status, StatusCode::NOT_FOUND, "Oppland is not a 2024 county");
+        let bad = officer.get("/innsikt?inndeling=2019").await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+        assert!(bad.text().contains("2019"), "{}", bad.text());
+        let pdf = officer.get_bytes("/innsikt/statusrapport.pdf?inndeling=2020").await;
+        let cover = lopdf::Document::load_mem(&pdf).unwrap().extract_text(&[1]).unwrap();
+        assert!(cover.contains("2020-inndelingen"), "{cover}");
+    }
 }

@@ -92,10 +92,7 @@ pub fn read_ask(visitor: &Visitor, q: &AskQuery) -> Result<(Level, Option<Period
         }
         None => None,
     };
-    let layout = match q.inndeling.as_deref().filter(|s| !s.is_empty()) {
-        Some(l) => Layout::parse(l).map_err(|e| AppError::BadRequest(crate::reporting::capitalized(&e.to_string())))?,
-        None => Layout::CURRENT,
-    };
+    let layout = crate::insight::parse_layout(q.inndeling.as_deref())?;
     Ok((level, period, layout))
 }
 

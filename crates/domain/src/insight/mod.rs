@@ -8,4 +8,6 @@ pub mod targets;
 mod technology;
 
 pub use benefits::{BENEFIT_TECHNOLOGIES, Benefit, benefits};
-pub use technology::{Adoption, IN_OPERATION, TECHNOLOGIES, TechStatus, Technology, adoption, technology_status};
+pub use technology::{
+    Adoption, IN_OPERATION, TECHNOLOGIES, TechStatus, Technology, adoption, merge_statuses, technology_status,
+};

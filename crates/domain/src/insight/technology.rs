@@ -56,6 +56,48 @@ pub fn technology_status(answers: &Answers) -> Vec<TechStatus> {
         .collect()
 }
 
+/// How far a state has come: in operation before trial before not started before anything else.
+fn progress(state: Option<&str>) -> u8 {
+    match state {
+        Some(IN_OPERATION) => 3,
+        Some(TRIAL) => 2,
+        Some(NOT_STARTED) => 1,
+        _ => 0,
+    }
+}
+
+/// The statuses of one municipality on another layout, from the reports placed on it: each with
+/// the weight in percent of the reporting municipality that lies in it (a split municipality's
+/// parts share its users and investment by weight). A technology is as far as the furthest part
+/// has come: a merged municipality offers what any of its former parts offered.
+pub fn merge_statuses(parts: &[(&[TechStatus], i32)]) -> Vec<TechStatus> {
+    let weighted = |v: Option<i64>, w: i32| v.map(|v| v.saturating_mul(i64::from(w)) / 100);
+    TECHNOLOGIES
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut merged = TechStatus { technology: *t, state: None, users: None, vendor: None, investment: None };
+            let mut vendors: Vec<String> = Vec::new();
+            for (statuses, weight) in parts {
+                let Some(s) = statuses.get(i) else { continue };
+                if merged.state.is_none() || progress(s.state.as_deref()) > progress(merged.state.as_deref()) {
+                    merged.state = s.state.clone().or(merged.state.take());
+                }
+                for (sum, v) in [(&mut merged.users, s.users), (&mut merged.investment, s.investment)] {
+                    if let Some(v) = weighted(v, *weight) {
+                        *sum = Some(sum.unwrap_or(0).saturating_add(v));
+                    }
+                }
+                if let Some(v) = s.vendor.as_ref().filter(|v| !vendors.contains(v)) {
+                    vendors.push(v.clone());
+                }
+            }
+            merged.vendor = (!vendors.is_empty()).then(|| vendors.join(", "));
+            merged
+        })
+        .collect()
+}
+
 /// How many municipalities have a technology in operation, in trial, not started, or did not say;
 /// with the users and investment they report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -129,5 +171,34 @@ mod tests {
         let tilsyn = &a[2];
         assert_eq!((tilsyn.in_operation, tilsyn.not_started, tilsyn.users, tilsyn.reporting()), (1, 1, 120, 2));
         assert_eq!((a[4].trial, a[4].unanswered), (1, 1));
+    }
+
+    #[test]
+    fn merged_municipalities_show_the_furthest_state_and_split_ones_share_by_weight() {
+        let alesund = technology_status(&answers(&[
+            ("digitalt_tilsyn_bruk", Answer::Choice(TRIAL.into())),
+            ("digitalt_tilsyn_brukere", Answer::Whole(40)),
+            ("digitalt_tilsyn_leverandor", Answer::Text("A".into())),
+        ]));
+        let haram = technology_status(&answers(&[
+            ("digitalt_tilsyn_bruk", Answer::Choice(IN_OPERATION.into())),
+            ("digitalt_tilsyn_brukere", Answer::Whole(10)),
+            ("digitalt_tilsyn_investering", Answer::Whole(99)),
+            ("digitalt_tilsyn_leverandor", Answer::Text("B".into())),
+            ("lokalisering_bruk", Answer::Choice(NOT_STARTED.into())),
+        ]));
+        let both = merge_statuses(&[(&alesund, 100), (&haram, 100)]);
+        assert_eq!(both[2].state.as_deref(), Some(IN_OPERATION));
+        assert_eq!((both[2].users, both[2].investment), (Some(50), Some(99)));
+        assert_eq!(both[2].vendor.as_deref(), Some("A, B"));
+        assert_eq!(both[4].state.as_deref(), Some(NOT_STARTED));
+        assert_eq!(
+            both[0],
+            TechStatus { technology: TECHNOLOGIES[0], state: None, users: None, vendor: None, investment: None }
+        );
+
+        let half = merge_statuses(&[(&haram, 50)]);
+        assert_eq!(half[2].state.as_deref(), Some(IN_OPERATION), "each part of a split municipality keeps the state");
+        assert_eq!((half[2].users, half[2].investment), (Some(5), Some(49)));
     }
 }
