@@ -5,7 +5,7 @@
 
 use super::{permitted_in_round, store};
 use crate::app::AppState;
-use crate::audit::{self, Author, Change};
+use crate::audit::{self, Author};
 use crate::auth::{ApiWriter, Visitor};
 use crate::db::DbConnection;
 use crate::error::{AppError, VERSION_CONFLICT};
@@ -90,6 +90,7 @@ pub fn import(
         let submissions = store::submissions_of_round(conn, round_id)?;
         let by_number: BTreeMap<&str, &store::SubmissionRow> =
             submissions.iter().map(|s| (s.org.id.as_str(), s)).collect();
+        let fields = template.template.field_index();
         let mut summary = ImportSummary::default();
         let mut by_org: BTreeMap<String, Vec<&DataValue>> = BTreeMap::new();
         for v in values {
@@ -99,7 +100,7 @@ pub fn import(
             };
             if v.period != round.period {
                 summary.conflicts.push(conflict(format!("perioden «{}» er ikke rundens ({})", v.period, round.period)));
-            } else if template.template.field(field_of(&v.data_element)).is_none() {
+            } else if !fields.contains_key(field_of(&v.data_element)) {
                 summary.conflicts.push(conflict(format!("dataelementet «{}» finnes ikke i skjemaet", v.data_element)));
             } else if !by_number.contains_key(v.org_unit.as_str()) {
                 summary.conflicts.push(conflict(format!("organisasjonsenheten «{}» er ikke med i runden", v.org_unit)));
@@ -136,7 +137,7 @@ pub fn import(
             }
             raw.extend(incoming);
             match parse(&template.template, &raw) {
-                Ok(answers) => writes.push((s, old, answers)),
+                Ok(answers) => writes.push((s, answers)),
                 Err(errors) => {
                     for e in errors {
                         summary
@@ -149,26 +150,25 @@ pub fn import(
         if dry_run || !summary.conflicts.is_empty() {
             return Ok(summary);
         }
-        for (s, old, answers) in writes {
+        let mut rows = Vec::new();
+        let mut changes = Vec::new();
+        for (s, answers) in writes {
             let json = serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
-            let update = store::SubmissionUpdate {
-                state: &s.state,
-                answers: &json,
-                submitted_at: s.submitted_at,
-                reviewer_comment: &s.reviewer_comment,
-            };
-            if !store::update_submission(conn, s.id, s.version, &update, now)? {
-                return Err(AppError::Conflict(VERSION_CONFLICT.into()));
-            }
-            let change = Change {
+            // The audit keeps the stored text before and the written text after.
+            changes.push(audit::JsonChange {
                 action: "importert fra DHIS2",
                 record_type: "innlevering",
                 record_id: s.id.to_string(),
-                before: serde_json::to_value(&old).ok(),
-                after: serde_json::to_value(&answers).ok(),
-            };
-            audit::record(conn, author, now, change)?;
+                before: Some(s.answers.clone()),
+                after: Some(json.clone()),
+            });
+            rows.push(store::OpenAnswers { id: s.id, version: s.version, answers: json });
         }
+        // Each was read open in this transaction; one written short means another hand got there.
+        if store::update_open_answers(conn, &rows, now)? != rows.len() {
+            return Err(AppError::Conflict(VERSION_CONFLICT.into()));
+        }
+        audit::record_all(conn, author, now, changes)?;
         summary.written = true;
         Ok(summary)
     })

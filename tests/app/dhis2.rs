@@ -52,6 +52,19 @@ backends! {
         let id = submission_id(&app, TECH, "1804").await;
         let sub = app.get(&format!("/api/v1/submissions/{id}")).await.json();
         assert_eq!(sub["answers"]["digitalt_tilsyn_brukere"]["value"], 42, "{sub}");
+        let audit = app.get(&format!("/admin/logg?type=innlevering&id={id}")).await;
+        assert!(audit.body.contains("importert fra DHIS2") && audit.body.contains("digitalt_tilsyn_brukere"), "{}", audit.body);
+
+        // The batched write of an import takes only open submissions at the version read.
+        let version = sub["version"].as_i64().unwrap();
+        let written = app.db.run(move |conn| {
+            let now = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+            let row = |version| samveis::reporting::store::OpenAnswers { id, version, answers: "{}".into() };
+            let stale = samveis::reporting::store::update_open_answers(conn, &[row(version - 1)], now)?;
+            let current = samveis::reporting::store::update_open_answers(conn, &[row(version)], now)?;
+            Ok::<_, samveis::db::StoreError>((stale, current))
+        }).await.unwrap();
+        assert_eq!(written, (0, 1));
 
         let bodo = app.other_browser();
         bodo.login(BODO).await;

@@ -22,13 +22,13 @@ pub fn field_of(element: &str) -> &str {
 
 /// A submission's answers as data values.
 pub fn data_values(template: &FormTemplate, answers: &Answers, period: &str, org_unit: &str) -> Vec<DataValue> {
+    let fields = template.field_index();
     to_raw(template, answers)
         .into_iter()
         .filter(|(_, values)| values.iter().any(|v| !v.is_empty()))
         .map(|(element, values)| {
-            let decimal = template
-                .field(field_of(&element))
-                .is_some_and(|f| matches!(f.kind, FieldKind::Hours | FieldKind::Percent));
+            let decimal =
+                fields.get(field_of(&element)).is_some_and(|f| matches!(f.kind, FieldKind::Hours | FieldKind::Percent));
             let mut value = values.join(";");
             if decimal {
                 value = value.replace(',', ".");
@@ -40,11 +40,11 @@ pub fn data_values(template: &FormTemplate, answers: &Answers, period: &str, org
 
 /// Data values back into the raw form input the form's parser reads (choices split on ";").
 pub fn raw_from_values<'a>(template: &FormTemplate, values: impl IntoIterator<Item = &'a DataValue>) -> RawAnswers {
+    let fields = template.field_index();
     let mut raw = RawAnswers::new();
     for v in values {
-        let multiple = template
-            .field(field_of(&v.data_element))
-            .is_some_and(|f| matches!(f.kind, FieldKind::MultipleChoice { .. }));
+        let multiple =
+            fields.get(field_of(&v.data_element)).is_some_and(|f| matches!(f.kind, FieldKind::MultipleChoice { .. }));
         let parts: Vec<String> =
             if multiple { v.value.split(';').map(|s| s.trim().to_string()).collect() } else { vec![v.value.clone()] };
         raw.insert(v.data_element.clone(), parts);

@@ -173,6 +173,11 @@ impl FormTemplate {
         self.fields().find(|f| f.code == code)
     }
 
+    /// The fields by code, for looking up many values (a form may have hundreds of fields).
+    pub fn field_index(&self) -> std::collections::HashMap<&str, &Field> {
+        self.fields().map(|f| (f.code.as_str(), f)).collect()
+    }
+
     /// Checks that the template itself is sound before it is saved or used.
     pub fn check(&self) -> Result<(), Vec<TemplateError>> {
         let mut errors = Vec::new();
