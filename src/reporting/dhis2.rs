@@ -38,23 +38,68 @@ fn load_round(conn: &mut DbConnection, round: i64) -> Result<store::RoundRow, Ap
     store::round(conn, round)?.ok_or_else(|| AppError::NotFound(format!("Runde {round} finnes ikke.")))
 }
 
-/// The delivered answers of a round that `actor` may see, as data values.
-pub fn export(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Result<Vec<DataValue>, AppError> {
+/// Hands the delivered answers of a round that `actor` may see to `emit`, value by value, one
+/// submission at a time: a month of a large form is tens of thousands of values, never all held.
+pub fn export(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    round_id: i64,
+    mut emit: impl FnMut(&DataValue) -> Result<(), AppError>,
+) -> Result<(), AppError> {
     let round = load_round(conn, round_id)?;
     let template =
         store::template(conn, round.template_id)?.ok_or_else(|| AppError::Internal("skjemaet mangler".into()))?;
     let submissions = store::submissions_of_round(conn, round_id)?;
     let visible = permitted_in_round(conn, Some(actor), Action::ViewSubmission, &round, &submissions)?;
-    let mut out = Vec::new();
     for (s, shown) in submissions.iter().zip(visible) {
         let state = SubmissionState::from_code(&s.state).unwrap_or(SubmissionState::Draft);
         if !shown || !state.delivered() {
             continue;
         }
         let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-        out.extend(data_values(&template.template, &answers, &round.period, &s.org.id));
+        for v in data_values(&template.template, &answers, &round.period, &s.org.id) {
+            emit(&v)?;
+        }
     }
+    Ok(())
+}
+
+/// The set as DHIS2's JSON, written as the values come.
+fn export_json(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Result<Vec<u8>, AppError> {
+    let mut out = br#"{"dataValues":["#.to_vec();
+    let mut first = true;
+    export(conn, actor, round_id, |v| {
+        if !std::mem::take(&mut first) {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, v).map_err(|e| AppError::Internal(e.to_string()))
+    })?;
+    out.extend_from_slice(b"]}");
     Ok(out)
+}
+
+/// The set as DHIS2's CSV, in its column order.
+fn export_csv(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Result<Vec<u8>, AppError> {
+    let io = |e: csv::Error| AppError::Internal(e.to_string());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "dataelement",
+        "period",
+        "orgunit",
+        "categoryoptioncombo",
+        "attributeoptioncombo",
+        "value",
+        "storedby",
+        "lastupdated",
+        "comment",
+        "followup",
+    ])
+    .map_err(io)?;
+    export(conn, actor, round_id, |v| {
+        w.write_record([v.data_element.as_str(), &v.period, &v.org_unit, "", "", &v.value, "samveis", "", "", "false"])
+            .map_err(io)
+    })?;
+    w.into_inner().map_err(|e| AppError::Internal(e.to_string()))
 }
 
 #[derive(Debug, Default, Serialize, ToSchema)]
@@ -74,13 +119,87 @@ pub struct Conflict {
     pub value: String,
 }
 
-/// Imports values into the round's submissions that are still open (draft or returned).
+fn conflict(v: &DataValue, reason: String) -> Conflict {
+    Conflict { object: format!("{}/{}/{}", v.org_unit, v.data_element, v.period), value: reason }
+}
+
+/// The values that name the round's period, a field of its form and an org unit in it, by org
+/// unit; the others are conflicts. Values are moved, not copied: a month of a large form is
+/// tens of thousands of them.
+fn by_org_unit(
+    values: Vec<DataValue>,
+    round: &store::RoundRow,
+    template: &samveis_domain::reporting::FormTemplate,
+    in_round: &BTreeMap<&str, &store::SubmissionRow>,
+    summary: &mut ImportSummary,
+) -> BTreeMap<String, Vec<DataValue>> {
+    let fields = template.field_index();
+    let mut by_org: BTreeMap<String, Vec<DataValue>> = BTreeMap::new();
+    for v in values {
+        if v.period != round.period {
+            let reason = format!("perioden «{}» er ikke rundens ({})", v.period, round.period);
+            summary.conflicts.push(conflict(&v, reason));
+        } else if !fields.contains_key(field_of(&v.data_element)) {
+            let reason = format!("dataelementet «{}» finnes ikke i skjemaet", v.data_element);
+            summary.conflicts.push(conflict(&v, reason));
+        } else if !in_round.contains_key(v.org_unit.as_str()) {
+            let reason = format!("organisasjonsenheten «{}» er ikke med i runden", v.org_unit);
+            summary.conflicts.push(conflict(&v, reason));
+        } else {
+            by_org.entry(v.org_unit.clone()).or_default().push(v);
+        }
+    }
+    by_org
+}
+
+/// One open submission's answers with the values laid over them, as the JSON to store; counts
+/// what was new, changed or the same. None (and conflicts) if it is delivered or does not parse.
+fn merged_answers(
+    s: &store::SubmissionRow,
+    values: Vec<DataValue>,
+    template: &samveis_domain::reporting::FormTemplate,
+    period: &str,
+    summary: &mut ImportSummary,
+) -> Result<Option<String>, AppError> {
+    let state = SubmissionState::from_code(&s.state).unwrap_or(SubmissionState::Draft);
+    if !state.editable() {
+        let reason =
+            format!("{} har levert ({}); åpne innleveringen igjen først", s.org.name, state.label().to_lowercase());
+        summary.conflicts.extend(values.iter().map(|v| conflict(v, reason.clone())));
+        return Ok(None);
+    }
+    let old: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut raw = to_raw(template, &old);
+    let incoming = raw_from_values(template, &values);
+    drop(values);
+    for (element, value) in &incoming {
+        match raw.get(element) {
+            Some(existing) if existing == value => summary.ignored += 1,
+            Some(_) => summary.updated += 1,
+            None => summary.imported += 1,
+        }
+    }
+    raw.extend(incoming);
+    match parse(template, &raw) {
+        Ok(answers) => Ok(Some(serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?)),
+        Err(errors) => {
+            let object = |field: &str| format!("{}/{field}/{period}", s.org.id);
+            summary
+                .conflicts
+                .extend(errors.into_iter().map(|e| Conflict { object: object(&e.field), value: e.message }));
+            Ok(None)
+        }
+    }
+}
+
+/// Imports values into the round's submissions that are still open (draft or returned): all or
+/// nothing, audited with the stored text before and the written text after.
 pub fn import(
     conn: &mut DbConnection,
     author: &Author,
     now: NaiveDateTime,
     round_id: i64,
-    values: &[DataValue],
+    values: Vec<DataValue>,
     dry_run: bool,
 ) -> Result<ImportSummary, AppError> {
     conn.transaction(|conn| {
@@ -88,87 +207,34 @@ pub fn import(
         let template =
             store::template(conn, round.template_id)?.ok_or_else(|| AppError::Internal("skjemaet mangler".into()))?;
         let submissions = store::submissions_of_round(conn, round_id)?;
-        let by_number: BTreeMap<&str, &store::SubmissionRow> =
+        let in_round: BTreeMap<&str, &store::SubmissionRow> =
             submissions.iter().map(|s| (s.org.id.as_str(), s)).collect();
-        let fields = template.template.field_index();
         let mut summary = ImportSummary::default();
-        let mut by_org: BTreeMap<String, Vec<&DataValue>> = BTreeMap::new();
-        for v in values {
-            let conflict = |reason: String| Conflict {
-                object: format!("{}/{}/{}", v.org_unit, v.data_element, v.period),
-                value: reason,
-            };
-            if v.period != round.period {
-                summary.conflicts.push(conflict(format!("perioden «{}» er ikke rundens ({})", v.period, round.period)));
-            } else if !fields.contains_key(field_of(&v.data_element)) {
-                summary.conflicts.push(conflict(format!("dataelementet «{}» finnes ikke i skjemaet", v.data_element)));
-            } else if !by_number.contains_key(v.org_unit.as_str()) {
-                summary.conflicts.push(conflict(format!("organisasjonsenheten «{}» er ikke med i runden", v.org_unit)));
-            } else {
-                by_org.entry(v.org_unit.clone()).or_default().push(v);
-            }
-        }
-        let mut writes = Vec::new();
+        let by_org = by_org_unit(values, &round, &template.template, &in_round, &mut summary);
+        let mut rows = Vec::new();
+        let mut before = Vec::new();
         for (org, vals) in by_org {
-            let Some(s) = by_number.get(org.as_str()).copied() else { continue };
-            let state = SubmissionState::from_code(&s.state).unwrap_or(SubmissionState::Draft);
-            if !state.editable() {
-                for v in &vals {
-                    summary.conflicts.push(Conflict {
-                        object: format!("{}/{}/{}", v.org_unit, v.data_element, v.period),
-                        value: format!(
-                            "{} har levert ({}); åpne innleveringen igjen først",
-                            s.org.name,
-                            state.label().to_lowercase()
-                        ),
-                    });
-                }
-                continue;
-            }
-            let old: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-            let mut raw = to_raw(&template.template, &old);
-            let incoming = raw_from_values(&template.template, vals.iter().copied());
-            for (element, value) in &incoming {
-                match raw.get(element) {
-                    Some(existing) if existing == value => summary.ignored += 1,
-                    Some(_) => summary.updated += 1,
-                    None => summary.imported += 1,
-                }
-            }
-            raw.extend(incoming);
-            match parse(&template.template, &raw) {
-                Ok(answers) => writes.push((s, answers)),
-                Err(errors) => {
-                    for e in errors {
-                        summary
-                            .conflicts
-                            .push(Conflict { object: format!("{org}/{}/{}", e.field, round.period), value: e.message });
-                    }
-                }
+            let Some(s) = in_round.get(org.as_str()).copied() else { continue };
+            if let Some(answers) = merged_answers(s, vals, &template.template, &round.period, &mut summary)? {
+                rows.push(store::OpenAnswers { id: s.id, version: s.version, answers });
+                before.push(s.answers.as_str());
             }
         }
         if dry_run || !summary.conflicts.is_empty() {
             return Ok(summary);
         }
-        let mut rows = Vec::new();
-        let mut changes = Vec::new();
-        for (s, answers) in writes {
-            let json = serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
-            // The audit keeps the stored text before and the written text after.
-            changes.push(audit::JsonChange {
-                action: "importert fra DHIS2",
-                record_type: "innlevering",
-                record_id: s.id.to_string(),
-                before: Some(s.answers.clone()),
-                after: Some(json.clone()),
-            });
-            rows.push(store::OpenAnswers { id: s.id, version: s.version, answers: json });
-        }
         // Each was read open in this transaction; one written short means another hand got there.
         if store::update_open_answers(conn, &rows, now)? != rows.len() {
             return Err(AppError::Conflict(VERSION_CONFLICT.into()));
         }
-        audit::record_all(conn, author, now, changes)?;
+        let changes = rows.iter().zip(before).map(|(r, before)| audit::JsonChange {
+            action: "importert fra DHIS2",
+            record_type: "innlevering",
+            record_id: r.id.to_string(),
+            before: Some(before),
+            after: Some(&r.answers),
+        });
+        audit::record_all(conn, author, now, changes.collect())?;
         summary.written = true;
         Ok(summary)
     })
@@ -193,42 +259,17 @@ pub async fn get_set(
 ) -> Result<Response, ApiError> {
     // Each caller gets the delivered answers it may see (a municipality its own).
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let values = state.db.run(move |conn| export(conn, &user.actor, q.round)).await?;
-    if q.format.as_deref() == Some("csv") {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| AppError::Internal(e.to_string());
-        w.write_record([
-            "dataelement",
-            "period",
-            "orgunit",
-            "categoryoptioncombo",
-            "attributeoptioncombo",
-            "value",
-            "storedby",
-            "lastupdated",
-            "comment",
-            "followup",
-        ])
-        .map_err(io)?;
-        for v in &values {
-            w.write_record([
-                v.data_element.as_str(),
-                &v.period,
-                &v.org_unit,
-                "",
-                "",
-                &v.value,
-                "samveis",
-                "",
-                "",
-                "false",
-            ])
-            .map_err(io)?;
-        }
-        let bytes = w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?;
-        return Ok(([(axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response());
-    }
-    Ok(Json(DataValueSet { data_values: values }).into_response())
+    let csv = q.format.as_deref() == Some("csv");
+    let body = state
+        .db
+        .run(
+            move |conn| {
+                if csv { export_csv(conn, &user.actor, q.round) } else { export_json(conn, &user.actor, q.round) }
+            },
+        )
+        .await?;
+    let content_type = if csv { "text/csv; charset=utf-8" } else { "application/json" };
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/dhis2/dataValueSets", params(SetParams), request_body = DataValueSet,
@@ -245,7 +286,7 @@ pub async fn post_set(
     let (now, author) = (state.now(), user.author());
     let summary = state
         .db
-        .run(move |conn| import(conn, &author, now, q.round, &set.data_values, q.dry_run.unwrap_or(false)))
+        .run(move |conn| import(conn, &author, now, q.round, set.data_values, q.dry_run.unwrap_or(false)))
         .await?;
     Ok(Json(summary))
 }

@@ -395,11 +395,11 @@ pub fn update_open_answers(conn: &mut DbConnection, rows: &[OpenAnswers], now: N
     let open = [State::Draft.code(), State::Returned.code()];
     let mut written = 0;
     match conn {
-        // One statement per thousand submissions instead of one per submission: on a server
-        // every statement is a round trip.
+        // One statement per 250 submissions instead of one per submission: on a server every
+        // statement is a round trip (and 250 answers are a few megabytes to send at once).
         DbConnection::Postgres(pg) => {
             use diesel::sql_types::{Array, BigInt, Text, Timestamp};
-            for chunk in rows.chunks(1000) {
+            for chunk in rows.chunks(250) {
                 written += diesel::sql_query(
                     "UPDATE submissions AS s SET answers = v.answers, version = s.version + 1, updated_at = $4 \
                      FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS v(id, version, answers) \
