@@ -97,6 +97,11 @@ impl Db {
         self.backend
     }
 
+    /// The most connections the pool opens: no more database work than this runs at once.
+    pub fn max_connections(&self) -> usize {
+        self.pool.max_size() as usize
+    }
+
     /// Applies the embedded migrations that have not run yet.
     pub fn migrate(&self) -> StoreResult<()> {
         let mut conn = self.pool.get()?;

@@ -278,11 +278,15 @@ pub async fn post_set(
     State(state): State<AppState>,
     ApiWriter(user): ApiWriter,
     Query(q): Query<SetParams>,
-    Json(set): Json<DataValueSet>,
+    request: axum::extract::Request,
 ) -> Result<Json<ImportSummary>, ApiError> {
     if !samveis_domain::access::may(Some(&user.actor), Action::ManageRounds, &Resource::Any) {
         return Err(AppError::Forbidden.into());
     }
+    // The body (up to tens of megabytes) is read only once the caller may import.
+    let Json(set) = <Json<DataValueSet> as axum::extract::FromRequest<AppState>>::from_request(request, &state)
+        .await
+        .map_err(|e| AppError::BadRequest(format!("Datasettet kunne ikke leses: {}", e.body_text())))?;
     let (now, author) = (state.now(), user.author());
     let summary = state
         .db

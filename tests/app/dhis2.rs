@@ -39,6 +39,9 @@ backends! {
             {"dataElement": "digitalt_tilsyn_brukere", "period": "2025", "orgUnit": "1804", "value": "mange"},
             {"dataElement": "digitalt_tilsyn_bruk", "period": "2025", "orgUnit": "1804", "value": "I drift"},
         ]);
+        let unreadable = app.send_json(reqwest::Method::POST, &path, &serde_json::json!({"dataValues": 5}), Some(&token)).await;
+        assert_eq!(unreadable.status, StatusCode::BAD_REQUEST);
+        assert!(unreadable.body.contains("Datasettet kunne ikke leses"), "{}", unreadable.body);
         let refused = app.send_json(reqwest::Method::POST, &path, &set(bad), Some(&token)).await.json();
         assert_eq!(refused["written"], false);
         let reasons = refused["conflicts"].to_string();
