@@ -313,12 +313,14 @@ fn generate_scale(db: &Db, years: u32) -> anyhow::Result<()> {
 
 fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, mail: Option<MailSettings>) -> anyhow::Result<()> {
     let db = open(url)?;
-    // Database work runs on the blocking pool, one thread per pooled connection; more threads
-    // would only wait for a connection. glibc gives each thread that allocates an arena of its
+    // Database work runs on the blocking pool, one thread per pooled connection and a few for
+    // the rest (password hashing, files); more would only wait for a connection. glibc gives each thread that allocates an arena of its
     // own which keeps what it freed, so tokio's default of up to 512 threads let a large import
     // or a burst of dashboards leave the server holding far more than it used (docs/BENCHMARKS.md).
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().max_blocking_threads(db.max_connections()).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(db.max_connections() + 4)
+        .enable_all()
+        .build()?;
     if demo {
         load_demo(&db)?;
         print_demo_users();

@@ -18,6 +18,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
     #[error("For mange mislykkede innlogginger. Vent noen minutter og prøv igjen.")]
     TooManyAttempts,
     #[error("Noe gikk galt hos oss. Prøv igjen om litt.")]
@@ -34,6 +36,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -48,6 +51,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::BadRequest(_) => "bad_request",
             AppError::Conflict(_) => "conflict",
+            AppError::TooLarge(_) => "too_large",
             AppError::TooManyAttempts => "too_many_attempts",
             AppError::Store(_) | AppError::Internal(_) => "internal",
         }

@@ -171,7 +171,10 @@ pub fn area(conn: &mut DbConnection, county: Option<&str>, layout: Layout) -> Re
             }
             let place = geography.place(OrgKind::Municipality, &s.org.id, s.org.layout);
             if place.parts.is_empty() {
-                unplaced += 1;
+                // A county counts the reports that could have belonged to it.
+                if county.is_none_or(|c| geography.counties_of(&s.org.id, s.org.layout).contains(c)) {
+                    unplaced += 1;
+                }
                 continue;
             }
             let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;

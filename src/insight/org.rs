@@ -144,11 +144,34 @@ struct MunicipalityPage {
     population: String,
     statuses: Vec<(String, String, String, String)>,
     status_round: String,
+    /// The status is placed from reports made on another layout, as on the county page.
+    carried_over: bool,
     lines: Vec<SubmissionLine>,
     hidden: usize,
     grants: Vec<GrantLine>,
     targets: Vec<TargetRow>,
     other_targets: Vec<String>,
+}
+
+/// On an older layout, the status the county page shows for the municipality (placed from the
+/// reports of the municipalities it became), for those who follow the reporting. None when the
+/// page shows its own reports instead.
+fn carried_over_status(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &samveis_domain::registry::MunicipalityRow,
+    layout: Layout,
+) -> Result<Option<(String, Vec<TechStatus>, bool)>, AppError> {
+    let follows = samveis_domain::access::may(Some(actor), Action::ViewRounds, &samveis_domain::access::Resource::Any);
+    if layout == Layout::CURRENT || !follows {
+        return Ok(None);
+    }
+    let area = super::area(conn, Some(row.county_number.as_str()), layout)?;
+    let round = area.round.as_ref().map(|r| r.name.clone()).unwrap_or_default();
+    Ok(area.lines.into_iter().find(|l| l.number == row.number.as_str()).and_then(|l| {
+        let mapped = l.mapped;
+        l.statuses.map(|s| (round, s, mapped))
+    }))
 }
 
 /// One municipality's own picture (published figures; its reports as far as the visitor may see).
@@ -170,7 +193,11 @@ pub async fn municipality(
                 .find(|m| m.number.as_str() == number)
                 .ok_or_else(|| AppError::NotFound(format!("Kommune {number} finnes ikke i {layout}-inndelingen.")))?;
             let h = history(conn, &actor, "municipality", &number, today)?;
-            let (status_round, statuses) = h.latest_status.unwrap_or_default();
+            let (status_round, statuses, carried_over) = carried_over_status(conn, &actor, &row, layout)?
+                .unwrap_or_else(|| {
+                    let (round, statuses) = h.latest_status.clone().unwrap_or_default();
+                    (round, statuses, false)
+                });
             let (targets, other_targets) = targets(conn, "municipality", &number, users_in(&statuses))?;
             Ok::<_, AppError>(MunicipalityPage {
                 frame: Frame::anonymous(""),
@@ -183,6 +210,7 @@ pub async fn municipality(
                 population: row.population.map(format::number).unwrap_or_else(|| "–".into()),
                 statuses: status_rows(&statuses),
                 status_round,
+                carried_over,
                 lines: h.lines,
                 hidden: h.hidden,
                 targets,

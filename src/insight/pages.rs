@@ -425,7 +425,11 @@ pub async fn county_export(
         let pdf = super::report::county(state.today(), name, area);
         return Ok(crate::web::attachment("application/pdf", &format!("statusrapport-{number}.pdf"), pdf));
     }
-    crate::reporting::export::download(&county_table(name, area), &file, "kommuner", &format!("innsikt-fylke-{number}"))
+    let stem = match area.layout {
+        Layout::CURRENT => format!("innsikt-fylke-{number}"),
+        other => format!("innsikt-fylke-{number}-{other}"),
+    };
+    crate::reporting::export::download(&county_table(name, area), &file, "kommuner", &stem)
 }
 
 pub async fn national_pdf(

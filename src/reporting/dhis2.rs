@@ -286,7 +286,13 @@ pub async fn post_set(
     // The body (up to tens of megabytes) is read only once the caller may import.
     let Json(set) = <Json<DataValueSet> as axum::extract::FromRequest<AppState>>::from_request(request, &state)
         .await
-        .map_err(|e| AppError::BadRequest(format!("Datasettet kunne ikke leses: {}", e.body_text())))?;
+        .map_err(|e| match e.status() {
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge(format!(
+            "Datasettet er større enn {} MB: del det opp, for eksempel per måned eller per fylke.",
+            MAX_SET_BYTES / (1024 * 1024)
+        )),
+        _ => AppError::BadRequest(format!("Datasettet kunne ikke leses: {}", e.body_text())),
+    })?;
     let (now, author) = (state.now(), user.author());
     let summary = state
         .db

@@ -68,6 +68,15 @@ backends! {
             Ok::<_, samveis::db::StoreError>((stale, current))
         }).await.unwrap();
         assert_eq!(written, (0, 1));
+        // A delivered submission at its current version is not written either.
+        let delivered = app.db.run(|conn| {
+            let r = samveis::reporting::store::rounds(conn)?.into_iter().find(|r| r.name == TECH).unwrap();
+            let s = samveis::reporting::store::submissions_of_round(conn, r.id)?.into_iter().find(|s| s.state == "submitted" || s.state == "accepted").unwrap();
+            let now = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+            let row = samveis::reporting::store::OpenAnswers { id: s.id, version: s.version, answers: "{}".into() };
+            samveis::reporting::store::update_open_answers(conn, &[row], now)
+        }).await.unwrap();
+        assert_eq!(delivered, 0);
 
         let bodo = app.other_browser();
         bodo.login(BODO).await;

@@ -112,6 +112,23 @@ impl Geography {
         Placement { parts, mapped: layout != self.layout }
     }
 
+    /// The counties of the chosen layout a municipality's value may belong to, placed or not: for
+    /// one that cannot be placed, every county of the municipalities it became part of.
+    pub fn counties_of(&self, number: &str, layout: i32) -> std::collections::BTreeSet<String> {
+        let numbers: Vec<String> = if layout == self.layout {
+            vec![number.to_string()]
+        } else {
+            self.current(number, layout)
+                .into_iter()
+                .flat_map(|(current, _)| match self.layout {
+                    2024 => vec![current],
+                    _ => self.from_current.get(&current).cloned().unwrap_or_default(),
+                })
+                .collect()
+        };
+        numbers.iter().filter_map(|n| self.county_of(n)).map(str::to_string).collect()
+    }
+
     /// The groups of a level a placed value counts in, with weights.
     pub fn keys(&self, kind: OrgKind, id: &str, parts: &[(String, i32)], level: Level) -> Vec<(String, i32)> {
         match (level, kind) {
@@ -195,6 +212,20 @@ pub(crate) mod tests {
         let both = [transition(2020, "1507", "1508", 50), transition(2020, "1507", "1580", 50)];
         let g2020 = Geography::new(2020, ms2020, BTreeMap::new(), both, BTreeMap::new());
         assert_eq!(g2020.place(OrgKind::Municipality, "1580", 2024).parts, vec![("1507".into(), 100)]);
+    }
+
+    #[test]
+    fn a_value_that_cannot_be_placed_still_names_the_counties_it_could_belong_to() {
+        let ms2015 = BTreeMap::from([
+            ("0402".into(), ("Kongsvinger".into(), "04".into())),
+            ("0501".into(), ("Lillehammer".into(), "05".into())),
+        ]);
+        let merged = [transition(2015, "0402", "3499", 100), transition(2015, "0501", "3499", 100)];
+        let g = Geography::new(2015, ms2015, BTreeMap::new(), merged, BTreeMap::new());
+        assert!(g.place(OrgKind::Municipality, "3499", 2024).parts.is_empty());
+        let counties: Vec<String> = g.counties_of("3499", 2024).into_iter().collect();
+        assert_eq!(counties, vec!["04".to_string(), "05".to_string()]);
+        assert_eq!(g.counties_of("0402", 2015).into_iter().collect::<Vec<_>>(), vec!["04".to_string()]);
     }
 
     #[test]
