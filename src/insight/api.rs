@@ -59,8 +59,8 @@ pub async fn county(
         return Err(AppError::Forbidden.into());
     }
     let layout = super::parse_layout(q.inndeling.as_deref())?;
-    let n = number.clone();
-    let (_, area) = state.db.run(move |conn| super::pages::county_area_in(conn, &n, layout)).await?;
+    let county = super::pages::county_area(&state, number.clone(), layout).await?;
+    let area = &county.1;
     Ok(Json(CountyInsight {
         county_number: number,
         layout: area.layout.year(),
@@ -70,16 +70,16 @@ pub async fn county(
         adoption: area.adoption.clone(),
         municipalities: area
             .lines
-            .into_iter()
+            .iter()
             .map(|l| MunicipalityStatus {
                 in_operation: l.in_operation(),
                 mapped: l.mapped,
                 investment: l.investment(),
-                number: l.number,
-                name: l.name,
+                number: l.number.clone(),
+                name: l.name.clone(),
                 population: l.population,
                 submitted_at: l.submitted_at,
-                technologies: l.statuses,
+                technologies: l.statuses.clone(),
             })
             .collect(),
     }))

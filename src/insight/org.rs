@@ -157,6 +157,7 @@ struct MunicipalityPage {
 /// reports of the municipalities it became), for those who follow the reporting. None when the
 /// page shows its own reports instead.
 fn carried_over_status(
+    views: &super::cache::ViewCache,
     conn: &mut DbConnection,
     actor: &Actor,
     row: &samveis_domain::registry::MunicipalityRow,
@@ -166,12 +167,11 @@ fn carried_over_status(
     if layout == Layout::CURRENT || !follows {
         return Ok(None);
     }
-    let area = super::area(conn, Some(row.county_number.as_str()), layout)?;
+    let county = super::pages::county_area_cached(views, conn, row.county_number.as_str(), layout)?;
+    let area = &county.1;
     let round = area.round.as_ref().map(|r| r.name.clone()).unwrap_or_default();
-    Ok(area.lines.into_iter().find(|l| l.number == row.number.as_str()).and_then(|l| {
-        let mapped = l.mapped;
-        l.statuses.map(|s| (round, s, mapped))
-    }))
+    let line = area.lines.iter().find(|l| l.number == row.number.as_str());
+    Ok(line.and_then(|l| l.statuses.clone().map(|s| (round, s, l.mapped))))
 }
 
 /// One municipality's own picture (published figures; its reports as far as the visitor may see).
@@ -185,6 +185,7 @@ pub async fn municipality(
     let actor = user.actor.clone();
     // A municipality of an older layout has its own page too: the county view links to it.
     let layout = super::parse_layout(q.inndeling.as_deref())?;
+    let views = state.views.clone();
     let page = state
         .db
         .run(move |conn| {
@@ -193,7 +194,7 @@ pub async fn municipality(
                 .find(|m| m.number.as_str() == number)
                 .ok_or_else(|| AppError::NotFound(format!("Kommune {number} finnes ikke i {layout}-inndelingen.")))?;
             let h = history(conn, &actor, "municipality", &number, today)?;
-            let (status_round, statuses, carried_over) = carried_over_status(conn, &actor, &row, layout)?
+            let (status_round, statuses, carried_over) = carried_over_status(&views, conn, &actor, &row, layout)?
                 .unwrap_or_else(|| {
                     let (round, statuses) = h.latest_status.clone().unwrap_or_default();
                     (round, statuses, false)
@@ -206,7 +207,7 @@ pub async fn municipality(
                 name: row.name.clone(),
                 county_number: row.county_number.to_string(),
                 county: row.county_name.clone(),
-                layout_query: if layout == Layout::CURRENT { String::new() } else { format!("?inndeling={layout}") },
+                layout_query: super::pages::layout_query(layout),
                 population: row.population.map(format::number).unwrap_or_else(|| "–".into()),
                 statuses: status_rows(&statuses),
                 status_round,

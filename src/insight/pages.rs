@@ -69,6 +69,11 @@ fn headline(a: &AreaInsight) -> Headline {
     }
 }
 
+/// The query a link carries to stay on a layout ("" on 2024, the default).
+pub(super) fn layout_query(layout: Layout) -> String {
+    if layout == Layout::CURRENT { String::new() } else { format!("?inndeling={layout}") }
+}
+
 /// The layout a view is on: the picker, what the page says about it, and how links keep it.
 #[derive(Clone)]
 pub struct LayoutView {
@@ -92,7 +97,7 @@ impl LayoutView {
 
     /// The query a link carries to stay on this layout ("" on 2024).
     pub fn query(&self) -> String {
-        if self.layout == Layout::CURRENT { String::new() } else { format!("?inndeling={}", self.layout) }
+        layout_query(self.layout)
     }
 
     /// The same, after other query parameters.
@@ -289,7 +294,7 @@ fn cell(s: &samveis_domain::insight::TechStatus) -> String {
 }
 
 /// A county's name and figures on a layout; a number the layout lacks is not found.
-pub(super) fn county_area_in(
+fn county_area_in(
     conn: &mut crate::db::DbConnection,
     number: &str,
     layout: Layout,
@@ -302,18 +307,24 @@ pub(super) fn county_area_in(
     Ok((name, super::area(conn, Some(number), layout)?))
 }
 
-async fn county_area(
+/// The same, reused until the data changes: the county page, its exports, the county API and
+/// a municipality's page on an older layout share one computation.
+pub(super) fn county_area_cached(
+    views: &super::cache::ViewCache,
+    conn: &mut crate::db::DbConnection,
+    number: &str,
+    layout: Layout,
+) -> Result<std::sync::Arc<(String, AreaInsight)>, AppError> {
+    views.get(conn, format!("county:{number}:{layout}"), |conn| county_area_in(conn, number, layout))
+}
+
+pub(super) async fn county_area(
     state: &AppState,
     number: String,
     layout: Layout,
 ) -> AppResult<std::sync::Arc<(String, AreaInsight)>> {
     let views = state.views.clone();
-    state
-        .db
-        .run(move |conn| {
-            views.get(conn, format!("county:{number}:{layout}"), |conn| county_area_in(conn, &number, layout))
-        })
-        .await
+    state.db.run(move |conn| county_area_cached(&views, conn, &number, layout)).await
 }
 
 fn sorted<'a>(mut lines: Vec<&'a MunicipalityLine>, by: &str) -> Vec<&'a MunicipalityLine> {
