@@ -1,52 +1,12 @@
-//! The application: shared state, the router with every route and its access rule, and the
-//! server loop.
+//! The application: the router with its layers, and the server loop. The shared state is in
+//! [`crate::state`].
 
-use crate::db::Db;
-use crate::mail::MailSettings;
 use crate::routes;
+pub use crate::state::{AppState, Config};
 use axum::Router;
-use axum::extract::FromRef;
-use chrono::{NaiveDateTime, Utc};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// Set the Secure flag on cookies. Browsers accept Secure cookies from http://127.0.0.1 and
-    /// localhost, so this stays on except for clients that do not (some test tools).
-    pub secure_cookies: bool,
-    /// The server runs with the demo set: pages say "Demodata" where figures are synthetic.
-    pub demo: bool,
-    /// Where e-mail goes; none: messages stay queued in the outbox and its page says so.
-    pub mail: Option<MailSettings>,
-}
-
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    /// Insight views computed since the data last changed.
-    pub views: Arc<crate::insight::cache::ViewCache>,
-}
-
-impl AppState {
-    /// The clock, read only here at the edge; the domain gets times passed in.
-    pub fn now(&self) -> NaiveDateTime {
-        Utc::now().naive_utc()
-    }
-
-    pub fn today(&self) -> chrono::NaiveDate {
-        self.now().date()
-    }
-}
-
-impl FromRef<AppState> for Db {
-    fn from_ref(state: &AppState) -> Db {
-        state.db.clone()
-    }
-}
 
 pub fn router(state: AppState) -> Router {
     let mut app = routes::router().layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie));

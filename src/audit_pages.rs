@@ -1,10 +1,10 @@
 //! The audit trail page (`/admin/logg`): every change, filterable by user, record and date.
 
-use crate::app::AppState;
 use crate::audit::{self, AuditFilter};
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult};
 use crate::registry::pages::AuditView;
+use crate::state::AppState;
 use crate::web::{Frame, Nav, render};
 use askama::Template;
 use axum::extract::{Query, State};

@@ -1,10 +1,10 @@
 //! The command line: `samveis serve | migrate | demo | rounds | import | user | mail`. Settings come from flags or
 //! `SAMVEIS_*` variables (clap reads them; nothing else reads the environment).
 
-use crate::app::{AppState, Config};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::mail::MailSettings;
+use crate::state::{AppState, Config};
 use crate::users::{self, NewUser};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
@@ -226,7 +226,7 @@ pub fn open(url: &str) -> anyhow::Result<Db> {
     db.run_blocking(crate::reporting::values::backfill)?;
     // Reference data or definitions may have changed with this start: views computed by another
     // server on the same database are recomputed.
-    db.run_blocking(crate::insight::cache::changed)?;
+    db.run_blocking(crate::generation::changed)?;
     Ok(db)
 }
 

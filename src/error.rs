@@ -85,3 +85,9 @@ pub type AppResult<T> = Result<T, AppError>;
 
 /// The conflict message users see when someone else saved first.
 pub const VERSION_CONFLICT: &str = "Noen andre har lagret endringer i mellomtiden. Last siden på nytt for å se den nyeste versjonen, og gjør endringene dine igjen.";
+
+impl From<crate::context::Forbidden> for AppError {
+    fn from(_: crate::context::Forbidden) -> Self {
+        AppError::Forbidden
+    }
+}

@@ -1,10 +1,10 @@
 //! The front page: what Samveis holds at a glance, a municipality search, and the signed-in
 //! user's own area of work. Also the health check.
 
-use crate::app::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::registry::{collaborations, store};
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::State;

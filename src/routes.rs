@@ -2,11 +2,11 @@
 //! side; the access-matrix test walks the table with every role, inside and outside its scope.
 //! The handlers enforce the rule by asking the domain policy (`may`).
 
-use crate::app::AppState;
 use crate::grants::{api as grants_api, pages as grants};
 use crate::insight::indicators::pages as indicators;
 use crate::registry::{api as registry_api, pages as registry_pages};
 use crate::reporting::{api as reporting_api, pages as reporting, template_pages as templates};
+use crate::state::AppState;
 use crate::{audit_pages, auth::pages as auth_pages, home, openapi, users::pages as user_pages, web};
 use axum::Router;
 use axum::routing::{get, post};
@@ -190,7 +190,7 @@ pub fn router() -> Router<AppState> {
             "/rapportering/runder/{id}/import",
             get(crate::reporting::import_pages::form)
                 .post(crate::reporting::import_pages::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::file_pages::UPLOAD_BODY_LIMIT)),
+                .layer(axum::extract::DefaultBodyLimit::max(crate::files::UPLOAD_BODY_LIMIT)),
         )
         .route("/rapportering/runder/{id}/import/bekreft", post(crate::reporting::import_pages::confirm))
         .route("/rapportering/innleveringer/{id}", get(reporting::submission).post(reporting::save))
@@ -198,7 +198,7 @@ pub fn router() -> Router<AppState> {
         .route(
             "/rapportering/innleveringer/{id}/filer",
             post(crate::reporting::file_pages::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::file_pages::UPLOAD_BODY_LIMIT)),
+                .layer(axum::extract::DefaultBodyLimit::max(crate::files::UPLOAD_BODY_LIMIT)),
         )
         .route("/rapportering/innleveringer/{id}/filer/{sha256}", get(crate::reporting::file_pages::download))
         .route("/rapportering/maler", get(templates::templates))
@@ -236,13 +236,12 @@ pub fn router() -> Router<AppState> {
         .route("/tilskudd/soknader/{id}/aksept", post(grants::accept))
         .route(
             "/tilskudd/soknader/{id}/signert",
-            post(grants::signed_letter)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::file_pages::UPLOAD_BODY_LIMIT)),
+            post(grants::signed_letter).layer(axum::extract::DefaultBodyLimit::max(crate::files::UPLOAD_BODY_LIMIT)),
         )
         .route(
             "/tilskudd/soknader/{id}/dokument",
             post(grants::anchoring_document)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::file_pages::UPLOAD_BODY_LIMIT)),
+                .layer(axum::extract::DefaultBodyLimit::max(crate::files::UPLOAD_BODY_LIMIT)),
         )
         .route("/tilskudd/soknader/{id}/dokument/{sha256}", get(grants::document))
         .route("/tilskudd/soknader/{id}/bokforing", post(grants::record))

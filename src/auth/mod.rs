@@ -5,8 +5,8 @@ pub mod pages;
 pub mod password;
 pub mod session;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::users::store as users;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;

@@ -1,9 +1,9 @@
 //! Login (innlogging), logout and the user's own account page.
 
 use super::{CsrfForm, PageUser, SESSION_COOKIE, Visitor, password, session, set_cookie};
-use crate::app::AppState;
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::users::store as users;
 use crate::web::{Frame, Nav, render, render_with_status};
 use askama::Template;

@@ -1,9 +1,9 @@
 //! The calendar page and the personal iCalendar feed.
 
 use super::{CalendarEntry, kind_label};
-use crate::app::AppState;
 use crate::auth::{CsrfForm, EmptyForm, PageUser};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Path, State};

@@ -3,9 +3,9 @@
 //! a key gives.
 
 use super::store::{self, Application, Decision, Entry, Frame, Scheme};
-use crate::app::AppState;
 use crate::auth::Visitor;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -180,8 +180,8 @@ pub async fn distribution(
     State(state): State<AppState>,
     Query(q): Query<DistributionParams>,
 ) -> ApiResult<Vec<DistributionLine>> {
-    let weights =
-        Weights::parse(&q.weights).map_err(|e| AppError::BadRequest(crate::reporting::capitalized(&e.to_string())))?;
+    let weights = Weights::parse(&q.weights)
+        .map_err(|e| AppError::BadRequest(crate::web::format::capitalized(&e.to_string())))?;
     let layout = Layout::from_year(q.layout).map_err(|e| AppError::BadRequest(format!("{e}.")))?;
     let rows = state.db.run(move |conn| super::distribution(conn, q.frame, layout, q.population_year, weights)).await?;
     Ok(Json(

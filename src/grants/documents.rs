@@ -6,7 +6,7 @@ use super::{bad, load, load_visible};
 use crate::audit::{self, Author, Change};
 use crate::db::DbConnection;
 use crate::error::AppError;
-use crate::reporting::files::{self, FileInfo, Owner, Upload};
+use crate::files::{self, FileInfo, Owner, Upload};
 use chrono::NaiveDateTime;
 use diesel::Connection;
 use samveis_domain::access::{Action, Actor};
@@ -39,7 +39,7 @@ pub fn attach(
             return Err(AppError::Forbidden);
         }
         let kind = classify_upload(&upload.file_name, &upload.bytes)
-            .map_err(|e| bad(crate::reporting::capitalized(&e.to_string())))?;
+            .map_err(|e| bad(crate::web::format::capitalized(&e.to_string())))?;
         if signed {
             let decision = l.decision.as_ref().ok_or_else(|| bad("Søknaden har ikke fått tilsagn."))?;
             if !super::store::mark_accepted(conn, decision.id, now)? {

@@ -2,7 +2,7 @@
 //! scheme page shows.
 
 use super::SchemeOverview;
-use crate::reporting::export::{Cell, Table};
+use crate::exports::{Cell, Table};
 
 pub fn grants_table(o: &SchemeOverview) -> Table {
     let headers = [

@@ -85,7 +85,8 @@ pub fn distribution(
         return Err(bad("Velg befolkningsår for en nøkkel med befolkningsvekt."));
     }
     let bases = county_bases(conn, layout, year)?;
-    let amounts = distribute(frame, weights, &bases).map_err(|e| bad(crate::reporting::capitalized(&e.to_string())))?;
+    let amounts =
+        distribute(frame, weights, &bases).map_err(|e| bad(crate::web::format::capitalized(&e.to_string())))?;
     Ok(bases.into_iter().zip(amounts).collect())
 }
 
@@ -761,9 +762,9 @@ pub fn decide(
             a.state = "granted".into();
             let state = Loaded { application: a.clone(), ..load(conn, id)? };
             let letter = letter::render(&letter_of(conn, &state, &Decision { id: decision_id, ..decision })?);
-            let upload = crate::reporting::files::Upload { file_name: format!("tilskuddsbrev-{id}.pdf"), bytes: letter };
-            let owner = crate::reporting::files::Owner { kind: OWNER_LETTER, id, field: "" };
-            crate::reporting::files::store_file(conn, &owner, &upload, "application/pdf", now)?;
+            let upload = crate::files::Upload { file_name: format!("tilskuddsbrev-{id}.pdf"), bytes: letter };
+            let owner = crate::files::Owner { kind: OWNER_LETTER, id, field: "" };
+            crate::files::store_file(conn, &owner, &upload, "application/pdf", now)?;
         } else {
             a.state = "rejected".into();
         }
@@ -837,7 +838,7 @@ pub fn record(
         if kind == EntryKind::Repaid && note.trim().is_empty() {
             return Err(bad("Skriv grunnen til tilbakebetalingen."));
         }
-        check_payment(&loaded.balance(), kind, amount).map_err(|e| bad(crate::reporting::capitalized(&e.to_string())))?;
+        check_payment(&loaded.balance(), kind, amount).map_err(|e| bad(crate::web::format::capitalized(&e.to_string())))?;
         let entry = store::NewEntry { decision_id: decision.id, kind, amount, entry_date: date, note: note.trim(), reverses: None, demo };
         let entry_id = store::insert_entry(conn, &entry, now)?;
         let after = serde_json::json!({"post": entry_id, "type": kind.code(), "beløp": amount, "dato": date, "merknad": note.trim()});
@@ -1052,14 +1053,14 @@ pub fn grant_letter(
     let decision = loaded.decision.clone().ok_or_else(|| {
         AppError::NotFound("Søknaden har ikke fått tilsagn, og har derfor ikke noe tilskuddsbrev.".into())
     })?;
-    if let Some(info) = crate::reporting::files::infos(conn, OWNER_LETTER, id)?.into_values().last() {
-        if let Some(bytes) = crate::reporting::files::bytes(conn, &info.sha256)? {
+    if let Some(info) = crate::files::infos(conn, OWNER_LETTER, id)?.into_values().last() {
+        if let Some(bytes) = crate::files::bytes(conn, &info.sha256)? {
             return Ok(bytes);
         }
     }
     let pdf = letter::render(&letter_of(conn, &loaded, &decision)?);
-    let upload = crate::reporting::files::Upload { file_name: format!("tilskuddsbrev-{id}.pdf"), bytes: pdf };
-    let owner = crate::reporting::files::Owner { kind: OWNER_LETTER, id, field: "" };
-    crate::reporting::files::store_file(conn, &owner, &upload, "application/pdf", now)?;
+    let upload = crate::files::Upload { file_name: format!("tilskuddsbrev-{id}.pdf"), bytes: pdf };
+    let owner = crate::files::Owner { kind: OWNER_LETTER, id, field: "" };
+    crate::files::store_file(conn, &owner, &upload, "application/pdf", now)?;
     Ok(upload.bytes)
 }

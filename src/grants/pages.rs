@@ -4,9 +4,9 @@
 
 use super::store::{self, Application, Scheme};
 use super::{AID_TYPES, ApplicationForm, DecisionForm, GrantLine, Loaded, SchemeOverview, Split};
-use crate::app::AppState;
 use crate::auth::{CsrfForm, PageUser, Visitor};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render, render_with_status};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -389,7 +389,7 @@ fn parse_form(f: &DistributionForm) -> Result<Parsed, AppError> {
         }
         Split::ByHand(rows)
     } else {
-        let weights = Weights::parse(&f.weights).map_err(|e| bad(crate::reporting::capitalized(&e.to_string())))?;
+        let weights = Weights::parse(&f.weights).map_err(|e| bad(crate::web::format::capitalized(&e.to_string())))?;
         let population_year = match f.population_year.trim() {
             "" => None,
             y => Some(y.parse().map_err(|_| bad(format!("Befolkningsår «{y}» er ikke et årstall.")))?),
@@ -701,7 +701,7 @@ impl Shown {
 /// What the page needs beyond the loaded application.
 struct Extra {
     requests: Vec<super::payments::PaymentRequest>,
-    documents: Vec<crate::reporting::files::FileInfo>,
+    documents: Vec<crate::files::FileInfo>,
     de_minimis: Option<samveis_domain::grants::DeMinimis>,
 }
 
@@ -1008,7 +1008,7 @@ pub async fn record(
 
 pub async fn export(State(state): State<AppState>, Path((id, file)): Path<(i64, String)>) -> AppResult<Response> {
     let table = state.db.run(move |conn| super::overview(conn, id).map(|o| super::export::grants_table(&o))).await?;
-    crate::reporting::export::download(&table, &file, "tilsagn", &format!("tilsagn-{id}"))
+    crate::exports::download(&table, &file, "tilsagn", &format!("tilsagn-{id}"))
 }
 
 pub async fn letter(
@@ -1018,7 +1018,7 @@ pub async fn letter(
 ) -> AppResult<Response> {
     let (actor, now) = (user.actor.clone(), state.now());
     let pdf = state.db.run(move |conn| super::grant_letter(conn, Some(&actor), id, now)).await?;
-    Ok(crate::web::attachment("application/pdf", &format!("tilskuddsbrev-{id}.pdf"), pdf))
+    Ok(crate::exports::attachment("application/pdf", &format!("tilskuddsbrev-{id}.pdf"), pdf))
 }
 
 pub async fn request_payment(
@@ -1086,9 +1086,9 @@ async fn upload_document(
     purpose: &'static str,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let (control, upload) = crate::reporting::file_pages::read_form(multipart).await?;
+    let (control, upload) = crate::files::read_form(multipart).await?;
     visitor.check_csrf(control.get("_csrf").map(String::as_str))?;
-    let upload = upload.unwrap_or(crate::reporting::files::Upload { file_name: String::new(), bytes: vec![] });
+    let upload = upload.unwrap_or(crate::files::Upload { file_name: String::new(), bytes: vec![] });
     let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
     let result = state
         .db
@@ -1123,5 +1123,5 @@ pub async fn document(
 ) -> AppResult<Response> {
     let actor = user.actor.clone();
     let (info, bytes) = state.db.run(move |conn| super::documents::download(conn, Some(&actor), id, &sha256)).await?;
-    Ok(crate::web::attachment(&info.content_type, &info.file_name, bytes))
+    Ok(crate::exports::attachment(&info.content_type, &info.file_name, bytes))
 }

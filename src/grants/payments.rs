@@ -261,7 +261,7 @@ pub fn handle(
                 ("returned", None)
             }
             ("utbetal", "approved") => {
-                check_payment(&l.balance(), EntryKind::Paid, r.amount).map_err(|e| bad(crate::reporting::capitalized(&e.to_string())))?;
+                check_payment(&l.balance(), EntryKind::Paid, r.amount).map_err(|e| bad(crate::web::format::capitalized(&e.to_string())))?;
                 let decision = l.decision.as_ref().ok_or_else(|| bad("Søknaden har ikke fått tilsagn."))?;
                 let note = format!("Faktura {} ({})", r.invoice_number, if r.final_payment { "sluttutbetaling" } else { "delutbetaling" });
                 let new = super::store::NewEntry { decision_id: decision.id, kind: EntryKind::Paid, amount: r.amount, entry_date: now.date(), note: &note, reverses: None, demo: false };

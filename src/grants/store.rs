@@ -462,7 +462,7 @@ macro_rules! decision_columns {
 }
 
 pub fn insert_decision(conn: &mut DbConnection, d: &Decision, now: NaiveDateTime) -> StoreResult<i64> {
-    crate::insight::cache::changed(conn)?;
+    crate::generation::changed(conn)?;
     let targets = serde_json::to_string(&d.target_figures).unwrap_or_else(|_| "[]".into());
     let subs = serde_json::to_string(&d.sub_allocations).unwrap_or_else(|_| "[]".into());
     Ok(diesel::insert_into(grant_decisions::table)
@@ -547,7 +547,7 @@ pub struct NewEntry<'a> {
 }
 
 pub fn insert_entry(conn: &mut DbConnection, e: &NewEntry, now: NaiveDateTime) -> StoreResult<i64> {
-    crate::insight::cache::changed(conn)?;
+    crate::generation::changed(conn)?;
     Ok(diesel::insert_into(ledger_entries::table)
         .values((
             ledger_entries::decision_id.eq(e.decision_id),

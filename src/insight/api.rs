@@ -1,9 +1,9 @@
 //! The insight JSON API: a county's municipalities with their technology status, and adoption per
 //! technology; the same figures as the county page.
 
-use crate::app::AppState;
 use crate::auth::Visitor;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};

@@ -2,7 +2,6 @@
 //! technology status reports and the registry (no batch job; drafts never count).
 
 pub mod api;
-pub mod cache;
 pub mod chart;
 pub mod indicators;
 pub mod org;
@@ -107,7 +106,7 @@ impl AreaInsight {
 /// of the three, or the request is refused naming the value.
 pub fn parse_layout(value: Option<&str>) -> Result<Layout, AppError> {
     match value.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(l) => Layout::parse(l).map_err(|e| AppError::BadRequest(crate::reporting::capitalized(&e.to_string()))),
+        Some(l) => Layout::parse(l).map_err(|e| AppError::BadRequest(crate::web::format::capitalized(&e.to_string()))),
         None => Ok(Layout::CURRENT),
     }
 }

@@ -3,12 +3,12 @@
 //! status, its target figures against what was reported, and its grants and money.
 
 use super::pages::{AdoptionRow, TargetRow, adoption_rows, target_rows};
-use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::reporting::pages::SubmissionLine;
 use crate::reporting::store as reports;
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -157,7 +157,7 @@ struct MunicipalityPage {
 /// reports of the municipalities it became), for those who follow the reporting. None when the
 /// page shows its own reports instead.
 fn carried_over_status(
-    views: &super::cache::ViewCache,
+    views: &crate::generation::ViewCache,
     conn: &mut DbConnection,
     actor: &Actor,
     row: &samveis_domain::registry::MunicipalityRow,

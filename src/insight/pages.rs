@@ -2,10 +2,10 @@
 //! every technology's state, users and investment), with charts, tables and exports.
 
 use super::{AreaInsight, MunicipalityLine, chart};
-use crate::app::AppState;
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult};
-use crate::reporting::export::{Cell, Table};
+use crate::exports::{Cell, Table};
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -310,7 +310,7 @@ fn county_area_in(
 /// The same, reused until the data changes: the county page, its exports, the county API and
 /// a municipality's page on an older layout share one computation.
 pub(super) fn county_area_cached(
-    views: &super::cache::ViewCache,
+    views: &crate::generation::ViewCache,
     conn: &mut crate::db::DbConnection,
     number: &str,
     layout: Layout,
@@ -434,13 +434,13 @@ pub async fn county_export(
     let (name, area) = (&county.0, &county.1);
     if file == "statusrapport.pdf" {
         let pdf = super::report::county(state.today(), name, area);
-        return Ok(crate::web::attachment("application/pdf", &format!("statusrapport-{number}.pdf"), pdf));
+        return Ok(crate::exports::attachment("application/pdf", &format!("statusrapport-{number}.pdf"), pdf));
     }
     let stem = match area.layout {
         Layout::CURRENT => format!("innsikt-fylke-{number}"),
         other => format!("innsikt-fylke-{number}-{other}"),
     };
-    crate::reporting::export::download(&county_table(name, area), &file, "kommuner", &stem)
+    crate::exports::download(&county_table(name, area), &file, "kommuner", &stem)
 }
 
 pub async fn national_pdf(
@@ -459,7 +459,7 @@ pub async fn national_pdf(
             Ok::<_, AppError>(super::report::national(today, &area, &programme))
         })
         .await?;
-    Ok(crate::web::attachment("application/pdf", &format!("statusrapport-{today}.pdf"), pdf))
+    Ok(crate::exports::attachment("application/pdf", &format!("statusrapport-{today}.pdf"), pdf))
 }
 
 #[derive(Template)]

@@ -2,9 +2,9 @@
 //! «Send nå» for what waits. The national admin only.
 
 use super::outbox::{self, Counts, Filter, MAX_ATTEMPTS, OutboxMessage, State as MailState};
-use crate::app::AppState;
 use crate::auth::{CsrfForm, EmptyForm, PageUser};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Query, State};

@@ -4,9 +4,9 @@
 use super::collaborations::{self as collabs, CollaborationDetail, CollaborationSummary, SaveError};
 use super::store;
 use super::views::layout_param;
-use crate::app::AppState;
 use crate::auth::{ApiWriter, Visitor};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::{ApiError, FieldMessage};
 use axum::Json;
 use axum::extract::{Path, Query, State};

@@ -203,7 +203,7 @@ impl<'a> From<&'a Collaboration> for EditableColumns<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, c: &Collaboration, now: NaiveDateTime) -> StoreResult<i64> {
-    crate::insight::cache::changed(conn)?;
+    crate::generation::changed(conn)?;
     let id: i64 = diesel::insert_into(collaborations::table)
         .values((
             EditableColumns::from(c),
@@ -336,7 +336,7 @@ pub fn update(
         if before.version != expected_version || !update_versioned(conn, id, expected_version, &c, now)? {
             return Err(AppError::Conflict(VERSION_CONFLICT.into()).into());
         }
-        crate::insight::cache::changed(conn)?;
+        crate::generation::changed(conn)?;
         let change = Change {
             action: "endret",
             record_type: "samarbeid",

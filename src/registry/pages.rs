@@ -4,10 +4,10 @@
 use super::collaborations::{self as collabs, CollaborationDetail, CollaborationSummary, SaveError};
 use super::store::{self, CountyRow, Transition};
 use super::views::{Choice, MunicipalityView, layout_choices, layout_param};
-use crate::app::AppState;
 use crate::audit::{self, AuditEvent, AuditFilter};
 use crate::auth::{CsrfForm, PageUser, Visitor};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render, render_with_status, url_encode};
 use askama::Template;
 use axum::extract::{Path, Query, State};

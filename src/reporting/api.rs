@@ -2,9 +2,9 @@
 //! pages (a municipality reads and writes only its own drafts; reviewers see what was sent in).
 
 use super::{Breakdown, SaveError, store};
-use crate::app::AppState;
 use crate::auth::{ApiWriter, Visitor};
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::{ApiError, FieldMessage};
 use axum::Json;
 use axum::extract::{Path, Query, State};

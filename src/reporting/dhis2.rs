@@ -4,11 +4,11 @@
 //! with conflicts writes nothing.
 
 use super::{permitted_in_round, store};
-use crate::app::AppState;
 use crate::audit::{self, Author};
 use crate::auth::{ApiWriter, Visitor};
 use crate::db::DbConnection;
 use crate::error::{AppError, VERSION_CONFLICT};
+use crate::state::AppState;
 use crate::web::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};

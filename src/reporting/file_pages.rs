@@ -2,43 +2,12 @@
 
 use super::files::{self, Upload};
 use super::pages::refused_page;
-use crate::app::AppState;
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
+use crate::files::read_form;
+use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use std::collections::BTreeMap;
-
-/// The body limit of the upload route: the largest accepted file and room for the form around
-/// it, so a file just too large still reaches the check that names it.
-pub const UPLOAD_BODY_LIMIT: usize = samveis_domain::reporting::MAX_FILE_BYTES + 1024 * 1024;
-
-fn unreadable(e: axum::extract::multipart::MultipartError) -> AppError {
-    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::BadRequest("Filen er større enn 10 MB og ble ikke lagret.".into())
-    } else {
-        AppError::BadRequest(format!("Opplastingen kunne ikke leses: {}", e.body_text()))
-    }
-}
-
-/// Reads the form: its control fields and the file, if one was chosen.
-pub(crate) async fn read_form(
-    mut multipart: Multipart,
-) -> Result<(BTreeMap<String, String>, Option<Upload>), AppError> {
-    let mut control = BTreeMap::new();
-    let mut upload = None;
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "fil" {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(unreadable)?.to_vec();
-            upload = Some(Upload { file_name, bytes });
-        } else {
-            control.insert(name, field.text().await.map_err(unreadable)?);
-        }
-    }
-    Ok((control, upload))
-}
 
 pub async fn upload(
     State(state): State<AppState>,
@@ -79,5 +48,5 @@ pub async fn download(
 ) -> AppResult<Response> {
     let actor = visitor.actor().cloned();
     let (info, bytes) = state.db.run(move |conn| files::download(conn, actor.as_ref(), id, &sha256)).await?;
-    Ok(crate::web::attachment(&info.content_type, &info.file_name, bytes))
+    Ok(crate::exports::attachment(&info.content_type, &info.file_name, bytes))
 }

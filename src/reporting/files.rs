@@ -1,110 +1,21 @@
-//! Files: the bytes are stored once per content under their SHA-256; each use is a reference
-//! (owner, field, the uploader's file name and type). A deliverable is attached to a submission's
+//! File deliverables (stored by [`crate::files`]). A deliverable is attached to a submission's
 //! file field with the same version check and audit as any other answer, and handed out only to
 //! those who may see a submission that refers to it, under the name its own uploader gave.
 
-use super::{SaveError, capitalized, load, load_visible, transition_error};
+use super::{SaveError, load, load_visible, transition_error};
 use crate::audit::{self, Author, Change};
-use crate::db::schema::{file_references, stored_files};
-use crate::db::{DbConnection, StoreResult};
+use crate::db::DbConnection;
 use crate::error::{AppError, VERSION_CONFLICT};
+pub use crate::files::{FileInfo, Owner, Upload, bytes, infos, store_file};
+use crate::web::format::capitalized;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use samveis_domain::access::{Action, Actor};
-use samveis_domain::reporting::{Answer, Event, FieldError, FieldKind, classify_upload, clean_file_name};
-use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use samveis_domain::reporting::{Answer, Event, FieldError, FieldKind, classify_upload};
 
 /// Owners of file references.
 pub const OWNER_SUBMISSION: &str = "submission";
 pub const OWNER_IMPORT: &str = "import";
-
-/// A file as the browser sent it.
-pub struct Upload {
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-}
-
-/// One use of a stored file, without its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileInfo {
-    pub sha256: String,
-    /// The field (or purpose) the file was uploaded for.
-    pub field: String,
-    pub size: i64,
-    pub content_type: String,
-    pub file_name: String,
-}
-
-/// Who a reference belongs to: a submission's field, or a round's import.
-pub struct Owner<'a> {
-    pub kind: &'a str,
-    pub id: i64,
-    pub field: &'a str,
-}
-
-/// Stores the bytes (once per content) and records this use of them; returns the key.
-pub fn store_file(
-    conn: &mut DbConnection,
-    owner: &Owner,
-    upload: &Upload,
-    content_type: &str,
-    now: NaiveDateTime,
-) -> StoreResult<String> {
-    let sha256 = hex::encode(Sha256::digest(&upload.bytes));
-    let row = (
-        stored_files::sha256.eq(&sha256),
-        stored_files::size.eq(upload.bytes.len() as i64),
-        stored_files::content.eq(&upload.bytes),
-        stored_files::created_at.eq(now),
-    );
-    // Two uploads of the same bytes at once both succeed: the second finds the content there.
-    crate::per_backend!(conn, |c| diesel::insert_into(stored_files::table)
-        .values(row)
-        .on_conflict_do_nothing()
-        .execute(c))?;
-    diesel::insert_into(file_references::table)
-        .values((
-            file_references::sha256.eq(&sha256),
-            file_references::owner_kind.eq(owner.kind),
-            file_references::owner_id.eq(owner.id),
-            file_references::field.eq(owner.field),
-            file_references::file_name.eq(clean_file_name(&upload.file_name)),
-            file_references::content_type.eq(content_type),
-            file_references::uploaded_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(sha256)
-}
-
-/// The files an owner has uploaded, by key; where the same content was uploaded twice, the
-/// latest name counts.
-pub fn infos(conn: &mut DbConnection, kind: &str, id: i64) -> StoreResult<BTreeMap<String, FileInfo>> {
-    let rows: Vec<(String, String, String, String, i64)> = file_references::table
-        .inner_join(stored_files::table)
-        .filter(file_references::owner_kind.eq(kind))
-        .filter(file_references::owner_id.eq(id))
-        .order(file_references::id.asc())
-        .select((
-            file_references::sha256,
-            file_references::field,
-            file_references::file_name,
-            file_references::content_type,
-            stored_files::size,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(sha256, field, file_name, content_type, size)| {
-            (sha256.clone(), FileInfo { sha256, field, size, content_type, file_name })
-        })
-        .collect())
-}
-
-/// The bytes of a stored file.
-pub fn bytes(conn: &mut DbConnection, sha256: &str) -> StoreResult<Option<Vec<u8>>> {
-    Ok(stored_files::table.find(sha256).select(stored_files::content).first(conn).optional()?)
-}
 
 /// Attaches a file to a file field of a submission (`upload` None removes it).
 #[allow(clippy::too_many_arguments)] // one use case: who, when, which record and version, what

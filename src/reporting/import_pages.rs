@@ -2,13 +2,13 @@
 //! which rows stop it, skip rows on purpose, then import. The uploaded file is kept (stored by
 //! its SHA-256 like any deliverable) so the confirmation imports exactly what was previewed.
 
-use super::file_pages::read_form;
 use super::files::{self, Upload};
 use super::import::{self, ImportReport};
 use super::store;
-use crate::app::AppState;
 use crate::auth::{CsrfBody, PageUser, Visitor};
 use crate::error::{AppError, AppResult};
+use crate::files::read_form;
+use crate::state::AppState;
 use crate::web::{Frame, Nav, render_with_status};
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
@@ -100,7 +100,7 @@ pub async fn upload(
     visitor.check_csrf(control.get("_csrf").map(String::as_str))?;
     let upload = upload.unwrap_or(Upload { file_name: String::new(), bytes: vec![] });
     let refused = |message: String| {
-        let message = super::capitalized(message.trim_end_matches('.'));
+        let message = crate::web::format::capitalized(message.trim_end_matches('.'));
         page(&state, &visitor, id, None, Some(message), StatusCode::UNPROCESSABLE_ENTITY)
     };
     let kind = match classify_upload(&upload.file_name, &upload.bytes) {

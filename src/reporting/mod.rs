@@ -24,6 +24,7 @@ use crate::audit::{self, Author, Change};
 use crate::db::{DbConnection, StoreError};
 use crate::error::{AppError, VERSION_CONFLICT};
 use crate::registry::{collaborations, store as registry};
+use crate::web::format::capitalized;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::Connection;
 use samveis_domain::access::{Action, Actor, OrgUnit, Resource, SubmissionFacts, may};
@@ -217,11 +218,6 @@ pub fn open_round(
         audit::record(conn, author, now, change)?;
         Ok(id)
     })
-}
-
-pub(crate) fn capitalized(text: &str) -> String {
-    let mut c = text.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect::<String>() + ".").unwrap_or_default()
 }
 
 pub fn org_unit(org: &OrgRow) -> Option<OrgUnit> {

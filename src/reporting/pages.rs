@@ -3,9 +3,9 @@
 
 use super::store::{self, RoundRow, SubmissionRow};
 use super::{Audience, Breakdown, Loaded, RoundSpec, SaveError};
-use crate::app::AppState;
 use crate::auth::{CsrfBody, CsrfForm, PageUser};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render, render_with_status};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -933,7 +933,7 @@ pub async fn export(
     user.require(Action::ViewRounds, &Resource::Any)?;
     let actor = user.actor.clone();
     let table = state.db.run(move |conn| super::export::round_table(conn, &actor, id)).await?;
-    super::export::download(&table, &file, "eksport", &format!("runde-{id}"))
+    crate::exports::download(&table, &file, "eksport", &format!("runde-{id}"))
 }
 
 // ---------- Reminders ----------

@@ -189,7 +189,7 @@ pub fn generate(conn: &mut DbConnection, years: u32, now: NaiveDateTime) -> Resu
                 delivered.push((s, reported_values(&form, &a)));
             }
             done.values += super::values::insert(conn, FORM, period.dates().1, &delivered)?;
-            crate::insight::cache::changed(conn)?;
+            crate::generation::changed(conn)?;
             done.submissions += delivered.len();
             Ok::<_, AppError>(())
         })?;

@@ -231,7 +231,7 @@ pub struct NewRound<'a> {
 }
 
 pub fn insert_round(conn: &mut DbConnection, r: &NewRound, now: NaiveDateTime) -> StoreResult<i64> {
-    crate::insight::cache::changed(conn)?;
+    crate::generation::changed(conn)?;
     Ok(diesel::insert_into(rounds::table)
         .values((
             rounds::name.eq(r.name),
@@ -363,7 +363,7 @@ pub fn update_submission(
     let delivered = |code: &str| State::from_code(code).is_some_and(State::delivered);
     let before: Option<String> = submissions::table.find(id).select(submissions::state).first(conn).optional()?;
     if before.as_deref().is_some_and(delivered) || delivered(u.state) {
-        crate::insight::cache::changed(conn)?;
+        crate::generation::changed(conn)?;
     }
     let n = diesel::update(submissions::table.filter(submissions::id.eq(id)).filter(submissions::version.eq(expected)))
         .set((

@@ -5,9 +5,9 @@
 use super::builder::{self, EditRefusal};
 use super::pages::{FileLinks, SectionView, field_views};
 use super::store::{self, TemplateRow};
-use crate::app::AppState;
 use crate::auth::{CsrfForm, PageUser, Visitor};
 use crate::error::{AppError, AppResult};
+use crate::state::AppState;
 use crate::web::{Frame, Nav, render, render_with_status};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -374,9 +374,10 @@ pub async fn edit(
     };
     let (errors, status) = match result {
         Ok(()) => return Ok(Redirect::to(&format!("/rapportering/maler/{id}?endret=1")).into_response()),
-        Err(EditRefusal::Invalid(errors)) => {
-            (errors.iter().map(|e| super::capitalized(&e.to_string())).collect(), StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Err(EditRefusal::Invalid(errors)) => (
+            errors.iter().map(|e| crate::web::format::capitalized(&e.to_string())).collect(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(EditRefusal::Refused(AppError::BadRequest(m))) => (vec![m], StatusCode::UNPROCESSABLE_ENTITY),
         Err(EditRefusal::Refused(AppError::Conflict(m))) => (vec![m], StatusCode::CONFLICT),
         Err(EditRefusal::Refused(e)) => return Err(e),

@@ -1,11 +1,11 @@
 //! User administration pages (`/admin/brukere`): list, create, and grant or revoke roles.
 
 use super::{NewUser, UserChange};
-use crate::app::AppState;
 use crate::auth::pages::describe_scope;
 use crate::auth::{CsrfForm, PageUser, SignedIn, Visitor};
 use crate::error::{AppError, AppResult};
 use crate::registry::store as registry;
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render, render_with_status};
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -156,3 +156,9 @@ mod tests {
         assert_eq!(datetime(summer), "10. juli 2026 kl. 14.00");
     }
 }
+
+/// A message from a lower layer as a sentence: capital first letter, full stop.
+pub fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect::<String>() + ".").unwrap_or_default()
+}

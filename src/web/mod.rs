@@ -1,11 +1,9 @@
 //! The web edge: the page frame every page shares, rendering, error pages and JSON errors,
 //! static assets and security headers.
 
-mod download;
+mod errors;
 pub mod format;
 pub mod pdf;
-
-pub use download::attachment;
 
 use crate::auth::Visitor;
 use crate::error::AppError;

@@ -3,8 +3,8 @@
 
 use super::pages::{AskQuery, read_ask};
 use super::{level_code, shown};
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::web::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};

@@ -6,10 +6,10 @@ pub mod builtin;
 pub mod pages;
 pub mod store;
 
-use super::cache::ViewCache;
 use crate::audit::{self, Author, Change};
 use crate::db::DbConnection;
 use crate::error::AppError;
+use crate::generation::ViewCache;
 use crate::web::format;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::Connection;
@@ -167,9 +167,9 @@ pub fn save(
     definition: &Definition,
     expected_version: Option<i64>,
 ) -> Result<(), AppError> {
-    definition.check().map_err(|e| AppError::BadRequest(crate::reporting::capitalized(&e.to_string())))?;
+    definition.check().map_err(|e| AppError::BadRequest(crate::web::format::capitalized(&e.to_string())))?;
     conn.transaction(|conn| {
-        super::cache::changed(conn)?;
+        crate::generation::changed(conn)?;
         let before = store::one(conn, &definition.code)?;
         match (expected_version, &before) {
             (None, Some(_)) => {
@@ -243,5 +243,5 @@ pub fn describe(d: &Definition) -> String {
         (Aggregation::Count, None) => "antall enheter med en verdi (ikke 0)".into(),
         (a, _) => aggregation_label(a).to_lowercase(),
     };
-    format!("{} – fra {source}. {}.", crate::reporting::capitalized(&how), over_time_label(d.over_time))
+    format!("{} – fra {source}. {}.", crate::web::format::capitalized(&how), over_time_label(d.over_time))
 }

@@ -6,12 +6,12 @@ use super::{
     Evaluated, LEVELS, aggregation_label, describe, level_code, level_label, over_time_label, parse_level, shown,
     unit_label,
 };
-use crate::app::AppState;
 use crate::auth::{CsrfForm, PageUser, Visitor};
 use crate::error::{AppError, AppResult};
+use crate::exports::{Cell, Table};
 use crate::insight::chart;
 use crate::registry::views::Choice;
-use crate::reporting::export::{Cell, Table};
+use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render, render_with_status};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -88,7 +88,7 @@ pub fn read_ask(visitor: &Visitor, q: &AskQuery) -> Result<(Level, Option<Period
     }
     let period = match q.periode.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(p) => {
-            Some(Period::parse(p).map_err(|e| AppError::BadRequest(crate::reporting::capitalized(&e.to_string())))?)
+            Some(Period::parse(p).map_err(|e| AppError::BadRequest(crate::web::format::capitalized(&e.to_string())))?)
         }
         None => None,
     };
@@ -310,7 +310,7 @@ pub async fn export(
     let (c, views) = (code.clone(), state.views.clone());
     let e = state.db.run(move |conn| super::evaluate(&views, conn, &c, (level, period, layout), today)).await?;
     let save_as = format!("indikator-{code}-{}-{}", level_code(level), e.ask.period.code());
-    crate::reporting::export::download(&table(&e), &file, "indikator", &save_as)
+    crate::exports::download(&table(&e), &file, "indikator", &save_as)
 }
 
 /// The form as typed, kept when it is refused.
@@ -416,7 +416,7 @@ impl IndicatorForm {
                 E::LedgerNotSum => "aggregation",
                 E::Element => "element",
             };
-            (field, crate::reporting::capitalized(&e.to_string()))
+            (field, crate::web::format::capitalized(&e.to_string()))
         })?;
         Ok(d)
     }

@@ -2,7 +2,9 @@
 //! one policy function, [`may`], answers every question, and every handler asks it.
 
 mod policy;
+mod principal;
 mod role;
 
 pub use policy::{Action, Actor, ApplicationFacts, OrgUnit, Resource, SubmissionFacts, may};
+pub use principal::Principal;
 pub use role::{Assignment, AssignmentError, OfficeCode, Role, Scope};

@@ -1,5 +1,6 @@
-//! Computed views kept until the data behind them changes. Every write that can change a
-//! published figure raises one counter in the database, in the same transaction as the write
+//! The data generation counter, and computed views kept until the data behind them changes.
+//! Every area's store raises the counter; insight keeps its views here. Every write that can
+//! change a published figure raises one counter in the database, in the same transaction as the write
 //! (`changed`); a view computed at one reading of the counter is served again while the counter
 //! reads the same. So a sent or accepted report shows at the next request, with no batch job,
 //! and a busy dashboard computes its figures once per change instead of once per request.

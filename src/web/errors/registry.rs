@@ -1,0 +1,1 @@
+//! registry errors at the edge: status and Norwegian message (see the module above).

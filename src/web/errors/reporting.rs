@@ -1,0 +1,1 @@
+//! reporting errors at the edge: status and Norwegian message (see the module above).

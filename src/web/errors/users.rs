@@ -1,0 +1,1 @@
+//! users errors at the edge: status and Norwegian message (see the module above).
