@@ -81,7 +81,9 @@ macro_rules! routes {
     ($(#[$doc:meta])* $name:ident = [$($body:tt)*]) => {
         routes!(@table $(#[$doc])* $name [$($body)*]);
     };
-    ($(#[$doc:meta])* $name:ident = [$($method:ident $path:literal $access:expr => $h0:ident $(:: $hr:ident)* $(, limit $limit:expr)?;)*]; openapi $api:ident) => {
+    ($(#[$doc:meta])* $name:ident = [
+        $($method:ident $path:literal $access:expr => $h0:ident $(:: $hr:ident)* $(, limit $limit:expr)?;)*
+    ]; openapi $api:ident) => {
         routes!(@table $(#[$doc])* $name [$($method $path $access => $h0 $(:: $hr)* $(, limit $limit)?;)*]);
         /// The OpenAPI paths of the routes in
         #[doc = concat!("[`", stringify!($name), "`].")]

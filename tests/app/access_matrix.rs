@@ -1,6 +1,6 @@
 //! The access matrix: every route in `samveis::routes::ROUTES` (the tables the router is built
-//! from), for every role, inside and outside its scope. A route the matrix has no request for, or a leak anywhere,
-//! fails the test.
+//! from), for every role, inside and outside its scope. A route the matrix has no request for,
+//! or a leak anywhere, fails the test.
 
 use crate::backends;
 use crate::helpers::*;
