@@ -337,11 +337,12 @@ backends! {
     async fn every_route_admits_exactly_whom_it_declares(app) {
         let submission = crate::reporting::submission_id(&app, "Teknologistatus 2025", "1804").await;
         // Bodø sends its answer in, so that reviewers and viewers may see it.
+        let now = app.now();
         app.db.run(move |conn| {
             let update = samveis::reporting::store::SubmissionUpdate {
-                state: "submitted", answers: "{}", submitted_at: Some(chrono::Utc::now().naive_utc()), reviewer_comment: "",
+                state: "submitted", answers: "{}", submitted_at: Some(now), reviewer_comment: "",
             };
-            samveis::reporting::store::update_submission(conn, submission, 1, &update, chrono::Utc::now().naive_utc())
+            samveis::reporting::store::update_submission(conn, submission, 1, &update, now)
         }).await.unwrap();
         let round = app.db.run(move |conn| samveis::reporting::store::submission(conn, submission)).await.unwrap().unwrap().round_id;
         let (scheme, application) = crate::grants::bodo_sent_application(&app).await;
