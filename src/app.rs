@@ -80,8 +80,13 @@ mod tests {
         panic!("testpanikk")
     }
 
+    async fn refused() -> web::ApiError {
+        crate::error::AppError::Forbidden.into()
+    }
+
     fn app() -> Router {
-        observed(Router::new().route("/boom", get(panicking)).layer(CatchPanicLayer::custom(web::panic_page)))
+        let routes = Router::new().route("/boom", get(panicking)).route("/api", get(refused));
+        observed(routes.layer(CatchPanicLayer::custom(web::panic_page)))
     }
 
     async fn body(response: axum::response::Response) -> String {
@@ -106,5 +111,15 @@ mod tests {
         let id = response.headers()["x-request-id"].to_str().unwrap().to_string();
         assert_eq!(id.len(), 16, "{id}");
         assert!(body(response).await.contains(&format!("Feilkode: <code>{id}</code>")));
+    }
+
+    #[tokio::test]
+    async fn a_json_error_names_the_request_id() {
+        let request = Request::get("/api").header("x-request-id", "api-7").body(Body::empty()).unwrap();
+        let response = app().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let json: serde_json::Value = serde_json::from_str(&body(response).await).unwrap();
+        assert_eq!(json["request_id"], "api-7");
+        assert_eq!(json["error"], "forbidden");
     }
 }
