@@ -3,17 +3,40 @@
 
 use crate::routes;
 pub use crate::state::{AppState, Config};
+use crate::web;
 use axum::Router;
 use std::net::SocketAddr;
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
+/// The routes with their layers. From the outside in: the request id, the trace span, response
+/// compression, security headers, a caught panic's error page, the CSRF cookie.
 pub fn router(state: AppState) -> Router {
-    let mut app = routes::router().layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie));
-    for (name, value) in crate::web::security_headers() {
+    let app = routes::router()
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie))
+        .layer(CatchPanicLayer::custom(web::panic_page));
+    observed(secured(app)).with_state(state)
+}
+
+fn secured<S: Clone + Send + Sync + 'static>(mut app: Router<S>) -> Router<S> {
+    for (name, value) in web::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
-    app.layer(tower_http::compression::CompressionLayer::new()).with_state(state)
+    app.layer(tower_http::compression::CompressionLayer::new())
+}
+
+/// Every request gets an id and a log span that carries it.
+fn observed<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Router<S> {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &axum::extract::Request| web::request_id::span(request))
+        .on_request(())
+        .on_response(|response: &axum::response::Response, latency: Duration, _: &tracing::Span| {
+            tracing::debug!(status = response.status().as_u16(), ms = latency.as_millis(), "answered");
+        });
+    app.layer(trace).layer(axum::middleware::from_fn(web::request_id::scope))
 }
 
 /// Binds `addr` and serves until the process is stopped. Returns the bound address first
@@ -43,4 +66,60 @@ pub async fn spawn(state: AppState) -> anyhow::Result<SocketAddr> {
 
 async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    async fn panicking() -> &'static str {
+        panic!("testpanikk")
+    }
+
+    async fn refused() -> web::ApiError {
+        crate::error::AppError::Forbidden.into()
+    }
+
+    fn app() -> Router {
+        let routes = Router::new().route("/boom", get(panicking)).route("/api", get(refused));
+        observed(routes.layer(CatchPanicLayer::custom(web::panic_page)))
+    }
+
+    async fn body(response: axum::response::Response) -> String {
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_with_the_error_page_and_the_request_id() {
+        let request = Request::get("/boom").header("x-request-id", "feil-42").body(Body::empty()).unwrap();
+        let response = app().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()["x-request-id"], "feil-42");
+        let page = body(response).await;
+        assert!(page.contains("Noe gikk galt") && page.contains("Feilkode: <code>feil-42</code>"), "{page}");
+        assert!(!page.contains("testpanikk"), "the panic message is logged, not shown: {page}");
+    }
+
+    #[tokio::test]
+    async fn a_request_without_an_id_gets_one() {
+        let response = app().oneshot(Request::get("/boom").body(Body::empty()).unwrap()).await.unwrap();
+        let id = response.headers()["x-request-id"].to_str().unwrap().to_string();
+        assert_eq!(id.len(), 16, "{id}");
+        assert!(body(response).await.contains(&format!("Feilkode: <code>{id}</code>")));
+    }
+
+    #[tokio::test]
+    async fn a_json_error_names_the_request_id() {
+        let request = Request::get("/api").header("x-request-id", "api-7").body(Body::empty()).unwrap();
+        let response = app().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let json: serde_json::Value = serde_json::from_str(&body(response).await).unwrap();
+        assert_eq!(json["request_id"], "api-7");
+        assert_eq!(json["error"], "forbidden");
+    }
 }

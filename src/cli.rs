@@ -11,7 +11,6 @@ use clap::{Args, Parser, Subcommand};
 use samveis_domain::access::{Assignment, Role, Scope};
 use std::collections::BTreeSet;
 use std::io::BufRead;
-use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(name = "samveis", version, about = "Samveis – Nasjonalt velferdsteknologiprogram")]
@@ -326,7 +325,7 @@ fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, mail: Option
         print_demo_users();
     }
     let smtp = mail.as_ref().map_or_else(|| "ikke satt opp".to_string(), MailSettings::server);
-    let state = AppState { db, config: Arc::new(Config { secure_cookies, demo, mail }), views: Default::default() };
+    let state = AppState::new(db, Config { secure_cookies, demo, mail });
     tracing::info!(database = %redact(url), listen, demo, secure_cookies, smtp, "starter Samveis");
     runtime.block_on(crate::app::serve(state, listen, |addr| {
         println!("Samveis kjører på http://{addr}");

@@ -1,4 +1,5 @@
-//! The OpenAPI 3 document of the JSON API, generated from the handlers' annotations.
+//! The OpenAPI 3 document of the JSON API, generated from the handlers' annotations; its paths are
+//! those of the API route table in [`crate::routes`].
 
 use crate::grants::api as gapi;
 use crate::registry::api;
@@ -10,11 +11,6 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Samveis API", description = "Åpent API for Nasjonalt velferdsteknologiprogram: register over fylker, kommuner og samarbeid. Lesing er åpen; skriving krever innlogging og X-CSRF-Token fra /api/v1/me."),
-    paths(api::counties, api::municipalities, api::municipality, api::collaborations, api::collaboration,
-          api::create_collaboration, api::update_collaboration, api::me,
-          rapi::rounds, rapi::completeness, crate::reporting::dhis2::get_set, crate::reporting::dhis2::post_set, rapi::submissions, rapi::submission, rapi::save_submission,
-          gapi::schemes, gapi::scheme, gapi::distribution, gapi::applications, gapi::application, crate::insight::api::county,
-          crate::insight::indicators::api::list, crate::insight::indicators::api::values),
     components(schemas(api::County, api::Municipality, api::MunicipalityDetail, api::TransitionOut,
                        api::CollaborationInput, api::Me, CollaborationSummary, CollaborationDetail, Member,
                        crate::web::FieldMessage, rapi::Round, rapi::CompletenessOut, rapi::Submission, rapi::SubmissionInput, crate::reporting::dhis2::DataValueSet, crate::reporting::dhis2::ImportSummary, crate::reporting::dhis2::Conflict,
@@ -27,6 +23,14 @@ use utoipa::OpenApi;
 )]
 pub struct ApiDoc;
 
+/// The document: title, schemas and tags from [`ApiDoc`], the paths from the API route table
+/// ([`crate::routes::API`]), so a route and its documentation are declared once.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::routes::ApiPaths::openapi());
+    doc
+}
+
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(openapi())
 }

@@ -1,5 +1,7 @@
-//! Every route and who may use it. The router below and the table [`ROUTES`] are kept side by
-//! side; the access-matrix test walks the table with every role, inside and outside its scope.
+//! Every route, declared once: method, path, who may use it, handler and (for uploads) a body
+//! limit. The router is built from these tables and nothing else, so a route cannot exist
+//! without its access rule; the access-matrix test walks the same tables with every role, inside
+//! and outside its scope, and the JSON API's OpenAPI paths come from the API table.
 //! The handlers enforce the rule by asking the domain policy (`may`).
 
 use crate::grants::{api as grants_api, pages as grants};
@@ -9,7 +11,8 @@ use crate::reporting::{api as reporting_api, pages as reporting, template_pages 
 use crate::state::AppState;
 use crate::{audit_pages, auth::pages as auth_pages, home, openapi, users::pages as user_pages, web};
 use axum::Router;
-use axum::routing::{get, post};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::MethodRouter;
 use samveis_domain::access::Action;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,253 +25,306 @@ pub enum Access {
     Policy(Action),
 }
 
-#[derive(Debug, Clone, Copy)]
+/// One route: what the router serves and what the access matrix checks.
+#[derive(Clone, Copy)]
 pub struct RouteSpec {
     pub method: &'static str,
     pub path: &'static str,
     pub access: Access,
+    /// The largest request body, where it differs from axum's default (uploads, DHIS2 sets).
+    pub body_limit: Option<usize>,
+    handler: fn() -> MethodRouter<AppState>,
 }
 
-const fn route(method: &'static str, path: &'static str, access: Access) -> RouteSpec {
-    RouteSpec { method, path, access }
+impl RouteSpec {
+    /// The handler for this method, with its body limit.
+    fn method_router(&self) -> MethodRouter<AppState> {
+        let router = (self.handler)();
+        match self.body_limit {
+            Some(limit) => router.layer(DefaultBodyLimit::max(limit)),
+            None => router,
+        }
+    }
+}
+
+impl std::fmt::Debug for RouteSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RouteSpec")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("access", &self.access)
+            .field("body_limit", &self.body_limit)
+            .finish()
+    }
+}
+
+/// `NAME = [METHOD "path" access => handler (, limit BYTES)?; …]` declares a table of routes;
+/// `; openapi Doc` after it also derives the OpenAPI document `Doc` of the table's handlers (each
+/// annotated with `#[utoipa::path]`).
+macro_rules! routes {
+    (@limit) => { None };
+    (@limit $limit:expr) => { Some($limit) };
+    (@on GET) => { axum::routing::get };
+    (@on POST) => { axum::routing::post };
+    (@on PUT) => { axum::routing::put };
+    (@table $(#[$doc:meta])* $name:ident
+        [$($method:ident $path:literal $access:expr => $h0:ident $(:: $hr:ident)* $(, limit $limit:expr)?;)*]) => {
+        $(#[$doc])*
+        pub const $name: &[RouteSpec] = &[$(RouteSpec {
+            method: stringify!($method),
+            path: $path,
+            access: $access,
+            body_limit: routes!(@limit $($limit)?),
+            handler: || routes!(@on $method)($h0 $(:: $hr)*),
+        }),*];
+    };
+    ($(#[$doc:meta])* $name:ident = [$($body:tt)*]) => {
+        routes!(@table $(#[$doc])* $name [$($body)*]);
+    };
+    ($(#[$doc:meta])* $name:ident = [
+        $($method:ident $path:literal $access:expr => $h0:ident $(:: $hr:ident)* $(, limit $limit:expr)?;)*
+    ]; openapi $api:ident) => {
+        routes!(@table $(#[$doc])* $name [$($method $path $access => $h0 $(:: $hr)* $(, limit $limit)?;)*]);
+        /// The OpenAPI paths of the routes in
+        #[doc = concat!("[`", stringify!($name), "`].")]
+        #[derive(utoipa::OpenApi)]
+        #[openapi(paths($($h0 $(:: $hr)*),*))]
+        pub struct $api;
+    };
 }
 
 use Access::{Policy, Public, SignedIn};
-pub const ROUTES: &[RouteSpec] = &[
-    route("GET", "/", Public),
-    route("GET", "/healthz", Public),
-    route("GET", "/static/{*path}", Public),
-    route("GET", "/logg-inn", Public),
-    route("POST", "/logg-inn", Public),
-    // Logging out is harmless for anyone: without a session it just returns to the front page.
-    route("POST", "/logg-ut", Public),
-    route("GET", "/konto", SignedIn),
-    route("POST", "/konto/passord", SignedIn),
-    route("GET", "/kommuner", Public),
-    route("GET", "/kommuner/{nummer}", Public),
-    route("GET", "/fylker", Public),
-    route("GET", "/fylker/{nummer}", Public),
-    route("GET", "/samarbeid", Public),
-    route("GET", "/samarbeid/ny", Policy(Action::ManageCollaboration)),
-    route("POST", "/samarbeid/ny", Policy(Action::ManageCollaboration)),
-    route("GET", "/samarbeid/{id}", Public),
-    route("GET", "/samarbeid/{id}/rediger", Policy(Action::ManageCollaboration)),
-    route("POST", "/samarbeid/{id}/rediger", Policy(Action::ManageCollaboration)),
-    route("POST", "/samarbeid/{id}/avslutt", Policy(Action::ManageCollaboration)),
-    route("GET", "/admin/brukere", Policy(Action::ManageUsers)),
-    route("GET", "/admin/brukere/ny", Policy(Action::ManageUsers)),
-    route("POST", "/admin/brukere/ny", Policy(Action::ManageUsers)),
-    route("GET", "/admin/brukere/{id}", Policy(Action::ManageUsers)),
-    route("POST", "/admin/brukere/{id}/roller", Policy(Action::ManageUsers)),
-    route("POST", "/admin/brukere/{id}/roller/{rolle}/fjern", Policy(Action::ManageUsers)),
-    route("POST", "/admin/brukere/{id}/status", Policy(Action::ManageUsers)),
-    route("GET", "/admin/logg", Policy(Action::ViewAuditLog)),
-    route("GET", "/admin/utboks", Policy(Action::ManageOutbox)),
-    route("POST", "/admin/utboks/send", Policy(Action::ManageOutbox)),
-    route("GET", "/rapportering", SignedIn),
-    route("GET", "/rapportering/runder", Policy(Action::ViewRounds)),
-    route("GET", "/rapportering/runder/ny", Policy(Action::ManageRounds)),
-    route("POST", "/rapportering/runder/ny", Policy(Action::ManageRounds)),
-    route("GET", "/rapportering/runder/{id}", Policy(Action::ViewRounds)),
-    route("GET", "/rapportering/runder/{id}/resultater", Policy(Action::ViewRounds)),
-    route("GET", "/rapportering/runder/{id}/{fil}", Policy(Action::ViewRounds)),
-    route("POST", "/rapportering/runder/{id}/paminnelse", Policy(Action::SendReminders)),
-    route("GET", "/rapportering/runder/{id}/import", Policy(Action::ManageRounds)),
-    route("POST", "/rapportering/runder/{id}/import", Policy(Action::ManageRounds)),
-    route("POST", "/rapportering/runder/{id}/import/bekreft", Policy(Action::ManageRounds)),
-    route("GET", "/rapportering/innleveringer/{id}", Policy(Action::ViewSubmission)),
-    route("POST", "/rapportering/innleveringer/{id}", Policy(Action::EditSubmission)),
-    route("POST", "/rapportering/innleveringer/{id}/vurdering", Policy(Action::ReviewSubmission)),
-    route("POST", "/rapportering/innleveringer/{id}/filer", Policy(Action::EditSubmission)),
-    route("GET", "/rapportering/innleveringer/{id}/filer/{sha256}", Policy(Action::ViewSubmission)),
-    route("GET", "/rapportering/maler", Policy(Action::ViewRounds)),
-    route("POST", "/rapportering/maler/ny", Policy(Action::ManageRounds)),
-    route("GET", "/rapportering/maler/{id}", Policy(Action::ViewRounds)),
-    route("POST", "/rapportering/maler/{id}", Policy(Action::ManageRounds)),
-    route("POST", "/rapportering/maler/{id}/ny-versjon", Policy(Action::ManageRounds)),
-    route("GET", "/kalender", SignedIn),
-    route("POST", "/kalender/abonnement", SignedIn),
-    route("GET", "/kalender/feed/{fil}", Public),
-    route("GET", "/innsikt", Policy(Action::ViewRounds)),
-    route("GET", "/innsikt/statusrapport.pdf", Policy(Action::ViewRounds)),
-    route("GET", "/innsikt/slik-regnes-det", Policy(Action::ViewRounds)),
-    route("GET", "/innsikt/fylker/{nummer}", Policy(Action::ViewRounds)),
-    route("GET", "/innsikt/fylker/{nummer}/{fil}", Policy(Action::ViewRounds)),
-    route("GET", "/innsikt/kommuner/{nummer}", SignedIn),
-    route("GET", "/innsikt/samarbeid/{id}", SignedIn),
-    route("GET", "/innsikt/indikatorer", Public),
-    route("GET", "/innsikt/indikatorer/ny", Policy(Action::ManageIndicators)),
-    route("POST", "/innsikt/indikatorer/ny", Policy(Action::ManageIndicators)),
-    route("GET", "/innsikt/indikatorer/{kode}", Public),
-    route("GET", "/innsikt/indikatorer/{kode}/rediger", Policy(Action::ManageIndicators)),
-    route("POST", "/innsikt/indikatorer/{kode}/rediger", Policy(Action::ManageIndicators)),
-    route("GET", "/innsikt/indikatorer/{kode}/{fil}", Public),
-    route("GET", "/tilskudd", Public),
-    route("POST", "/tilskudd/ny", Policy(Action::ManageGrants)),
-    route("GET", "/tilskudd/{id}", Public),
-    route("POST", "/tilskudd/{id}/avslutt", Policy(Action::ManageGrants)),
-    route("GET", "/tilskudd/{id}/{fil}", Public),
-    route("GET", "/tilskudd/{id}/fordeling", Policy(Action::ManageGrants)),
-    route("POST", "/tilskudd/{id}/fordeling", Policy(Action::ManageGrants)),
-    route("GET", "/tilskudd/soknader", SignedIn),
-    route("POST", "/tilskudd/soknader/ny", Policy(Action::EditApplication)),
-    route("GET", "/tilskudd/soknader/{id}", Policy(Action::ViewApplication)),
-    route("POST", "/tilskudd/soknader/{id}", Policy(Action::EditApplication)),
-    route("POST", "/tilskudd/soknader/{id}/vedtak", Policy(Action::DecideGrant)),
-    route("GET", "/tilskudd/soknader/{id}/tilskuddsbrev.pdf", Policy(Action::ViewApplication)),
-    route("POST", "/tilskudd/soknader/{id}/aksept", Policy(Action::AcceptGrant)),
-    route("POST", "/tilskudd/soknader/{id}/signert", Policy(Action::AcceptGrant)),
-    route("POST", "/tilskudd/soknader/{id}/dokument", Policy(Action::EditApplication)),
-    route("GET", "/tilskudd/soknader/{id}/dokument/{sha256}", Policy(Action::ViewApplication)),
-    route("POST", "/tilskudd/soknader/{id}/bokforing", Policy(Action::DecideGrant)),
-    route("POST", "/tilskudd/soknader/{id}/utbetaling", Policy(Action::AcceptGrant)),
-    route("POST", "/tilskudd/soknader/{id}/utbetaling/{anmodning}", Policy(Action::DecideGrant)),
-    route("GET", "/api/openapi.json", Public),
-    route("GET", "/api/v1/me", SignedIn),
-    route("GET", "/api/v1/rounds", SignedIn),
-    route("GET", "/api/v1/dhis2/dataValueSets", SignedIn),
-    route("POST", "/api/v1/dhis2/dataValueSets", Policy(Action::ManageRounds)),
-    route("GET", "/api/v1/rounds/{id}/completeness", Policy(Action::ViewRounds)),
-    route("GET", "/api/v1/submissions", SignedIn),
-    route("GET", "/api/v1/submissions/{id}", Policy(Action::ViewSubmission)),
-    route("PUT", "/api/v1/submissions/{id}", Policy(Action::EditSubmission)),
-    route("GET", "/api/v1/insight/counties/{number}", Policy(Action::ViewRounds)),
-    route("GET", "/api/v1/indikatorer", Public),
-    route("GET", "/api/v1/indikatorer/{code}", Public),
-    route("GET", "/api/v1/schemes", Public),
-    route("GET", "/api/v1/schemes/{id}", Public),
-    route("GET", "/api/v1/distribution", Public),
-    route("GET", "/api/v1/applications", SignedIn),
-    route("GET", "/api/v1/applications/{id}", Policy(Action::ViewApplication)),
-    route("GET", "/api/v1/counties", Public),
-    route("GET", "/api/v1/municipalities", Public),
-    route("GET", "/api/v1/municipalities/{number}", Public),
-    route("GET", "/api/v1/collaborations", Public),
-    route("POST", "/api/v1/collaborations", Policy(Action::ManageCollaboration)),
-    route("GET", "/api/v1/collaborations/{id}", Public),
-    route("PUT", "/api/v1/collaborations/{id}", Policy(Action::ManageCollaboration)),
-];
 
+routes! {
+    /// The front page, health, static files, logging in and the own account.
+    HOME = [
+        GET "/" Public => home::page;
+        GET "/healthz" Public => home::healthz;
+        GET "/static/{*path}" Public => web::static_file;
+        GET "/logg-inn" Public => auth_pages::login_form;
+        POST "/logg-inn" Public => auth_pages::login;
+        // Logging out is harmless for anyone: without a session it just returns to the front page.
+        POST "/logg-ut" Public => auth_pages::logout;
+        GET "/konto" SignedIn => auth_pages::account;
+        POST "/konto/passord" SignedIn => auth_pages::change_password;
+    ]
+}
+
+routes! {
+    /// Counties, municipalities and collaborations.
+    REGISTRY = [
+        GET "/kommuner" Public => registry_pages::municipalities;
+        GET "/kommuner/{nummer}" Public => registry_pages::municipality;
+        GET "/fylker" Public => registry_pages::counties;
+        GET "/fylker/{nummer}" Public => registry_pages::county;
+        GET "/samarbeid" Public => registry_pages::collaborations;
+        GET "/samarbeid/ny" Policy(Action::ManageCollaboration) => registry_pages::new_collaboration;
+        POST "/samarbeid/ny" Policy(Action::ManageCollaboration) => registry_pages::create_collaboration;
+        GET "/samarbeid/{id}" Public => registry_pages::collaboration;
+        GET "/samarbeid/{id}/rediger" Policy(Action::ManageCollaboration) => registry_pages::edit_collaboration;
+        POST "/samarbeid/{id}/rediger" Policy(Action::ManageCollaboration) => registry_pages::update_collaboration;
+        POST "/samarbeid/{id}/avslutt" Policy(Action::ManageCollaboration) => registry_pages::end_collaboration;
+    ]
+}
+
+routes! {
+    /// Users and roles, the audit log and the outbox.
+    ADMIN = [
+        GET "/admin/brukere" Policy(Action::ManageUsers) => user_pages::list;
+        GET "/admin/brukere/ny" Policy(Action::ManageUsers) => user_pages::new_form;
+        POST "/admin/brukere/ny" Policy(Action::ManageUsers) => user_pages::create;
+        GET "/admin/brukere/{id}" Policy(Action::ManageUsers) => user_pages::show;
+        POST "/admin/brukere/{id}/roller" Policy(Action::ManageUsers) => user_pages::grant;
+        POST "/admin/brukere/{id}/roller/{rolle}/fjern" Policy(Action::ManageUsers) => user_pages::revoke;
+        POST "/admin/brukere/{id}/status" Policy(Action::ManageUsers) => user_pages::set_status;
+        GET "/admin/logg" Policy(Action::ViewAuditLog) => audit_pages::page;
+        GET "/admin/utboks" Policy(Action::ManageOutbox) => crate::mail::pages::page;
+        POST "/admin/utboks/send" Policy(Action::ManageOutbox) => crate::mail::pages::send_now;
+    ]
+}
+
+routes! {
+    /// Reporting: own reports, rounds, imports, submissions and form templates.
+    REPORTING = [
+        GET "/rapportering" SignedIn => reporting::mine;
+        GET "/rapportering/runder" Policy(Action::ViewRounds) => reporting::rounds;
+        GET "/rapportering/runder/ny" Policy(Action::ManageRounds) => reporting::new_round;
+        POST "/rapportering/runder/ny" Policy(Action::ManageRounds) => reporting::create_round;
+        GET "/rapportering/runder/{id}" Policy(Action::ViewRounds) => reporting::round;
+        GET "/rapportering/runder/{id}/resultater" Policy(Action::ViewRounds) => reporting::results;
+        GET "/rapportering/runder/{id}/{fil}" Policy(Action::ViewRounds) => reporting::export;
+        POST "/rapportering/runder/{id}/paminnelse" Policy(Action::SendReminders) => reporting::remind;
+        GET "/rapportering/runder/{id}/import" Policy(Action::ManageRounds) => crate::reporting::import_pages::form;
+        POST "/rapportering/runder/{id}/import" Policy(Action::ManageRounds) => crate::reporting::import_pages::upload,
+            limit crate::files::UPLOAD_BODY_LIMIT;
+        POST "/rapportering/runder/{id}/import/bekreft" Policy(Action::ManageRounds)
+            => crate::reporting::import_pages::confirm;
+        GET "/rapportering/innleveringer/{id}" Policy(Action::ViewSubmission) => reporting::submission;
+        POST "/rapportering/innleveringer/{id}" Policy(Action::EditSubmission) => reporting::save;
+        POST "/rapportering/innleveringer/{id}/vurdering" Policy(Action::ReviewSubmission) => reporting::review;
+        POST "/rapportering/innleveringer/{id}/filer" Policy(Action::EditSubmission)
+            => crate::reporting::file_pages::upload, limit crate::files::UPLOAD_BODY_LIMIT;
+        GET "/rapportering/innleveringer/{id}/filer/{sha256}" Policy(Action::ViewSubmission)
+            => crate::reporting::file_pages::download;
+        GET "/rapportering/maler" Policy(Action::ViewRounds) => templates::templates;
+        POST "/rapportering/maler/ny" Policy(Action::ManageRounds) => templates::create;
+        GET "/rapportering/maler/{id}" Policy(Action::ViewRounds) => templates::template;
+        POST "/rapportering/maler/{id}" Policy(Action::ManageRounds) => templates::edit;
+        POST "/rapportering/maler/{id}/ny-versjon" Policy(Action::ManageRounds) => templates::new_version;
+    ]
+}
+
+routes! {
+    /// The calendar and its subscription feed.
+    CALENDAR = [
+        GET "/kalender" SignedIn => crate::calendar::pages::calendar;
+        POST "/kalender/abonnement" SignedIn => crate::calendar::pages::subscribe;
+        GET "/kalender/feed/{fil}" Public => crate::calendar::pages::feed;
+    ]
+}
+
+routes! {
+    /// Insight: the national, county, municipality and project views, and the indicators.
+    INSIGHT = [
+        GET "/innsikt" Policy(Action::ViewRounds) => crate::insight::pages::national;
+        GET "/innsikt/statusrapport.pdf" Policy(Action::ViewRounds) => crate::insight::pages::national_pdf;
+        GET "/innsikt/slik-regnes-det" Policy(Action::ViewRounds) => crate::insight::pages::method;
+        GET "/innsikt/fylker/{nummer}" Policy(Action::ViewRounds) => crate::insight::pages::county;
+        GET "/innsikt/fylker/{nummer}/{fil}" Policy(Action::ViewRounds) => crate::insight::pages::county_export;
+        GET "/innsikt/kommuner/{nummer}" SignedIn => crate::insight::org::municipality;
+        GET "/innsikt/samarbeid/{id}" SignedIn => crate::insight::org::project;
+        GET "/innsikt/indikatorer" Public => indicators::list;
+        GET "/innsikt/indikatorer/ny" Policy(Action::ManageIndicators) => indicators::new;
+        POST "/innsikt/indikatorer/ny" Policy(Action::ManageIndicators) => indicators::create;
+        GET "/innsikt/indikatorer/{kode}" Public => indicators::show;
+        GET "/innsikt/indikatorer/{kode}/rediger" Policy(Action::ManageIndicators) => indicators::edit;
+        POST "/innsikt/indikatorer/{kode}/rediger" Policy(Action::ManageIndicators) => indicators::update;
+        GET "/innsikt/indikatorer/{kode}/{fil}" Public => indicators::export;
+    ]
+}
+
+routes! {
+    /// Grants: schemes, distribution, applications, decisions, payments and the ledger.
+    GRANTS = [
+        GET "/tilskudd" Public => grants::schemes;
+        POST "/tilskudd/ny" Policy(Action::ManageGrants) => grants::create_scheme;
+        GET "/tilskudd/{id}" Public => grants::scheme;
+        POST "/tilskudd/{id}/avslutt" Policy(Action::ManageGrants) => grants::close_scheme;
+        GET "/tilskudd/{id}/{fil}" Public => grants::export;
+        GET "/tilskudd/{id}/fordeling" Policy(Action::ManageGrants) => grants::distribution_form;
+        POST "/tilskudd/{id}/fordeling" Policy(Action::ManageGrants) => grants::save_distribution;
+        GET "/tilskudd/soknader" SignedIn => grants::applications;
+        POST "/tilskudd/soknader/ny" Policy(Action::EditApplication) => grants::start;
+        GET "/tilskudd/soknader/{id}" Policy(Action::ViewApplication) => grants::application;
+        POST "/tilskudd/soknader/{id}" Policy(Action::EditApplication) => grants::save;
+        POST "/tilskudd/soknader/{id}/vedtak" Policy(Action::DecideGrant) => grants::decide;
+        GET "/tilskudd/soknader/{id}/tilskuddsbrev.pdf" Policy(Action::ViewApplication) => grants::letter;
+        POST "/tilskudd/soknader/{id}/aksept" Policy(Action::AcceptGrant) => grants::accept;
+        POST "/tilskudd/soknader/{id}/signert" Policy(Action::AcceptGrant) => grants::signed_letter,
+            limit crate::files::UPLOAD_BODY_LIMIT;
+        POST "/tilskudd/soknader/{id}/dokument" Policy(Action::EditApplication) => grants::anchoring_document,
+            limit crate::files::UPLOAD_BODY_LIMIT;
+        GET "/tilskudd/soknader/{id}/dokument/{sha256}" Policy(Action::ViewApplication) => grants::document;
+        POST "/tilskudd/soknader/{id}/bokforing" Policy(Action::DecideGrant) => grants::record;
+        POST "/tilskudd/soknader/{id}/utbetaling" Policy(Action::AcceptGrant) => grants::request_payment;
+        POST "/tilskudd/soknader/{id}/utbetaling/{anmodning}" Policy(Action::DecideGrant) => grants::handle_payment;
+    ]
+}
+
+routes! {
+    /// The OpenAPI document of the JSON API.
+    API_DOCUMENT = [
+        GET "/api/openapi.json" Public => openapi::document;
+    ]
+}
+
+routes! {
+    /// The JSON API; every handler here carries its OpenAPI annotation.
+    API = [
+        GET "/api/v1/me" SignedIn => registry_api::me;
+        GET "/api/v1/rounds" SignedIn => reporting_api::rounds;
+        GET "/api/v1/dhis2/dataValueSets" SignedIn => crate::reporting::dhis2::get_set;
+        POST "/api/v1/dhis2/dataValueSets" Policy(Action::ManageRounds) => crate::reporting::dhis2::post_set,
+            limit crate::reporting::dhis2::MAX_SET_BYTES;
+        GET "/api/v1/rounds/{id}/completeness" Policy(Action::ViewRounds) => reporting_api::completeness;
+        GET "/api/v1/submissions" SignedIn => reporting_api::submissions;
+        GET "/api/v1/submissions/{id}" Policy(Action::ViewSubmission) => reporting_api::submission;
+        PUT "/api/v1/submissions/{id}" Policy(Action::EditSubmission) => reporting_api::save_submission;
+        GET "/api/v1/insight/counties/{number}" Policy(Action::ViewRounds) => crate::insight::api::county;
+        GET "/api/v1/indikatorer" Public => crate::insight::indicators::api::list;
+        GET "/api/v1/indikatorer/{code}" Public => crate::insight::indicators::api::values;
+        GET "/api/v1/schemes" Public => grants_api::schemes;
+        GET "/api/v1/schemes/{id}" Public => grants_api::scheme;
+        GET "/api/v1/distribution" Public => grants_api::distribution;
+        GET "/api/v1/applications" SignedIn => grants_api::applications;
+        GET "/api/v1/applications/{id}" Policy(Action::ViewApplication) => grants_api::application;
+        GET "/api/v1/counties" Public => registry_api::counties;
+        GET "/api/v1/municipalities" Public => registry_api::municipalities;
+        GET "/api/v1/municipalities/{number}" Public => registry_api::municipality;
+        GET "/api/v1/collaborations" Public => registry_api::collaborations;
+        POST "/api/v1/collaborations" Policy(Action::ManageCollaboration) => registry_api::create_collaboration;
+        GET "/api/v1/collaborations/{id}" Public => registry_api::collaboration;
+        PUT "/api/v1/collaborations/{id}" Policy(Action::ManageCollaboration) => registry_api::update_collaboration;
+    ];
+    openapi ApiPaths
+}
+
+/// Every table, in the order the access matrix walks them.
+pub const ROUTES: &[&[RouteSpec]] = &[HOME, REGISTRY, ADMIN, REPORTING, CALENDAR, INSIGHT, GRANTS, API_DOCUMENT, API];
+
+/// Every route.
+pub fn all() -> impl Iterator<Item = &'static RouteSpec> {
+    ROUTES.iter().flat_map(|table| table.iter())
+}
+
+/// The router of every route; what matches none is a Norwegian 404.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::page))
-        .route("/healthz", get(home::healthz))
-        .route("/static/{*path}", get(web::static_file))
-        .route("/logg-inn", get(auth_pages::login_form).post(auth_pages::login))
-        .route("/logg-ut", post(auth_pages::logout))
-        .route("/konto", get(auth_pages::account))
-        .route("/konto/passord", post(auth_pages::change_password))
-        .route("/kommuner", get(registry_pages::municipalities))
-        .route("/kommuner/{nummer}", get(registry_pages::municipality))
-        .route("/fylker", get(registry_pages::counties))
-        .route("/fylker/{nummer}", get(registry_pages::county))
-        .route("/samarbeid", get(registry_pages::collaborations))
-        .route("/samarbeid/ny", get(registry_pages::new_collaboration).post(registry_pages::create_collaboration))
-        .route("/samarbeid/{id}", get(registry_pages::collaboration))
-        .route(
-            "/samarbeid/{id}/rediger",
-            get(registry_pages::edit_collaboration).post(registry_pages::update_collaboration),
-        )
-        .route("/samarbeid/{id}/avslutt", post(registry_pages::end_collaboration))
-        .route("/admin/brukere", get(user_pages::list))
-        .route("/admin/brukere/ny", get(user_pages::new_form).post(user_pages::create))
-        .route("/admin/brukere/{id}", get(user_pages::show))
-        .route("/admin/brukere/{id}/roller", post(user_pages::grant))
-        .route("/admin/brukere/{id}/roller/{rolle}/fjern", post(user_pages::revoke))
-        .route("/admin/brukere/{id}/status", post(user_pages::set_status))
-        .route("/admin/logg", get(audit_pages::page))
-        .route("/admin/utboks", get(crate::mail::pages::page))
-        .route("/admin/utboks/send", post(crate::mail::pages::send_now))
-        .route("/rapportering", get(reporting::mine))
-        .route("/rapportering/runder", get(reporting::rounds))
-        .route("/rapportering/runder/ny", get(reporting::new_round).post(reporting::create_round))
-        .route("/rapportering/runder/{id}", get(reporting::round))
-        .route("/rapportering/runder/{id}/resultater", get(reporting::results))
-        .route("/rapportering/runder/{id}/{fil}", get(reporting::export))
-        .route("/rapportering/runder/{id}/paminnelse", post(reporting::remind))
-        .route(
-            "/rapportering/runder/{id}/import",
-            get(crate::reporting::import_pages::form)
-                .post(crate::reporting::import_pages::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::files::UPLOAD_BODY_LIMIT)),
-        )
-        .route("/rapportering/runder/{id}/import/bekreft", post(crate::reporting::import_pages::confirm))
-        .route("/rapportering/innleveringer/{id}", get(reporting::submission).post(reporting::save))
-        .route("/rapportering/innleveringer/{id}/vurdering", post(reporting::review))
-        .route(
-            "/rapportering/innleveringer/{id}/filer",
-            post(crate::reporting::file_pages::upload)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::files::UPLOAD_BODY_LIMIT)),
-        )
-        .route("/rapportering/innleveringer/{id}/filer/{sha256}", get(crate::reporting::file_pages::download))
-        .route("/rapportering/maler", get(templates::templates))
-        .route("/rapportering/maler/ny", post(templates::create))
-        .route("/rapportering/maler/{id}", get(templates::template).post(templates::edit))
-        .route("/rapportering/maler/{id}/ny-versjon", post(templates::new_version))
-        .route("/api/openapi.json", get(openapi::document))
-        .route("/api/v1/me", get(registry_api::me))
-        .route("/kalender", get(crate::calendar::pages::calendar))
-        .route("/kalender/abonnement", post(crate::calendar::pages::subscribe))
-        .route("/kalender/feed/{fil}", get(crate::calendar::pages::feed))
-        .route("/innsikt", get(crate::insight::pages::national))
-        .route("/innsikt/statusrapport.pdf", get(crate::insight::pages::national_pdf))
-        .route("/innsikt/slik-regnes-det", get(crate::insight::pages::method))
-        .route("/innsikt/fylker/{nummer}", get(crate::insight::pages::county))
-        .route("/innsikt/fylker/{nummer}/{fil}", get(crate::insight::pages::county_export))
-        .route("/innsikt/kommuner/{nummer}", get(crate::insight::org::municipality))
-        .route("/innsikt/samarbeid/{id}", get(crate::insight::org::project))
-        .route("/innsikt/indikatorer", get(indicators::list))
-        .route("/innsikt/indikatorer/ny", get(indicators::new).post(indicators::create))
-        .route("/innsikt/indikatorer/{kode}", get(indicators::show))
-        .route("/innsikt/indikatorer/{kode}/rediger", get(indicators::edit).post(indicators::update))
-        .route("/innsikt/indikatorer/{kode}/{fil}", get(indicators::export))
-        .route("/tilskudd", get(grants::schemes))
-        .route("/tilskudd/ny", post(grants::create_scheme))
-        .route("/tilskudd/{id}", get(grants::scheme))
-        .route("/tilskudd/{id}/avslutt", post(grants::close_scheme))
-        .route("/tilskudd/{id}/{fil}", get(grants::export))
-        .route("/tilskudd/{id}/fordeling", get(grants::distribution_form).post(grants::save_distribution))
-        .route("/tilskudd/soknader", get(grants::applications))
-        .route("/tilskudd/soknader/ny", post(grants::start))
-        .route("/tilskudd/soknader/{id}", get(grants::application).post(grants::save))
-        .route("/tilskudd/soknader/{id}/vedtak", post(grants::decide))
-        .route("/tilskudd/soknader/{id}/tilskuddsbrev.pdf", get(grants::letter))
-        .route("/tilskudd/soknader/{id}/aksept", post(grants::accept))
-        .route(
-            "/tilskudd/soknader/{id}/signert",
-            post(grants::signed_letter).layer(axum::extract::DefaultBodyLimit::max(crate::files::UPLOAD_BODY_LIMIT)),
-        )
-        .route(
-            "/tilskudd/soknader/{id}/dokument",
-            post(grants::anchoring_document)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::files::UPLOAD_BODY_LIMIT)),
-        )
-        .route("/tilskudd/soknader/{id}/dokument/{sha256}", get(grants::document))
-        .route("/tilskudd/soknader/{id}/bokforing", post(grants::record))
-        .route("/tilskudd/soknader/{id}/utbetaling", post(grants::request_payment))
-        .route("/tilskudd/soknader/{id}/utbetaling/{anmodning}", post(grants::handle_payment))
-        .route("/api/v1/insight/counties/{number}", get(crate::insight::api::county))
-        .route("/api/v1/indikatorer", get(crate::insight::indicators::api::list))
-        .route("/api/v1/indikatorer/{code}", get(crate::insight::indicators::api::values))
-        .route("/api/v1/schemes", get(grants_api::schemes))
-        .route("/api/v1/schemes/{id}", get(grants_api::scheme))
-        .route("/api/v1/distribution", get(grants_api::distribution))
-        .route("/api/v1/applications", get(grants_api::applications))
-        .route("/api/v1/applications/{id}", get(grants_api::application))
-        .route("/api/v1/rounds", get(reporting_api::rounds))
-        .route(
-            "/api/v1/dhis2/dataValueSets",
-            get(crate::reporting::dhis2::get_set)
-                .post(crate::reporting::dhis2::post_set)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::reporting::dhis2::MAX_SET_BYTES)),
-        )
-        .route("/api/v1/rounds/{id}/completeness", get(reporting_api::completeness))
-        .route("/api/v1/submissions", get(reporting_api::submissions))
-        .route("/api/v1/submissions/{id}", get(reporting_api::submission).put(reporting_api::save_submission))
-        .route("/api/v1/counties", get(registry_api::counties))
-        .route("/api/v1/municipalities", get(registry_api::municipalities))
-        .route("/api/v1/municipalities/{number}", get(registry_api::municipality))
-        .route("/api/v1/collaborations", get(registry_api::collaborations).post(registry_api::create_collaboration))
-        .route("/api/v1/collaborations/{id}", get(registry_api::collaboration).put(registry_api::update_collaboration))
+    all()
+        .fold(Router::new(), |router, route| router.route(route.path, route.method_router()))
         .fallback(|| async { crate::error::AppError::NotFound("Fant ikke siden.".into()) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use utoipa::OpenApi;
+
+    #[test]
+    fn no_route_is_declared_twice() {
+        let mut seen = BTreeSet::new();
+        for route in all() {
+            assert!(seen.insert((route.method, route.path)), "{} {} is declared twice", route.method, route.path);
+        }
+    }
+
+    /// The API table and the handlers' OpenAPI annotations name the same methods and paths.
+    #[test]
+    fn the_api_table_and_the_openapi_paths_agree() {
+        let doc = ApiPaths::openapi();
+        let documented: BTreeSet<(String, String)> = doc
+            .paths
+            .paths
+            .iter()
+            .flat_map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                ];
+                methods.into_iter().filter(|(_, on)| *on).map(|(m, _)| (m.to_string(), path.clone()))
+            })
+            .collect();
+        let routed: BTreeSet<(String, String)> =
+            API.iter().map(|r| (r.method.to_string(), r.path.to_string())).collect();
+        assert_eq!(documented, routed);
+        assert!(all().filter(|r| r.path.starts_with("/api/v1/")).all(|r| API.iter().any(|a| a.path == r.path)));
+    }
+
+    #[test]
+    fn the_router_builds() {
+        let _ = router();
+    }
 }

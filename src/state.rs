@@ -1,11 +1,11 @@
-//! The application's shared state: configuration, the database pool and the view cache. A leaf:
-//! it depends on configuration, storage and the cache only, so every area can take it.
+//! The application's shared state: configuration, the database pool, the view cache and the
+//! clock. A leaf: it depends on configuration, storage and the cache only, so every area can take it.
 
 use crate::db::Db;
 use crate::mail::MailSettings;
 use axum::extract::FromRef;
 use chrono::{NaiveDateTime, Utc};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -24,12 +24,19 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Insight views computed since the data last changed.
     pub views: Arc<crate::generation::ViewCache>,
+    /// Where "now" comes from: the system, or a time the tests set.
+    pub clock: Clock,
 }
 
 impl AppState {
+    /// The state of a server on `db`, on the system clock.
+    pub fn new(db: Db, config: Config) -> AppState {
+        AppState { db, config: Arc::new(config), views: Default::default(), clock: Clock::System }
+    }
+
     /// The clock, read only here at the edge; the domain gets times passed in.
     pub fn now(&self) -> NaiveDateTime {
-        Utc::now().naive_utc()
+        self.clock.now()
     }
 
     pub fn today(&self) -> chrono::NaiveDate {
@@ -37,8 +44,56 @@ impl AppState {
     }
 }
 
+/// The time the application goes by.
+#[derive(Debug, Clone, Default)]
+pub enum Clock {
+    /// The system's clock, in UTC.
+    #[default]
+    System,
+    /// A time set by hand, shared by every copy of the clock: it stands still until set again.
+    Fixed(Arc<Mutex<NaiveDateTime>>),
+}
+
+impl Clock {
+    pub fn fixed(at: NaiveDateTime) -> Clock {
+        Clock::Fixed(Arc::new(Mutex::new(at)))
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        match self {
+            Clock::System => Utc::now().naive_utc(),
+            Clock::Fixed(at) => *at.lock().unwrap_or_else(PoisonError::into_inner),
+        }
+    }
+
+    /// Sets a fixed clock to `at`; the system clock cannot be set and is left as it is.
+    pub fn set(&self, at: NaiveDateTime) {
+        if let Clock::Fixed(fixed) = self {
+            *fixed.lock().unwrap_or_else(PoisonError::into_inner) = at;
+        }
+    }
+}
+
 impl FromRef<AppState> for Db {
     fn from_ref(state: &AppState) -> Db {
         state.db.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fixed_clock_stands_still_until_set_and_its_copies_follow() {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap().and_hms_opt(9, 0, 0).unwrap();
+        let clock = Clock::fixed(start);
+        let copy = clock.clone();
+        assert_eq!(copy.now(), start);
+        clock.set(start + chrono::Duration::days(2));
+        assert_eq!(copy.now(), start + chrono::Duration::days(2));
+        let system = Clock::System;
+        system.set(start);
+        assert!(system.now() > start);
     }
 }

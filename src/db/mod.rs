@@ -38,8 +38,9 @@ pub enum StoreError {
     Migration(String),
     #[error("ugyldig database-URL «{0}»: bruk sqlite://FIL eller postgres://…")]
     Url(String),
-    #[error("databaseoppgaven ble avbrutt")]
-    Interrupted,
+    /// The task stopped before it ended: a panic (its message) or a runtime shutting down.
+    #[error("databaseoppgaven ble avbrutt: {0}")]
+    Interrupted(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -116,7 +117,9 @@ impl Db {
         result.map_err(|e| StoreError::Migration(e.to_string()))
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool.
+    /// Runs `f` with a pooled connection on the blocking thread pool, inside the caller's log
+    /// span (so its lines carry the request id). A panic in `f` comes back as
+    /// [`StoreError::Interrupted`] with the panic's message.
     pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -124,7 +127,12 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     {
         let db = self.clone();
-        tokio::task::spawn_blocking(move || db.run_blocking(f)).await.map_err(|_| E::from(StoreError::Interrupted))?
+        let span = tracing::Span::current();
+        match tokio::task::spawn_blocking(move || span.in_scope(|| db.run_blocking(f))).await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => Err(E::from(StoreError::Interrupted(panic_message(e.into_panic().as_ref())))),
+            Err(e) => Err(E::from(StoreError::Interrupted(e.to_string()))),
+        }
     }
 
     /// The same, for callers that are not async (the CLI).
@@ -135,5 +143,35 @@ impl Db {
     {
         let mut conn = self.pool.get().map_err(StoreError::from)?;
         f(&mut conn)
+    }
+}
+
+/// The message a panic was raised with (`panic!("…")` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "ukjent panikk".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_task_keeps_its_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).unwrap();
+        let result: Result<(), StoreError> = db.run(|_| panic!("rad 7 mangler")).await;
+        match result {
+            Err(StoreError::Interrupted(message)) => assert_eq!(message, "rad 7 mangler"),
+            other => panic!("expected Interrupted, got {other:?}"),
+        }
+        let n = 7;
+        let result: Result<(), StoreError> = db.run(move |_| panic!("rad {n} mangler")).await;
+        assert!(matches!(result, Err(StoreError::Interrupted(m)) if m == "rad 7 mangler"));
     }
 }

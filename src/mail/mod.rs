@@ -4,6 +4,7 @@
 //! «Send nå» and `samveis mail send`.
 
 mod deliver;
+mod memory;
 mod message;
 pub mod outbox;
 pub mod pages;
@@ -11,5 +12,6 @@ mod settings;
 pub mod worker;
 
 pub use deliver::{Delivered, DeliveryError, deliver_pending, record_run};
+pub use memory::{Memory, Sent};
 pub use message::MessageError;
 pub use settings::{DEFAULT_FROM, MailSettings, SettingsError};

@@ -1,6 +1,7 @@
 //! Where mail goes and whom it is from: `SAMVEIS_SMTP_URL` and `SAMVEIS_MAIL_FROM`, checked
 //! once at startup so a typo stops the server with a clear message instead of failing later.
 
+use super::memory::{Memory, Transport};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use std::time::Duration;
@@ -27,6 +28,8 @@ pub enum SettingsError {
 pub struct MailSettings {
     url: String,
     from: Mailbox,
+    /// Keep messages here instead of sending them (tests).
+    memory: Option<Memory>,
 }
 
 impl MailSettings {
@@ -41,10 +44,7 @@ impl MailSettings {
     }
 
     pub fn new(url: &str, from: &str) -> Result<MailSettings, SettingsError> {
-        let sender = from
-            .parse::<Mailbox>()
-            .map_err(|e| SettingsError::From { from: from.to_string(), reason: e.to_string() })?;
-        let settings = MailSettings { url: url.to_string(), from: sender };
+        let settings = MailSettings { url: url.to_string(), from: sender(from)?, memory: None };
         settings.transport().map_err(|e| SettingsError::Url { url: crate::cli::redact(url), reason: e.to_string() })?;
         Ok(settings)
     }
@@ -58,10 +58,24 @@ impl MailSettings {
         crate::cli::redact(&self.url)
     }
 
-    /// A transport for one delivery run: one connection per message, so nothing outlives the run.
-    pub(crate) fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, lettre::transport::smtp::Error> {
-        Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url)?.timeout(Some(COMMAND_TIMEOUT)).build())
+    /// Settings that keep every message in `memory` instead of sending it.
+    pub fn memory(from: &str, memory: Memory) -> Result<MailSettings, SettingsError> {
+        Ok(MailSettings { url: "minne://".into(), from: sender(from)?, memory: Some(memory) })
     }
+
+    /// A transport for one delivery run: one connection per message, so nothing outlives the run.
+    pub(crate) fn transport(&self) -> Result<Transport, lettre::transport::smtp::Error> {
+        if let Some(memory) = &self.memory {
+            return Ok(Transport::Memory(memory.clone()));
+        }
+        Ok(Transport::Smtp(
+            AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url)?.timeout(Some(COMMAND_TIMEOUT)).build(),
+        ))
+    }
+}
+
+fn sender(from: &str) -> Result<Mailbox, SettingsError> {
+    from.parse::<Mailbox>().map_err(|e| SettingsError::From { from: from.to_string(), reason: e.to_string() })
 }
 
 impl std::fmt::Debug for MailSettings {

@@ -4,6 +4,7 @@
 mod errors;
 pub mod format;
 pub mod pdf;
+pub mod request_id;
 
 use crate::auth::Visitor;
 use crate::error::AppError;
@@ -132,12 +133,17 @@ struct ErrorPage {
     frame: Frame,
     status: u16,
     message: String,
+    /// The request's id, for the user to quote («Feilkode»).
+    request_id: Option<String>,
 }
 
 /// The HTML answer to an error.
 pub fn error_page(error: AppError) -> Response {
     error.log_if_internal();
-    let status = error.status();
+    page_for(error.status(), error.to_string())
+}
+
+fn page_for(status: StatusCode, message: String) -> Response {
     let title = match status {
         StatusCode::NOT_FOUND => "Fant ikke siden",
         StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "Ingen tilgang",
@@ -145,8 +151,21 @@ pub fn error_page(error: AppError) -> Response {
         s if s.is_server_error() => "Noe gikk galt",
         _ => "Det gikk ikke",
     };
-    let page = ErrorPage { frame: Frame::anonymous(title), status: status.as_u16(), message: error.to_string() };
+    let page = ErrorPage {
+        frame: Frame::anonymous(title),
+        status: status.as_u16(),
+        message,
+        request_id: request_id::current(),
+    };
     render_with_status(status, &page)
+}
+
+/// The answer when a handler panicked (`CatchPanicLayer`): the panic is logged with its message
+/// in the request's span, the user gets the Norwegian error page with the request id.
+pub fn panic_page(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = crate::db::panic_message(payload.as_ref());
+    tracing::error!(panic = %message, "handler panicked");
+    page_for(StatusCode::INTERNAL_SERVER_ERROR, AppError::Internal(message).to_string())
 }
 
 impl IntoResponse for AppError {
@@ -155,7 +174,7 @@ impl IntoResponse for AppError {
     }
 }
 
-/// The JSON answer to an error: `{"error": "forbidden", "message": "…"}`.
+/// The JSON answer to an error: `{"error": "forbidden", "message": "…", "fields": […], "request_id": "…"}`.
 #[derive(Debug)]
 pub struct ApiError(pub AppError, pub Vec<FieldMessage>);
 
@@ -185,6 +204,7 @@ impl IntoResponse for ApiError {
             "error": if self.1.is_empty() { self.0.code() } else { "invalid" },
             "message": self.0.to_string(),
             "fields": self.1,
+            "request_id": request_id::current(),
         });
         (status, Json(body)).into_response()
     }

@@ -1,10 +1,11 @@
-//! The access matrix: every route in `samveis::routes::ROUTES`, for every role, inside and
-//! outside its scope. A route missing here, or a leak anywhere, fails the test.
+//! The access matrix: every route in `samveis::routes::ROUTES` (the tables the router is built
+//! from), for every role, inside and outside its scope. A route the matrix has no request for,
+//! or a leak anywhere, fails the test.
 
 use crate::backends;
 use crate::helpers::*;
 use reqwest::{Method, StatusCode};
-use samveis::routes::{Access, ROUTES, RouteSpec};
+use samveis::routes::{Access, RouteSpec};
 use samveis_domain::access::Action;
 use serde_json::json;
 
@@ -108,10 +109,20 @@ async fn collaboration_version(app: &TestApp, id: i64) -> i64 {
     app.get(&format!("/api/v1/collaborations/{id}")).await.json()["version"].as_i64().unwrap()
 }
 
-/// Sends one request to `route` as the browser is, with a well-formed body, so that only
-/// access decides the answer.
-async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (StatusCode, Option<String>) {
-    let (user_id, user_version, role_id) = user_state(app, BODO).await;
+/// What the sample requests fill in: the path with sample values and the versions to send.
+struct Sample {
+    path: String,
+    /// The collaboration's current version.
+    version: String,
+    /// Bodø's municipal editor's current version.
+    user_version: String,
+    /// A fresh address for a new user.
+    email: String,
+    n: usize,
+}
+
+/// `route.path` with a sample value for every parameter.
+fn sample_path(route: &RouteSpec, t: &Targets, role_id: Option<i64>) -> String {
     let path = route
         .path
         .replace("{*path}", "samveis.css")
@@ -141,31 +152,47 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         .replace("/rounds/{id}", &format!("/rounds/{}", t.round))
         .replace("/submissions/{id}", &format!("/submissions/{}", t.submission));
     assert!(!path.contains('{'), "no sample value for {}", route.path);
+    path
+}
+
+/// Sends one request to `route` as the browser is, with a well-formed body, so that only
+/// access decides the answer.
+async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (StatusCode, Option<String>) {
+    let (user_id, user_version, role_id) = user_state(app, BODO).await;
+    let path = sample_path(route, t, role_id);
     let version = collaboration_version(app, t.collaboration).await.to_string();
-    let user_version = user_version.to_string();
-    let email = format!("matrise{n}@samveis.demo");
-    let member_form: Vec<(&str, &str)> = vec![
-        ("name", "Matrise-samarbeid"),
-        ("kind", "project"),
-        ("layout", "2024"),
-        ("host", "1804"),
-        ("members", "1804, 1841"),
-        ("valid_from", "2025-01-01"),
-        ("valid_to", ""),
-        ("note", ""),
-    ];
+    let s =
+        Sample { path, version, user_version: user_version.to_string(), email: format!("matrise{n}@samveis.demo"), n };
+    let page = match api_request(app, route, t, &s).await {
+        Some(page) => page,
+        None => match grants_request(app, route, t, &s).await {
+            Some(page) => page,
+            None if route.method == "GET" => app.get(&s.path).await,
+            None => match reporting_request(app, route, &s).await {
+                Some(page) => page,
+                None => account_request(app, route, &s).await,
+            },
+        },
+    };
+    let _ = user_id;
+    (page.status, page.location)
+}
+
+/// The CSRF token of the JSON API, when the browser may have one.
+async fn api_token(app: &TestApp) -> Option<String> {
+    let token = app.get("/api/v1/me").await;
+    if token.status == StatusCode::OK { token.json()["csrf_token"].as_str().map(str::to_string) } else { None }
+}
+
+async fn api_request(app: &TestApp, route: &RouteSpec, t: &Targets, s: &Sample) -> Option<Page> {
+    let (path, version) = (&s.path, &s.version);
     let body = json!({"name": "Matrise-API", "kind": "project", "layout": 2024, "host": "1804",
                       "members": ["1804", "1841"], "valid_from": "2025-01-01"});
     let page = match (route.method, route.path) {
         ("GET", "/api/v1/submissions") => app.get(&format!("{path}?round={}", t.round)).await,
         ("GET", "/api/v1/dhis2/dataValueSets") => app.get(&format!("{path}?round={}", t.round)).await,
         ("POST", "/api/v1/dhis2/dataValueSets") => {
-            let token = app.get("/api/v1/me").await;
-            let token = if token.status == StatusCode::OK {
-                token.json()["csrf_token"].as_str().map(str::to_string)
-            } else {
-                None
-            };
+            let token = api_token(app).await;
             app.send_json(
                 Method::POST,
                 &format!("{path}?round={}&dryRun=true", t.round),
@@ -175,16 +202,37 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
             .await
         }
         ("GET", "/api/v1/distribution") => app.get(&format!("{path}?frame=1000&layout=2024&weights=equal=100")).await,
+        ("GET", "/api/v1/applications") => app.get(&format!("{path}?scheme={}", t.scheme)).await,
+        ("PUT", "/api/v1/submissions/{id}") => {
+            let token = api_token(app).await;
+            let body = json!({"version": 1, "answers": {"digitalt_tilsyn_brukere": 5}, "submit": false});
+            app.send_json(Method::PUT, path, &body, token.as_deref()).await
+        }
+        ("POST", "/api/v1/collaborations") | ("PUT", "/api/v1/collaborations/{id}") => {
+            let token = api_token(app).await;
+            let mut body = body.clone();
+            body["version"] = json!(version.parse::<i64>().unwrap());
+            let method = if route.method == "PUT" { Method::PUT } else { Method::POST };
+            app.send_json(method, path, &body, token.as_deref()).await
+        }
+        _ => return None,
+    };
+    Some(page)
+}
+
+async fn grants_request(app: &TestApp, route: &RouteSpec, t: &Targets, s: &Sample) -> Option<Page> {
+    let path = &s.path;
+    let page = match (route.method, route.path) {
         ("POST", "/tilskudd/{id}/fordeling") => {
             app.post_form(
-                &path,
+                path,
                 &[("year", "2027"), ("amount", "1000"), ("layout", "2024"), ("mode", "key"), ("weights", "equal=100")],
             )
             .await
         }
         ("POST", "/tilskudd/ny") => {
             app.post_form(
-                &path,
+                path,
                 &[("name", "Matrise"), ("owner", "Matrise"), ("recipients", "municipalities"), ("first_year", "2027")],
             )
             .await
@@ -195,83 +243,39 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
         }
         ("POST", "/tilskudd/soknader/ny") => {
             let scheme = t.scheme.to_string();
-            app.post_form(&path, &[("scheme", &scheme), ("unit", "kommune:1804")]).await
+            app.post_form(path, &[("scheme", &scheme), ("unit", "kommune:1804")]).await
         }
         ("POST", "/tilskudd/soknader/{id}") => {
-            app.post_form(&path, &[("version", "2"), ("handling", "lagre"), ("purpose", "Matrise")]).await
+            app.post_form(path, &[("version", "2"), ("handling", "lagre"), ("purpose", "Matrise")]).await
         }
         ("POST", "/tilskudd/soknader/{id}/vedtak") => {
             app.post_form(
-                &path,
+                path,
                 &[("version", "0"), ("outcome", "innvilg"), ("granted", "1000"), ("aid_type", "not_state_aid")],
             )
             .await
         }
-        ("POST", "/tilskudd/soknader/{id}/aksept") => app.post_form(&path, &[]).await,
+        ("POST", "/tilskudd/soknader/{id}/aksept") => app.post_form(path, &[]).await,
         ("POST", "/tilskudd/soknader/{id}/signert") | ("POST", "/tilskudd/soknader/{id}/dokument") => {
-            app.post_file(&path, &[], "matrise.pdf", b"%PDF-1.7").await
+            app.post_file(path, &[], "matrise.pdf", b"%PDF-1.7").await
         }
-        ("GET", "/api/v1/applications") => app.get(&format!("{path}?scheme={}", t.scheme)).await,
         ("POST", "/tilskudd/soknader/{id}/utbetaling") => {
-            app.post_form(&path, &[("amount", "1"), ("invoice_number", "M1"), ("invoice_date", "2027-01-01")]).await
+            app.post_form(path, &[("amount", "1"), ("invoice_number", "M1"), ("invoice_date", "2027-01-01")]).await
         }
         ("POST", "/tilskudd/soknader/{id}/utbetaling/{anmodning}") => {
-            app.post_form(&path, &[("handling", "godkjenn"), ("version", "1")]).await
+            app.post_form(path, &[("handling", "godkjenn"), ("version", "1")]).await
         }
         ("POST", "/tilskudd/soknader/{id}/bokforing") => {
-            app.post_form(&path, &[("kind", "paid"), ("amount", "1"), ("date", "2027-01-01")]).await
+            app.post_form(path, &[("kind", "paid"), ("amount", "1"), ("date", "2027-01-01")]).await
         }
-        ("GET", _) => app.get(&path).await,
-        ("PUT", "/api/v1/submissions/{id}") => {
-            let token = app.get("/api/v1/me").await;
-            let token = if token.status == StatusCode::OK {
-                token.json()["csrf_token"].as_str().map(str::to_string)
-            } else {
-                None
-            };
-            let body = json!({"version": 1, "answers": {"digitalt_tilsyn_brukere": 5}, "submit": false});
-            app.send_json(Method::PUT, &path, &body, token.as_deref()).await
-        }
-        ("POST", "/logg-inn") => {
-            app.post_form(&path, &[("epost", "ingen@samveis.demo"), ("passord", "feil-passord")]).await
-        }
-        ("POST", "/konto/passord") => {
-            app.post_form(&path, &[("current", "feil"), ("new", "nytt-passord-1"), ("repeat", "nytt-passord-1")]).await
-        }
-        ("POST", "/samarbeid/ny") => app.post_form(&path, &member_form).await,
-        ("POST", "/samarbeid/{id}/rediger") => {
-            let mut form = member_form.clone();
-            form[0].1 = "RKK Salten";
-            form[2].1 = "2015";
-            form[3].1 = "1841";
-            form.push(("version", &version));
-            app.post_form(&path, &form).await
-        }
-        ("POST", "/samarbeid/{id}/avslutt") => {
-            app.post_form(&path, &[("valid_to", "2030-12-31"), ("version", &version)]).await
-        }
-        ("POST", "/admin/brukere/ny") => {
-            app.post_form(
-                &path,
-                &[
-                    ("display_name", "Matrise"),
-                    ("email", &email),
-                    ("password", "langt-nok-passord"),
-                    ("role", "viewer"),
-                    ("scope", "1804"),
-                ],
-            )
-            .await
-        }
-        ("POST", "/admin/brukere/{id}/roller") => {
-            app.post_form(&path, &[("role", "viewer"), ("scope", "1841"), ("version", &user_version)]).await
-        }
-        ("POST", "/admin/brukere/{id}/roller/{rolle}/fjern") | ("POST", "/admin/brukere/{id}/status") => {
-            app.post_form(&path, &[("version", &user_version), ("active", "ja")]).await
-        }
-        ("POST", "/logg-ut") => app.post_form(&path, &[]).await,
-        ("POST", "/kalender/abonnement") => app.post_form(&path, &[]).await,
-        ("POST", "/admin/utboks/send") => app.post_form(&path, &[]).await,
+        _ => return None,
+    };
+    Some(page)
+}
+
+async fn reporting_request(app: &TestApp, route: &RouteSpec, s: &Sample) -> Option<Page> {
+    let (path, n) = (&s.path, s.n);
+    let page = match (route.method, route.path) {
         ("POST", "/rapportering/runder/ny") => {
             let fields = [
                 ("name", "Matrise"),
@@ -282,48 +286,96 @@ async fn call(app: &TestApp, route: &RouteSpec, t: &Targets, n: usize) -> (Statu
                 ("audience", "fylke"),
                 ("county", "18"),
             ];
-            app.post_form(&path, &fields).await
+            app.post_form(path, &fields).await
         }
-        ("POST", "/rapportering/runder/{id}/paminnelse") => app.post_form(&path, &[]).await,
+        ("POST", "/rapportering/runder/{id}/paminnelse") => app.post_form(path, &[]).await,
         ("POST", "/rapportering/innleveringer/{id}") => {
-            app.post_form(&path, &[("_version", "1"), ("_handling", "lagre"), ("digitalt_tilsyn_brukere", "5")]).await
+            app.post_form(path, &[("_version", "1"), ("_handling", "lagre"), ("digitalt_tilsyn_brukere", "5")]).await
         }
-        ("POST", "/rapportering/runder/{id}/import") => app.post_file(&path, &[], "svar.csv", b"a,b\n,\n").await,
-        ("POST", "/rapportering/runder/{id}/import/bekreft") => app.post_form(&path, &[("fil", "0")]).await,
+        ("POST", "/rapportering/runder/{id}/import") => app.post_file(path, &[], "svar.csv", b"a,b\n,\n").await,
+        ("POST", "/rapportering/runder/{id}/import/bekreft") => app.post_form(path, &[("fil", "0")]).await,
         ("POST", "/rapportering/maler/ny") => {
             let code = format!("matrise_{n}");
-            app.post_form(&path, &[("name", "Matrise"), ("code", &code)]).await
+            app.post_form(path, &[("name", "Matrise"), ("code", &code)]).await
         }
         ("POST", "/rapportering/maler/{id}") => {
-            app.post_form(&path, &[("_rev", "0"), ("handling", "ny_seksjon"), ("tittel", "Matrise")]).await
+            app.post_form(path, &[("_rev", "0"), ("handling", "ny_seksjon"), ("tittel", "Matrise")]).await
         }
-        ("POST", "/rapportering/maler/{id}/ny-versjon") => app.post_form(&path, &[]).await,
+        ("POST", "/rapportering/maler/{id}/ny-versjon") => app.post_form(path, &[]).await,
         // Refused as incomplete when admitted: only access is under test.
-        ("POST", "/innsikt/indikatorer/ny") => app.post_form(&path, &[("code", "matrise")]).await,
-        ("POST", "/innsikt/indikatorer/{kode}/rediger") => app.post_form(&path, &[("version", "99")]).await,
+        ("POST", "/innsikt/indikatorer/ny") => app.post_form(path, &[("code", "matrise")]).await,
+        ("POST", "/innsikt/indikatorer/{kode}/rediger") => app.post_form(path, &[("version", "99")]).await,
         ("POST", "/rapportering/innleveringer/{id}/filer") => {
             let fields = [("_version", "2"), ("_felt", "fil"), ("_handling", "last_opp")];
-            app.post_file(&path, &fields, "matrise.pdf", b"%PDF-1.7").await
+            app.post_file(path, &fields, "matrise.pdf", b"%PDF-1.7").await
         }
         ("POST", "/rapportering/innleveringer/{id}/vurdering") => {
-            app.post_form(&path, &[("handling", "returner"), ("kommentar", "Matrise"), ("version", "2")]).await
+            app.post_form(path, &[("handling", "returner"), ("kommentar", "Matrise"), ("version", "2")]).await
         }
-        ("POST", "/api/v1/collaborations") | ("PUT", "/api/v1/collaborations/{id}") => {
-            let token = app.get("/api/v1/me").await;
-            let token = if token.status == StatusCode::OK {
-                token.json()["csrf_token"].as_str().map(str::to_string)
-            } else {
-                None
-            };
-            let mut body = body.clone();
-            body["version"] = json!(version.parse::<i64>().unwrap());
-            let method = if route.method == "PUT" { Method::PUT } else { Method::POST };
-            app.send_json(method, &path, &body, token.as_deref()).await
-        }
-        other => panic!("the matrix has no request for {other:?}: add one"),
+        _ => return None,
     };
-    let _ = user_id;
-    (page.status, page.location)
+    Some(page)
+}
+
+async fn account_request(app: &TestApp, route: &RouteSpec, s: &Sample) -> Page {
+    let (path, version, user_version, email) = (&s.path, &s.version, &s.user_version, &s.email);
+    let member_form = member_form();
+    match (route.method, route.path) {
+        ("POST", "/logg-inn") => {
+            app.post_form(path, &[("epost", "ingen@samveis.demo"), ("passord", "feil-passord")]).await
+        }
+        ("POST", "/konto/passord") => {
+            app.post_form(path, &[("current", "feil"), ("new", "nytt-passord-1"), ("repeat", "nytt-passord-1")]).await
+        }
+        ("POST", "/samarbeid/ny") => app.post_form(path, &member_form).await,
+        ("POST", "/samarbeid/{id}/rediger") => {
+            let mut form = member_form.clone();
+            form[0].1 = "RKK Salten";
+            form[2].1 = "2015";
+            form[3].1 = "1841";
+            form.push(("version", version));
+            app.post_form(path, &form).await
+        }
+        ("POST", "/samarbeid/{id}/avslutt") => {
+            app.post_form(path, &[("valid_to", "2030-12-31"), ("version", version)]).await
+        }
+        ("POST", "/admin/brukere/ny") => {
+            app.post_form(
+                path,
+                &[
+                    ("display_name", "Matrise"),
+                    ("email", email),
+                    ("password", "langt-nok-passord"),
+                    ("role", "viewer"),
+                    ("scope", "1804"),
+                ],
+            )
+            .await
+        }
+        ("POST", "/admin/brukere/{id}/roller") => {
+            app.post_form(path, &[("role", "viewer"), ("scope", "1841"), ("version", user_version)]).await
+        }
+        ("POST", "/admin/brukere/{id}/roller/{rolle}/fjern") | ("POST", "/admin/brukere/{id}/status") => {
+            app.post_form(path, &[("version", user_version), ("active", "ja")]).await
+        }
+        ("POST", "/logg-ut") => app.post_form(path, &[]).await,
+        ("POST", "/kalender/abonnement") => app.post_form(path, &[]).await,
+        ("POST", "/admin/utboks/send") => app.post_form(path, &[]).await,
+        other => panic!("the matrix has no request for {other:?}: add one"),
+    }
+}
+
+fn member_form() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("name", "Matrise-samarbeid"),
+        ("kind", "project"),
+        ("layout", "2024"),
+        ("host", "1804"),
+        ("members", "1804, 1841"),
+        ("valid_from", "2025-01-01"),
+        ("valid_to", ""),
+        ("note", ""),
+    ]
 }
 
 fn denied(status: StatusCode, location: &Option<String>) -> bool {
@@ -336,11 +388,12 @@ backends! {
     async fn every_route_admits_exactly_whom_it_declares(app) {
         let submission = crate::reporting::submission_id(&app, "Teknologistatus 2025", "1804").await;
         // Bodø sends its answer in, so that reviewers and viewers may see it.
+        let now = app.now();
         app.db.run(move |conn| {
             let update = samveis::reporting::store::SubmissionUpdate {
-                state: "submitted", answers: "{}", submitted_at: Some(chrono::Utc::now().naive_utc()), reviewer_comment: "",
+                state: "submitted", answers: "{}", submitted_at: Some(now), reviewer_comment: "",
             };
-            samveis::reporting::store::update_submission(conn, submission, 1, &update, chrono::Utc::now().naive_utc())
+            samveis::reporting::store::update_submission(conn, submission, 1, &update, now)
         }).await.unwrap();
         let round = app.db.run(move |conn| samveis::reporting::store::submission(conn, submission)).await.unwrap().unwrap().round_id;
         let (scheme, application) = crate::grants::bodo_sent_application(&app).await;
@@ -360,7 +413,7 @@ backends! {
                 browser.login(email).await;
             }
             // Logging out last keeps the session for the other routes.
-            let mut routes: Vec<&RouteSpec> = ROUTES.iter().collect();
+            let mut routes: Vec<&RouteSpec> = samveis::routes::all().collect();
             routes.sort_by_key(|r| r.path == "/logg-ut");
             for route in routes {
                 n += 1;

@@ -191,7 +191,7 @@ backends! {
         let request = officer.get(&path).await.attr("form[action*='/utbetaling/']", "action").unwrap();
         assert_eq!(officer.post_form(&request, &[("handling", "utbetal"), ("version", "1")]).await.status, StatusCode::UNPROCESSABLE_ENTITY, "approve first");
         assert_eq!(officer.post_form(&request, &[("handling", "godkjenn"), ("version", "1")]).await.status, StatusCode::SEE_OTHER);
-        let year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+        let year = chrono::Datelike::year(&app.now());
         let paid_indicator = format!("/api/v1/indikatorer/tilskudd_paid?niva=land&periode={year}");
         let paid_total = |json: serde_json::Value| json["total"]["value"].as_f64().unwrap_or(0.0);
         let paid_before = paid_total(app.get(&paid_indicator).await.json());

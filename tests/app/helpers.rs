@@ -5,7 +5,7 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use reqwest::StatusCode;
 use samveis::app::{AppState, Config};
 use samveis::db::Db;
-use std::sync::Arc;
+use samveis::state::Clock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::OnceCell;
 
@@ -138,6 +138,8 @@ pub struct TestApp {
     pub db: Db,
     pub db_url: String,
     pub backend: Backend,
+    /// The server's clock: the system's unless a test fixes it ([`TestApp::fix_clock`]).
+    pub clock: Clock,
 }
 
 pub struct Page {
@@ -181,20 +183,32 @@ impl TestApp {
     }
 
     pub async fn spawn_on(backend: Backend, db_url: String, secure_cookies: bool) -> TestApp {
-        Self::spawn_with(backend, db_url, Config { secure_cookies, demo: true, mail: None }).await
+        Self::spawn_with(backend, db_url, Config { secure_cookies, demo: true, mail: None }, Clock::System).await
     }
 
-    /// The same database served again, by a server that sends e-mail through `mail`.
+    /// The same database served again, on the same clock, by a server that sends e-mail through `mail`.
     pub async fn with_mail(&self, mail: samveis::mail::MailSettings) -> TestApp {
         let config = Config { secure_cookies: false, demo: true, mail: Some(mail) };
-        Self::spawn_with(self.backend, self.db_url.clone(), config).await
+        Self::spawn_with(self.backend, self.db_url.clone(), config, self.clock.clone()).await
     }
 
-    async fn spawn_with(backend: Backend, db_url: String, config: Config) -> TestApp {
+    /// The same database served again by a server whose clock stands at `at` until set again
+    /// (`app.clock.set(…)`).
+    pub async fn fix_clock(&self, at: chrono::NaiveDateTime) -> TestApp {
+        let config = Config { secure_cookies: false, demo: true, mail: None };
+        Self::spawn_with(self.backend, self.db_url.clone(), config, Clock::fixed(at)).await
+    }
+
+    async fn spawn_with(backend: Backend, db_url: String, config: Config, clock: Clock) -> TestApp {
         let db = Db::connect(&db_url).unwrap();
-        let state = AppState { db: db.clone(), config: Arc::new(config), views: Default::default() };
+        let state = AppState { clock: clock.clone(), ..AppState::new(db.clone(), config) };
         let addr = samveis::app::spawn(state).await.unwrap();
-        TestApp { addr: format!("http://{addr}"), client: Self::client(), db, db_url, backend }
+        TestApp { addr: format!("http://{addr}"), client: Self::client(), db, db_url, backend, clock }
+    }
+
+    /// "Now" on the server's clock.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.now()
     }
 
     pub fn client() -> reqwest::Client {
@@ -209,6 +223,7 @@ impl TestApp {
             db: self.db.clone(),
             db_url: self.db_url.clone(),
             backend: self.backend,
+            clock: self.clock.clone(),
         }
     }
 

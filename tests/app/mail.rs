@@ -1,12 +1,14 @@
-//! E-mail: reminders go out over SMTP to the local server that scripts/test starts
-//! (scripts/smtp-sink, which writes each message it receives as a .eml file), and the outbox
-//! page shows what was sent and what failed. Like PostgreSQL, the local SMTP server is required:
-//! without SAMVEIS_TEST_SMTP the tests that need it fail and say to run scripts/test.
+//! E-mail: reminders go out, and the outbox page shows what was sent and what failed. Most tests
+//! hand the messages to memory and drain it; the end-to-end test through the server and the
+//! command-line test send over SMTP to the local server that scripts/test starts
+//! (scripts/smtp-sink, which writes each message it receives as a .eml file). Like PostgreSQL,
+//! the local SMTP server is required: without SAMVEIS_TEST_SMTP the tests that need it fail and
+//! say to run scripts/test. A server that does not answer is a closed local port.
 
 use crate::backends;
 use crate::helpers::*;
 use reqwest::StatusCode;
-use samveis::mail::{DEFAULT_FROM, MailSettings};
+use samveis::mail::{DEFAULT_FROM, MailSettings, Memory};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -28,6 +30,26 @@ fn test_smtp() -> (MailSettings, PathBuf) {
     let url = required_env("SAMVEIS_TEST_SMTP");
     let dir = PathBuf::from(required_env("SAMVEIS_TEST_SMTP_DIR"));
     (MailSettings::new(&url, DEFAULT_FROM).unwrap(), dir)
+}
+
+/// Settings that keep what is sent in memory, and that memory.
+fn memory_mail() -> (MailSettings, Memory) {
+    let memory = Memory::new();
+    (MailSettings::memory(DEFAULT_FROM, memory.clone()).unwrap(), memory)
+}
+
+/// The raw messages handed to `memory` for `recipient` (by its envelope), waiting for the first;
+/// drains the memory.
+async fn received_in(memory: &Memory, recipient: &str) -> Vec<Vec<u8>> {
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        found.extend(memory.drain().into_iter().filter(|m| m.to.iter().any(|to| to == recipient)).map(|m| m.raw));
+        if !found.is_empty() {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no message for {recipient} in memory");
 }
 
 /// An SMTP server address where nothing listens.
@@ -188,32 +210,44 @@ backends! {
     }
 
     async fn a_failed_message_goes_out_once_the_server_answers(app) {
-        let (smtp, dir) = test_smtp();
+        let (mail, memory) = memory_mail();
         let failing = app.with_mail(closed_port().await).await;
         failing.login(ADMIN).await;
         let recipient = new_bodo_editor(&failing).await;
         remind(&failing, tech_round(&failing).await).await;
         assert_eq!(outbox_row(&failing, &recipient).await[0].1, 1);
 
-        let working = app.with_mail(smtp).await;
+        let working = app.with_mail(mail).await;
         working.login(ADMIN).await;
         let sent = working.post_form("/admin/utboks/send", &[]).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER);
         let notice = working.get(sent.location.as_deref().unwrap()).await.text();
         assert!(notice.contains("meldinger sendt, 0 feilet"), "{notice}");
-        received(&dir, &recipient).await;
+        received_in(&memory, &recipient).await;
         assert_eq!(outbox_row(&working, &recipient).await, vec![("sendt".to_string(), 2, true)]);
     }
 
     async fn the_background_sender_delivers_what_waits(app) {
-        let (smtp, dir) = test_smtp();
+        let (mail, memory) = memory_mail();
         app.login(ADMIN).await;
         let recipient = new_bodo_editor(&app).await;
         remind(&app, tech_round(&app).await).await;
         assert_eq!(outbox_row(&app, &recipient).await, vec![("venter".to_string(), 0, false)]);
-        let sender = samveis::mail::worker::spawn(app.db.clone(), smtp, Duration::from_millis(200));
-        received(&dir, &recipient).await;
+        let sender = samveis::mail::worker::spawn(app.db.clone(), mail, Duration::from_millis(200));
+        assert_eq!(received_in(&memory, &recipient).await.len(), 1);
         sender.abort();
+    }
+
+    async fn a_message_is_queued_at_the_time_of_the_servers_clock(app) {
+        let at = chrono::NaiveDate::from_ymd_opt(2031, 5, 14).unwrap().and_hms_opt(12, 0, 0).unwrap();
+        let app = app.fix_clock(at).await;
+        app.login(ADMIN).await;
+        let recipient = new_bodo_editor(&app).await;
+        remind(&app, tech_round(&app).await).await;
+        let line = outbox_line(&app, "?status=venter", &recipient).await;
+        assert!(line.contains("14. mai 2031 kl. 14.00"), "{line}");
+        app.clock.set(at + chrono::Duration::days(1));
+        assert_eq!(app.now(), at + chrono::Duration::days(1));
     }
 
     async fn without_smtp_messages_wait_and_the_page_says_so(app) {
