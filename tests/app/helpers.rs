@@ -56,8 +56,13 @@ fn postgres_url(db: &str) -> String {
     format!("{base}/{db}")
 }
 
+/// Names this run's databases: `SAMVEIS_TEST_RUN` from scripts/test (which drops only its own
+/// run's databases afterwards, so runs side by side leave each other alone), else the process id.
 fn run_id() -> String {
-    format!("{}", std::process::id())
+    std::env::var("SAMVEIS_TEST_RUN")
+        .ok()
+        .filter(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .unwrap_or_else(|| std::process::id().to_string())
 }
 
 fn prepare(url: &str) {
