@@ -10,8 +10,9 @@
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use samveis::audit::Author;
 
+use samveis::context::Ctx;
 use samveis::reporting::{self, Audience, Breakdown, RoundSpec, import, store};
-use samveis_domain::access::{Action, Actor, Assignment, Role, Scope};
+use samveis_domain::access::{Action, Actor, Assignment, Principal, Role, Scope};
 use samveis_domain::registry::MunicipalityNumber;
 use samveis_domain::reporting::{Field, FieldKind, FormTemplate, RawAnswers, Section};
 use std::time::{Duration, Instant};
@@ -51,6 +52,7 @@ fn hundred_fields() -> FormTemplate {
 fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
     let db = samveis::cli::open(url).expect("database");
     let author = Author::system("benchmark");
+    let system = Ctx { who: Principal::System("benchmark"), author: author.clone(), now: now() };
     let template = db.run_blocking(|c| store::template_by_code(c, "teknologistatus")).unwrap().unwrap().id;
     let mut open = Vec::new();
     let mut last_round = 0;
@@ -65,7 +67,7 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
             demo: false,
         };
         let t = Instant::now();
-        last_round = db.run_blocking(|c| reporting::open_round(c, None, &author, now(), &spec)).unwrap();
+        last_round = db.run_blocking(|c| reporting::open_round(c, &system, &spec)).unwrap();
         open.push(t.elapsed());
     }
     let round = db.run_blocking(|c| store::round(c, last_round)).unwrap().unwrap();
@@ -81,7 +83,7 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
     };
     for s in db.run_blocking(|c| store::submissions_of_round(c, round.id)).unwrap() {
         let update = store::SubmissionUpdate {
-            state: "submitted",
+            state: samveis_domain::reporting::State::Submitted,
             answers: &full,
             submitted_at: Some(now()),
             reviewer_comment: "",
@@ -122,13 +124,13 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
             audience: Audience::Municipalities { layout: 2024, numbers: vec!["1804".into()] },
             demo: false,
         };
-        let round = db.run_blocking(|c| reporting::open_round(c, None, &author, now(), &spec)).unwrap();
+        let round = db.run_blocking(|c| reporting::open_round(c, &system, &spec)).unwrap();
         let id = db.run_blocking(|c| store::submissions_of_round(c, round)).unwrap()[0].id;
         let raw: RawAnswers = (0..100).map(|f| (format!("felt_{f:03}"), vec![format!("{}", f * 7)])).collect();
         let t = Instant::now();
-        db.run_blocking(|c| reporting::save(c, &actor, &author, now(), id, 1, &raw, true))
-            .map_err(|e| format!("{e:?}"))
-            .unwrap();
+        let ctx = Ctx { who: Principal::User(actor.clone()), author: author.clone(), now: now() };
+        let cmd = reporting::SaveCommand { id, version: 1, answers: raw, submit: true };
+        db.run_blocking(|c| reporting::save(c, &ctx, &cmd)).map_err(|e| format!("{e:?}")).unwrap();
         save.push(t.elapsed());
     }
     let mut visible = Vec::new();
@@ -158,7 +160,7 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
             audience: Audience::AllMunicipalities { layout: 2024 },
             demo: false,
         };
-        let round = db.run_blocking(|c| reporting::open_round(c, None, &author, now(), &spec)).unwrap();
+        let round = db.run_blocking(|c| reporting::open_round(c, &system, &spec)).unwrap();
         let orgs = db.run_blocking(|c| store::submissions_of_round(c, round)).unwrap();
         let mut rows = vec![
             [
@@ -176,7 +178,15 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
         let t = Instant::now();
         let report = db
             .run_blocking(|c| {
-                import::import_survey(c, &author, now(), round, "benchmark", &rows, &Default::default(), false)
+                let skip = Default::default();
+                let job = import::SurveyImport {
+                    round_id: round,
+                    source: "benchmark",
+                    rows: &rows,
+                    skip: &skip,
+                    dry_run: false,
+                };
+                import::import_survey(c, &system, &job)
             })
             .unwrap();
         import.push(t.elapsed());

@@ -338,7 +338,7 @@ backends! {
         // Bodø sends its answer in, so that reviewers and viewers may see it.
         app.db.run(move |conn| {
             let update = samveis::reporting::store::SubmissionUpdate {
-                state: "submitted", answers: "{}", submitted_at: Some(chrono::Utc::now().naive_utc()), reviewer_comment: "",
+                state: samveis_domain::reporting::State::Submitted, answers: "{}", submitted_at: Some(chrono::Utc::now().naive_utc()), reviewer_comment: "",
             };
             samveis::reporting::store::update_submission(conn, submission, 1, &update, chrono::Utc::now().naive_utc())
         }).await.unwrap();
