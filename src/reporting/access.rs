@@ -4,14 +4,13 @@
 
 use super::error::{ReportingError, ReportingResult};
 use super::files;
-use super::rounds::REVIEWER_COUNTY;
 use super::store::{self, OrgRow, RoundRow, SubmissionRow, TemplateRow};
 use crate::db::{DbConnection, StoreError};
 use crate::registry::{collaborations, store as registry};
 use chrono::NaiveDate;
 use samveis_domain::access::{Action, Actor, OrgUnit, Resource, SubmissionFacts, may};
 use samveis_domain::registry::Layout;
-use samveis_domain::reporting::{self as domain, Answers, Delivery, State};
+use samveis_domain::reporting::{self as domain, Answers, Delivery, Reviewer, State};
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
@@ -35,7 +34,7 @@ pub fn resource<'a>(round: &RoundRow, s: &'a SubmissionRow, offices: &'a [String
     Resource::Submission(SubmissionFacts {
         org: &s.org.unit,
         offices,
-        reviewed_by_county: round.reviewer == REVIEWER_COUNTY,
+        reviewed_by_county: round.reviewer == Reviewer::County,
         draft: !s.state.delivered() && s.submitted_at.is_none(),
     })
 }

@@ -56,7 +56,7 @@ pub async fn rounds(State(state): State<AppState>, visitor: Visitor) -> ApiResul
                     name: r.name,
                     period: r.period,
                     deadline: r.deadline,
-                    reviewer: r.reviewer,
+                    reviewer: r.reviewer.code().into(),
                     template_id: r.template_id,
                     expected: total.expected,
                     delivered: total.delivered,

@@ -11,15 +11,12 @@ use crate::web::format::capitalized;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::Connection;
 use samveis_domain::access::{Action, Resource};
-use samveis_domain::reporting::Period;
+use samveis_domain::reporting::{Period, Reviewer};
 
-/// Reviewed by the programme office or by the county governor of each org unit.
+/// Reviewed by the programme office or by the county governor of each org unit: the codes a
+/// [`RoundSpec`] names them by.
 pub const REVIEWER_PROGRAMME: &str = "programme";
 pub const REVIEWER_COUNTY: &str = "county";
-
-pub fn reviewer_label(code: &str) -> &'static str {
-    if code == REVIEWER_COUNTY { "Statsforvalteren" } else { "Programkontoret" }
-}
 
 /// What an admin types to open a round.
 pub struct RoundSpec {
@@ -36,6 +33,7 @@ pub struct RoundSpec {
 struct Checked {
     period: Period,
     deadline: NaiveDate,
+    reviewer: Reviewer,
     audience: String,
 }
 
@@ -48,17 +46,16 @@ fn check(spec: &RoundSpec) -> ReportingResult<Checked> {
     let deadline = NaiveDate::parse_from_str(spec.deadline.trim(), "%Y-%m-%d").map_err(|_| {
         ReportingError::invalid("deadline", format!("Fristen «{}» er ikke en gyldig dato (ÅÅÅÅ-MM-DD).", spec.deadline))
     })?;
-    if ![REVIEWER_PROGRAMME, REVIEWER_COUNTY].contains(&spec.reviewer.as_str()) {
-        return Err(ReportingError::invalid("reviewer", format!("Ukjent vurderer «{}».", spec.reviewer)));
-    }
+    let reviewer = Reviewer::from_code(&spec.reviewer)
+        .ok_or_else(|| ReportingError::invalid("reviewer", format!("Ukjent vurderer «{}».", spec.reviewer)))?;
     let audience = serde_json::to_string(&spec.audience).map_err(ReportingError::internal)?;
-    Ok(Checked { period, deadline, audience })
+    Ok(Checked { period, deadline, reviewer, audience })
 }
 
 /// Opens a round: checks it, freezes its template and creates one draft per expected org unit.
 pub fn open_round(conn: &mut DbConnection, ctx: &Ctx, spec: &RoundSpec) -> ReportingResult<i64> {
     ctx.require(Action::ManageRounds, &Resource::Any)?;
-    let Checked { period, deadline, audience } = check(spec)?;
+    let Checked { period, deadline, reviewer, audience } = check(spec)?;
     conn.transaction(|conn| {
         let template = store::template(conn, spec.template_id)?.ok_or_else(|| {
             ReportingError::invalid("template_id", format!("Skjema {} finnes ikke.", spec.template_id))
@@ -74,7 +71,7 @@ pub fn open_round(conn: &mut DbConnection, ctx: &Ctx, spec: &RoundSpec) -> Repor
             template_id: template.id,
             period: &period.code(),
             deadline,
-            reviewer: &spec.reviewer,
+            reviewer,
             audience: &audience,
             demo: spec.demo,
         };
@@ -87,7 +84,7 @@ pub fn open_round(conn: &mut DbConnection, ctx: &Ctx, spec: &RoundSpec) -> Repor
         store::insert_expected(conn, id, &orgs, ctx.now)?;
         let after = serde_json::json!({
             "navn": spec.name.trim(), "skjema": format!("{} v{}", template.code, template.version),
-            "periode": period.code(), "frist": deadline, "vurderer": spec.reviewer, "mottakere": orgs.len(),
+            "periode": period.code(), "frist": deadline, "vurderer": reviewer.code(), "mottakere": orgs.len(),
         });
         let change = Change {
             action: "åpnet",

@@ -6,7 +6,7 @@ use crate::per_backend;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samveis_domain::access::OrgUnit;
-use samveis_domain::reporting::{FormTemplate, State};
+use samveis_domain::reporting::{FormTemplate, Reviewer, State};
 
 const BUILT_IN: [(&str, &str); 8] = [
     ("statusrapport.json", include_str!("../../data/templates/statusrapport.json")),
@@ -177,7 +177,7 @@ pub struct RoundRow {
     pub template_id: i64,
     pub period: String,
     pub deadline: NaiveDate,
-    pub reviewer: String,
+    pub reviewer: Reviewer,
     pub audience: String,
     pub demo: bool,
 }
@@ -206,19 +206,20 @@ fn round_columns() -> (
     )
 }
 
-fn round_row((id, name, template_id, period, deadline, reviewer, audience, demo): RoundTuple) -> RoundRow {
-    RoundRow { id, name, template_id, period, deadline, reviewer, audience, demo }
+fn round_row((id, name, template_id, period, deadline, reviewer, audience, demo): RoundTuple) -> StoreResult<RoundRow> {
+    let reviewer = Reviewer::from_code(&reviewer).ok_or_else(|| corrupt(format!("ukjent vurderer «{reviewer}»")))?;
+    Ok(RoundRow { id, name, template_id, period, deadline, reviewer, audience, demo })
 }
 
 pub fn rounds(conn: &mut DbConnection) -> StoreResult<Vec<RoundRow>> {
     let rows: Vec<RoundTuple> =
         rounds::table.select(round_columns()).order((rounds::deadline.desc(), rounds::id.desc())).load(conn)?;
-    Ok(rows.into_iter().map(round_row).collect())
+    rows.into_iter().map(round_row).collect()
 }
 
 pub fn round(conn: &mut DbConnection, id: i64) -> StoreResult<Option<RoundRow>> {
     let row: Option<RoundTuple> = rounds::table.find(id).select(round_columns()).first(conn).optional()?;
-    Ok(row.map(round_row))
+    row.map(round_row).transpose()
 }
 
 pub struct NewRound<'a> {
@@ -226,7 +227,7 @@ pub struct NewRound<'a> {
     pub template_id: i64,
     pub period: &'a str,
     pub deadline: NaiveDate,
-    pub reviewer: &'a str,
+    pub reviewer: Reviewer,
     pub audience: &'a str,
     pub demo: bool,
 }
@@ -239,7 +240,7 @@ pub fn insert_round(conn: &mut DbConnection, r: &NewRound, now: NaiveDateTime) -
             rounds::template_id.eq(r.template_id),
             rounds::period.eq(r.period),
             rounds::deadline.eq(r.deadline),
-            rounds::reviewer.eq(r.reviewer),
+            rounds::reviewer.eq(r.reviewer.code()),
             rounds::audience.eq(r.audience),
             rounds::demo.eq(r.demo),
             rounds::created_at.eq(now),

@@ -7,7 +7,7 @@ use crate::auth::PageUser;
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::reporting::store::{self, RoundRow};
-use crate::reporting::{Audience, Breakdown, ReportingError, ReportingResult, completeness, reviewer_label};
+use crate::reporting::{Audience, Breakdown, ReportingError, ReportingResult, completeness};
 use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
@@ -36,7 +36,7 @@ impl RoundLine {
             name: r.name.clone(),
             period: period_label(&r.period),
             deadline: format::date(r.deadline),
-            reviewer: reviewer_label(&r.reviewer),
+            reviewer: r.reviewer.label(),
             expected: total.expected,
             delivered: total.delivered,
             share: share(total.delivered_share()),
