@@ -10,8 +10,10 @@
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use samveis::audit::Author;
 
+use samveis::context::Ctx;
+use samveis::db::Db;
 use samveis::reporting::{self, Audience, Breakdown, RoundSpec, import, store};
-use samveis_domain::access::{Action, Actor, Assignment, Role, Scope};
+use samveis_domain::access::{Action, Actor, Assignment, Principal, Role, Scope};
 use samveis_domain::registry::MunicipalityNumber;
 use samveis_domain::reporting::{Field, FieldKind, FormTemplate, RawAnswers, Section};
 use std::time::{Duration, Instant};
@@ -48,10 +50,8 @@ fn hundred_fields() -> FormTemplate {
     }
 }
 
-fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
-    let db = samveis::cli::open(url).expect("database");
-    let author = Author::system("benchmark");
-    let template = db.run_blocking(|c| store::template_by_code(c, "teknologistatus")).unwrap().unwrap().id;
+/// Opens `RUNS` rounds for every municipality; returns the times and the last round.
+fn bench_open(db: &Db, system: &Ctx, template: i64) -> (Vec<Duration>, i64) {
     let mut open = Vec::new();
     let mut last_round = 0;
     for i in 0..RUNS {
@@ -65,10 +65,13 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
             demo: false,
         };
         let t = Instant::now();
-        last_round = db.run_blocking(|c| reporting::open_round(c, None, &author, now(), &spec)).unwrap();
+        last_round = db.run_blocking(|c| reporting::open_round(c, system, &spec)).unwrap();
         open.push(t.elapsed());
     }
-    let round = db.run_blocking(|c| store::round(c, last_round)).unwrap().unwrap();
+    (open, last_round)
+}
+
+fn send_all(db: &Db, round: &store::RoundRow) {
     // Every municipality sends a full technology status, for the insight figures below.
     let full: String = {
         let mut a = samveis_domain::reporting::Answers::new();
@@ -81,13 +84,16 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
     };
     for s in db.run_blocking(|c| store::submissions_of_round(c, round.id)).unwrap() {
         let update = store::SubmissionUpdate {
-            state: "submitted",
+            state: samveis_domain::reporting::State::Submitted,
             answers: &full,
             submitted_at: Some(now()),
             reviewer_comment: "",
         };
         db.run_blocking(|c| store::update_submission(c, s.id, s.version, &update, now())).unwrap();
     }
+}
+
+fn bench_insight(db: &Db) -> Vec<Duration> {
     let mut insight = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
@@ -96,13 +102,21 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
         assert_eq!(area.reported(), 357);
         insight.push(t.elapsed());
     }
+    insight
+}
+
+fn bench_completeness(db: &Db, round: &store::RoundRow) -> Vec<Duration> {
     let mut completeness = Vec::new();
     for _ in 0..RUNS {
         let t = Instant::now();
-        let rows = db.run_blocking(|c| reporting::completeness(c, &round, now().date(), Breakdown::County)).unwrap();
+        let rows = db.run_blocking(|c| reporting::completeness(c, round, now().date(), Breakdown::County)).unwrap();
         assert_eq!(rows.last().map(|r| r.counts.expected), Some(357));
         completeness.push(t.elapsed());
     }
+    completeness
+}
+
+fn bench_save(db: &Db, system: &Ctx, author: &Author) -> Vec<Duration> {
     let form = db.run_blocking(|c| store::insert_template(c, &hundred_fields(), now())).unwrap();
     let mut save = Vec::new();
     let actor = Actor {
@@ -122,26 +136,34 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
             audience: Audience::Municipalities { layout: 2024, numbers: vec!["1804".into()] },
             demo: false,
         };
-        let round = db.run_blocking(|c| reporting::open_round(c, None, &author, now(), &spec)).unwrap();
+        let round = db.run_blocking(|c| reporting::open_round(c, system, &spec)).unwrap();
         let id = db.run_blocking(|c| store::submissions_of_round(c, round)).unwrap()[0].id;
         let raw: RawAnswers = (0..100).map(|f| (format!("felt_{f:03}"), vec![format!("{}", f * 7)])).collect();
         let t = Instant::now();
-        db.run_blocking(|c| reporting::save(c, &actor, &author, now(), id, 1, &raw, true))
-            .map_err(|e| format!("{e:?}"))
-            .unwrap();
+        let ctx = Ctx { who: Principal::User(actor.clone()), author: author.clone(), now: now() };
+        let cmd = reporting::SaveCommand { id, version: 1, answers: raw, submit: true };
+        db.run_blocking(|c| reporting::save(c, &ctx, &cmd)).map_err(|e| format!("{e:?}")).unwrap();
         save.push(t.elapsed());
     }
+    save
+}
+
+fn bench_visible(db: &Db, round: &store::RoundRow) -> Vec<Duration> {
     let mut visible = Vec::new();
     let admin = Actor { user_id: 0, assignments: vec![Assignment::new(Role::NationalAdmin, Scope::National).unwrap()] };
     let subs = db.run_blocking(|c| store::submissions_of_round(c, round.id)).unwrap();
     for _ in 0..RUNS {
         let t = Instant::now();
         let shown = db
-            .run_blocking(|c| reporting::permitted_in_round(c, Some(&admin), Action::ViewSubmission, &round, &subs))
+            .run_blocking(|c| reporting::permitted_in_round(c, Some(&admin), Action::ViewSubmission, round, &subs))
             .unwrap();
         assert_eq!(shown.len(), 357);
         visible.push(t.elapsed());
     }
+    visible
+}
+
+fn bench_import(db: &Db, system: &Ctx) -> Vec<Duration> {
     let survey = db.run_blocking(|c| store::template_by_code(c, "pandemilosninger_2020")).unwrap().unwrap();
     let options = match &survey.template.sections[0].fields[0].kind {
         FieldKind::MultipleChoice { options } => options.clone(),
@@ -158,7 +180,7 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
             audience: Audience::AllMunicipalities { layout: 2024 },
             demo: false,
         };
-        let round = db.run_blocking(|c| reporting::open_round(c, None, &author, now(), &spec)).unwrap();
+        let round = db.run_blocking(|c| reporting::open_round(c, system, &spec)).unwrap();
         let orgs = db.run_blocking(|c| store::submissions_of_round(c, round)).unwrap();
         let mut rows = vec![
             [
@@ -176,12 +198,36 @@ fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
         let t = Instant::now();
         let report = db
             .run_blocking(|c| {
-                import::import_survey(c, &author, now(), round, "benchmark", &rows, &Default::default(), false)
+                let skip = Default::default();
+                let job = import::SurveyImport {
+                    round_id: round,
+                    source: "benchmark",
+                    rows: &rows,
+                    skip: &skip,
+                    dry_run: false,
+                };
+                import::import_survey(c, system, &job)
             })
             .unwrap();
         import.push(t.elapsed());
         assert_eq!((report.imported, report.problems.len()), (357, 0));
     }
+    import
+}
+
+fn bench(url: &str, label: &str) -> Vec<(String, Duration)> {
+    let db = samveis::cli::open(url).expect("database");
+    let author = Author::system("benchmark");
+    let system = Ctx { who: Principal::System("benchmark"), author: author.clone(), now: now() };
+    let template = db.run_blocking(|c| store::template_by_code(c, "teknologistatus")).unwrap().unwrap().id;
+    let (open, last_round) = bench_open(&db, &system, template);
+    let round = db.run_blocking(|c| store::round(c, last_round)).unwrap().unwrap();
+    send_all(&db, &round);
+    let insight = bench_insight(&db);
+    let completeness = bench_completeness(&db, &round);
+    let save = bench_save(&db, &system, &author);
+    let visible = bench_visible(&db, &round);
+    let import = bench_import(&db, &system);
     vec![
         (format!("{label}: open a round for 357 municipalities"), median(open)),
         (format!("{label}: who may see each of 357 submissions (round page)"), median(visible)),

@@ -297,8 +297,18 @@ fn print_demo_users() {
 
 fn generate_scale(db: &Db, years: u32) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    let ctx = crate::context::Ctx::system("lasttest", now());
     let done = db
-        .run_blocking(|conn| crate::reporting::scale::generate(conn, years, now()))
+        .run_blocking(|conn| {
+            let done = crate::reporting::scale::generate(conn, &ctx, years).map_err(AppError::from)?;
+            // Indicators over the synthetic form, so the engine can be measured on it.
+            for d in crate::reporting::scale::definitions() {
+                if crate::insight::indicators::store::one(conn, &d.code)?.is_none() {
+                    crate::insight::indicators::store::insert(conn, &d, true, ctx.now)?;
+                }
+            }
+            Ok::<_, AppError>(done)
+        })
         .map_err(|e: AppError| anyhow::anyhow!("{e}"))?;
     println!(
         "Syntetisk historikk: {} runder, {} innleveringer, {} verdier på {:.1} s",
@@ -395,12 +405,12 @@ fn import_surveymonkey(
     let rows = crate::reporting::import::read_rows(file).map_err(|e| anyhow::anyhow!("{e}"))?;
     let db = open(url)?;
     let skip: std::collections::BTreeSet<usize> = skip.iter().copied().collect();
-    let author = crate::audit::Author::system("import fra SurveyMonkey");
+    let ctx = crate::context::Ctx::system("import fra SurveyMonkey", now());
     let source = file.display().to_string();
+    let job =
+        crate::reporting::import::SurveyImport { round_id: round, source: &source, rows: &rows, skip: &skip, dry_run };
     let report = db
-        .run_blocking(|conn| {
-            crate::reporting::import::import_survey(conn, &author, now(), round, &source, &rows, &skip, dry_run)
-        })
+        .run_blocking(|conn| crate::reporting::import::import_survey(conn, &ctx, &job))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{}: {} svarrader, {} kan importeres", file.display(), report.respondents, report.imported);
     if !report.skipped.is_empty() {
@@ -495,7 +505,7 @@ fn round_results(url: &str, round: i64, by: Option<&str>, format: Option<&str>) 
         .run_blocking(|conn| {
             let r = crate::reporting::store::round(conn, round)?
                 .ok_or_else(|| AppError::NotFound(format!("runde {round} finnes ikke (se samveis rounds list)")))?;
-            crate::reporting::survey_results(conn, &r, by)
+            Ok::<_, AppError>(crate::reporting::survey_results(conn, &r, by)?)
         })
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let percent = |share: Option<u32>| share.map(|s| format!("{}.{:02}", s / 100, s % 100)).unwrap_or_default();

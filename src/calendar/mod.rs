@@ -69,7 +69,8 @@ pub fn entries(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CalendarEnt
     // Rounds: all of them for those who follow rounds; otherwise those one reports in.
     let follows = may(Some(actor), Action::ViewRounds, &Resource::Any);
     let own = crate::reporting::pages::own_orgs(actor);
-    let mine: Vec<crate::reporting::store::SubmissionRow> = crate::reporting::store::submissions_of_orgs(conn, &own)?;
+    let mine: Vec<crate::reporting::store::SubmissionRow> =
+        crate::reporting::store::submissions_of_orgs(conn, &crate::reporting::pages::own_units(actor))?;
     for r in crate::reporting::store::rounds(conn)? {
         let submission = mine.iter().find(|s| s.round_id == r.id);
         if !follows && submission.is_none() {

@@ -129,7 +129,7 @@ pub fn latest_round_of(
 fn delivered_answers(conn: &mut DbConnection, round_id: i64) -> Result<Vec<Answers>, AppError> {
     let mut answers = Vec::new();
     for s in reports::submissions_of_round(conn, round_id)? {
-        if State::from_code(&s.state).is_some_and(State::delivered) {
+        if s.state.delivered() {
             answers.push(serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?);
         }
     }
@@ -164,8 +164,7 @@ pub fn area(conn: &mut DbConnection, county: Option<&str>, layout: Layout) -> Re
     let mut unplaced = 0;
     if let Some(r) = &round {
         for s in reports::submissions_of_round(conn, r.id)? {
-            let state = State::from_code(&s.state).unwrap_or(State::Draft);
-            if s.org.kind != "municipality" || !state.delivered() {
+            if !s.org.is_municipality() || !s.state.delivered() {
                 continue;
             }
             let place = geography.place(OrgKind::Municipality, &s.org.id, s.org.layout);
@@ -183,7 +182,7 @@ pub fn area(conn: &mut DbConnection, county: Option<&str>, layout: Layout) -> Re
                     statuses: statuses.clone(),
                     weight,
                     submitted_at: s.submitted_at,
-                    accepted: state == State::Accepted,
+                    accepted: s.state == State::Accepted,
                     mapped: place.mapped,
                 });
             }

@@ -18,7 +18,7 @@ use samveis_domain::access::{Action, Actor};
 use samveis_domain::insight::targets::{targets_vs_actuals, users_in, users_of};
 use samveis_domain::insight::{TechStatus, Technology, adoption, technology_status};
 use samveis_domain::registry::Layout;
-use samveis_domain::reporting::{Answer, Answers, State as SubmissionState};
+use samveis_domain::reporting::{Answer, Answers};
 use std::collections::BTreeMap;
 
 /// What an org unit reported over time, as far as the visitor may see.
@@ -40,7 +40,8 @@ fn history(
 ) -> Result<History, AppError> {
     let rounds: BTreeMap<i64, reports::RoundRow> = reports::rounds(conn)?.into_iter().map(|r| (r.id, r)).collect();
     let forms: BTreeMap<i64, String> = reports::templates(conn)?.into_iter().map(|t| (t.id, t.code)).collect();
-    let subs = reports::submissions_of_orgs(conn, &[(kind.to_string(), id.to_string())])?;
+    let subs =
+        reports::submissions_of_orgs(conn, &crate::reporting::org_unit_of(kind, id).into_iter().collect::<Vec<_>>())?;
     let mut h = History { lines: vec![], hidden: 0, latest_status: None, project_status: vec![] };
     let mut latest: Option<(NaiveDate, i64)> = None;
     for s in &subs {
@@ -57,7 +58,7 @@ fn history(
             continue;
         }
         h.lines.push(crate::reporting::pages::line(s, round, today));
-        if !SubmissionState::from_code(&s.state).is_some_and(SubmissionState::delivered) {
+        if !s.state.delivered() {
             continue;
         }
         let form = forms.get(&round.template_id).map(String::as_str);
@@ -236,9 +237,7 @@ fn members_status(
     };
     let subs: Vec<_> = reports::submissions_of_round(conn, round.id)?
         .into_iter()
-        .filter(|s| {
-            members.contains(&s.org.id) && SubmissionState::from_code(&s.state).is_some_and(SubmissionState::delivered)
-        })
+        .filter(|s| members.contains(&s.org.id) && s.state.delivered())
         .collect();
     let visible = crate::reporting::permitted_in_round(conn, Some(actor), Action::ViewSubmission, &round, &subs)?;
     let mut statuses = Vec::new();

@@ -1,11 +1,12 @@
 //! The reporting JSON API: rounds, completeness and submissions, with the same rules as the
 //! pages (a municipality reads and writes only its own drafts; reviewers see what was sent in).
 
-use super::{Breakdown, SaveError, store};
+use super::{Breakdown, SaveCommand, store};
 use crate::auth::{ApiWriter, Visitor};
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::{ApiError, FieldMessage};
+use crate::web::ApiError;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use samveis_domain::access::{Action, Resource};
@@ -55,7 +56,7 @@ pub async fn rounds(State(state): State<AppState>, visitor: Visitor) -> ApiResul
                     name: r.name,
                     period: r.period,
                     deadline: r.deadline,
-                    reviewer: r.reviewer,
+                    reviewer: r.reviewer.code().into(),
                     template_id: r.template_id,
                     expected: total.expected,
                     delivered: total.delivered,
@@ -95,7 +96,7 @@ pub async fn completeness(
     Query(q): Query<CompletenessParams>,
 ) -> ApiResult<Vec<CompletenessOut>> {
     signed_in(&visitor)?.require(Action::ViewRounds, &Resource::Any)?;
-    let by = super::pages::breakdown(q.by.as_deref())?.unwrap_or(Breakdown::County);
+    let by = super::completeness::breakdown(q.by.as_deref())?.unwrap_or(Breakdown::County);
     let today = state.today();
     let rows = state
         .db
@@ -143,7 +144,7 @@ fn submission_out(l: super::Loaded) -> Submission {
     Submission {
         id: s.id,
         round_id: s.round_id,
-        org_kind: s.org.kind,
+        org_kind: s.org.unit.stored().0.into(),
         org_id: s.org.id,
         org_name: s.org.name,
         state: l.state.code().into(),
@@ -234,21 +235,14 @@ pub async fn save_submission(
     ApiWriter(user): ApiWriter,
     Json(input): Json<SubmissionInput>,
 ) -> ApiResult<Submission> {
-    let now = state.now();
-    let raw = raw_of(&input.answers);
+    let ctx = Ctx::user(&user, state.now());
+    let cmd = SaveCommand { id, version: input.version, answers: raw_of(&input.answers), submit: input.submit };
     let loaded = state
         .db
         .run(move |conn| {
-            super::save(conn, &user.actor, &user.author(), now, id, input.version, &raw, input.submit)?;
-            super::load_visible(conn, Some(&user.actor), id).map_err(SaveError::from)
+            super::save(conn, &ctx, &cmd)?;
+            super::load_visible(conn, Some(&user.actor), id)
         })
-        .await
-        .map_err(|e| match e {
-            SaveError::Invalid(errors) => ApiError(
-                AppError::BadRequest("Besvarelsen ble ikke lagret.".into()),
-                errors.into_iter().map(|e| FieldMessage { field: e.field, message: e.message }).collect(),
-            ),
-            SaveError::Refused(e) => e.into(),
-        })?;
+        .await?;
     Ok(Json(submission_out(loaded)))
 }

@@ -2,78 +2,70 @@
 //! once a round uses it, or when someone else changed it first), and make a new version of a
 //! frozen one. Every change is audited with the definition before and after.
 
+use super::error::{ReportingError, ReportingResult};
 use super::store::{self, TemplateRow};
-use crate::audit::{self, Author, Change};
+use crate::audit::{self, Change};
+use crate::context::Ctx;
 use crate::db::DbConnection;
-use crate::error::{AppError, VERSION_CONFLICT};
-use chrono::NaiveDateTime;
+use crate::error::VERSION_CONFLICT;
+use crate::web::format::capitalized;
 use diesel::Connection;
-use samveis_domain::access::{Action, Actor, Resource, may};
-use samveis_domain::reporting::{EditError, FormTemplate, TemplateEdit, apply_edit};
-
-/// Why an edit was not saved.
-#[derive(Debug)]
-pub enum EditRefusal {
-    Invalid(Vec<EditError>),
-    Refused(AppError),
-}
-
-impl<E: Into<AppError>> From<E> for EditRefusal {
-    fn from(e: E) -> Self {
-        EditRefusal::Refused(e.into())
-    }
-}
-
-fn require(actor: &Actor) -> Result<(), AppError> {
-    if may(Some(actor), Action::ManageRounds, &Resource::Any) { Ok(()) } else { Err(AppError::Forbidden) }
-}
+use samveis_domain::access::{Action, Resource};
+use samveis_domain::reporting::{EditError, FieldError, FormTemplate, TemplateEdit, apply_edit};
 
 fn definition(t: &FormTemplate) -> Option<serde_json::Value> {
     serde_json::to_value(t).ok()
 }
 
-fn load(conn: &mut DbConnection, id: i64) -> Result<TemplateRow, AppError> {
-    store::template(conn, id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke skjema {id}.")))
+fn load(conn: &mut DbConnection, id: i64) -> ReportingResult<TemplateRow> {
+    store::template(conn, id)?.ok_or_else(|| ReportingError::NotFound(format!("Fant ikke skjema {id}.")))
+}
+
+/// An edit the template does not allow, each problem as the builder shows it.
+fn invalid(errors: Vec<EditError>) -> ReportingError {
+    ReportingError::Invalid(
+        errors.iter().map(|e| FieldError { field: String::new(), message: capitalized(&e.to_string()) }).collect(),
+    )
+}
+
+/// What an admin types to start a template.
+pub struct NewTemplate {
+    pub code: String,
+    pub name: String,
 }
 
 /// Starts a new template family with an empty version 1.
-pub fn create(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    author: &Author,
-    now: NaiveDateTime,
-    code: &str,
-    name: &str,
-) -> Result<i64, AppError> {
-    require(actor)?;
+pub fn create(conn: &mut DbConnection, ctx: &Ctx, new: &NewTemplate) -> ReportingResult<i64> {
+    ctx.require(Action::ManageRounds, &Resource::Any)?;
     let template = FormTemplate {
-        code: code.trim().to_string(),
-        name: name.trim().to_string(),
+        code: new.code.trim().to_string(),
+        name: new.name.trim().to_string(),
         description: String::new(),
         sections: vec![],
         rules: vec![],
     };
     if template.name.is_empty() {
-        return Err(AppError::BadRequest("Skjemaet mangler navn.".into()));
+        return Err(ReportingError::invalid("name", "Skjemaet mangler navn."));
     }
     let code_ok = !template.code.is_empty()
         && template.code.len() <= 64
         && template.code.starts_with(|c: char| c.is_ascii_lowercase())
         && template.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if !code_ok {
-        return Err(AppError::BadRequest(format!(
-            "Koden «{}» er ugyldig: bruk små bokstaver (a–z), tall og _, og begynn med en bokstav.",
-            template.code
-        )));
+        return Err(ReportingError::invalid(
+            "code",
+            format!(
+                "Koden «{}» er ugyldig: bruk små bokstaver (a–z), tall og _, og begynn med en bokstav.",
+                template.code
+            ),
+        ));
     }
     conn.transaction(|conn| {
         if store::template_by_code(conn, &template.code)?.is_some() {
-            return Err(AppError::BadRequest(format!(
-                "Koden «{}» er allerede i bruk av et annet skjema.",
-                template.code
-            )));
+            let message = format!("Koden «{}» er allerede i bruk av et annet skjema.", template.code);
+            return Err(ReportingError::invalid("code", message));
         }
-        let id = store::insert_template(conn, &template, now)?;
+        let id = store::insert_template(conn, &template, ctx.now)?;
         let change = Change {
             action: "opprettet",
             record_type: "skjema",
@@ -81,36 +73,27 @@ pub fn create(
             before: None,
             after: definition(&template),
         };
-        audit::record(conn, author, now, change)?;
+        audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(id)
     })
 }
 
 /// Applies one edit to an unfrozen template, if `revision` is still the stored one.
-pub fn edit(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    author: &Author,
-    now: NaiveDateTime,
-    id: i64,
-    revision: &str,
-    change: TemplateEdit,
-) -> Result<(), EditRefusal> {
-    require(actor)?;
+pub fn edit(conn: &mut DbConnection, ctx: &Ctx, id: i64, revision: &str, change: TemplateEdit) -> ReportingResult<()> {
+    ctx.require(Action::ManageRounds, &Resource::Any)?;
     conn.transaction(|conn| {
         let row = load(conn, id)?;
         if row.frozen {
-            return Err(AppError::BadRequest(
+            return Err(ReportingError::Refused(
                 "Skjemaet brukes i en runde og er låst. Lag en ny versjon for å endre det.".into(),
-            )
-            .into());
+            ));
         }
         if row.revision() != revision {
-            return Err(AppError::Conflict(VERSION_CONFLICT.into()).into());
+            return Err(ReportingError::Conflict(VERSION_CONFLICT.into()));
         }
-        let changed = apply_edit(&row.template, change).map_err(EditRefusal::Invalid)?;
+        let changed = apply_edit(&row.template, change).map_err(invalid)?;
         if !store::update_template(conn, id, &row.definition, &changed)? {
-            return Err(AppError::Conflict(VERSION_CONFLICT.into()).into());
+            return Err(ReportingError::Conflict(VERSION_CONFLICT.into()));
         }
         let change = Change {
             action: "endret",
@@ -119,23 +102,17 @@ pub fn edit(
             before: definition(&row.template),
             after: definition(&changed),
         };
-        audit::record(conn, author, now, change)?;
+        audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(())
     })
 }
 
 /// Copies a template as the next version of its family, open for edits; returns the new id.
-pub fn new_version(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    author: &Author,
-    now: NaiveDateTime,
-    id: i64,
-) -> Result<i64, AppError> {
-    require(actor)?;
+pub fn new_version(conn: &mut DbConnection, ctx: &Ctx, id: i64) -> ReportingResult<i64> {
+    ctx.require(Action::ManageRounds, &Resource::Any)?;
     conn.transaction(|conn| {
         let row = load(conn, id)?;
-        let new_id = store::insert_template(conn, &row.template, now)?;
+        let new_id = store::insert_template(conn, &row.template, ctx.now)?;
         let change = Change {
             action: "ny versjon",
             record_type: "skjema",
@@ -143,7 +120,7 @@ pub fn new_version(
             before: Some(serde_json::json!({"fra_skjema": id, "versjon": row.version})),
             after: definition(&row.template),
         };
-        audit::record(conn, author, now, change)?;
+        audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(new_id)
     })
 }

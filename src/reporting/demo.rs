@@ -4,11 +4,11 @@
 //! every municipality. Answers the sources do not give are synthetic, from a fixed
 //! seed, and the rounds are marked as demo data so every page says "Demodata".
 
+use super::error::{ReportingError, ReportingResult};
 use super::store::{self, SubmissionUpdate};
 use super::{Audience, REVIEWER_COUNTY, REVIEWER_PROGRAMME, RoundSpec};
-use crate::audit::Author;
+use crate::context::Ctx;
 use crate::db::DbConnection;
-use crate::error::AppError;
 use crate::registry::collaborations;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use rand::rngs::StdRng;
@@ -19,8 +19,10 @@ use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State,
 /// Whose submissions stay open drafts, so the demo users have something to fill in.
 const LEFT_FOR_DEMO_USERS: [&str; 2] = ["1804", "RKK Salten"];
 
-fn template_id(conn: &mut DbConnection, code: &str) -> Result<i64, AppError> {
-    Ok(store::template_by_code(conn, code)?.ok_or_else(|| AppError::Internal(format!("skjema {code} mangler")))?.id)
+fn template_id(conn: &mut DbConnection, code: &str) -> ReportingResult<i64> {
+    Ok(store::template_by_code(conn, code)?
+        .ok_or_else(|| ReportingError::Internal(format!("skjema {code} mangler")))?
+        .id)
 }
 
 fn synthetic_answers(template: &FormTemplate, rng: &mut StdRng) -> Answers {
@@ -65,10 +67,10 @@ fn fill(
     deadline: NaiveDate,
     rng: &mut StdRng,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
-    let round = store::round(conn, round_id)?.ok_or_else(|| AppError::Internal("runden forsvant".into()))?;
-    let template =
-        store::template(conn, round.template_id)?.ok_or_else(|| AppError::Internal("skjemaet forsvant".into()))?;
+) -> ReportingResult<()> {
+    let round = store::round(conn, round_id)?.ok_or_else(|| ReportingError::Internal("runden forsvant".into()))?;
+    let template = store::template(conn, round.template_id)?
+        .ok_or_else(|| ReportingError::Internal("skjemaet forsvant".into()))?;
     for s in store::submissions_of_round(conn, round_id)? {
         if LEFT_FOR_DEMO_USERS.contains(&s.org.id.as_str()) || LEFT_FOR_DEMO_USERS.contains(&s.org.name.as_str()) {
             continue;
@@ -80,10 +82,9 @@ fn fill(
         let days = if roll < 0.25 { rng.gen_range(1..20) } else { -rng.gen_range(0..30) };
         let at = deadline.and_hms_opt(12, 0, 0).unwrap_or_default() + Duration::days(days);
         let state = if rng.gen_bool(0.5) { State::Accepted } else { State::Submitted };
-        let json = serde_json::to_string(&synthetic_answers(&template.template, rng))
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        let update =
-            SubmissionUpdate { state: state.code(), answers: &json, submitted_at: Some(at), reviewer_comment: "" };
+        let json =
+            serde_json::to_string(&synthetic_answers(&template.template, rng)).map_err(ReportingError::internal)?;
+        let update = SubmissionUpdate { state, answers: &json, submitted_at: Some(at), reviewer_comment: "" };
         store::update_submission(conn, s.id, s.version, &update, now)?;
     }
     Ok(())
@@ -93,59 +94,25 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-/// Opens the demo rounds once (idempotent: skipped when any round exists).
-pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError> {
-    if !store::rounds(conn)?.is_empty() {
-        return Ok(());
-    }
-    let author = Author::system("demodata");
-    let mut rng = StdRng::seed_from_u64(2021);
-    let projects: Vec<i64> = collaborations::list(conn)?
-        .into_iter()
-        .filter(|c| c.layout == Layout::Y2015 && c.kind != CollaborationKind::Network && c.valid_to.is_none())
-        .map(|c| c.id)
-        .collect();
-    let rounds = [
-        (
-            "Statusrapport høst 2021",
-            "statusrapport",
-            "2021S1",
-            date(2021, 9, 10),
-            REVIEWER_PROGRAMME,
-            Audience::Collaborations { ids: projects.clone() },
-        ),
-        (
-            "Milepæl 4: Kartlegging og tildeling",
-            "milepael_m4",
-            "2021",
-            date(2021, 9, 20),
-            REVIEWER_PROGRAMME,
-            Audience::Collaborations { ids: projects.clone() },
-        ),
-        (
-            "Statusrapport desember 2021",
-            "statusrapport",
-            "2021S2",
-            date(2021, 12, 10),
-            REVIEWER_PROGRAMME,
-            Audience::Collaborations { ids: projects.clone() },
-        ),
+/// The demo rounds: name, template code, period, deadline, reviewer, audience.
+type DemoRound = (&'static str, &'static str, &'static str, NaiveDate, &'static str, Audience);
+
+fn demo_rounds(projects: &[i64]) -> [DemoRound; 6] {
+    let collaborations = || Audience::Collaborations { ids: projects.to_vec() };
+    let programme = REVIEWER_PROGRAMME;
+    [
+        ("Statusrapport høst 2021", "statusrapport", "2021S1", date(2021, 9, 10), programme, collaborations()),
+        ("Milepæl 4: Kartlegging og tildeling", "milepael_m4", "2021", date(2021, 9, 20), programme, collaborations()),
+        ("Statusrapport desember 2021", "statusrapport", "2021S2", date(2021, 12, 10), programme, collaborations()),
         (
             "Milepæl 5: Helhetlig tjenestemodell i drift",
             "milepael_m5",
             "2021",
             date(2021, 12, 10),
-            REVIEWER_PROGRAMME,
-            Audience::CollaborationMembers { ids: projects.clone() },
+            programme,
+            Audience::CollaborationMembers { ids: projects.to_vec() },
         ),
-        (
-            "Gevinstrapport 2021",
-            "milepael_m1",
-            "2021",
-            date(2021, 12, 10),
-            REVIEWER_PROGRAMME,
-            Audience::Collaborations { ids: projects },
-        ),
+        ("Gevinstrapport 2021", "milepael_m1", "2021", date(2021, 12, 10), programme, collaborations()),
         (
             "Teknologistatus 2025",
             "teknologistatus",
@@ -154,8 +121,22 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
             REVIEWER_COUNTY,
             Audience::AllMunicipalities { layout: 2024 },
         ),
-    ];
-    for (name, code, period, deadline, reviewer, audience) in rounds {
+    ]
+}
+
+/// Opens the demo rounds once (idempotent: skipped when any round exists), as the system.
+pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> ReportingResult<()> {
+    if !store::rounds(conn)?.is_empty() {
+        return Ok(());
+    }
+    let ctx = Ctx::system("demodata", now);
+    let mut rng = StdRng::seed_from_u64(2021);
+    let projects: Vec<i64> = collaborations::list(conn)?
+        .into_iter()
+        .filter(|c| c.layout == Layout::Y2015 && c.kind != CollaborationKind::Network && c.valid_to.is_none())
+        .map(|c| c.id)
+        .collect();
+    for (name, code, period, deadline, reviewer, audience) in demo_rounds(&projects) {
         let spec = RoundSpec {
             name: name.into(),
             template_id: template_id(conn, code)?,
@@ -165,10 +146,10 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
             audience,
             demo: true,
         };
-        let id = super::open_round(conn, None, &author, now, &spec)?;
+        let id = super::open_round(conn, &ctx, &spec)?;
         fill(conn, id, deadline, &mut rng, now)?;
     }
-    load_survey(conn, &author, now, &mut rng)
+    load_survey(conn, &ctx, &mut rng)
 }
 
 const SURVEY_RESULTS: &str = include_str!("../../data/demo/survey-2020-03-17-covid-solutions.csv");
@@ -189,17 +170,17 @@ struct Respondents {
     respondents: usize,
 }
 
-fn csv_rows<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, AppError> {
+fn csv_rows<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> ReportingResult<Vec<T>> {
     csv::Reader::from_reader(text.as_bytes())
         .deserialize()
         .enumerate()
-        .map(|(i, r)| r.map_err(|e| AppError::Internal(format!("{file}, rad {}: {e}", i + 2))))
+        .map(|(i, r)| r.map_err(|e| ReportingError::Internal(format!("{file}, rad {}: {e}", i + 2))))
         .collect()
 }
 
 /// The 17 March 2020 survey: 120 synthetic respondents whose national counts per option equal
 /// the published ones, spread over the counties as the published respondent counts say.
-fn load_survey(conn: &mut DbConnection, author: &Author, now: NaiveDateTime, rng: &mut StdRng) -> Result<(), AppError> {
+fn load_survey(conn: &mut DbConnection, ctx: &Ctx, rng: &mut StdRng) -> ReportingResult<()> {
     use rand::seq::SliceRandom;
     let published: Vec<PublishedOption> = csv_rows("survey-2020-03-17-covid-solutions.csv", SURVEY_RESULTS)?;
     let by_county: Vec<Respondents> = csv_rows::<Respondents>("survey-2020-03-17-respondents.csv", SURVEY_RESPONDENTS)?
@@ -215,7 +196,7 @@ fn load_survey(conn: &mut DbConnection, author: &Author, now: NaiveDateTime, rng
         audience: Audience::AllMunicipalities { layout: 2020 },
         demo: true,
     };
-    let id = super::open_round(conn, None, author, now, &spec)?;
+    let id = super::open_round(conn, ctx, &spec)?;
     let municipalities = crate::registry::store::municipality_rows(conn, Layout::Y2020)?;
     let mut chosen: Vec<String> = Vec::new();
     for county in &by_county {
@@ -245,14 +226,14 @@ fn load_survey(conn: &mut DbConnection, author: &Author, now: NaiveDateTime, rng
         let ordered: Vec<String> =
             published.iter().map(|o| o.answer_option.clone()).filter(|o| picks[i].contains(o)).collect();
         answers.insert("losninger".into(), Answer::Choices(ordered));
-        let json = serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
+        let json = serde_json::to_string(&answers).map_err(ReportingError::internal)?;
         let update = SubmissionUpdate {
-            state: State::Accepted.code(),
+            state: State::Accepted,
             answers: &json,
             submitted_at: Some(submitted_at),
             reviewer_comment: "",
         };
-        store::update_submission(conn, s.id, s.version, &update, now)?;
+        store::update_submission(conn, s.id, s.version, &update, ctx.now)?;
     }
     Ok(())
 }

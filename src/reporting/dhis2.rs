@@ -3,9 +3,11 @@
 //! with a dry run and a summary (imported, updated, ignored, conflicts with reasons). An import
 //! with conflicts writes nothing.
 
+use super::error::{ReportingError, ReportingResult};
 use super::{permitted_in_round, store};
-use crate::audit::{self, Author};
+use crate::audit;
 use crate::auth::{ApiWriter, Visitor};
+use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::{AppError, VERSION_CONFLICT};
 use crate::state::AppState;
@@ -13,12 +15,9 @@ use crate::web::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDateTime;
 use diesel::Connection;
 use samveis_domain::access::{Action, Actor, Resource};
-use samveis_domain::reporting::{
-    Answers, DataValue, State as SubmissionState, data_values, field_of, parse, raw_from_values, to_raw,
-};
+use samveis_domain::reporting::{Answers, DataValue, data_values, field_of, parse, raw_from_values, to_raw};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -34,8 +33,12 @@ pub struct DataValueSet {
     pub data_values: Vec<DataValue>,
 }
 
-fn load_round(conn: &mut DbConnection, round: i64) -> Result<store::RoundRow, AppError> {
-    store::round(conn, round)?.ok_or_else(|| AppError::NotFound(format!("Runde {round} finnes ikke.")))
+fn load_round(conn: &mut DbConnection, round: i64) -> ReportingResult<store::RoundRow> {
+    store::round(conn, round)?.ok_or_else(|| ReportingError::NotFound(format!("Runde {round} finnes ikke.")))
+}
+
+fn load_template(conn: &mut DbConnection, round: &store::RoundRow) -> ReportingResult<store::TemplateRow> {
+    store::template(conn, round.template_id)?.ok_or_else(|| ReportingError::Internal("skjemaet mangler".into()))
 }
 
 /// Hands the delivered answers of a round that `actor` may see to `emit`, value by value, one
@@ -44,19 +47,17 @@ pub fn export(
     conn: &mut DbConnection,
     actor: &Actor,
     round_id: i64,
-    mut emit: impl FnMut(&DataValue) -> Result<(), AppError>,
-) -> Result<(), AppError> {
+    mut emit: impl FnMut(&DataValue) -> ReportingResult<()>,
+) -> ReportingResult<()> {
     let round = load_round(conn, round_id)?;
-    let template =
-        store::template(conn, round.template_id)?.ok_or_else(|| AppError::Internal("skjemaet mangler".into()))?;
+    let template = load_template(conn, &round)?;
     let submissions = store::submissions_of_round(conn, round_id)?;
     let visible = permitted_in_round(conn, Some(actor), Action::ViewSubmission, &round, &submissions)?;
     for (s, shown) in submissions.iter().zip(visible) {
-        let state = SubmissionState::from_code(&s.state).unwrap_or(SubmissionState::Draft);
-        if !shown || !state.delivered() {
+        if !shown || !s.state.delivered() {
             continue;
         }
-        let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+        let answers: Answers = serde_json::from_str(&s.answers).map_err(ReportingError::internal)?;
         for v in data_values(&template.template, &answers, &round.period, &s.org.id) {
             emit(&v)?;
         }
@@ -65,22 +66,22 @@ pub fn export(
 }
 
 /// The set as DHIS2's JSON, written as the values come.
-fn export_json(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Result<Vec<u8>, AppError> {
+fn export_json(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> ReportingResult<Vec<u8>> {
     let mut out = br#"{"dataValues":["#.to_vec();
     let mut first = true;
     export(conn, actor, round_id, |v| {
         if !std::mem::take(&mut first) {
             out.push(b',');
         }
-        serde_json::to_writer(&mut out, v).map_err(|e| AppError::Internal(e.to_string()))
+        serde_json::to_writer(&mut out, v).map_err(ReportingError::internal)
     })?;
     out.extend_from_slice(b"]}");
     Ok(out)
 }
 
 /// The set as DHIS2's CSV, in its column order.
-fn export_csv(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Result<Vec<u8>, AppError> {
-    let io = |e: csv::Error| AppError::Internal(e.to_string());
+fn export_csv(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> ReportingResult<Vec<u8>> {
+    let io = |e: csv::Error| ReportingError::internal(e);
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "dataelement",
@@ -99,7 +100,7 @@ fn export_csv(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Result<V
         w.write_record([v.data_element.as_str(), &v.period, &v.org_unit, "", "", &v.value, "samveis", "", "", "false"])
             .map_err(io)
     })?;
-    w.into_inner().map_err(|e| AppError::Internal(e.to_string()))
+    w.into_inner().map_err(ReportingError::internal)
 }
 
 #[derive(Debug, Default, Serialize, ToSchema)]
@@ -160,15 +161,15 @@ fn merged_answers(
     template: &samveis_domain::reporting::FormTemplate,
     period: &str,
     summary: &mut ImportSummary,
-) -> Result<Option<String>, AppError> {
-    let state = SubmissionState::from_code(&s.state).unwrap_or(SubmissionState::Draft);
+) -> ReportingResult<Option<String>> {
+    let state = s.state;
     if !state.editable() {
         let reason =
             format!("{} har levert ({}); åpne innleveringen igjen først", s.org.name, state.label().to_lowercase());
         summary.conflicts.extend(values.iter().map(|v| conflict(v, reason.clone())));
         return Ok(None);
     }
-    let old: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+    let old: Answers = serde_json::from_str(&s.answers).map_err(ReportingError::internal)?;
     let mut raw = to_raw(template, &old);
     let incoming = raw_from_values(template, &values);
     drop(values);
@@ -181,7 +182,7 @@ fn merged_answers(
     }
     raw.extend(incoming);
     match parse(template, &raw) {
-        Ok(answers) => Ok(Some(serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?)),
+        Ok(answers) => Ok(Some(serde_json::to_string(&answers).map_err(ReportingError::internal)?)),
         Err(errors) => {
             let object = |field: &str| format!("{}/{field}/{period}", s.org.id);
             summary
@@ -196,16 +197,15 @@ fn merged_answers(
 /// nothing, audited with the stored text before and the written text after.
 pub fn import(
     conn: &mut DbConnection,
-    author: &Author,
-    now: NaiveDateTime,
+    ctx: &Ctx,
     round_id: i64,
     values: Vec<DataValue>,
     dry_run: bool,
-) -> Result<ImportSummary, AppError> {
+) -> ReportingResult<ImportSummary> {
+    ctx.require(Action::ManageRounds, &Resource::Any)?;
     conn.transaction(|conn| {
         let round = load_round(conn, round_id)?;
-        let template =
-            store::template(conn, round.template_id)?.ok_or_else(|| AppError::Internal("skjemaet mangler".into()))?;
+        let template = load_template(conn, &round)?;
         let submissions = store::submissions_of_round(conn, round_id)?;
         let in_round: BTreeMap<&str, &store::SubmissionRow> =
             submissions.iter().map(|s| (s.org.id.as_str(), s)).collect();
@@ -224,8 +224,8 @@ pub fn import(
             return Ok(summary);
         }
         // Each was read open in this transaction; one written short means another hand got there.
-        if store::update_open_answers(conn, &rows, now)? != rows.len() {
-            return Err(AppError::Conflict(VERSION_CONFLICT.into()));
+        if store::update_open_answers(conn, &rows, ctx.now)? != rows.len() {
+            return Err(ReportingError::Conflict(VERSION_CONFLICT.into()));
         }
         let changes = rows.iter().zip(before).map(|(r, before)| audit::JsonChange {
             action: "importert fra DHIS2",
@@ -234,7 +234,7 @@ pub fn import(
             before: Some(before),
             after: Some(&r.answers),
         });
-        audit::record_all(conn, author, now, changes.collect())?;
+        audit::record_all(conn, &ctx.author, ctx.now, changes.collect())?;
         summary.written = true;
         Ok(summary)
     })
@@ -280,9 +280,8 @@ pub async fn post_set(
     Query(q): Query<SetParams>,
     request: axum::extract::Request,
 ) -> Result<Json<ImportSummary>, ApiError> {
-    if !samveis_domain::access::may(Some(&user.actor), Action::ManageRounds, &Resource::Any) {
-        return Err(AppError::Forbidden.into());
-    }
+    let ctx = Ctx::user(&user, state.now());
+    ctx.require(Action::ManageRounds, &Resource::Any).map_err(AppError::from)?;
     // The body (up to tens of megabytes) is read only once the caller may import.
     let Json(set) = <Json<DataValueSet> as axum::extract::FromRequest<AppState>>::from_request(request, &state)
         .await
@@ -293,10 +292,7 @@ pub async fn post_set(
         )),
         _ => AppError::BadRequest(format!("Datasettet kunne ikke leses: {}", e.body_text())),
     })?;
-    let (now, author) = (state.now(), user.author());
-    let summary = state
-        .db
-        .run(move |conn| import(conn, &author, now, q.round, set.data_values, q.dry_run.unwrap_or(false)))
-        .await?;
+    let summary =
+        state.db.run(move |conn| import(conn, &ctx, q.round, set.data_values, q.dry_run.unwrap_or(false))).await?;
     Ok(Json(summary))
 }

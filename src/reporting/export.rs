@@ -3,9 +3,9 @@
 //! Only submissions the caller may see are included; drafts never are. The table is written
 //! by [`crate::exports`].
 
+use super::error::{ReportingError, ReportingResult};
 use super::{permitted_in_round, store};
 use crate::db::DbConnection;
-use crate::error::AppError;
 use crate::exports::{Cell, Table};
 use samveis_domain::access::{Action, Actor};
 use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State};
@@ -69,20 +69,20 @@ fn cells(template: &FormTemplate, answers: &samveis_domain::reporting::Answers) 
 
 /// The answers of a round as a table, limited to what `actor` may see and to delivered or
 /// returned submissions (drafts are the org unit's own).
-pub fn round_table(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Result<Table, AppError> {
-    let round =
-        store::round(conn, round_id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke runde {round_id}.")))?;
+pub fn round_table(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> ReportingResult<Table> {
+    let round = store::round(conn, round_id)?
+        .ok_or_else(|| ReportingError::NotFound(format!("Fant ikke runde {round_id}.")))?;
     let template = store::template(conn, round.template_id)?
-        .ok_or_else(|| AppError::NotFound(format!("Fant ikke skjemaet til runde {round_id}.")))?;
+        .ok_or_else(|| ReportingError::NotFound(format!("Fant ikke skjemaet til runde {round_id}.")))?;
     let mut rows = Vec::new();
     let submissions = store::submissions_of_round(conn, round_id)?;
     let visible = permitted_in_round(conn, Some(actor), Action::ViewSubmission, &round, &submissions)?;
     for (s, shown) in submissions.iter().zip(visible) {
-        let state = State::from_code(&s.state).unwrap_or(State::Draft);
+        let state = s.state;
         if state == State::Draft || !shown {
             continue;
         }
-        let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+        let answers: Answers = serde_json::from_str(&s.answers).map_err(ReportingError::internal)?;
         let mut row = vec![
             Cell::Text(s.org.id.clone()),
             Cell::Text(s.org.name.clone()),

@@ -1,8 +1,9 @@
 //! Pages for file deliverables: upload to (or remove from) a file field, and download.
 
-use super::files::{self, Upload};
+use super::files::{self, AttachCommand, Upload};
 use super::pages::refused_page;
 use crate::auth::Visitor;
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::files::read_form;
 use crate::state::AppState;
@@ -25,13 +26,9 @@ pub async fn upload(
     let field = control.get("_felt").cloned().unwrap_or_default();
     let remove = control.get("_handling").map(String::as_str) == Some("fjern");
     let upload = if remove { None } else { Some(upload.unwrap_or(Upload { file_name: String::new(), bytes: vec![] })) };
-    let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
-    let result = state
-        .db
-        .run(move |conn| {
-            Ok::<_, AppError>(files::attach(conn, &actor, &author, now, id, version, &field, upload.as_ref()))
-        })
-        .await?;
+    let ctx = Ctx::user(&user, state.now());
+    let cmd = AttachCommand { id, version, field, upload };
+    let result = state.db.run(move |conn| Ok::<_, AppError>(files::attach(conn, &ctx, &cmd))).await?;
     match result {
         Ok(()) => {
             let flag = if remove { "uten-fil" } else { "fil" };

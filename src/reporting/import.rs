@@ -2,36 +2,39 @@
 //! the domain plans the import, and only a plan without open problems is written, in one
 //! transaction, each submission audited.
 
-use super::store::{self, SubmissionUpdate};
-use crate::audit::{self, Author, Change};
+use super::error::{ReportingError, ReportingResult};
+use super::store::{self, SubmissionRow, SubmissionUpdate};
+use crate::audit::{self, Change};
+use crate::context::Ctx;
 use crate::db::DbConnection;
-use crate::error::{AppError, VERSION_CONFLICT};
-use chrono::NaiveDateTime;
+use crate::error::VERSION_CONFLICT;
 use diesel::Connection;
+use samveis_domain::access::{Action, Resource};
 use samveis_domain::reporting::{
-    Answers, Event, ImportExpected, ImportProblem, State, missing_as_problems, parse, plan_import,
+    Answers, Event, FormTemplate, ImportExpected, ImportProblem, ImportRow, State, missing_as_problems, parse,
+    plan_import,
 };
 use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Reads a sheet file: CSV (comma or semicolon, with or without BOM) or the first sheet of an XLSX.
-pub fn read_rows(path: &Path) -> Result<Vec<Vec<String>>, AppError> {
+pub fn read_rows(path: &Path) -> ReportingResult<Vec<Vec<String>>> {
     let name = path.display().to_string();
     if !name.to_ascii_lowercase().ends_with(".csv") && !name.to_ascii_lowercase().ends_with(".xlsx") {
-        return Err(AppError::BadRequest(format!("{name}: bruk en CSV- eller XLSX-fil fra SurveyMonkey.")));
+        return Err(ReportingError::Refused(format!("{name}: bruk en CSV- eller XLSX-fil fra SurveyMonkey.")));
     }
     let bytes =
-        std::fs::read(path).map_err(|e| AppError::BadRequest(format!("Kunne ikke lese {}: {e}", path.display())))?;
+        std::fs::read(path).map_err(|e| ReportingError::Refused(format!("Kunne ikke lese {}: {e}", path.display())))?;
     rows_of(&path.display().to_string(), &bytes)
 }
 
 /// Reads a sheet from its bytes; the name's extension decides the format.
-pub fn rows_of(name: &str, bytes: &[u8]) -> Result<Vec<Vec<String>>, AppError> {
+pub fn rows_of(name: &str, bytes: &[u8]) -> ReportingResult<Vec<Vec<String>>> {
     let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     match extension.as_str() {
-        "csv" => csv_rows(bytes).map_err(|e| AppError::BadRequest(format!("{name}: {e}"))),
-        "xlsx" => xlsx_rows(bytes).map_err(|e| AppError::BadRequest(format!("{name}: {e}"))),
-        _ => Err(AppError::BadRequest(format!("{name}: bruk en CSV- eller XLSX-fil fra SurveyMonkey."))),
+        "csv" => csv_rows(bytes).map_err(|e| ReportingError::Refused(format!("{name}: {e}"))),
+        "xlsx" => xlsx_rows(bytes).map_err(|e| ReportingError::Refused(format!("{name}: {e}"))),
+        _ => Err(ReportingError::Refused(format!("{name}: bruk en CSV- eller XLSX-fil fra SurveyMonkey."))),
     }
 }
 
@@ -80,90 +83,112 @@ pub struct ImportReport {
     pub written: bool,
 }
 
-/// Imports `rows` into survey round `round_id`. Rows in `skip` are left out on purpose; any
-/// other problem stops the whole import. With `dry_run` nothing is written. `source` names the
-/// file in the audit trail.
-#[allow(clippy::too_many_arguments)] // one use case: who, when, which round, what, how
-pub fn import_survey(
-    conn: &mut DbConnection,
-    author: &Author,
-    now: NaiveDateTime,
-    round_id: i64,
-    source: &str,
-    rows: &[Vec<String>],
-    skip: &BTreeSet<usize>,
-    dry_run: bool,
-) -> Result<ImportReport, AppError> {
+/// An import of a SurveyMonkey sheet into survey round `round_id`. Rows in `skip` are left out
+/// on purpose; any other problem stops the whole import. With `dry_run` nothing is written.
+/// `source` names the file in the audit trail.
+pub struct SurveyImport<'a> {
+    pub round_id: i64,
+    pub source: &'a str,
+    pub rows: &'a [Vec<String>],
+    pub skip: &'a BTreeSet<usize>,
+    pub dry_run: bool,
+}
+
+/// A submission to send in with its merged answers.
+struct Chosen<'a> {
+    row: ImportRow,
+    submission: &'a SubmissionRow,
+    next: State,
+    answers: Answers,
+}
+
+/// Merges each planned row into what its submission holds, as if the municipality had pressed
+/// «Send inn»: the same transition and required fields. What cannot be sent in is a problem.
+fn choose<'a>(
+    template: &FormTemplate,
+    submissions: &'a [SubmissionRow],
+    rows: Vec<ImportRow>,
+    report: &mut ImportReport,
+) -> ReportingResult<Vec<Chosen<'a>>> {
+    let mut chosen = Vec::new();
+    for row in rows {
+        let Some(s) = submissions.iter().find(|s| s.org.id == row.org_id) else { continue };
+        let next = match s.state.after(&Event::Submit) {
+            Ok(next) => next,
+            Err(_) => {
+                let message =
+                    format!("{} har allerede levert i runden ({})", s.org.name, s.state.label().to_lowercase());
+                report.problems.push(ImportProblem { row: row.row, message });
+                continue;
+            }
+        };
+        let mut answers: Answers = serde_json::from_str(&s.answers).map_err(ReportingError::internal)?;
+        let imported = parse(template, &row.raw).map_err(|e| ReportingError::Internal(format!("{e:?}")))?;
+        answers.extend(imported);
+        let missing = missing_as_problems(template, &answers, row.row, &s.org.name);
+        if !missing.is_empty() {
+            report.problems.extend(missing);
+            continue;
+        }
+        chosen.push(Chosen { row, submission: s, next, answers });
+    }
+    Ok(chosen)
+}
+
+/// Sends in each chosen submission, audited with the row and file it came from.
+fn write(conn: &mut DbConnection, ctx: &Ctx, source: &str, chosen: &[Chosen]) -> ReportingResult<()> {
+    for Chosen { row, submission: s, next, answers } in chosen {
+        let json = serde_json::to_string(answers).map_err(ReportingError::internal)?;
+        let update = SubmissionUpdate {
+            state: *next,
+            answers: &json,
+            submitted_at: Some(row.ended.unwrap_or(ctx.now)),
+            reviewer_comment: &s.reviewer_comment,
+        };
+        if !store::update_submission(conn, s.id, s.version, &update, ctx.now)? {
+            return Err(ReportingError::Conflict(VERSION_CONFLICT.into()));
+        }
+        let before: Option<serde_json::Value> = serde_json::from_str(&s.answers).ok();
+        let change = Change {
+            action: "importert fra SurveyMonkey",
+            record_type: "innlevering",
+            record_id: s.id.to_string(),
+            before: Some(serde_json::json!({"tilstand": s.state.code(), "svar": before})),
+            after: Some(serde_json::json!({"tilstand": next.code(), "svar": answers, "rad": row.row, "fil": source})),
+        };
+        audit::record(conn, &ctx.author, ctx.now, change)?;
+    }
+    Ok(())
+}
+
+/// Imports the sheet of `job` into its survey round, or reports what stops it.
+pub fn import_survey(conn: &mut DbConnection, ctx: &Ctx, job: &SurveyImport) -> ReportingResult<ImportReport> {
+    ctx.require(Action::ManageRounds, &Resource::Any)?;
+    let round_id = job.round_id;
     conn.transaction(|conn| {
-        let round = store::round(conn, round_id)?
-            .ok_or_else(|| AppError::NotFound(format!("Runde {round_id} finnes ikke (se samveis rounds list).")))?;
+        let round = store::round(conn, round_id)?.ok_or_else(|| {
+            ReportingError::NotFound(format!("Runde {round_id} finnes ikke (se samveis rounds list)."))
+        })?;
         let template = store::template(conn, round.template_id)?
-            .ok_or_else(|| AppError::Internal(format!("skjemaet til runde {round_id} mangler")))?;
+            .ok_or_else(|| ReportingError::Internal(format!("skjemaet til runde {round_id} mangler")))?;
         let submissions = store::submissions_of_round(conn, round_id)?;
         let expected: Vec<ImportExpected> =
             submissions.iter().map(|s| ImportExpected { id: s.org.id.clone(), name: s.org.name.clone() }).collect();
-        let plan = plan_import(&template.template, rows, &expected, skip);
+        let plan = plan_import(&template.template, job.rows, &expected, job.skip);
         let mut report = ImportReport {
             respondents: plan.respondents,
             ignored_columns: plan.ignored_columns,
-            skipped: skip.iter().copied().collect(),
+            skipped: job.skip.iter().copied().collect(),
             problems: plan.problems,
             ..Default::default()
         };
-        // Each answer is merged into what the submission holds and sent in, as if the
-        // municipality had pressed «Send inn»: the same transition and required fields.
-        let mut chosen = Vec::new();
-        for row in plan.rows {
-            let Some(s) = submissions.iter().find(|s| s.org.id == row.org_id) else { continue };
-            let state = State::from_code(&s.state).unwrap_or(State::Draft);
-            let next = match state.after(&Event::Submit) {
-                Ok(next) => next,
-                Err(_) => {
-                    let message =
-                        format!("{} har allerede levert i runden ({})", s.org.name, state.label().to_lowercase());
-                    report.problems.push(ImportProblem { row: row.row, message });
-                    continue;
-                }
-            };
-            let mut answers: Answers =
-                serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-            let imported = parse(&template.template, &row.raw).map_err(|e| AppError::Internal(format!("{e:?}")))?;
-            answers.extend(imported);
-            let missing = missing_as_problems(&template.template, &answers, row.row, &s.org.name);
-            if !missing.is_empty() {
-                report.problems.extend(missing);
-                continue;
-            }
-            chosen.push((row, s, next, answers));
-        }
+        let chosen = choose(&template.template, &submissions, plan.rows, &mut report)?;
         report.problems.sort_by_key(|p| p.row);
-        if !report.problems.is_empty() || dry_run {
+        if !report.problems.is_empty() || job.dry_run {
             report.imported = if report.problems.is_empty() { chosen.len() } else { 0 };
             return Ok(report);
         }
-        for (row, s, next, answers) in &chosen {
-            let json = serde_json::to_string(answers).map_err(|e| AppError::Internal(e.to_string()))?;
-            let update = SubmissionUpdate {
-                state: next.code(),
-                answers: &json,
-                submitted_at: Some(row.ended.unwrap_or(now)),
-                reviewer_comment: &s.reviewer_comment,
-            };
-            if !store::update_submission(conn, s.id, s.version, &update, now)? {
-                return Err(AppError::Conflict(VERSION_CONFLICT.into()));
-            }
-            let before: Option<serde_json::Value> = serde_json::from_str(&s.answers).ok();
-            let change = Change {
-                action: "importert fra SurveyMonkey",
-                record_type: "innlevering",
-                record_id: s.id.to_string(),
-                before: Some(serde_json::json!({"tilstand": s.state, "svar": before})),
-                after: Some(
-                    serde_json::json!({"tilstand": next.code(), "svar": answers, "rad": row.row, "fil": source}),
-                ),
-            };
-            audit::record(conn, author, now, change)?;
-        }
+        write(conn, ctx, job.source, &chosen)?;
         report.imported = chosen.len();
         report.written = true;
         Ok(report)

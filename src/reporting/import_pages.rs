@@ -3,9 +3,10 @@
 //! its SHA-256 like any deliverable) so the confirmation imports exactly what was previewed.
 
 use super::files::{self, Upload};
-use super::import::{self, ImportReport};
+use super::import::{self, ImportReport, SurveyImport};
 use super::store;
 use crate::auth::{CsrfBody, PageUser, Visitor};
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::files::read_form;
 use crate::state::AppState;
@@ -108,7 +109,7 @@ pub async fn upload(
         Ok(_) => return refused(format!("«{}» er ikke en CSV- eller XLSX-fil", upload.file_name)).await,
         Err(e) => return refused(e.to_string()).await,
     };
-    let (now, author, name) = (state.now(), user.author(), upload.file_name.clone());
+    let (ctx, name) = (Ctx::user(&user, state.now()), upload.file_name.clone());
     // Reading a workbook is CPU work: it runs with the database work, off the async workers.
     let result = state
         .db
@@ -118,8 +119,10 @@ pub async fn upload(
                 Err(e) => return Ok(Err(e.to_string())),
             };
             let owner = files::Owner { kind: files::OWNER_IMPORT, id, field: "" };
-            let sha256 = files::store_file(conn, &owner, &upload, kind.content_type, now)?;
-            let report = import::import_survey(conn, &author, now, id, &sha256, &rows, &BTreeSet::new(), true)?;
+            let sha256 = files::store_file(conn, &owner, &upload, kind.content_type, ctx.now)?;
+            let skip = BTreeSet::new();
+            let job = SurveyImport { round_id: id, source: &sha256, rows: &rows, skip: &skip, dry_run: true };
+            let report = import::import_survey(conn, &ctx, &job)?;
             Ok::<_, AppError>(Ok((sha256, report)))
         })
         .await?;
@@ -142,7 +145,7 @@ pub async fn confirm(
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let sha256 = pairs.iter().find(|(k, _)| k == "fil").map(|(_, v)| v.clone()).unwrap_or_default();
     let skip: BTreeSet<usize> = pairs.iter().filter(|(k, _)| k == "hopp").filter_map(|(_, v)| v.parse().ok()).collect();
-    let (now, author) = (state.now(), user.author());
+    let ctx = Ctx::user(&user, state.now());
     let (name, report) = state
         .db
         .run(move |conn| {
@@ -151,7 +154,8 @@ pub async fn confirm(
             let info = files::infos(conn, files::OWNER_IMPORT, id)?.remove(&sha256).ok_or_else(gone)?;
             let bytes = files::bytes(conn, &sha256)?.ok_or_else(gone)?;
             let rows = import::rows_of(&info.file_name, &bytes)?;
-            let report = import::import_survey(conn, &author, now, id, &sha256, &rows, &skip, false)?;
+            let job = SurveyImport { round_id: id, source: &sha256, rows: &rows, skip: &skip, dry_run: false };
+            let report = import::import_survey(conn, &ctx, &job)?;
             Ok::<_, AppError>(((info.sha256, info.file_name), report))
         })
         .await?;

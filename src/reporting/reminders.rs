@@ -1,23 +1,23 @@
 //! Reminders (påminnelser): a message to each editor of an org unit that has not delivered,
 //! queued in the outbox; `crate::mail` sends it over SMTP where that is set up.
 
-use super::{permitted_in_round, store};
-use crate::audit::{self, Author, Change};
+use super::access::permitted_where;
+use super::error::{ReportingError, ReportingResult};
+use super::store::{self, RoundRow, SubmissionRow};
+use crate::audit::{self, Change};
+use crate::context::Ctx;
 use crate::db::schema::{outbox, role_assignments, users};
 use crate::db::{DbConnection, StoreResult};
-use crate::error::AppError;
 use crate::mail::outbox::Counts;
 use crate::web::format;
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use samveis_domain::access::{Action, Actor};
-use samveis_domain::reporting::State;
+use samveis_domain::access::{Action, OrgUnit, Resource};
 
 /// The e-mail addresses of the active users who answer for an org unit.
-fn recipients(conn: &mut DbConnection, kind: &str, id: &str) -> StoreResult<Vec<String>> {
-    let (role, scope) = match kind {
-        "municipality" => ("municipal-editor", format!("kommune:{id}")),
-        _ => ("project-leader", format!("samarbeid:{id}")),
+fn recipients(conn: &mut DbConnection, org: &OrgUnit) -> StoreResult<Vec<String>> {
+    let (role, scope) = match org {
+        OrgUnit::Municipality(n) => ("municipal-editor", format!("kommune:{n}")),
+        OrgUnit::Collaboration(id) => ("project-leader", format!("samarbeid:{id}")),
     };
     Ok(role_assignments::table
         .inner_join(users::table)
@@ -37,61 +37,64 @@ pub struct Reminded {
     pub without_recipient: usize,
 }
 
-/// Queues a reminder for every submission of the round that is not delivered and that the actor
-/// may review. All in one transaction, audited.
-pub fn remind(
+/// Queues one reminder of the round to each address; returns how many.
+fn queue(
     conn: &mut DbConnection,
-    actor: &Actor,
-    author: &Author,
-    now: NaiveDateTime,
-    round_id: i64,
-) -> Result<Reminded, AppError> {
+    ctx: &Ctx,
+    round: &RoundRow,
+    s: &SubmissionRow,
+    emails: &[String],
+) -> StoreResult<usize> {
+    let subject = format!("Påminnelse: {} – frist {}", round.name, format::date(round.deadline));
+    let body = format!(
+        "Hei!\n\n{} har ikke levert «{}» ennå. Fristen er {}.\nLevér i Samveis under «Mine rapporter».\n\nHilsen {}",
+        s.org.name,
+        round.name,
+        format::date(round.deadline),
+        ctx.author.label
+    );
+    for email in emails {
+        diesel::insert_into(outbox::table)
+            .values((
+                outbox::created_at.eq(ctx.now),
+                outbox::recipient.eq(email),
+                outbox::subject.eq(&subject),
+                outbox::body.eq(&body),
+                outbox::round_id.eq(Some(round.id)),
+                outbox::submission_id.eq(Some(s.id)),
+                outbox::result.eq(crate::mail::outbox::WAITING),
+            ))
+            .execute(conn)?;
+    }
+    Ok(emails.len())
+}
+
+/// Queues a reminder for every submission of the round that is not delivered and that the
+/// principal may review. All in one transaction, audited.
+pub fn remind(conn: &mut DbConnection, ctx: &Ctx, round_id: i64) -> ReportingResult<Reminded> {
+    ctx.require(Action::SendReminders, &Resource::Any)?;
     conn.transaction(|conn| {
-        let round = store::round(conn, round_id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke runde {round_id}.")))?;
+        let round = store::round(conn, round_id)?
+            .ok_or_else(|| ReportingError::NotFound(format!("Fant ikke runde {round_id}.")))?;
         let mut done = Reminded::default();
         let submissions = store::submissions_of_round(conn, round_id)?;
         // Reviewing rights decide whom one may chase.
-        let reviewable = permitted_in_round(conn, Some(actor), Action::ReviewSubmission, &round, &submissions)?;
+        let reviewable = permitted_where(conn, &round, &submissions, |r| ctx.may(Action::ReviewSubmission, r))?;
         for (s, may_chase) in submissions.iter().zip(reviewable) {
-            let state = State::from_code(&s.state).unwrap_or(State::Draft);
-            if state.delivered() {
+            if s.state.delivered() || !may_chase {
                 continue;
             }
-            if !may_chase {
-                continue;
-            }
-            let emails = recipients(conn, &s.org.kind, &s.org.id)?;
+            let emails = recipients(conn, &s.org.unit)?;
             if emails.is_empty() {
                 done.without_recipient += 1;
                 continue;
             }
             done.org_units += 1;
-            let subject = format!("Påminnelse: {} – frist {}", round.name, format::date(round.deadline));
-            let body = format!(
-                "Hei!\n\n{} har ikke levert «{}» ennå. Fristen er {}.\nLevér i Samveis under «Mine rapporter».\n\nHilsen {}",
-                s.org.name,
-                round.name,
-                format::date(round.deadline),
-                author.label
-            );
-            for email in emails {
-                diesel::insert_into(outbox::table)
-                    .values((
-                        outbox::created_at.eq(now),
-                        outbox::recipient.eq(&email),
-                        outbox::subject.eq(&subject),
-                        outbox::body.eq(&body),
-                        outbox::round_id.eq(Some(round_id)),
-                        outbox::submission_id.eq(Some(s.id)),
-                        outbox::result.eq(crate::mail::outbox::WAITING),
-                    ))
-                    .execute(conn)?;
-                done.messages += 1;
-            }
+            done.messages += queue(conn, ctx, &round, s, &emails)?;
         }
         let after = serde_json::json!({"meldinger": done.messages, "mottakere": done.org_units, "uten_mottaker": done.without_recipient});
         let change = Change { action: "påminnelse", record_type: "runde", record_id: round_id.to_string(), before: None, after: Some(after) };
-        audit::record(conn, author, now, change)?;
+        audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(done)
     })
 }

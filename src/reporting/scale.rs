@@ -3,13 +3,12 @@
 //! Reproducible (seeded), written through the same rounds, submissions and reported values as
 //! real reports, one round per transaction.
 
+use super::error::{ReportingError, ReportingResult};
 use super::store;
 use super::{Audience, REVIEWER_PROGRAMME, RoundSpec, open_round};
-use crate::audit::Author;
+use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::db::schema::submissions;
-use crate::error::AppError;
-use crate::insight::indicators;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use rand::rngs::StdRng;
@@ -17,6 +16,7 @@ use rand::{Rng, SeedableRng};
 use samveis_domain::insight::TECHNOLOGIES;
 use samveis_domain::insight::indicator::{Aggregation, Definition, OverTime, Source, Unit};
 use samveis_domain::reporting::{Answer, Answers, Field, FieldKind, FormTemplate, Period, Section, reported_values};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const FORM: &str = "skala_maanedsrapport";
 
@@ -83,8 +83,9 @@ fn template() -> FormTemplate {
     }
 }
 
-/// Indicators over the synthetic form, so the engine can be measured on it.
-fn definitions() -> Vec<Definition> {
+/// Indicators over the synthetic form, so the engine can be measured on it. Insight stores them
+/// (the caller does: reporting does not depend on insight).
+pub fn definitions() -> Vec<Definition> {
     let mut out = Vec::new();
     for t in TECHNOLOGIES {
         let d = |metric: &str, over_time, unit| Definition {
@@ -132,67 +133,94 @@ fn months(years: u32, today: NaiveDate) -> Vec<(i32, u32)> {
     (first..=last).map(|m| (m.div_euclid(12), m.rem_euclid(12) as u32 + 1)).collect()
 }
 
-pub fn generate(conn: &mut DbConnection, years: u32, now: NaiveDateTime) -> Result<Generated, AppError> {
-    let author = Author::system("lasttest");
-    let template_id = match store::template_by_code(conn, FORM)? {
+/// The synthetic form's id: stored once, found after.
+fn form_id(conn: &mut DbConnection, now: NaiveDateTime) -> ReportingResult<i64> {
+    Ok(match store::template_by_code(conn, FORM)? {
         Some(t) => t.id,
         None => store::insert_template(conn, &template(), now)?,
+    })
+}
+
+/// The periods that already have a round of the synthetic form.
+fn present_periods(conn: &mut DbConnection) -> ReportingResult<BTreeSet<String>> {
+    let versions = store::template_ids_of(conn, FORM)?;
+    Ok(store::rounds(conn)?.into_iter().filter(|r| versions.contains(&r.template_id)).map(|r| r.period).collect())
+}
+
+/// One month's round.
+struct Month<'a> {
+    index: usize,
+    period: Period,
+    form: &'a FormTemplate,
+    population: &'a BTreeMap<String, i64>,
+}
+
+/// Opens a month's round and accepts every municipality's answers in it; returns the
+/// submissions and values written.
+fn write_month(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    template_id: i64,
+    month: &Month,
+    rng: &mut StdRng,
+) -> ReportingResult<(usize, usize)> {
+    let deadline = month.period.dates().1 + chrono::Duration::days(10);
+    let spec = RoundSpec {
+        name: format!("Månedsrapport {} (syntetisk)", month.period.label()),
+        template_id,
+        period: month.period.code(),
+        deadline: deadline.to_string(),
+        reviewer: REVIEWER_PROGRAMME.into(),
+        audience: Audience::AllMunicipalities { layout: 2024 },
+        demo: true,
     };
-    for d in definitions() {
-        if indicators::store::one(conn, &d.code)?.is_none() {
-            indicators::store::insert(conn, &d, true, now)?;
+    let round_id = open_round(conn, ctx, &spec)?;
+    let submitted_at = deadline.and_hms_opt(9, 0, 0).unwrap_or(ctx.now);
+    conn.transaction(|conn| {
+        let mut delivered = Vec::new();
+        for s in store::submissions_of_round(conn, round_id)? {
+            let people = month.population.get(&s.org.id).copied().unwrap_or(5000);
+            let a = answers(month.form, people, month.index, rng);
+            let json = serde_json::to_string(&a).map_err(ReportingError::internal)?;
+            diesel::update(submissions::table.find(s.id))
+                .set((
+                    submissions::state.eq(samveis_domain::reporting::State::Accepted.code()),
+                    submissions::answers.eq(&json),
+                    submissions::submitted_at.eq(Some(submitted_at)),
+                    submissions::version.eq(s.version + 1),
+                ))
+                .execute(conn)?;
+            delivered.push((s, reported_values(month.form, &a)));
         }
-    }
+        let values = super::values::insert(conn, FORM, month.period.dates().1, &delivered)?;
+        crate::generation::changed(conn)?;
+        Ok((delivered.len(), values))
+    })
+}
+
+/// Writes the synthetic history as the system (`ctx`), `years` long. Store [`definitions`]
+/// alongside to measure indicators on it.
+pub fn generate(conn: &mut DbConnection, ctx: &Ctx, years: u32) -> ReportingResult<Generated> {
+    let template_id = form_id(conn, ctx.now)?;
     let form = template();
-    let population: std::collections::BTreeMap<String, i64> =
+    let population: BTreeMap<String, i64> =
         crate::registry::store::municipality_rows(conn, samveis_domain::registry::Layout::CURRENT)?
             .into_iter()
             .map(|m| (m.number.to_string(), m.population.unwrap_or(5000)))
             .collect();
     // Running it again adds only the months that are missing, never a second round of a month.
-    let versions = store::template_ids_of(conn, FORM)?;
-    let present: std::collections::BTreeSet<String> =
-        store::rounds(conn)?.into_iter().filter(|r| versions.contains(&r.template_id)).map(|r| r.period).collect();
+    let present = present_periods(conn)?;
     let mut rng = StdRng::seed_from_u64(2026);
     let mut done = Generated { rounds: 0, submissions: 0, values: 0 };
-    for (i, (year, month)) in months(years, now.date()).into_iter().enumerate() {
+    for (index, (year, month)) in months(years, ctx.now.date()).into_iter().enumerate() {
         let period = Period::Month(year, month as u8);
         if present.contains(&period.code()) {
             continue;
         }
-        let deadline = period.dates().1 + chrono::Duration::days(10);
-        let spec = RoundSpec {
-            name: format!("Månedsrapport {} (syntetisk)", period.label()),
-            template_id,
-            period: period.code(),
-            deadline: deadline.to_string(),
-            reviewer: REVIEWER_PROGRAMME.into(),
-            audience: Audience::AllMunicipalities { layout: 2024 },
-            demo: true,
-        };
-        let round_id = open_round(conn, None, &author, now, &spec)?;
-        let submitted_at = deadline.and_hms_opt(9, 0, 0).unwrap_or(now);
-        conn.transaction(|conn| {
-            let mut delivered = Vec::new();
-            for s in store::submissions_of_round(conn, round_id)? {
-                let people = population.get(&s.org.id).copied().unwrap_or(5000);
-                let a = answers(&form, people, i, &mut rng);
-                let json = serde_json::to_string(&a).map_err(|e| AppError::Internal(e.to_string()))?;
-                diesel::update(submissions::table.find(s.id))
-                    .set((
-                        submissions::state.eq(samveis_domain::reporting::State::Accepted.code()),
-                        submissions::answers.eq(&json),
-                        submissions::submitted_at.eq(Some(submitted_at)),
-                        submissions::version.eq(s.version + 1),
-                    ))
-                    .execute(conn)?;
-                delivered.push((s, reported_values(&form, &a)));
-            }
-            done.values += super::values::insert(conn, FORM, period.dates().1, &delivered)?;
-            crate::generation::changed(conn)?;
-            done.submissions += delivered.len();
-            Ok::<_, AppError>(())
-        })?;
+        let month = Month { index, period, form: &form, population: &population };
+        let (submissions, values) = write_month(conn, ctx, template_id, &month, &mut rng)?;
+        done.submissions += submissions;
+        done.values += values;
         done.rounds += 1;
     }
     Ok(done)

@@ -5,7 +5,8 @@ use crate::db::{DbConnection, StoreError, StoreResult};
 use crate::per_backend;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use samveis_domain::reporting::{FormTemplate, State};
+use samveis_domain::access::OrgUnit;
+use samveis_domain::reporting::{FormTemplate, Reviewer, State};
 
 const BUILT_IN: [(&str, &str); 8] = [
     ("statusrapport.json", include_str!("../../data/templates/statusrapport.json")),
@@ -176,7 +177,7 @@ pub struct RoundRow {
     pub template_id: i64,
     pub period: String,
     pub deadline: NaiveDate,
-    pub reviewer: String,
+    pub reviewer: Reviewer,
     pub audience: String,
     pub demo: bool,
 }
@@ -205,19 +206,20 @@ fn round_columns() -> (
     )
 }
 
-fn round_row((id, name, template_id, period, deadline, reviewer, audience, demo): RoundTuple) -> RoundRow {
-    RoundRow { id, name, template_id, period, deadline, reviewer, audience, demo }
+fn round_row((id, name, template_id, period, deadline, reviewer, audience, demo): RoundTuple) -> StoreResult<RoundRow> {
+    let reviewer = Reviewer::from_code(&reviewer).ok_or_else(|| corrupt(format!("ukjent vurderer «{reviewer}»")))?;
+    Ok(RoundRow { id, name, template_id, period, deadline, reviewer, audience, demo })
 }
 
 pub fn rounds(conn: &mut DbConnection) -> StoreResult<Vec<RoundRow>> {
     let rows: Vec<RoundTuple> =
         rounds::table.select(round_columns()).order((rounds::deadline.desc(), rounds::id.desc())).load(conn)?;
-    Ok(rows.into_iter().map(round_row).collect())
+    rows.into_iter().map(round_row).collect()
 }
 
 pub fn round(conn: &mut DbConnection, id: i64) -> StoreResult<Option<RoundRow>> {
     let row: Option<RoundTuple> = rounds::table.find(id).select(round_columns()).first(conn).optional()?;
-    Ok(row.map(round_row))
+    row.map(round_row).transpose()
 }
 
 pub struct NewRound<'a> {
@@ -225,7 +227,7 @@ pub struct NewRound<'a> {
     pub template_id: i64,
     pub period: &'a str,
     pub deadline: NaiveDate,
-    pub reviewer: &'a str,
+    pub reviewer: Reviewer,
     pub audience: &'a str,
     pub demo: bool,
 }
@@ -238,7 +240,7 @@ pub fn insert_round(conn: &mut DbConnection, r: &NewRound, now: NaiveDateTime) -
             rounds::template_id.eq(r.template_id),
             rounds::period.eq(r.period),
             rounds::deadline.eq(r.deadline),
-            rounds::reviewer.eq(r.reviewer),
+            rounds::reviewer.eq(r.reviewer.code()),
             rounds::audience.eq(r.audience),
             rounds::demo.eq(r.demo),
             rounds::created_at.eq(now),
@@ -247,13 +249,40 @@ pub fn insert_round(conn: &mut DbConnection, r: &NewRound, now: NaiveDateTime) -
         .get_result(conn)?)
 }
 
-/// An org unit expected to answer: ("municipality", "1804") or ("collaboration", "12").
+/// An org unit expected to answer, with its name and layout as the round froze them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrgRow {
-    pub kind: String,
+    pub unit: OrgUnit,
+    /// The unit's number or id as stored ("1804", "12"): shown, and the DHIS2 org unit code.
     pub id: String,
     pub name: String,
     pub layout: i32,
+}
+
+impl OrgRow {
+    pub fn new(unit: OrgUnit, name: String, layout: i32) -> OrgRow {
+        let id = unit.stored().1;
+        OrgRow { unit, id, name, layout }
+    }
+
+    pub fn is_municipality(&self) -> bool {
+        matches!(self.unit, OrgUnit::Municipality(_))
+    }
+}
+
+/// A value this system did not write: loading it is an error, never a silent default.
+fn corrupt(what: String) -> StoreError {
+    StoreError::Query(diesel::result::Error::DeserializationError(what.into()))
+}
+
+/// A submission state as stored.
+pub fn state_of(code: &str) -> StoreResult<State> {
+    State::from_code(code).ok_or_else(|| corrupt(format!("ukjent tilstand «{code}»")))
+}
+
+/// An org unit as stored.
+pub fn org_unit_of(kind: &str, id: &str) -> StoreResult<OrgUnit> {
+    OrgUnit::from_stored(kind, id).ok_or_else(|| corrupt(format!("ukjent organisasjonsenhet «{kind}» «{id}»")))
 }
 
 /// Creates the expected submissions of a round, as empty drafts, in one statement per chunk.
@@ -262,13 +291,14 @@ pub fn insert_expected(conn: &mut DbConnection, round_id: i64, orgs: &[OrgRow], 
         let rows: Vec<_> = chunk
             .iter()
             .map(|o| {
+                let (kind, id) = o.unit.stored();
                 (
                     submissions::round_id.eq(round_id),
-                    submissions::org_kind.eq(&o.kind),
-                    submissions::org_id.eq(&o.id),
+                    submissions::org_kind.eq(kind),
+                    submissions::org_id.eq(id),
                     submissions::org_name.eq(&o.name),
                     submissions::layout.eq(o.layout),
-                    submissions::state.eq("draft"),
+                    submissions::state.eq(State::Draft.code()),
                     submissions::answers.eq("{}"),
                     submissions::version.eq(1_i64),
                     submissions::reviewer_comment.eq(""),
@@ -286,7 +316,7 @@ pub struct SubmissionRow {
     pub id: i64,
     pub round_id: i64,
     pub org: OrgRow,
-    pub state: String,
+    pub state: State,
     pub answers: String,
     pub version: i64,
     pub submitted_at: Option<NaiveDateTime>,
@@ -297,20 +327,20 @@ pub struct SubmissionRow {
 type SubmissionTuple =
     (i64, i64, String, String, String, i32, String, String, i64, Option<NaiveDateTime>, String, NaiveDateTime);
 
-fn submission_row(t: SubmissionTuple) -> SubmissionRow {
+fn submission_row(t: SubmissionTuple) -> StoreResult<SubmissionRow> {
     let (id, round_id, kind, org_id, name, layout, state, answers, version, submitted_at, reviewer_comment, updated_at) =
         t;
-    SubmissionRow {
+    Ok(SubmissionRow {
         id,
         round_id,
-        org: OrgRow { kind, id: org_id, name, layout },
-        state,
+        org: OrgRow { unit: org_unit_of(&kind, &org_id)?, id: org_id, name, layout },
+        state: state_of(&state)?,
         answers,
         version,
         submitted_at,
         reviewer_comment,
         updated_at,
-    }
+    })
 }
 
 pub fn submissions_of_round(conn: &mut DbConnection, round_id: i64) -> StoreResult<Vec<SubmissionRow>> {
@@ -319,32 +349,35 @@ pub fn submissions_of_round(conn: &mut DbConnection, round_id: i64) -> StoreResu
         .select(submissions::all_columns)
         .order(submissions::org_name.asc())
         .load(conn)?;
-    Ok(rows.into_iter().map(submission_row).collect())
+    rows.into_iter().map(submission_row).collect()
 }
 
 pub fn submission(conn: &mut DbConnection, id: i64) -> StoreResult<Option<SubmissionRow>> {
     let row: Option<SubmissionTuple> =
         submissions::table.find(id).select(submissions::all_columns).first(conn).optional()?;
-    Ok(row.map(submission_row))
+    row.map(submission_row).transpose()
 }
 
 /// The submissions of the given org units, newest round first.
-pub fn submissions_of_orgs(conn: &mut DbConnection, orgs: &[(String, String)]) -> StoreResult<Vec<SubmissionRow>> {
+pub fn submissions_of_orgs(conn: &mut DbConnection, orgs: &[OrgUnit]) -> StoreResult<Vec<SubmissionRow>> {
     let mut out = Vec::new();
-    for (kind, id) in orgs {
+    for org in orgs {
+        let (kind, id) = org.stored();
         let rows: Vec<SubmissionTuple> = submissions::table
             .filter(submissions::org_kind.eq(kind))
             .filter(submissions::org_id.eq(id))
             .select(submissions::all_columns)
             .load(conn)?;
-        out.extend(rows.into_iter().map(submission_row));
+        for row in rows {
+            out.push(submission_row(row)?);
+        }
     }
     out.sort_by_key(|s| std::cmp::Reverse(s.round_id));
     Ok(out)
 }
 
 pub struct SubmissionUpdate<'a> {
-    pub state: &'a str,
+    pub state: State,
     pub answers: &'a str,
     pub submitted_at: Option<NaiveDateTime>,
     pub reviewer_comment: &'a str,
@@ -360,14 +393,14 @@ pub fn update_submission(
     u: &SubmissionUpdate,
     now: NaiveDateTime,
 ) -> StoreResult<bool> {
-    let delivered = |code: &str| State::from_code(code).is_some_and(State::delivered);
     let before: Option<String> = submissions::table.find(id).select(submissions::state).first(conn).optional()?;
-    if before.as_deref().is_some_and(delivered) || delivered(u.state) {
+    let before = before.as_deref().map(state_of).transpose()?;
+    if before.is_some_and(State::delivered) || u.state.delivered() {
         crate::generation::changed(conn)?;
     }
     let n = diesel::update(submissions::table.filter(submissions::id.eq(id)).filter(submissions::version.eq(expected)))
         .set((
-            submissions::state.eq(u.state),
+            submissions::state.eq(u.state.code()),
             submissions::answers.eq(u.answers),
             submissions::submitted_at.eq(u.submitted_at),
             submissions::reviewer_comment.eq(u.reviewer_comment),

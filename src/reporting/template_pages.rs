@@ -2,10 +2,12 @@
 //! office the builder (start a template, add, change, reorder and remove sections, fields and
 //! rules, make a new version of a frozen one).
 
-use super::builder::{self, EditRefusal};
+use super::ReportingError;
+use super::builder::{self, NewTemplate};
 use super::pages::{FileLinks, SectionView, field_views};
 use super::store::{self, TemplateRow};
 use crate::auth::{CsrfForm, PageUser, Visitor};
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::{Frame, Nav, render, render_with_status};
@@ -76,14 +78,13 @@ pub async fn create(
     CsrfForm(visitor, form): CsrfForm<NewTemplateForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
-    let (code, name) = (form.code.clone(), form.name.clone());
-    let result =
-        state.db.run(move |conn| Ok::<_, AppError>(builder::create(conn, &actor, &author, now, &code, &name))).await?;
+    let ctx = Ctx::user(&user, state.now());
+    let new = NewTemplate { code: form.code.clone(), name: form.name.clone() };
+    let result = state.db.run(move |conn| Ok::<_, AppError>(builder::create(conn, &ctx, &new))).await?;
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/rapportering/maler/{id}")).into_response()),
-        Err(AppError::BadRequest(m)) => templates_page(&state, &visitor, form, Some(m)).await,
-        Err(e) => Err(e),
+        Err(e @ ReportingError::Invalid(_)) => templates_page(&state, &visitor, form, Some(e.to_string())).await,
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -174,18 +175,20 @@ impl BuilderForm {
         }
     }
 
-    fn bound(text: &str, name: &str) -> Result<Option<i64>, AppError> {
+    fn bound(text: &str, name: &str) -> Result<Option<i64>, ReportingError> {
         let t = text.trim().replace([' ', '\u{a0}'], "");
         if t.is_empty() {
             return Ok(None);
         }
-        t.parse().map(Some).map_err(|_| AppError::BadRequest(format!("{name} «{}» er ikke et heltall.", text.trim())))
+        t.parse()
+            .map(Some)
+            .map_err(|_| ReportingError::invalid(name, format!("{name} «{}» er ikke et heltall.", text.trim())))
     }
 
-    fn field(&self) -> Result<Field, AppError> {
+    fn field(&self) -> Result<Field, ReportingError> {
         let lines = |t: &str| t.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
         let kind = kind_from_code(&self.felttype, lines(&self.alternativer), lines(&self.rader), lines(&self.kolonner))
-            .ok_or_else(|| AppError::BadRequest(format!("Ukjent felttype «{}».", self.felttype)))?;
+            .ok_or_else(|| ReportingError::invalid("felttype", format!("Ukjent felttype «{}».", self.felttype)))?;
         Ok(Field {
             code: self.kode.trim().to_string(),
             label: self.ledetekst.trim().to_string(),
@@ -197,12 +200,12 @@ impl BuilderForm {
         })
     }
 
-    fn index(text: &str) -> Result<usize, AppError> {
-        text.trim().parse().map_err(|_| AppError::BadRequest(format!("Ukjent nummer «{text}».")))
+    fn index(text: &str) -> Result<usize, ReportingError> {
+        text.trim().parse().map_err(|_| ReportingError::invalid("", format!("Ukjent nummer «{text}».")))
     }
 
     /// The edit this form asks for.
-    fn edit(&self) -> Result<TemplateEdit, AppError> {
+    fn edit(&self) -> Result<TemplateEdit, ReportingError> {
         let code = || self.felt.trim().to_string();
         Ok(match self.handling.as_str() {
             "beskriv" => TemplateEdit::Describe { name: self.navn.clone(), description: self.beskrivelse.clone() },
@@ -217,7 +220,7 @@ impl BuilderForm {
             "fjern_felt" => TemplateEdit::RemoveField { code: code() },
             "ny_regel" => TemplateEdit::AddRule { left: self.venstre.clone(), right: self.hoyre.clone() },
             "fjern_regel" => TemplateEdit::RemoveRule { index: Self::index(&self.regel)? },
-            other => return Err(AppError::BadRequest(format!("Ukjent handling «{other}»."))),
+            other => return Err(ReportingError::invalid("handling", format!("Ukjent handling «{other}»."))),
         })
     }
 
@@ -364,23 +367,19 @@ pub async fn edit(
     user.require(Action::ManageRounds, &Resource::Any)?;
     let result = match form.edit() {
         Ok(change) => {
-            let (now, actor, author, rev) = (state.now(), user.actor.clone(), user.author(), form.rev.clone());
-            state
-                .db
-                .run(move |conn| Ok::<_, AppError>(builder::edit(conn, &actor, &author, now, id, &rev, change)))
-                .await?
+            let (ctx, rev) = (Ctx::user(&user, state.now()), form.rev.clone());
+            state.db.run(move |conn| Ok::<_, AppError>(builder::edit(conn, &ctx, id, &rev, change))).await?
         }
-        Err(e) => Err(EditRefusal::Refused(e)),
+        Err(e) => Err(e),
     };
     let (errors, status) = match result {
         Ok(()) => return Ok(Redirect::to(&format!("/rapportering/maler/{id}?endret=1")).into_response()),
-        Err(EditRefusal::Invalid(errors)) => (
-            errors.iter().map(|e| crate::web::format::capitalized(&e.to_string())).collect(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        Err(EditRefusal::Refused(AppError::BadRequest(m))) => (vec![m], StatusCode::UNPROCESSABLE_ENTITY),
-        Err(EditRefusal::Refused(AppError::Conflict(m))) => (vec![m], StatusCode::CONFLICT),
-        Err(EditRefusal::Refused(e)) => return Err(e),
+        Err(ReportingError::Invalid(errors)) => {
+            (errors.into_iter().map(|e| e.message).collect(), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(ReportingError::Refused(m)) => (vec![m], StatusCode::UNPROCESSABLE_ENTITY),
+        Err(ReportingError::Conflict(m)) => (vec![m], StatusCode::CONFLICT),
+        Err(e) => return Err(e.into()),
     };
     let t = load(&state, id).await?;
     let kept =
@@ -394,7 +393,7 @@ pub async fn new_version(
     CsrfForm(visitor, _): CsrfForm<crate::auth::EmptyForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let (now, actor, author) = (state.now(), user.actor.clone(), user.author());
-    let new_id = state.db.run(move |conn| builder::new_version(conn, &actor, &author, now, id)).await?;
+    let ctx = Ctx::user(&user, state.now());
+    let new_id = state.db.run(move |conn| builder::new_version(conn, &ctx, id)).await?;
     Ok(Redirect::to(&format!("/rapportering/maler/{new_id}")).into_response())
 }

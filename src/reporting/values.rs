@@ -19,7 +19,7 @@ pub fn period_end(round: &RoundRow) -> NaiveDate {
 pub fn refresh(conn: &mut DbConnection, submission_id: i64) -> StoreResult<()> {
     diesel::delete(reported_values::table.filter(reported_values::submission_id.eq(submission_id))).execute(conn)?;
     let Some(s) = store::submission(conn, submission_id)? else { return Ok(()) };
-    if !State::from_code(&s.state).is_some_and(State::delivered) {
+    if !s.state.delivered() {
         return Ok(());
     }
     let Some(round) = store::round(conn, s.round_id)? else { return Ok(()) };
@@ -42,13 +42,14 @@ pub fn insert(
     let rows: Vec<_> = delivered
         .iter()
         .flat_map(|(s, values)| {
+            let kind = s.org.unit.stored().0;
             values.iter().map(move |v| {
                 (
                     reported_values::submission_id.eq(s.id),
                     reported_values::form_code.eq(form_code),
                     reported_values::element.eq(&v.element),
                     reported_values::text.eq(&v.text),
-                    reported_values::org_kind.eq(&s.org.kind),
+                    reported_values::org_kind.eq(kind),
                     reported_values::org_id.eq(&s.org.id),
                     reported_values::layout.eq(s.org.layout),
                     reported_values::period_end.eq(period_end),

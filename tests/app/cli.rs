@@ -116,7 +116,7 @@ fn open_survey_round(db: &str, name: &str) -> String {
             demo: false,
         };
         let now = chrono::Utc::now().naive_utc();
-        reporting::open_round(conn, None, &samveis::audit::Author::system("test"), now, &spec)
+        reporting::open_round(conn, &samveis::context::Ctx::system("test", now), &spec)
     })
     .unwrap()
     .to_string()

@@ -71,7 +71,7 @@ backends! {
         // A delivered submission at its current version is not written either.
         let delivered = app.db.run(|conn| {
             let r = samveis::reporting::store::rounds(conn)?.into_iter().find(|r| r.name == TECH).unwrap();
-            let s = samveis::reporting::store::submissions_of_round(conn, r.id)?.into_iter().find(|s| s.state == "submitted" || s.state == "accepted").unwrap();
+            let s = samveis::reporting::store::submissions_of_round(conn, r.id)?.into_iter().find(|s| s.state.delivered()).unwrap();
             let now = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
             let row = samveis::reporting::store::OpenAnswers { id: s.id, version: s.version, answers: "{}".into() };
             samveis::reporting::store::update_open_answers(conn, &[row], now)

@@ -23,8 +23,8 @@ async fn m3_round(app: &TestApp) -> (i64, i64) {
                 audience: Audience::County { layout: 2024, county: "18".into() },
                 demo: false,
             };
-            let author = samveis::audit::Author::system("test");
-            let round = reporting::open_round(conn, None, &author, now, &spec)?;
+            let ctx = samveis::context::Ctx::system("test", now);
+            let round = reporting::open_round(conn, &ctx, &spec)?;
             let all = store::submissions_of_round(conn, round)?;
             let of = |n: &str| all.iter().find(|s| s.org.id == n).unwrap().id;
             let ids = (of("1804"), of("1841"));

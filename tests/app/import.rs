@@ -36,7 +36,7 @@ async fn survey_round(app: &TestApp) -> i64 {
                 audience: Audience::County { layout: 2024, county: "18".into() },
                 demo: false,
             };
-            reporting::open_round(conn, None, &samveis::audit::Author::system("test"), now, &spec)
+            reporting::open_round(conn, &samveis::context::Ctx::system("test", now), &spec)
         })
         .await
         .unwrap()

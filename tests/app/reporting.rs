@@ -274,4 +274,16 @@ backends! {
         let log = app.get(&format!("/admin/logg?type=runde&id={round}")).await.text();
         assert!(log.contains("påminnelse") && log.contains("\"meldinger\": 1"), "{log}");
     }
+
+    async fn an_unknown_stored_state_is_an_error_and_never_read_as_a_draft(app) {
+        let id = submission_id(&app, TECH, "1804").await;
+        app.db.run(move |conn| {
+            use diesel::RunQueryDsl;
+            diesel::sql_query(format!("UPDATE submissions SET state = 'lost' WHERE id = {id}")).execute(conn)?;
+            Ok::<_, samveis::db::StoreError>(())
+        }).await.unwrap();
+        app.login(BODO).await;
+        assert_eq!(app.get(&format!("/rapportering/innleveringer/{id}")).await.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(app.get("/rapportering").await.status, StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

@@ -90,6 +90,26 @@ pub enum OrgUnit {
     Collaboration(i64),
 }
 
+impl OrgUnit {
+    /// An org unit as stored: kind "municipality" or "collaboration", and its number or id.
+    /// None for an unknown kind or an id that does not parse.
+    pub fn from_stored(kind: &str, id: &str) -> Option<OrgUnit> {
+        match kind {
+            "municipality" => MunicipalityNumber::parse(id).ok().map(OrgUnit::Municipality),
+            "collaboration" => id.parse().ok().map(OrgUnit::Collaboration),
+            _ => None,
+        }
+    }
+
+    /// The stored (kind, id) pair, the inverse of [`OrgUnit::from_stored`].
+    pub fn stored(&self) -> (&'static str, String) {
+        match self {
+            OrgUnit::Municipality(n) => ("municipality", n.to_string()),
+            OrgUnit::Collaboration(id) => ("collaboration", id.to_string()),
+        }
+    }
+}
+
 /// What the policy needs to know about a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionFacts<'a> {

@@ -126,41 +126,15 @@ fn check_bounds(field: &Field, name: &str, value: i64, shown: &str, errors: &mut
 
 fn parse_field(field: &Field, raw: &RawAnswers, errors: &mut Vec<FieldError>) -> Option<Answer> {
     let code = field.code.as_str();
-    let label = &field.label;
     match &field.kind {
-        FieldKind::Integer | FieldKind::Money => {
-            let text = first(raw, code)?;
-            let Some(n) = parse_whole(text) else {
-                errors.push(error(code, format!("{label}: «{text}» er ikke et helt tall")));
-                return None;
-            };
-            check_bounds(field, code, n, text, errors);
-            Some(Answer::Whole(n))
-        }
-        FieldKind::Hours | FieldKind::Percent => {
-            let text = first(raw, code)?;
-            let Some(n) = parse_hundredths(text) else {
-                errors.push(error(code, format!("{label}: «{text}» er ikke et tall (høyst to desimaler)")));
-                return None;
-            };
-            check_bounds(field, code, n, text, errors);
-            Some(Answer::Hundredths(n))
-        }
-        FieldKind::Date => {
-            let text = first(raw, code)?;
-            match NaiveDate::parse_from_str(text, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(text, "%d.%m.%Y")) {
-                Ok(d) => Some(Answer::Date(d)),
-                Err(_) => {
-                    errors.push(error(code, format!("{label}: «{text}» er ikke en gyldig dato (DD.MM.ÅÅÅÅ)")));
-                    None
-                }
-            }
-        }
+        FieldKind::Integer | FieldKind::Money => parse_number(field, first(raw, code)?, errors),
+        FieldKind::Hours | FieldKind::Percent => parse_decimal(field, first(raw, code)?, errors),
+        FieldKind::Date => parse_date(field, first(raw, code)?, errors),
         FieldKind::ShortText | FieldKind::LongText => {
             let text = first(raw, code)?;
             let limit = if field.kind == FieldKind::ShortText { 300 } else { 10_000 };
             if text.chars().count() > limit {
-                errors.push(error(code, format!("{label}: teksten er for lang (høyst {limit} tegn)")));
+                errors.push(error(code, format!("{}: teksten er for lang (høyst {limit} tegn)", field.label)));
             }
             Some(Answer::Text(text.to_string()))
         }
@@ -169,49 +143,82 @@ fn parse_field(field: &Field, raw: &RawAnswers, errors: &mut Vec<FieldError>) ->
             if options.iter().any(|o| o == text) {
                 Some(Answer::Choice(text.to_string()))
             } else {
-                errors.push(error(code, format!("{label}: «{text}» er ikke et av svaralternativene")));
+                errors.push(error(code, format!("{}: «{text}» er ikke et av svaralternativene", field.label)));
                 None
             }
         }
-        FieldKind::MultipleChoice { options } => {
-            let chosen: Vec<String> =
-                raw.get(code).into_iter().flatten().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
-            if chosen.is_empty() {
-                return None;
-            }
-            if let Some(bad) = chosen.iter().find(|c| !options.contains(c)) {
-                errors.push(error(code, format!("{label}: «{bad}» er ikke et av svaralternativene")));
-                return None;
-            }
-            // Keep the template's order, whatever order the browser sent.
-            Some(Answer::Choices(options.iter().filter(|o| chosen.contains(o)).cloned().collect()))
-        }
-        FieldKind::TrafficLight => {
-            let comment = first(raw, &format!("{code}.kommentar")).unwrap_or_default().to_string();
-            let Some(text) = first(raw, code) else {
-                if !comment.is_empty() {
-                    errors.push(error(code, format!("{label}: velg grønn, gul eller rød for kommentaren")));
-                }
-                return None;
-            };
-            match TrafficLight::from_code(text) {
-                Some(light) => Some(Answer::Light { light, comment }),
-                None => {
-                    errors.push(error(code, format!("{label}: «{text}» er ikke grønn, gul eller rød")));
-                    None
-                }
-            }
-        }
+        FieldKind::MultipleChoice { options } => parse_choices(field, options, raw, errors),
+        FieldKind::TrafficLight => parse_light(field, raw, errors),
         FieldKind::File => {
             let text = first(raw, code)?;
             if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
                 Some(Answer::File(text.to_ascii_lowercase()))
             } else {
-                errors.push(error(code, format!("{label}: ukjent fil")));
+                errors.push(error(code, format!("{}: ukjent fil", field.label)));
                 None
             }
         }
         FieldKind::Table { rows, columns } => parse_table(field, rows, columns, raw, errors),
+    }
+}
+
+fn parse_number(field: &Field, text: &str, errors: &mut Vec<FieldError>) -> Option<Answer> {
+    let Some(n) = parse_whole(text) else {
+        errors.push(error(&field.code, format!("{}: «{text}» er ikke et helt tall", field.label)));
+        return None;
+    };
+    check_bounds(field, &field.code, n, text, errors);
+    Some(Answer::Whole(n))
+}
+
+fn parse_decimal(field: &Field, text: &str, errors: &mut Vec<FieldError>) -> Option<Answer> {
+    let Some(n) = parse_hundredths(text) else {
+        errors.push(error(&field.code, format!("{}: «{text}» er ikke et tall (høyst to desimaler)", field.label)));
+        return None;
+    };
+    check_bounds(field, &field.code, n, text, errors);
+    Some(Answer::Hundredths(n))
+}
+
+fn parse_date(field: &Field, text: &str, errors: &mut Vec<FieldError>) -> Option<Answer> {
+    match NaiveDate::parse_from_str(text, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(text, "%d.%m.%Y")) {
+        Ok(d) => Some(Answer::Date(d)),
+        Err(_) => {
+            errors.push(error(&field.code, format!("{}: «{text}» er ikke en gyldig dato (DD.MM.ÅÅÅÅ)", field.label)));
+            None
+        }
+    }
+}
+
+fn parse_choices(field: &Field, options: &[String], raw: &RawAnswers, errors: &mut Vec<FieldError>) -> Option<Answer> {
+    let chosen: Vec<String> =
+        raw.get(&field.code).into_iter().flatten().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+    if chosen.is_empty() {
+        return None;
+    }
+    if let Some(bad) = chosen.iter().find(|c| !options.contains(c)) {
+        errors.push(error(&field.code, format!("{}: «{bad}» er ikke et av svaralternativene", field.label)));
+        return None;
+    }
+    // Keep the template's order, whatever order the browser sent.
+    Some(Answer::Choices(options.iter().filter(|o| chosen.contains(o)).cloned().collect()))
+}
+
+fn parse_light(field: &Field, raw: &RawAnswers, errors: &mut Vec<FieldError>) -> Option<Answer> {
+    let (code, label) = (field.code.as_str(), &field.label);
+    let comment = first(raw, &format!("{code}.kommentar")).unwrap_or_default().to_string();
+    let Some(text) = first(raw, code) else {
+        if !comment.is_empty() {
+            errors.push(error(code, format!("{label}: velg grønn, gul eller rød for kommentaren")));
+        }
+        return None;
+    };
+    match TrafficLight::from_code(text) {
+        Some(light) => Some(Answer::Light { light, comment }),
+        None => {
+            errors.push(error(code, format!("{label}: «{text}» er ikke grønn, gul eller rød")));
+            None
+        }
     }
 }
 

@@ -6,6 +6,7 @@ mod answers;
 mod completeness;
 mod dhis2;
 mod period;
+mod reviewer;
 mod submission;
 mod survey;
 mod survey_import;
@@ -22,6 +23,7 @@ pub use completeness::{
 };
 pub use dhis2::{DataValue, data_values, field_of, raw_from_values};
 pub use period::{Period, PeriodError};
+pub use reviewer::Reviewer;
 pub use submission::{Event, State, TransitionError};
 pub use survey::{OptionResult, SurveyResponse, option_results};
 pub use survey_import::{

@@ -114,75 +114,96 @@ fn find_org<'a>(expected: &'a [Expected], value: &str) -> Found<'a> {
     }
 }
 
-/// Reads the two header rows into a meaning per column. Among the columns whose heading could
-/// name the municipality, the one whose values match the most org units wins.
-fn columns(template: &FormTemplate, rows: &[Vec<String>], expected: &[Expected], plan: &mut ImportPlan) -> Vec<Column> {
-    let (first, second) = (&rows[0], &rows[1]);
-    let width = first.len().max(second.len());
-    let mut out = Vec::with_capacity(width);
-    let mut question = String::new();
-    let mut org_candidates = Vec::new();
-    for i in 0..width {
-        let head = first.get(i).map(|s| s.trim()).unwrap_or_default();
-        let starts_question = !head.is_empty();
-        if starts_question {
-            question = head.to_string();
-        }
-        let sub = second.get(i).map(|s| s.trim()).unwrap_or_default();
-        let field = template.fields().find(|f| norm(&f.label) == norm(&question) || f.code == question);
-        let column = match field.map(|f| (f, &f.kind)) {
-            Some((f, FieldKind::MultipleChoice { options })) => match options.iter().find(|o| norm(o) == norm(sub)) {
-                Some(o) => Column::Option { field: f.code.clone(), option: o.clone() },
-                None => Column::Ignored,
-            },
-            // Files are uploaded, never imported; a question's later columns ("Other (please
-            // specify)") are not its answer.
-            Some((_, FieldKind::File)) => Column::Ignored,
-            Some((f, _)) if starts_question => Column::Field(f.code.clone()),
-            Some(_) => Column::Ignored,
-            None if starts_question && norm(&question) == "end date" => Column::Ended,
-            None if starts_question && is_org_header(&question) => {
-                org_candidates.push(i);
-                Column::Ignored
-            }
+/// The heading of column `i` in a header row, trimmed ("" where the row is short).
+fn heading(row: &[String], i: usize) -> &str {
+    row.get(i).map(|s| s.trim()).unwrap_or_default()
+}
+
+/// What one column holds, from the question it falls under and its second heading. A column
+/// whose heading could name the municipality is a candidate for it (`Column::Ignored` until
+/// chosen).
+fn column(template: &FormTemplate, question: &str, sub: &str, starts_question: bool) -> (Column, bool) {
+    let field = template.fields().find(|f| norm(&f.label) == norm(question) || f.code == question);
+    let column = match field.map(|f| (f, &f.kind)) {
+        Some((f, FieldKind::MultipleChoice { options })) => match options.iter().find(|o| norm(o) == norm(sub)) {
+            Some(o) => Column::Option { field: f.code.clone(), option: o.clone() },
             None => Column::Ignored,
-        };
-        out.push(column);
-    }
+        },
+        // Files are uploaded, never imported; a question's later columns ("Other (please
+        // specify)") are not its answer.
+        Some((_, FieldKind::File)) => Column::Ignored,
+        Some((f, _)) if starts_question => Column::Field(f.code.clone()),
+        Some(_) => Column::Ignored,
+        None if starts_question && norm(question) == "end date" => Column::Ended,
+        None if starts_question && is_org_header(question) => return (Column::Ignored, true),
+        None => Column::Ignored,
+    };
+    (column, false)
+}
+
+/// Among the candidate columns, the one whose values match the most org units names them.
+fn choose_org_column(
+    rows: &[Vec<String>],
+    expected: &[Expected],
+    candidates: &[usize],
+    out: &mut [Column],
+    plan: &mut ImportPlan,
+) {
     let matches = |col: usize| {
         rows.iter()
             .skip(2)
             .filter(|r| r.get(col).is_some_and(|v| matches!(find_org(expected, v), Found::One(_))))
             .count()
     };
-    match org_candidates.iter().copied().max_by_key(|c| (matches(*c), std::cmp::Reverse(*c))) {
+    match candidates.iter().copied().max_by_key(|c| (matches(*c), std::cmp::Reverse(*c))) {
         Some(col) => out[col] = Column::Org,
         None => plan.problems.push(ImportProblem {
             row: 1,
             message: "fant ingen kolonne som sier hvilken kommune som svarer (en overskrift med «kommune», eller Custom Data 1)".into(),
         }),
     }
+}
+
+/// Names the columns that are not used, for the report.
+fn note_ignored(rows: &[Vec<String>], out: &[Column], plan: &mut ImportPlan) {
     let mut question = String::new();
     for (i, column) in out.iter().enumerate() {
-        let head = first.get(i).map(|s| s.trim()).unwrap_or_default();
+        let head = heading(&rows[0], i);
         if !head.is_empty() {
             question = head.to_string();
         }
-        let sub = second.get(i).map(|s| s.trim()).unwrap_or_default();
+        let sub = heading(&rows[1], i);
         if *column == Column::Ignored && !question.is_empty() {
             let name =
                 if sub.is_empty() || norm(sub) == "response" { question.clone() } else { format!("{question}: {sub}") };
             plan.ignored_columns.push(name);
         }
     }
-    let found: BTreeSet<&str> = out
-        .iter()
-        .filter_map(|c| match c {
-            Column::Field(f) | Column::Option { field: f, .. } => Some(f.as_str()),
-            _ => None,
-        })
-        .collect();
-    if found.is_empty() {
+}
+
+/// Reads the two header rows into a meaning per column. Among the columns whose heading could
+/// name the municipality, the one whose values match the most org units wins.
+fn columns(template: &FormTemplate, rows: &[Vec<String>], expected: &[Expected], plan: &mut ImportPlan) -> Vec<Column> {
+    let width = rows[0].len().max(rows[1].len());
+    let mut out = Vec::with_capacity(width);
+    let mut question = String::new();
+    let mut org_candidates = Vec::new();
+    for i in 0..width {
+        let head = heading(&rows[0], i);
+        let starts_question = !head.is_empty();
+        if starts_question {
+            question = head.to_string();
+        }
+        let (column, names_org) = column(template, &question, heading(&rows[1], i), starts_question);
+        if names_org {
+            org_candidates.push(i);
+        }
+        out.push(column);
+    }
+    choose_org_column(rows, expected, &org_candidates, &mut out, plan);
+    note_ignored(rows, &out, plan);
+    let found = out.iter().any(|c| matches!(c, Column::Field(_) | Column::Option { .. }));
+    if !found {
         plan.problems.push(ImportProblem {
             row: 1,
             message: "ingen spørsmål i filen har samme tekst som et felt i rundens skjema".into(),

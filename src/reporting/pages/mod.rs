@@ -1,0 +1,33 @@
+//! Reporting pages, one use case per file: "Mine rapporter" ([`mine`]), rounds with
+//! completeness ([`rounds`]) and opening one ([`round_new`]), the submission form
+//! ([`form`]) with saving and review ([`submission`]), survey results and export
+//! ([`results`]), and reminders ([`reminders`]). Templates and imports have pages of their own.
+//! The handlers are re-exported here, so the router names them as `pages::...`.
+
+pub mod form;
+pub mod mine;
+pub mod reminders;
+pub mod results;
+pub mod round_new;
+pub mod rounds;
+pub mod submission;
+
+pub use super::completeness::breakdown;
+pub(super) use form::{FileLinks, SectionView, field_views};
+pub use mine::{SubmissionLine, line, mine, own_orgs, own_units};
+pub use reminders::remind;
+pub use results::{export, results};
+pub use round_new::{create_round, new_round};
+pub use rounds::{RoundLine, round, round_lines, rounds};
+pub(super) use submission::refused_page;
+pub use submission::{review, save, submission};
+
+use samveis_domain::reporting::{Period, format_hundredths};
+
+fn share(value: Option<u32>) -> String {
+    value.map(|v| format!("{} %", format_hundredths(i64::from(v)))).unwrap_or_else(|| "–".into())
+}
+
+pub(crate) fn period_label(code: &str) -> String {
+    Period::parse(code).map(|p| p.label()).unwrap_or_else(|_| code.to_string())
+}

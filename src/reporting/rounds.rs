@@ -1,0 +1,104 @@
+//! Opening a round (rapporteringsrunde): a name, a frozen template, a period, a deadline, who
+//! reviews, and one draft per org unit it asks.
+
+use super::audience::{Audience, resolve_audience};
+use super::error::{ReportingError, ReportingResult};
+use super::store;
+use crate::audit::{self, Change};
+use crate::context::Ctx;
+use crate::db::{DbConnection, StoreError};
+use crate::web::format::capitalized;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::Connection;
+use samveis_domain::access::{Action, Resource};
+use samveis_domain::reporting::{Period, Reviewer};
+
+/// Reviewed by the programme office or by the county governor of each org unit: the codes a
+/// [`RoundSpec`] names them by.
+pub const REVIEWER_PROGRAMME: &str = "programme";
+pub const REVIEWER_COUNTY: &str = "county";
+
+/// What an admin types to open a round.
+pub struct RoundSpec {
+    pub name: String,
+    pub template_id: i64,
+    pub period: String,
+    pub deadline: String,
+    pub reviewer: String,
+    pub audience: Audience,
+    pub demo: bool,
+}
+
+/// A spec's values, checked.
+struct Checked {
+    period: Period,
+    deadline: NaiveDate,
+    reviewer: Reviewer,
+    audience: String,
+}
+
+fn check(spec: &RoundSpec) -> ReportingResult<Checked> {
+    if spec.name.trim().is_empty() {
+        return Err(ReportingError::invalid("name", "Navn på runden mangler."));
+    }
+    let period =
+        Period::parse(&spec.period).map_err(|e| ReportingError::invalid("period", capitalized(&e.to_string())))?;
+    let deadline = NaiveDate::parse_from_str(spec.deadline.trim(), "%Y-%m-%d").map_err(|_| {
+        ReportingError::invalid("deadline", format!("Fristen «{}» er ikke en gyldig dato (ÅÅÅÅ-MM-DD).", spec.deadline))
+    })?;
+    let reviewer = Reviewer::from_code(&spec.reviewer)
+        .ok_or_else(|| ReportingError::invalid("reviewer", format!("Ukjent vurderer «{}».", spec.reviewer)))?;
+    let audience = serde_json::to_string(&spec.audience).map_err(ReportingError::internal)?;
+    Ok(Checked { period, deadline, reviewer, audience })
+}
+
+/// Opens a round: checks it, freezes its template and creates one draft per expected org unit.
+pub fn open_round(conn: &mut DbConnection, ctx: &Ctx, spec: &RoundSpec) -> ReportingResult<i64> {
+    ctx.require(Action::ManageRounds, &Resource::Any)?;
+    let Checked { period, deadline, reviewer, audience } = check(spec)?;
+    conn.transaction(|conn| {
+        let template = store::template(conn, spec.template_id)?.ok_or_else(|| {
+            ReportingError::invalid("template_id", format!("Skjema {} finnes ikke.", spec.template_id))
+        })?;
+        if let Err(errors) = template.template.check() {
+            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            let message = format!("Skjemaet kan ikke brukes ennå: {}.", list.join("; "));
+            return Err(ReportingError::invalid("template_id", message));
+        }
+        let orgs = resolve_audience(conn, &spec.audience)?;
+        let new = store::NewRound {
+            name: spec.name.trim(),
+            template_id: template.id,
+            period: &period.code(),
+            deadline,
+            reviewer,
+            audience: &audience,
+            demo: spec.demo,
+        };
+        let id = store::insert_round(conn, &new, ctx.now)?;
+        if !store::freeze_template(conn, template.id, &template.definition)? {
+            return Err(ReportingError::Conflict(
+                "Skjemaet ble endret mens runden ble åpnet. Se over skjemaet og prøv igjen.".into(),
+            ));
+        }
+        store::insert_expected(conn, id, &orgs, ctx.now)?;
+        let after = serde_json::json!({
+            "navn": spec.name.trim(), "skjema": format!("{} v{}", template.code, template.version),
+            "periode": period.code(), "frist": deadline, "vurderer": reviewer.code(), "mottakere": orgs.len(),
+        });
+        let change = Change {
+            action: "åpnet",
+            record_type: "runde",
+            record_id: id.to_string(),
+            before: None,
+            after: Some(after),
+        };
+        audit::record(conn, &ctx.author, ctx.now, change)?;
+        Ok(id)
+    })
+}
+
+/// Loads the built-in templates at start (idempotent).
+pub fn ensure_templates(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), StoreError> {
+    store::ensure_builtin_templates(conn, now)
+}
