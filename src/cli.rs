@@ -367,9 +367,8 @@ fn add_user(url: &str, email: &str, role: &str, scope: &str, name: Option<String
     }
     let db = open(url)?;
     let new = NewUser { email: email.into(), display_name: name.unwrap_or_else(|| email.into()), password, assignment };
-    let author = crate::audit::Author::system("kommandolinje");
-    let id =
-        db.run_blocking(|conn| users::create(conn, None, &author, now(), &new)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ctx = crate::context::Ctx::system("kommandolinje", now());
+    let id = db.run_blocking(|conn| users::create(conn, &ctx, &new)).map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("Opprettet bruker {id}: {} ({})", users::store::normalize_email(email), role.code());
     Ok(())
 }

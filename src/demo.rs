@@ -257,7 +257,7 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
                 password: DEMO_PASSWORD.into(),
                 assignment,
             };
-            users::create(conn, None, &author, now, &new)?;
+            users::create(conn, &crate::context::Ctx::system("demodata", now), &new)?;
         }
         Ok(())
     })

@@ -7,7 +7,6 @@ pub mod pages;
 use crate::db::schema::{calendar_events, calendar_tokens};
 use crate::db::{DbConnection, StoreResult};
 use crate::error::AppError;
-use crate::users::store as users;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samveis_domain::access::{Action, Actor, Resource, may};
@@ -127,9 +126,7 @@ pub fn actor_of_token(conn: &mut DbConnection, token: &str) -> Result<Option<Act
         .first(conn)
         .optional()?;
     let Some(user_id) = user else { return Ok(None) };
-    Ok(users::get(conn, user_id)?
-        .filter(|u| u.active)
-        .map(|u| Actor { user_id: u.id, assignments: u.assignments.into_iter().map(|a| a.assignment).collect() }))
+    Ok(crate::auth::store::active_actor(conn, user_id)?)
 }
 
 /// The entries as iCalendar (RFC 5545): one all-day event each.
