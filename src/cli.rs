@@ -3,7 +3,7 @@
 
 use crate::db::Db;
 use crate::error::AppError;
-use crate::mail::MailSettings;
+use crate::mail::{MailSettings, redact};
 use crate::state::{AppState, Config};
 use crate::users::{self, NewUser};
 use anyhow::{Context, bail};
@@ -230,17 +230,6 @@ pub fn open(url: &str) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// The URL without its password, for messages.
-pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
-            Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-            None => url.to_string(),
-        },
-        _ => url.to_string(),
-    }
-}
-
 fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
@@ -340,8 +329,8 @@ fn send_mail(url: &str, settings: Option<MailSettings>) -> anyhow::Result<()> {
     let db = open(url)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let done = runtime.block_on(crate::mail::deliver_pending(&db, &settings, chrono::Duration::zero()))?;
-    let author = crate::audit::Author::system("kommandolinje");
-    db.run_blocking(|conn| crate::mail::record_run(conn, &author, now(), done))?;
+    let ctx = crate::context::Ctx::system("kommandolinje", now());
+    db.run_blocking(|conn| crate::mail::record_run(conn, &ctx, done))?;
     let left = db.run_blocking(|conn| crate::mail::outbox::counts(conn, None))?;
     println!("Sendt {}, feilet {} (via {}).", done.sent, done.failed, settings.server());
     println!("I utboksen nå: {} sendt, {} venter, {} feilet.", left.sent, left.waiting, left.failed);

@@ -3,10 +3,13 @@
 
 pub mod api;
 pub mod chart;
+mod error;
 pub mod indicators;
 pub mod org;
 pub mod pages;
 pub mod report;
+
+pub use error::InsightError;
 
 use crate::db::DbConnection;
 use crate::error::AppError;

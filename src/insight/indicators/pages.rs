@@ -2,13 +2,16 @@
 //! table, exports, how it is computed), and the programme office's form to add or change one.
 //! Indicator figures are published aggregates of delivered reports: anyone may read them.
 
+use super::SaveIndicator;
 use super::{
     Evaluated, LEVELS, aggregation_label, describe, level_code, level_label, over_time_label, parse_level, shown,
     unit_label,
 };
 use crate::auth::{CsrfForm, PageUser, Visitor};
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::exports::{Cell, Table};
+use crate::insight::InsightError;
 use crate::insight::chart;
 use crate::registry::views::Choice;
 use crate::state::AppState;
@@ -407,17 +410,7 @@ impl IndicatorForm {
             matches: Some(self.matches.trim().to_string()).filter(|m| !m.is_empty()),
             unit: pick(&UNITS, &self.unit, "unit")?,
         };
-        use samveis_domain::insight::indicator::DefinitionError as E;
-        d.check().map_err(|e| {
-            let field = match e {
-                E::Code(_) => "code",
-                E::Name => "name",
-                E::ShareWithoutMatch => "matches",
-                E::LedgerNotSum => "aggregation",
-                E::Element => "element",
-            };
-            (field, crate::web::format::capitalized(&e.to_string()))
-        })?;
+        d.check().map_err(|e| (super::definition_field(&e), crate::web::format::capitalized(&e.to_string())))?;
         Ok(d)
     }
 }
@@ -531,6 +524,7 @@ pub async fn edit(
 
 async fn save(state: AppState, visitor: Visitor, mut form: IndicatorForm) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    // Refused before the form is read, as the service would refuse it after.
     user.require(Action::ManageIndicators, &Resource::Any)?;
     let refuse = |status, form: IndicatorForm, forms, error| {
         render_with_status(status, &FormPage::new(&visitor, form, forms, Some(error)))
@@ -542,18 +536,19 @@ async fn save(state: AppState, visitor: Visitor, mut form: IndicatorForm) -> App
     if let Some(error) = unknown_element(&state, &definition).await? {
         return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, form, form_codes(&state).await?, error));
     }
-    let (author, now, version, d) = (user.author(), state.now(), form.version, definition.clone());
-    let result = state.db.run(move |conn| Ok::<_, AppError>(super::save(conn, &author, now, &d, version))).await?;
+    let ctx = Ctx::user(&user, state.now());
+    let command = SaveIndicator { definition: definition.clone(), version: form.version };
+    let result = state.db.run(move |conn| Ok::<_, AppError>(super::save(conn, &ctx, &command))).await?;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/innsikt/indikatorer/{}", definition.code)).into_response()),
-        Err(AppError::Conflict(message)) => {
+        Err(InsightError::Conflict(message)) => {
             form.code = definition.code;
             Ok(refuse(StatusCode::CONFLICT, form, form_codes(&state).await?, ("code", message)))
         }
-        Err(AppError::BadRequest(message)) => {
-            Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, form, form_codes(&state).await?, ("code", message)))
+        Err(InsightError::Invalid { field, message }) => {
+            Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, form, form_codes(&state).await?, (field, message)))
         }
-        Err(other) => Err(other),
+        Err(other) => Err(other.into()),
     }
 }
 
