@@ -229,6 +229,26 @@ fn notes(e: &Evaluated) -> Vec<String> {
     out
 }
 
+/// A bar per org unit with a value, at the level asked.
+fn value_chart(e: &Evaluated) -> String {
+    let d = &e.indicator.definition;
+    let bars: Vec<(String, i64, String)> = e
+        .computed
+        .rows
+        .iter()
+        .filter_map(|f| f.value.map(|v| (f.name.clone(), v, shown(d.shown_in(), Some(v)))))
+        .collect();
+    chart::value_bars("indikator", &format!("{} per {}", d.name, level_label(e.ask.level).to_lowercase()), &bars)
+}
+
+/// The national figure year by year.
+fn development_chart(e: &Evaluated, years: &super::Years) -> String {
+    let d = &e.indicator.definition;
+    let points: Vec<(String, Option<i64>, String)> =
+        years.iter().map(|(y, v)| (y.to_string(), *v, shown(d.shown_in(), *v))).collect();
+    chart::line("utvikling", &format!("{}: utviklingen år for år, hele landet", d.name), &points)
+}
+
 pub async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -249,22 +269,10 @@ pub async fn show(
     let by_value = q.sorter.as_deref() == Some("verdi");
     let rows = figure_rows(&e, by_value);
     let d = &e.indicator.definition;
-    let chart = (level != Level::Municipality && rows.len() > 1).then(|| {
-        let bars: Vec<(String, i64, String)> = e
-            .computed
-            .rows
-            .iter()
-            .filter_map(|f| f.value.map(|v| (f.name.clone(), v, shown(d.shown_in(), Some(v)))))
-            .collect();
-        chart::value_bars("indikator", &format!("{} per {}", d.name, level_label(level).to_lowercase()), &bars)
-    });
+    let chart = (level != Level::Municipality && rows.len() > 1).then(|| value_chart(&e));
     let unit = d.shown_in();
     let years: Vec<(i32, String)> = years_raw.iter().map(|(y, v)| (*y, shown(unit, *v))).collect();
-    let development = (years.len() > 1).then(|| {
-        let points: Vec<(String, Option<i64>, String)> =
-            years_raw.iter().map(|(y, v)| (y.to_string(), *v, shown(unit, *v))).collect();
-        chart::line("utvikling", &format!("{}: utviklingen år for år, hele landet", d.name), &points)
-    });
+    let development = (years.len() > 1).then(|| development_chart(&e, &years_raw));
     let total = &e.computed.total;
     let donut = (d.aggregation == Aggregation::Share && total.denominator > 0)
         .then(|| chart::donut("andel", &d.name, total.numerator, total.denominator, &shown(unit, total.value)));
