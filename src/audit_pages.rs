@@ -1,11 +1,10 @@
 //! The audit trail page (`/admin/logg`): every change, filterable by user, record and date.
 
-use crate::audit::{self, AuditFilter};
+use crate::audit::{self, AuditEvent, AuditFilter};
 use crate::auth::PageUser;
 use crate::error::{AppError, AppResult};
-use crate::registry::pages::AuditView;
 use crate::state::AppState;
-use crate::web::{Frame, Nav, render};
+use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -14,6 +13,33 @@ use samveis_domain::access::{Action, Resource};
 use serde::Deserialize;
 
 const PAGE_LIMIT: i64 = 200;
+
+/// One change as the audit pages show it: when, who, what, and the record before and after.
+pub struct AuditView {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl From<&AuditEvent> for AuditView {
+    fn from(e: &AuditEvent) -> Self {
+        let pretty = |v: &Option<String>| {
+            v.as_deref()
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+                .and_then(|v| serde_json::to_string_pretty(&v).ok())
+                .unwrap_or_default()
+        };
+        AuditView {
+            at: format::datetime(e.occurred_at),
+            actor: e.actor.clone(),
+            action: e.action.clone(),
+            before: pretty(&e.before),
+            after: pretty(&e.after),
+        }
+    }
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AuditQuery {

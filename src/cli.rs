@@ -3,7 +3,7 @@
 
 use crate::db::Db;
 use crate::error::AppError;
-use crate::mail::MailSettings;
+use crate::mail::{MailSettings, redact};
 use crate::state::{AppState, Config};
 use crate::users::{self, NewUser};
 use anyhow::{Context, bail};
@@ -229,17 +229,6 @@ pub fn open(url: &str) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// The URL without its password, for messages.
-pub(crate) fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
-            Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
-            None => url.to_string(),
-        },
-        _ => url.to_string(),
-    }
-}
-
 fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
@@ -349,8 +338,8 @@ fn send_mail(url: &str, settings: Option<MailSettings>) -> anyhow::Result<()> {
     let db = open(url)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let done = runtime.block_on(crate::mail::deliver_pending(&db, &settings, chrono::Duration::zero()))?;
-    let author = crate::audit::Author::system("kommandolinje");
-    db.run_blocking(|conn| crate::mail::record_run(conn, &author, now(), done))?;
+    let ctx = crate::context::Ctx::system("kommandolinje", now());
+    db.run_blocking(|conn| crate::mail::record_run(conn, &ctx, done))?;
     let left = db.run_blocking(|conn| crate::mail::outbox::counts(conn, None))?;
     println!("Sendt {}, feilet {} (via {}).", done.sent, done.failed, settings.server());
     println!("I utboksen nå: {} sendt, {} venter, {} feilet.", left.sent, left.waiting, left.failed);
@@ -376,9 +365,8 @@ fn add_user(url: &str, email: &str, role: &str, scope: &str, name: Option<String
     }
     let db = open(url)?;
     let new = NewUser { email: email.into(), display_name: name.unwrap_or_else(|| email.into()), password, assignment };
-    let author = crate::audit::Author::system("kommandolinje");
-    let id =
-        db.run_blocking(|conn| users::create(conn, None, &author, now(), &new)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ctx = crate::context::Ctx::system("kommandolinje", now());
+    let id = db.run_blocking(|conn| users::create(conn, &ctx, &new)).map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("Opprettet bruker {id}: {} ({})", users::store::normalize_email(email), role.code());
     Ok(())
 }

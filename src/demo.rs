@@ -210,7 +210,8 @@ fn load_calendar(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppE
     }
     for e in csv_rows::<CalendarRecord>("programme-calendar-autumn-2021.csv", CALENDAR_2021)? {
         if e.kind != "deadline" {
-            crate::calendar::add_event(conn, e.date, &e.kind, &e.title, true, now)?;
+            let event = crate::calendar::NewEvent { date: e.date, kind: &e.kind, title: &e.title, demo: true };
+            crate::calendar::add_event(conn, &crate::context::Ctx::system("demodata", now), &event)?;
         }
     }
     Ok(())
@@ -257,7 +258,7 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
                 password: DEMO_PASSWORD.into(),
                 assignment,
             };
-            users::create(conn, None, &author, now, &new)?;
+            users::create(conn, &crate::context::Ctx::system("demodata", now), &new)?;
         }
         Ok(())
     })

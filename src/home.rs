@@ -43,7 +43,7 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor) -> AppResult<
             let active = all.iter().filter(|c| c.is_active_on(today)).count();
             let mut work = Vec::new();
             for a in &assignments {
-                let label = crate::auth::pages::describe_scope(conn, &a.scope)?;
+                let label = crate::users::describe_scope(conn, &a.scope)?;
                 let href = match &a.scope {
                     Scope::National => "/samarbeid".to_string(),
                     Scope::Office(_) => "/samarbeid?status=aktive".to_string(),

@@ -105,8 +105,8 @@ routes! {
         POST "/logg-inn" Public => auth_pages::login;
         // Logging out is harmless for anyone: without a session it just returns to the front page.
         POST "/logg-ut" Public => auth_pages::logout;
-        GET "/konto" SignedIn => auth_pages::account;
-        POST "/konto/passord" SignedIn => auth_pages::change_password;
+        GET "/konto" SignedIn => user_pages::account;
+        POST "/konto/passord" SignedIn => user_pages::change_password;
     ]
 }
 

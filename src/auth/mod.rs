@@ -1,13 +1,14 @@
 //! Who is asking: the visitor (anonymous or signed in), extracted from the session cookie, and
-//! the CSRF checks every cookie-authenticated write must pass.
+//! the CSRF checks every cookie-authenticated write must pass. Every area's pages use it, so it
+//! depends on no area: it reads the user behind a session through its own [`store`].
 
 pub mod pages;
 pub mod password;
 pub mod session;
+pub mod store;
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::users::store as users;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -118,20 +119,12 @@ async fn load_visitor(state: &AppState, parts: &Parts) -> Result<Visitor, AppErr
         .db
         .run(move |conn| {
             let Some((user_id, csrf)) = session::lookup(conn, &token, now)? else { return Ok(None) };
-            let user = users::get(conn, user_id)?.filter(|u| u.active);
+            let user = store::signed_in(conn, user_id)?;
             Ok::<_, AppError>(user.map(|u| (u, csrf)))
         })
         .await?;
     Ok(match found {
-        Some((u, csrf)) => Visitor {
-            user: Some(SignedIn {
-                id: u.id,
-                actor: Actor { user_id: u.id, assignments: u.assignments.into_iter().map(|a| a.assignment).collect() },
-                email: u.email,
-                display_name: u.display_name,
-            }),
-            csrf,
-        },
+        Some((user, csrf)) => Visitor { user: Some(user), csrf },
         None => Visitor { user: None, csrf: anonymous },
     })
 }

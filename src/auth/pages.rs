@@ -1,17 +1,14 @@
-//! Login (innlogging), logout and the user's own account page.
+//! Login (innlogging) and logout. The user's own account page is in `users`.
 
-use super::{CsrfForm, PageUser, SESSION_COOKIE, Visitor, password, session, set_cookie};
-use crate::audit::{self, Change};
+use super::store as users;
+use super::{CsrfForm, SESSION_COOKIE, Visitor, password, session, set_cookie};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::users::store as users;
 use crate::web::{Frame, Nav, render, render_with_status};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use diesel::Connection;
-use samveis_domain::access::Scope;
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -162,146 +159,4 @@ pub async fn logout(
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(response)
-}
-
-pub struct AssignmentView {
-    pub role: &'static str,
-    pub scope: String,
-}
-
-/// A scope as people read it: "Statsforvalteren i Nordland", "Bodø (1804)", "RKK Salten".
-pub fn describe_scope(conn: &mut crate::db::DbConnection, scope: &Scope) -> Result<String, crate::db::StoreError> {
-    use crate::registry::{collaborations, store};
-    use samveis_domain::registry::Layout;
-    Ok(match scope {
-        Scope::National => "Hele landet".to_string(),
-        Scope::Office(code) => {
-            store::offices(conn)?.into_iter().find(|o| &o.code == code).map_or(code.clone(), |o| o.name)
-        }
-        Scope::Municipality(n) => {
-            let names = store::municipality_names(conn, Layout::CURRENT, &[n.to_string()])?;
-            format!("{} kommune ({n})", names.get(n.as_str()).cloned().unwrap_or_default())
-        }
-        Scope::Collaboration(id) => {
-            collaborations::get(conn, *id)?.map_or(format!("Samarbeid {id}"), |c| c.summary.name)
-        }
-    })
-}
-
-#[derive(Template)]
-#[template(path = "auth/account.html")]
-struct AccountPage {
-    frame: Frame,
-    email: String,
-    assignments: Vec<AssignmentView>,
-    error: Option<String>,
-}
-
-async fn account_page(
-    state: &AppState,
-    visitor: &Visitor,
-    error: Option<String>,
-    notice: Option<&str>,
-) -> AppResult<Response> {
-    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let list = user.actor.assignments.clone();
-    let assignments = state
-        .db
-        .run(move |conn| {
-            list.iter()
-                .map(|a| Ok(AssignmentView { role: a.role.label(), scope: describe_scope(conn, &a.scope)? }))
-                .collect::<Result<Vec<_>, AppError>>()
-        })
-        .await?;
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let page = AccountPage {
-        frame: Frame::new(visitor, "Min konto", Nav::Account).with_notice(notice),
-        email: user.email.clone(),
-        assignments,
-        error,
-    };
-    Ok(render_with_status(status, &page))
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct AccountQuery {
-    pub lagret: Option<String>,
-}
-
-pub async fn account(
-    State(state): State<AppState>,
-    PageUser(visitor, _): PageUser,
-    Query(q): Query<AccountQuery>,
-) -> AppResult<Response> {
-    account_page(&state, &visitor, None, q.lagret.as_deref().map(|_| "Passordet er endret.")).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct PasswordForm {
-    #[serde(default)]
-    pub current: String,
-    #[serde(default)]
-    pub new: String,
-    #[serde(default)]
-    pub repeat: String,
-}
-
-pub async fn change_password(
-    State(state): State<AppState>,
-    CsrfForm(visitor, form): CsrfForm<PasswordForm>,
-) -> AppResult<Response> {
-    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    if form.new != form.repeat {
-        return account_page(&state, &visitor, Some("De to nye passordene er ikke like.".into()), None).await;
-    }
-    if let Err(message) = password::check_strength(&form.new) {
-        return account_page(&state, &visitor, Some(message), None).await;
-    }
-    let hash = password::hash(&form.new).map_err(AppError::Internal)?;
-    let now = state.now();
-    let (email, author, id) = (user.email.clone(), user.author(), user.id);
-    let e = email.clone();
-    let stored = state
-        .db
-        .run(move |conn| {
-            if session::recent_failures(conn, &e, now)? >= session::MAX_FAILURES {
-                return Err(AppError::TooManyAttempts);
-            }
-            Ok(users::credentials(conn, &e)?)
-        })
-        .await?;
-    let verified = verify_password(form.current.clone(), stored).await.is_some();
-    let token = state
-        .db
-        .run(move |conn| {
-            if !verified {
-                session::record_failure(conn, &email, now)?;
-                return Ok::<_, AppError>(None);
-            }
-            conn.transaction(|conn| {
-                users::set_password(conn, id, &hash)?;
-                // Whoever else holds a session of this user is logged out; this browser gets a new one.
-                session::delete_all_of(conn, id)?;
-                let token = session::create(conn, id, now)?;
-                let change = Change {
-                    action: "passord endret",
-                    record_type: "bruker",
-                    record_id: id.to_string(),
-                    before: None,
-                    after: None,
-                };
-                audit::record(conn, &author, now, change)?;
-                Ok::<_, AppError>(Some(token))
-            })
-        })
-        .await?;
-    if let Some(token) = token {
-        let mut response = Redirect::to("/konto?lagret=1").into_response();
-        let max_age = session::SESSION_HOURS * 3600;
-        if let Some(v) = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, max_age) {
-            response.headers_mut().append(header::SET_COOKIE, v);
-        }
-        return Ok(response);
-    }
-    account_page(&state, &visitor, Some("Nåværende passord er feil.".into()), None).await
 }

@@ -4,11 +4,11 @@
 
 pub mod pages;
 
+use crate::context::Ctx;
+use crate::db::DbConnection;
 use crate::db::schema::{calendar_events, calendar_tokens};
-use crate::db::{DbConnection, StoreResult};
 use crate::error::AppError;
-use crate::users::store as users;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use samveis_domain::access::{Action, Actor, Resource, may};
 
@@ -38,21 +38,26 @@ fn static_kind(kind: &str) -> &'static str {
     }
 }
 
-pub fn add_event(
-    conn: &mut DbConnection,
-    date: NaiveDate,
-    kind: &str,
-    title: &str,
-    demo: bool,
-    now: NaiveDateTime,
-) -> StoreResult<()> {
+/// A gathering or webinar to put in everyone's calendar.
+pub struct NewEvent<'a> {
+    pub date: NaiveDate,
+    /// gathering | webinar
+    pub kind: &'a str,
+    pub title: &'a str,
+    /// Part of the demo data.
+    pub demo: bool,
+}
+
+/// Adds an event; the programme office's (today only the demo loader adds them).
+pub fn add_event(conn: &mut DbConnection, ctx: &Ctx, event: &NewEvent) -> Result<(), AppError> {
+    ctx.require(Action::ManageRounds, &Resource::Any)?;
     diesel::insert_into(calendar_events::table)
         .values((
-            calendar_events::event_date.eq(date),
-            calendar_events::kind.eq(kind),
-            calendar_events::title.eq(title),
-            calendar_events::demo.eq(demo),
-            calendar_events::created_at.eq(now),
+            calendar_events::event_date.eq(event.date),
+            calendar_events::kind.eq(event.kind),
+            calendar_events::title.eq(event.title),
+            calendar_events::demo.eq(event.demo),
+            calendar_events::created_at.eq(ctx.now),
         ))
         .execute(conn)?;
     Ok(())
@@ -106,8 +111,11 @@ pub fn entries(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CalendarEnt
     Ok(out)
 }
 
-/// A new secret feed address for the user (an earlier one stops working).
-pub fn renew_token(conn: &mut DbConnection, user_id: i64, now: NaiveDateTime) -> StoreResult<String> {
+/// A new secret feed address for the signed-in user (an earlier one stops working). The system
+/// has no calendar.
+pub fn renew_token(conn: &mut DbConnection, ctx: &Ctx) -> Result<String, AppError> {
+    ctx.require(Action::ViewOwnAccount, &Resource::Any)?;
+    let (user_id, now) = (ctx.actor().ok_or(AppError::Forbidden)?.user_id, ctx.now);
     let token = crate::auth::session::random_token();
     diesel::delete(calendar_tokens::table.filter(calendar_tokens::user_id.eq(user_id))).execute(conn)?;
     diesel::insert_into(calendar_tokens::table)
@@ -128,9 +136,7 @@ pub fn actor_of_token(conn: &mut DbConnection, token: &str) -> Result<Option<Act
         .first(conn)
         .optional()?;
     let Some(user_id) = user else { return Ok(None) };
-    Ok(users::get(conn, user_id)?
-        .filter(|u| u.active)
-        .map(|u| Actor { user_id: u.id, assignments: u.assignments.into_iter().map(|a| a.assignment).collect() }))
+    Ok(crate::auth::store::active_actor(conn, user_id)?)
 }
 
 /// The entries as iCalendar (RFC 5545): one all-day event each.

@@ -2,6 +2,7 @@
 
 use super::{CalendarEntry, kind_label};
 use crate::auth::{CsrfForm, EmptyForm, PageUser};
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
@@ -74,8 +75,8 @@ pub async fn subscribe(
     CsrfForm(visitor, _): CsrfForm<EmptyForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let (id, now) = (user.id, state.now());
-    let token = state.db.run(move |conn| Ok::<_, AppError>(super::renew_token(conn, id, now)?)).await?;
+    let ctx = Ctx::user(&user, state.now());
+    let token = state.db.run(move |conn| super::renew_token(conn, &ctx)).await?;
     let feed = format!("{}/kalender/feed/{token}.ics", base_url(&headers));
     page(&state, &visitor, &user, Some(feed)).await
 }

@@ -3,17 +3,20 @@
 
 pub mod api;
 pub mod chart;
+mod error;
 pub mod indicators;
 pub mod org;
 pub mod pages;
 pub mod report;
+
+pub use error::InsightError;
 
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::registry::store as registry;
 use crate::reporting::store::{self as reports, RoundRow};
 use chrono::NaiveDateTime;
-use samveis_domain::insight::{Adoption, TechStatus, adoption, merge_statuses, technology_status};
+use samveis_domain::insight::{Adoption, TechState, TechStatus, adoption, merge_statuses, technology_status};
 use samveis_domain::registry::Layout;
 use samveis_domain::reporting::{Answers, State};
 use std::collections::BTreeMap;
@@ -37,7 +40,7 @@ pub struct MunicipalityLine {
 
 impl MunicipalityLine {
     pub fn in_operation(&self) -> usize {
-        self.statuses.iter().flatten().filter(|s| s.state.as_deref() == Some("I drift")).count()
+        self.statuses.iter().flatten().filter(|s| s.state == Some(TechState::InOperation)).count()
     }
 
     pub fn investment(&self) -> i64 {

@@ -124,7 +124,7 @@ fn status_rows(statuses: &[TechStatus]) -> Vec<(String, String, String, String)>
         .map(|t| {
             (
                 t.technology.label.to_string(),
-                t.state.clone().unwrap_or_else(|| "–".into()),
+                t.state.as_ref().map_or_else(|| "–".into(), |s| s.label().to_string()),
                 t.users.map(format::number).unwrap_or_else(|| "–".into()),
                 t.investment.map(format::kroner).unwrap_or_else(|| "–".into()),
             )

@@ -286,7 +286,7 @@ pub struct SortQuery {
 }
 
 fn cell(s: &samveis_domain::insight::TechStatus) -> String {
-    match (s.state.as_deref(), s.users) {
+    match (s.state.as_ref().map(|s| s.label()), s.users) {
         (Some(state), Some(users)) if users > 0 => format!("{state} ({})", format::number(users)),
         (Some(state), _) => state.to_string(),
         (None, _) => "–".into(),
@@ -406,7 +406,9 @@ fn county_table(name: &str, area: &AreaInsight) -> Table {
             ];
             for i in 0..TECHNOLOGIES.len() {
                 let s = l.statuses.as_ref().and_then(|s| s.get(i));
-                row.push(Cell::Text(s.and_then(|s| s.state.clone()).unwrap_or_default()));
+                row.push(Cell::Text(
+                    s.and_then(|s| s.state.as_ref()).map(|s| s.label().to_string()).unwrap_or_default(),
+                ));
                 row.push(s.and_then(|s| s.users).map_or(Cell::Text(String::new()), Cell::Number));
                 row.push(s.and_then(|s| s.investment).map_or(Cell::Text(String::new()), Cell::Number));
             }

@@ -5,10 +5,13 @@
 use super::memory::Transport;
 use super::outbox::{self, OutboxMessage};
 use super::{MailSettings, message};
-use crate::audit::{self, Author, Change};
-use crate::db::{Db, DbConnection, StoreError, StoreResult};
+use crate::audit::{self, Change};
+use crate::context::Ctx;
+use crate::db::{Db, DbConnection, StoreError};
+use crate::error::AppError;
 use chrono::{Duration, NaiveDateTime, Utc};
 use lettre::message::Mailbox;
+use samveis_domain::access::{Action, Resource};
 
 /// Messages taken in one run; the rest wait for the next.
 const BATCH: i64 = 500;
@@ -79,8 +82,9 @@ async fn send(transport: &Transport, from: &Mailbox, m: &OutboxMessage) -> Resul
 }
 
 /// Audits a run started by a person or the command line (the background sender is not audited:
-/// every message carries its own result).
-pub fn record_run(conn: &mut DbConnection, author: &Author, at: NaiveDateTime, done: Delivered) -> StoreResult<()> {
+/// every message carries its own result). Only those who manage the outbox start one.
+pub fn record_run(conn: &mut DbConnection, ctx: &Ctx, done: Delivered) -> Result<(), AppError> {
+    ctx.require(Action::ManageOutbox, &Resource::Any)?;
     let after = serde_json::json!({"sendt": done.sent, "feilet": done.failed});
     let change = Change {
         action: "send e-post",
@@ -89,5 +93,5 @@ pub fn record_run(conn: &mut DbConnection, author: &Author, at: NaiveDateTime, d
         before: None,
         after: Some(after),
     };
-    audit::record(conn, author, at, change)
+    Ok(audit::record(conn, &ctx.author, ctx.now, change)?)
 }

@@ -14,4 +14,4 @@ pub mod worker;
 pub use deliver::{Delivered, DeliveryError, deliver_pending, record_run};
 pub use memory::{Memory, Sent};
 pub use message::MessageError;
-pub use settings::{DEFAULT_FROM, MailSettings, SettingsError};
+pub use settings::{DEFAULT_FROM, MailSettings, SettingsError, redact};

@@ -3,6 +3,7 @@
 
 use super::outbox::{self, Counts, Filter, MAX_ATTEMPTS, OutboxMessage, State as MailState};
 use crate::auth::{CsrfForm, EmptyForm, PageUser};
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
@@ -126,7 +127,7 @@ pub async fn send_now(State(state): State<AppState>, CsrfForm(visitor, _): CsrfF
         return Ok(Redirect::to("/admin/utboks").into_response());
     };
     let done = super::deliver_pending(&state.db, settings, chrono::Duration::zero()).await?;
-    let (author, now) = (user.author(), state.now());
-    state.db.run(move |conn| super::record_run(conn, &author, now, done)).await.map_err(AppError::from)?;
+    let ctx = Ctx::user(&user, state.now());
+    state.db.run(move |conn| super::record_run(conn, &ctx, done)).await?;
     Ok(Redirect::to(&format!("/admin/utboks?sendt={}&feilet={}", done.sent, done.failed)).into_response())
 }

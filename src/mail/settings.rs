@@ -45,7 +45,7 @@ impl MailSettings {
 
     pub fn new(url: &str, from: &str) -> Result<MailSettings, SettingsError> {
         let settings = MailSettings { url: url.to_string(), from: sender(from)?, memory: None };
-        settings.transport().map_err(|e| SettingsError::Url { url: crate::cli::redact(url), reason: e.to_string() })?;
+        settings.transport().map_err(|e| SettingsError::Url { url: redact(url), reason: e.to_string() })?;
         Ok(settings)
     }
 
@@ -55,7 +55,7 @@ impl MailSettings {
 
     /// The server URL without its password, for pages and logs.
     pub fn server(&self) -> String {
-        crate::cli::redact(&self.url)
+        redact(&self.url)
     }
 
     /// Settings that keep every message in `memory` instead of sending it.
@@ -81,6 +81,17 @@ fn sender(from: &str) -> Result<Mailbox, SettingsError> {
 impl std::fmt::Debug for MailSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MailSettings").field("server", &self.server()).field("from", &self.from.to_string()).finish()
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
     }
 }
 

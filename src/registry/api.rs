@@ -1,10 +1,12 @@
 //! The registry's JSON API (`/api/v1`): the same data and the same rules as the pages.
 //! Reads are open; writes need a session and its CSRF token in `X-CSRF-Token`.
 
-use super::collaborations::{self as collabs, CollaborationDetail, CollaborationSummary, SaveError};
+use super::RegistryError;
+use super::collaborations::{self as collabs, CollaborationDetail, CollaborationSummary, EditCollaboration};
 use super::store;
 use super::views::layout_param;
 use crate::auth::{ApiWriter, Visitor};
+use crate::context::Ctx;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::{ApiError, FieldMessage};
@@ -224,16 +226,16 @@ impl CollaborationInput {
     }
 }
 
-fn save_error(e: SaveError) -> ApiError {
+fn save_error(e: RegistryError) -> ApiError {
     match e {
-        SaveError::Invalid(errors) => ApiError(
+        RegistryError::Draft(errors) => ApiError(
             AppError::BadRequest("Samarbeidet ble ikke lagret.".into()),
             errors
                 .iter()
                 .map(|e| FieldMessage { field: format!("{:?}", e.field()).to_lowercase(), message: e.to_string() })
                 .collect(),
         ),
-        SaveError::Refused(e) => e.into(),
+        other => AppError::from(other).into(),
     }
 }
 
@@ -245,13 +247,13 @@ pub async fn create_collaboration(
     ApiWriter(user): ApiWriter,
     Json(input): Json<CollaborationInput>,
 ) -> Result<(StatusCode, Json<CollaborationDetail>), ApiError> {
-    let now = state.now();
+    let ctx = Ctx::user(&user, state.now());
     let draft = input.draft();
     let detail = state
         .db
         .run(move |conn| {
-            let id = collabs::create(conn, &user.actor, &user.author(), now, &draft)?;
-            Ok::<_, SaveError>(collabs::get(conn, id)?)
+            let id = collabs::create(conn, &ctx, &draft)?;
+            Ok::<_, RegistryError>(collabs::get(conn, id)?)
         })
         .await
         .map_err(save_error)?;
@@ -269,13 +271,13 @@ pub async fn update_collaboration(
     Json(input): Json<CollaborationInput>,
 ) -> ApiResult<CollaborationDetail> {
     let version = input.version.ok_or_else(|| bad("version mangler: send versjonen endringen bygger på"))?;
-    let now = state.now();
-    let draft = input.draft();
+    let ctx = Ctx::user(&user, state.now());
+    let edit = EditCollaboration { id, version, draft: input.draft() };
     let detail = state
         .db
         .run(move |conn| {
-            collabs::update(conn, &user.actor, &user.author(), now, id, version, &draft)?;
-            Ok::<_, SaveError>(collabs::get(conn, id)?)
+            collabs::update(conn, &ctx, &edit)?;
+            Ok::<_, RegistryError>(collabs::get(conn, id)?)
         })
         .await
         .map_err(save_error)?;

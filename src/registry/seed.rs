@@ -67,6 +67,7 @@ struct OfficeRecord {
 type County = (i32, String, String);
 type Municipality = (i32, String, String, String, String);
 type Population = (i32, String, i32, i64);
+type Transition = (i32, String, String, i32, String);
 
 /// All rows of the shipped files, parsed. A file that does not parse is a build defect, reported
 /// with the file and row.
@@ -74,7 +75,7 @@ struct ReferenceData {
     counties: Vec<County>,
     municipalities: Vec<Municipality>,
     population: Vec<Population>,
-    transitions: Vec<(i32, String, String, i32, String)>,
+    transitions: Vec<Transition>,
     offices: BTreeMap<String, String>,
     office_counties: Vec<(i32, String, String)>,
 }
@@ -159,7 +160,16 @@ fn clear_reference_data(conn: &mut DbConnection) -> StoreResult<()> {
 }
 
 fn insert_reference_data(conn: &mut DbConnection, data: &ReferenceData) -> StoreResult<()> {
-    for chunk in data.counties.chunks(500) {
+    insert_counties(conn, &data.counties)?;
+    insert_municipalities(conn, &data.municipalities)?;
+    insert_population(conn, &data.population)?;
+    insert_transitions(conn, &data.transitions)?;
+    insert_offices(conn, data)
+}
+
+/// Counties by upsert: their names are refreshed, their rows stay.
+fn insert_counties(conn: &mut DbConnection, counties: &[County]) -> StoreResult<()> {
+    for chunk in counties.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()
             .map(|(l, n, name)| (counties::layout.eq(*l), counties::number.eq(n), counties::name.eq(name)))
@@ -171,7 +181,12 @@ fn insert_reference_data(conn: &mut DbConnection, data: &ReferenceData) -> Store
             .set(counties::name.eq(diesel::upsert::excluded(counties::name)))
             .execute(c))?;
     }
-    for chunk in data.municipalities.chunks(400) {
+    Ok(())
+}
+
+/// Municipalities by upsert: their names are refreshed, their rows stay.
+fn insert_municipalities(conn: &mut DbConnection, municipalities: &[Municipality]) -> StoreResult<()> {
+    for chunk in municipalities.chunks(400) {
         let rows: Vec<_> = chunk
             .iter()
             .map(|(l, n, name, norwegian, county)| {
@@ -194,7 +209,11 @@ fn insert_reference_data(conn: &mut DbConnection, data: &ReferenceData) -> Store
             ))
             .execute(c))?;
     }
-    for chunk in data.population.chunks(500) {
+    Ok(())
+}
+
+fn insert_population(conn: &mut DbConnection, population: &[Population]) -> StoreResult<()> {
+    for chunk in population.chunks(500) {
         let rows: Vec<_> = chunk
             .iter()
             .map(|(l, n, y, p)| {
@@ -208,7 +227,11 @@ fn insert_reference_data(conn: &mut DbConnection, data: &ReferenceData) -> Store
             .collect();
         per_backend!(conn, |c| diesel::insert_into(municipality_population::table).values(&rows).execute(c))?;
     }
-    for chunk in data.transitions.chunks(400) {
+    Ok(())
+}
+
+fn insert_transitions(conn: &mut DbConnection, transitions: &[Transition]) -> StoreResult<()> {
+    for chunk in transitions.chunks(400) {
         let rows: Vec<_> = chunk
             .iter()
             .map(|(fl, from, to, w, note)| {
@@ -223,6 +246,11 @@ fn insert_reference_data(conn: &mut DbConnection, data: &ReferenceData) -> Store
             .collect();
         per_backend!(conn, |c| diesel::insert_into(code_transitions::table).values(&rows).execute(c))?;
     }
+    Ok(())
+}
+
+/// The governor offices and the counties each covers, per layout.
+fn insert_offices(conn: &mut DbConnection, data: &ReferenceData) -> StoreResult<()> {
     let offices: Vec<_> = data
         .offices
         .iter()

@@ -329,3 +329,10 @@ pub fn transitions(
     out.sort_by(|a, b| (a.layout, &a.number).cmp(&(b.layout, &b.number)));
     Ok(out)
 }
+
+/// A stored value the code does not know (a kind, a layout, a number): the row cannot be read,
+/// and says so instead of being left out.
+pub fn unknown_stored(what: &str, value: &str) -> crate::db::StoreError {
+    let message = format!("ukjent {what} «{value}» i databasen");
+    diesel::result::Error::DeserializationError(message.into()).into()
+}

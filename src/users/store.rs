@@ -4,8 +4,10 @@ use crate::db::schema::{role_assignments, users};
 use crate::db::{DbConnection, StoreResult};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use samveis_domain::access::{Assignment, Role, Scope};
+use samveis_domain::access::Assignment;
 use serde::Serialize;
+
+pub use crate::auth::store::normalize_email;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct User {
@@ -30,11 +32,6 @@ fn user_columns() -> (users::id, users::email, users::display_name, users::activ
     (users::id, users::email, users::display_name, users::active, users::version, users::created_at)
 }
 
-fn parse_assignment(role: &str, scope: &str) -> Option<Assignment> {
-    let role = Role::from_code(role)?;
-    Assignment::new(role, Scope::parse_for(role, scope).ok()?).ok()
-}
-
 fn with_assignments(conn: &mut DbConnection, rows: Vec<UserRow>) -> StoreResult<Vec<User>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let assignments: Vec<(i64, i64, String, String)> = role_assignments::table
@@ -42,24 +39,28 @@ fn with_assignments(conn: &mut DbConnection, rows: Vec<UserRow>) -> StoreResult<
         .select((role_assignments::id, role_assignments::user_id, role_assignments::role, role_assignments::scope))
         .order(role_assignments::id.asc())
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, email, display_name, active, version, created_at)| User {
-            assignments: assignments
-                .iter()
-                .filter(|a| a.1 == id)
-                .filter_map(|(aid, _, role, scope)| {
-                    Some(StoredAssignment { id: *aid, assignment: parse_assignment(role, scope)? })
-                })
-                .collect(),
-            id,
-            email,
-            display_name,
-            active,
-            version,
-            created_at,
+    rows.into_iter()
+        .map(|(id, email, display_name, active, version, created_at)| {
+            Ok(User {
+                assignments: assignments
+                    .iter()
+                    .filter(|a| a.1 == id)
+                    .map(|(aid, _, role, scope)| {
+                        Ok(StoredAssignment {
+                            id: *aid,
+                            assignment: crate::auth::store::stored_assignment(role, scope)?,
+                        })
+                    })
+                    .collect::<StoreResult<_>>()?,
+                id,
+                email,
+                display_name,
+                active,
+                version,
+                created_at,
+            })
         })
-        .collect())
+        .collect()
 }
 
 pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<User>> {
@@ -70,19 +71,6 @@ pub fn list(conn: &mut DbConnection) -> StoreResult<Vec<User>> {
 pub fn get(conn: &mut DbConnection, id: i64) -> StoreResult<Option<User>> {
     let rows: Vec<UserRow> = users::table.filter(users::id.eq(id)).select(user_columns()).load(conn)?;
     Ok(with_assignments(conn, rows)?.into_iter().next())
-}
-
-/// The user and password hash for a login, by e-mail (case-insensitive).
-pub fn credentials(conn: &mut DbConnection, email: &str) -> StoreResult<Option<(i64, String, bool)>> {
-    Ok(users::table
-        .filter(users::email.eq(normalize_email(email)))
-        .select((users::id, users::password_hash, users::active))
-        .first(conn)
-        .optional()?)
-}
-
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
 }
 
 pub fn insert(
@@ -151,12 +139,5 @@ pub fn bump_version(conn: &mut DbConnection, user_id: i64, expected: i64) -> Sto
 
 pub fn set_active(conn: &mut DbConnection, user_id: i64, active: bool) -> StoreResult<()> {
     diesel::update(users::table.filter(users::id.eq(user_id))).set(users::active.eq(active)).execute(conn)?;
-    Ok(())
-}
-
-pub fn set_password(conn: &mut DbConnection, user_id: i64, password_hash: &str) -> StoreResult<()> {
-    diesel::update(users::table.filter(users::id.eq(user_id)))
-        .set(users::password_hash.eq(password_hash))
-        .execute(conn)?;
     Ok(())
 }

@@ -102,8 +102,13 @@ backends! {
                         samveis_domain::access::Scope::National,
                     ).unwrap()],
                 };
-                let author = samveis::audit::Author::system("test");
-                Ok::<_, samveis::error::AppError>(samveis::users::change(conn, &operator, &author, chrono::Utc::now().naive_utc(), id, version, samveis::users::UserChange::SetActive(false)))
+                let ctx = samveis::context::Ctx {
+                    who: samveis_domain::access::Principal::User(operator),
+                    author: samveis::audit::Author::system("test"),
+                    now: chrono::Utc::now().naive_utc(),
+                };
+                let command = samveis::users::ChangeUser { user_id: id, version, what: samveis::users::UserChange::SetActive(false) };
+                Ok::<_, samveis::error::AppError>(samveis::users::change(conn, &ctx, &command))
             })
             .await
             .unwrap();

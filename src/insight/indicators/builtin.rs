@@ -2,7 +2,7 @@
 //! form, the benefits form (M1) and the grant ledger. The programme office adds its own.
 
 use samveis_domain::insight::indicator::{Aggregation, Definition, OverTime, Source, Unit};
-use samveis_domain::insight::{BENEFIT_TECHNOLOGIES, TECHNOLOGIES};
+use samveis_domain::insight::{BENEFIT_TECHNOLOGIES, TECHNOLOGIES, TechState};
 
 fn field(form: &str, element: String) -> Source {
     Source::Field { form: form.into(), element }
@@ -29,6 +29,14 @@ fn definition(
 }
 
 pub fn definitions() -> Vec<Definition> {
+    let mut out = technology_definitions();
+    out.extend(benefit_definitions());
+    out.extend(ledger_definitions());
+    out
+}
+
+/// Per technology: the share in operation, the users and the investment (technology status).
+fn technology_definitions() -> Vec<Definition> {
     let mut out = Vec::new();
     for t in TECHNOLOGIES {
         let mut in_operation = definition(
@@ -39,7 +47,7 @@ pub fn definitions() -> Vec<Definition> {
             (Aggregation::Share, OverTime::Latest),
             Unit::Percent,
         );
-        in_operation.matches = Some(samveis_domain::insight::IN_OPERATION.into());
+        in_operation.matches = Some(TechState::InOperation.label().into());
         out.push(in_operation);
         out.push(definition(
             format!("{}_brukere", t.code),
@@ -58,6 +66,12 @@ pub fn definitions() -> Vec<Definition> {
             Unit::Kroner,
         ));
     }
+    out
+}
+
+/// Per benefit technology: avoided costs and freed time (the M1 benefit reports).
+fn benefit_definitions() -> Vec<Definition> {
+    let mut out = Vec::new();
     for (code, label) in BENEFIT_TECHNOLOGIES {
         out.push(definition(
             format!("{code}_unngatte_kostnader"),
@@ -76,6 +90,12 @@ pub fn definitions() -> Vec<Definition> {
             Unit::Hours,
         ));
     }
+    out
+}
+
+/// Grants granted, paid, withdrawn and repaid, from the ledger.
+fn ledger_definitions() -> Vec<Definition> {
+    let mut out = Vec::new();
     for (kind, name, description) in [
         (
             "granted",

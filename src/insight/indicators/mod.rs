@@ -6,14 +6,19 @@ pub mod builtin;
 pub mod pages;
 pub mod store;
 
-use crate::audit::{self, Author, Change};
+use super::InsightError;
+use crate::audit::{self, Change};
+use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::generation::ViewCache;
 use crate::web::format;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::Connection;
-use samveis_domain::insight::indicator::{Aggregation, Computed, Definition, Level, OverTime, Source, Unit, compute};
+use samveis_domain::access::{Action, Resource};
+use samveis_domain::insight::indicator::{
+    Aggregation, Computed, Definition, DefinitionError, Level, OverTime, Source, Unit, compute,
+};
 use samveis_domain::registry::Layout;
 use samveis_domain::reporting::Period;
 use std::sync::Arc;
@@ -55,9 +60,10 @@ pub fn level_label(level: Level) -> &'static str {
 
 pub const LEVELS: [Level; 4] = [Level::Nation, Level::County, Level::Municipality, Level::Collaboration];
 
-pub fn parse_level(code: &str) -> Result<Level, AppError> {
-    LEVELS.into_iter().find(|l| level_code(*l) == code).ok_or_else(|| {
-        AppError::BadRequest(format!("Ukjent nivå «{code}»: bruk land, fylke, kommune eller samarbeid."))
+pub fn parse_level(code: &str) -> Result<Level, InsightError> {
+    LEVELS.into_iter().find(|l| level_code(*l) == code).ok_or_else(|| InsightError::Invalid {
+        field: "niva",
+        message: format!("Ukjent nivå «{code}»: bruk land, fylke, kommune eller samarbeid."),
     })
 }
 
@@ -158,31 +164,50 @@ pub fn ensure_builtin(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(),
     Ok(())
 }
 
-/// Adds (`expected_version` None) or changes an indicator definition; checked, audited, and a
+/// The form field a definition error belongs to.
+pub fn definition_field(e: &DefinitionError) -> &'static str {
+    match e {
+        DefinitionError::Code(_) => "code",
+        DefinitionError::Name => "name",
+        DefinitionError::ShareWithoutMatch => "matches",
+        DefinitionError::LedgerNotSum => "aggregation",
+        DefinitionError::Element => "element",
+    }
+}
+
+/// An indicator definition to add (`version` None) or to change from the version the user saw.
+#[derive(Debug, Clone)]
+pub struct SaveIndicator {
+    pub definition: Definition,
+    pub version: Option<i64>,
+}
+
+/// Adds or changes an indicator definition: only the programme office; checked, audited, and a
 /// stale change is refused.
-pub fn save(
-    conn: &mut DbConnection,
-    author: &Author,
-    now: NaiveDateTime,
-    definition: &Definition,
-    expected_version: Option<i64>,
-) -> Result<(), AppError> {
-    definition.check().map_err(|e| AppError::BadRequest(crate::web::format::capitalized(&e.to_string())))?;
+pub fn save(conn: &mut DbConnection, ctx: &Ctx, command: &SaveIndicator) -> Result<(), InsightError> {
+    ctx.require(Action::ManageIndicators, &Resource::Any)?;
+    let definition = &command.definition;
+    definition.check().map_err(|e| InsightError::Invalid {
+        field: definition_field(&e),
+        message: crate::web::format::capitalized(&e.to_string()),
+    })?;
     conn.transaction(|conn| {
         crate::generation::changed(conn)?;
         let before = store::one(conn, &definition.code)?;
-        match (expected_version, &before) {
+        match (command.version, &before) {
             (None, Some(_)) => {
-                return Err(AppError::Conflict(format!(
+                return Err(InsightError::Conflict(format!(
                     "Det finnes alt en indikator med koden «{}».",
                     definition.code
                 )));
             }
-            (None, None) => store::insert(conn, definition, false, now)?,
-            (Some(_), None) => return Err(AppError::NotFound(format!("Fant ikke indikatoren «{}».", definition.code))),
+            (None, None) => store::insert(conn, definition, false, ctx.now)?,
+            (Some(_), None) => {
+                return Err(InsightError::NotFound(format!("Fant ikke indikatoren «{}».", definition.code)));
+            }
             (Some(v), Some(_)) => {
-                if !store::update(conn, definition, v, now)? {
-                    return Err(AppError::Conflict(crate::error::VERSION_CONFLICT.into()));
+                if !store::update(conn, definition, v, ctx.now)? {
+                    return Err(InsightError::Conflict(crate::error::VERSION_CONFLICT.into()));
                 }
             }
         }
@@ -193,7 +218,7 @@ pub fn save(
             before: before.and_then(|b| serde_json::to_value(b.definition).ok()),
             after: serde_json::to_value(definition).ok(),
         };
-        audit::record(conn, author, now, change)?;
+        audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(())
     })
 }

@@ -2,13 +2,16 @@
 //! table, exports, how it is computed), and the programme office's form to add or change one.
 //! Indicator figures are published aggregates of delivered reports: anyone may read them.
 
+use super::SaveIndicator;
 use super::{
     Evaluated, LEVELS, aggregation_label, describe, level_code, level_label, over_time_label, parse_level, shown,
     unit_label,
 };
 use crate::auth::{CsrfForm, PageUser, Visitor};
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::exports::{Cell, Table};
+use crate::insight::InsightError;
 use crate::insight::chart;
 use crate::registry::views::Choice;
 use crate::state::AppState;
@@ -226,6 +229,26 @@ fn notes(e: &Evaluated) -> Vec<String> {
     out
 }
 
+/// A bar per org unit with a value, at the level asked.
+fn value_chart(e: &Evaluated) -> String {
+    let d = &e.indicator.definition;
+    let bars: Vec<(String, i64, String)> = e
+        .computed
+        .rows
+        .iter()
+        .filter_map(|f| f.value.map(|v| (f.name.clone(), v, shown(d.shown_in(), Some(v)))))
+        .collect();
+    chart::value_bars("indikator", &format!("{} per {}", d.name, level_label(e.ask.level).to_lowercase()), &bars)
+}
+
+/// The national figure year by year.
+fn development_chart(e: &Evaluated, years: &super::Years) -> String {
+    let d = &e.indicator.definition;
+    let points: Vec<(String, Option<i64>, String)> =
+        years.iter().map(|(y, v)| (y.to_string(), *v, shown(d.shown_in(), *v))).collect();
+    chart::line("utvikling", &format!("{}: utviklingen år for år, hele landet", d.name), &points)
+}
+
 pub async fn show(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -246,22 +269,10 @@ pub async fn show(
     let by_value = q.sorter.as_deref() == Some("verdi");
     let rows = figure_rows(&e, by_value);
     let d = &e.indicator.definition;
-    let chart = (level != Level::Municipality && rows.len() > 1).then(|| {
-        let bars: Vec<(String, i64, String)> = e
-            .computed
-            .rows
-            .iter()
-            .filter_map(|f| f.value.map(|v| (f.name.clone(), v, shown(d.shown_in(), Some(v)))))
-            .collect();
-        chart::value_bars("indikator", &format!("{} per {}", d.name, level_label(level).to_lowercase()), &bars)
-    });
+    let chart = (level != Level::Municipality && rows.len() > 1).then(|| value_chart(&e));
     let unit = d.shown_in();
     let years: Vec<(i32, String)> = years_raw.iter().map(|(y, v)| (*y, shown(unit, *v))).collect();
-    let development = (years.len() > 1).then(|| {
-        let points: Vec<(String, Option<i64>, String)> =
-            years_raw.iter().map(|(y, v)| (y.to_string(), *v, shown(unit, *v))).collect();
-        chart::line("utvikling", &format!("{}: utviklingen år for år, hele landet", d.name), &points)
-    });
+    let development = (years.len() > 1).then(|| development_chart(&e, &years_raw));
     let total = &e.computed.total;
     let donut = (d.aggregation == Aggregation::Share && total.denominator > 0)
         .then(|| chart::donut("andel", &d.name, total.numerator, total.denominator, &shown(unit, total.value)));
@@ -407,17 +418,7 @@ impl IndicatorForm {
             matches: Some(self.matches.trim().to_string()).filter(|m| !m.is_empty()),
             unit: pick(&UNITS, &self.unit, "unit")?,
         };
-        use samveis_domain::insight::indicator::DefinitionError as E;
-        d.check().map_err(|e| {
-            let field = match e {
-                E::Code(_) => "code",
-                E::Name => "name",
-                E::ShareWithoutMatch => "matches",
-                E::LedgerNotSum => "aggregation",
-                E::Element => "element",
-            };
-            (field, crate::web::format::capitalized(&e.to_string()))
-        })?;
+        d.check().map_err(|e| (super::definition_field(&e), crate::web::format::capitalized(&e.to_string())))?;
         Ok(d)
     }
 }
@@ -531,6 +532,7 @@ pub async fn edit(
 
 async fn save(state: AppState, visitor: Visitor, mut form: IndicatorForm) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    // Refused before the form is read, as the service would refuse it after.
     user.require(Action::ManageIndicators, &Resource::Any)?;
     let refuse = |status, form: IndicatorForm, forms, error| {
         render_with_status(status, &FormPage::new(&visitor, form, forms, Some(error)))
@@ -542,18 +544,19 @@ async fn save(state: AppState, visitor: Visitor, mut form: IndicatorForm) -> App
     if let Some(error) = unknown_element(&state, &definition).await? {
         return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, form, form_codes(&state).await?, error));
     }
-    let (author, now, version, d) = (user.author(), state.now(), form.version, definition.clone());
-    let result = state.db.run(move |conn| Ok::<_, AppError>(super::save(conn, &author, now, &d, version))).await?;
+    let ctx = Ctx::user(&user, state.now());
+    let command = SaveIndicator { definition: definition.clone(), version: form.version };
+    let result = state.db.run(move |conn| Ok::<_, AppError>(super::save(conn, &ctx, &command))).await?;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/innsikt/indikatorer/{}", definition.code)).into_response()),
-        Err(AppError::Conflict(message)) => {
+        Err(InsightError::Conflict(message)) => {
             form.code = definition.code;
             Ok(refuse(StatusCode::CONFLICT, form, form_codes(&state).await?, ("code", message)))
         }
-        Err(AppError::BadRequest(message)) => {
-            Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, form, form_codes(&state).await?, ("code", message)))
+        Err(InsightError::Invalid { field, message }) => {
+            Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, form, form_codes(&state).await?, (field, message)))
         }
-        Err(other) => Err(other),
+        Err(other) => Err(other.into()),
     }
 }
 

@@ -129,6 +129,13 @@ pub struct Assignment {
 }
 
 impl Assignment {
+    /// An assignment as stored (role code, scope code), or why it does not read: an unknown
+    /// stored role or scope is an error, never left out.
+    pub fn from_stored(role: &str, scope: &str) -> Result<Assignment, AssignmentError> {
+        let role = Role::from_code(role).ok_or_else(|| AssignmentError::RoleUnknown(role.to_string()))?;
+        Assignment::new(role, Scope::parse_for(role, scope)?)
+    }
+
     /// Each role has one kind of scope; a viewer may be scoped to anything.
     pub fn new(role: Role, scope: Scope) -> Result<Assignment, AssignmentError> {
         let fits = matches!(

@@ -9,5 +9,6 @@ mod technology;
 
 pub use benefits::{BENEFIT_TECHNOLOGIES, Benefit, benefits};
 pub use technology::{
-    Adoption, IN_OPERATION, TECHNOLOGIES, TechStatus, Technology, adoption, merge_statuses, technology_status,
+    Adoption, IN_OPERATION, TECHNOLOGIES, TechState, TechStatus, Technology, adoption, merge_statuses,
+    technology_status,
 };

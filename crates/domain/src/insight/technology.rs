@@ -23,15 +23,84 @@ pub const TECHNOLOGIES: [Technology; 9] = [
     Technology { code: "annet", label: "Annen velferdsteknologi" },
 ];
 
+/// The form's option for a technology in operation, as the report stores it.
 pub const IN_OPERATION: &str = "I drift";
+/// The form's option for a technology in trial.
 pub const TRIAL: &str = "Utprøving";
+/// The form's option for a technology not started.
 pub const NOT_STARTED: &str = "Ikke startet";
+
+/// How far a municipality has come with a technology (`{code}_bruk`): read once from the form's
+/// option text, compared as a value. An answer that is none of the form's options is kept as
+/// typed, so it still shows where it was shown, and counts as not answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TechState {
+    InOperation,
+    Trial,
+    NotStarted,
+    Other(String),
+}
+
+impl TechState {
+    /// The state of an answer, by the form's option text.
+    pub fn from_answer(text: &str) -> TechState {
+        match text {
+            IN_OPERATION => TechState::InOperation,
+            TRIAL => TechState::Trial,
+            NOT_STARTED => TechState::NotStarted,
+            other => TechState::Other(other.to_string()),
+        }
+    }
+
+    /// The stable code of a state, for URLs and comparisons.
+    pub fn code(&self) -> &str {
+        match self {
+            TechState::InOperation => "in_operation",
+            TechState::Trial => "trial",
+            TechState::NotStarted => "not_started",
+            TechState::Other(_) => "other",
+        }
+    }
+
+    /// The form's option text ("I drift"), or the answer as typed.
+    pub fn label(&self) -> &str {
+        match self {
+            TechState::InOperation => IN_OPERATION,
+            TechState::Trial => TRIAL,
+            TechState::NotStarted => NOT_STARTED,
+            TechState::Other(text) => text,
+        }
+    }
+
+    /// How far a state has come: in operation before trial before not started before anything else.
+    fn progress(state: Option<&TechState>) -> u8 {
+        match state {
+            Some(TechState::InOperation) => 3,
+            Some(TechState::Trial) => 2,
+            Some(TechState::NotStarted) => 1,
+            Some(TechState::Other(_)) | None => 0,
+        }
+    }
+}
+
+impl std::fmt::Display for TechState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Written as the option text, as the API has always shown it.
+impl Serialize for TechState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.label())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TechStatus {
     pub technology: Technology,
-    /// "I drift", "Utprøving", "Ikke startet", or none if not answered.
-    pub state: Option<String>,
+    /// In operation, trial, not started (or another answer), or none if not answered.
+    pub state: Option<TechState>,
     pub users: Option<i64>,
     pub vendor: Option<String>,
     pub investment: Option<i64>,
@@ -48,22 +117,12 @@ pub fn technology_status(answers: &Answers) -> Vec<TechStatus> {
         .iter()
         .map(|t| TechStatus {
             technology: *t,
-            state: text(format!("{}_bruk", t.code)),
+            state: text(format!("{}_bruk", t.code)).map(|s| TechState::from_answer(&s)),
             users: number(format!("{}_brukere", t.code)),
             vendor: text(format!("{}_leverandor", t.code)),
             investment: number(format!("{}_investering", t.code)),
         })
         .collect()
-}
-
-/// How far a state has come: in operation before trial before not started before anything else.
-fn progress(state: Option<&str>) -> u8 {
-    match state {
-        Some(IN_OPERATION) => 3,
-        Some(TRIAL) => 2,
-        Some(NOT_STARTED) => 1,
-        _ => 0,
-    }
 }
 
 /// The statuses of one municipality on another layout, from the reports placed on it: each with
@@ -80,7 +139,9 @@ pub fn merge_statuses(parts: &[(&[TechStatus], i32)]) -> Vec<TechStatus> {
             let mut vendors: Vec<String> = Vec::new();
             for (statuses, weight) in parts {
                 let Some(s) = statuses.get(i) else { continue };
-                if merged.state.is_none() || progress(s.state.as_deref()) > progress(merged.state.as_deref()) {
+                if merged.state.is_none()
+                    || TechState::progress(s.state.as_ref()) > TechState::progress(merged.state.as_ref())
+                {
                     merged.state = s.state.clone().or(merged.state.take());
                 }
                 for (sum, v) in [(&mut merged.users, s.users), (&mut merged.investment, s.investment)] {
@@ -133,11 +194,11 @@ pub fn adoption(statuses: &[Vec<TechStatus>]) -> Vec<Adoption> {
                 investment: 0,
             };
             for s in statuses.iter().filter_map(|m| m.get(i)) {
-                match s.state.as_deref() {
-                    Some(IN_OPERATION) => a.in_operation += 1,
-                    Some(TRIAL) => a.trial += 1,
-                    Some(NOT_STARTED) => a.not_started += 1,
-                    _ => a.unanswered += 1,
+                match s.state {
+                    Some(TechState::InOperation) => a.in_operation += 1,
+                    Some(TechState::Trial) => a.trial += 1,
+                    Some(TechState::NotStarted) => a.not_started += 1,
+                    Some(TechState::Other(_)) | None => a.unanswered += 1,
                 }
                 a.users += s.users.unwrap_or(0);
                 a.investment += s.investment.unwrap_or(0);
@@ -165,7 +226,7 @@ mod tests {
         ]);
         let fauske = answers(&[("digitalt_tilsyn_bruk", Answer::Choice(NOT_STARTED.into()))]);
         let b = technology_status(&bodo);
-        assert_eq!(b[2].state.as_deref(), Some(IN_OPERATION));
+        assert_eq!(b[2].state, Some(TechState::InOperation));
         assert_eq!((b[2].users, b[2].investment), (Some(120), Some(450_000)));
         let a = adoption(&[b, technology_status(&fauske)]);
         let tilsyn = &a[2];
@@ -188,17 +249,17 @@ mod tests {
             ("lokalisering_bruk", Answer::Choice(NOT_STARTED.into())),
         ]));
         let both = merge_statuses(&[(&alesund, 100), (&haram, 100)]);
-        assert_eq!(both[2].state.as_deref(), Some(IN_OPERATION));
+        assert_eq!(both[2].state, Some(TechState::InOperation));
         assert_eq!((both[2].users, both[2].investment), (Some(50), Some(99)));
         assert_eq!(both[2].vendor.as_deref(), Some("A, B"));
-        assert_eq!(both[4].state.as_deref(), Some(NOT_STARTED));
+        assert_eq!(both[4].state, Some(TechState::NotStarted));
         assert_eq!(
             both[0],
             TechStatus { technology: TECHNOLOGIES[0], state: None, users: None, vendor: None, investment: None }
         );
 
         let half = merge_statuses(&[(&haram, 50)]);
-        assert_eq!(half[2].state.as_deref(), Some(IN_OPERATION), "each part of a split municipality keeps the state");
+        assert_eq!(half[2].state, Some(TechState::InOperation), "each part of a split municipality keeps the state");
         assert_eq!((half[2].users, half[2].investment), (Some(5), Some(49)));
     }
 }
