@@ -90,6 +90,26 @@ pub enum OrgUnit {
     Collaboration(i64),
 }
 
+impl OrgUnit {
+    /// The org unit a stored (kind, id) pair names: ("municipality", "1804") or
+    /// ("collaboration", "3"); none for another kind (a county network) or a malformed id.
+    pub fn from_stored(kind: &str, id: &str) -> Option<OrgUnit> {
+        match kind {
+            "municipality" => MunicipalityNumber::parse(id).ok().map(OrgUnit::Municipality),
+            "collaboration" => id.parse().ok().map(OrgUnit::Collaboration),
+            _ => None,
+        }
+    }
+
+    /// The (kind, id) pair the org unit is stored as.
+    pub fn stored(&self) -> (&'static str, String) {
+        match self {
+            OrgUnit::Municipality(n) => ("municipality", n.to_string()),
+            OrgUnit::Collaboration(id) => ("collaboration", id.to_string()),
+        }
+    }
+}
+
 /// What the policy needs to know about a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionFacts<'a> {
