@@ -450,20 +450,27 @@ struct DecisionRow {
     accepted_at: Option<NaiveDateTime>,
 }
 
-impl From<DecisionRow> for Decision {
-    fn from(r: DecisionRow) -> Decision {
-        Decision {
+/// A stored JSON column that does not read is an error, like an unknown code.
+pub(super) fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, diesel::result::Error> {
+    serde_json::from_str(text).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
+}
+
+impl TryFrom<DecisionRow> for Decision {
+    type Error = diesel::result::Error;
+
+    fn try_from(r: DecisionRow) -> Result<Decision, diesel::result::Error> {
+        Ok(Decision {
             id: r.id,
             application_id: r.application_id,
             granted: r.granted,
             conditions: r.conditions,
-            target_figures: serde_json::from_str(&r.targets).unwrap_or_default(),
-            sub_allocations: serde_json::from_str(&r.subs).unwrap_or_default(),
+            target_figures: json(&r.targets)?,
+            sub_allocations: json(&r.subs)?,
             aid_type: r.aid_type,
             decided_on: r.decided_on,
             reference: r.reference,
             accepted_at: r.accepted_at,
-        }
+        })
     }
 }
 
@@ -511,7 +518,7 @@ pub fn decision_of_application(conn: &mut DbConnection, application_id: i64) -> 
         .select(decision_columns!())
         .first(conn)
         .optional()?;
-    Ok(row.map(Decision::from))
+    Ok(row.map(Decision::try_from).transpose()?)
 }
 
 /// The decisions of a scheme's applications, by application id.
@@ -521,7 +528,7 @@ pub fn decisions_of_scheme(conn: &mut DbConnection, scheme_id: i64) -> StoreResu
         .filter(grant_applications::scheme_id.eq(scheme_id))
         .select(decision_columns!())
         .load(conn)?;
-    Ok(rows.into_iter().map(Decision::from).collect())
+    Ok(rows.into_iter().map(Decision::try_from).collect::<Result<_, _>>()?)
 }
 
 /// Takes the write lock on a grant's decision row before its balance is read, so two payments

@@ -35,11 +35,10 @@ fn targets_where(
             query.filter(grant_applications::applicant_kind.eq(kind)).filter(grant_applications::applicant_id.eq(id));
     }
     let rows: Vec<(String, i32, String)> = query.load(conn)?;
-    Ok(rows
-        .into_iter()
-        .flat_map(|(scheme, year, json)| {
-            let figures: Vec<TargetFigure> = serde_json::from_str(&json).unwrap_or_default();
-            figures.into_iter().map(move |t| (scheme.clone(), year, t))
-        })
-        .collect())
+    let mut out = Vec::new();
+    for (scheme, year, text) in rows {
+        let figures: Vec<TargetFigure> = super::store::json(&text)?;
+        out.extend(figures.into_iter().map(|t| (scheme.clone(), year, t)));
+    }
+    Ok(out)
 }
