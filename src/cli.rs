@@ -447,9 +447,10 @@ fn distribute(url: &str, frame: i64, layout: i32, population_year: Option<i32>, 
 fn import_grants(url: &str, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("kunne ikke lese {}", file.display()))?;
     let db = open(url)?;
-    let author = crate::audit::Author::system("import av historiske tilskudd");
+    // The audit trail names the import as it always has.
+    let ctx = crate::context::Ctx::system("import av historiske tilskudd", now());
     let result = db
-        .run_blocking(|conn| crate::grants::import::historic_file(conn, &author, now(), &text, dry_run))
+        .run_blocking(|conn| crate::grants::import::historic_file(conn, &ctx, &text, dry_run))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     match result {
         Ok(n) if dry_run => println!("Prøvekjøring: {n} tilsagn kan importeres; ingenting er lagret."),

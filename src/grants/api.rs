@@ -61,7 +61,7 @@ pub struct SchemeOut {
 #[utoipa::path(get, path = "/api/v1/schemes/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = SchemeOut), (status = 404, description = "Finnes ikke")), tag = "grants")]
 pub async fn scheme(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult<SchemeOut> {
-    let o = state.db.run(move |conn| super::overview(conn, id)).await?;
+    let o = state.db.run(move |conn| super::overview(conn, id)).await.map_err(AppError::from)?;
     Ok(Json(SchemeOut {
         frames: o
             .frames
@@ -114,7 +114,7 @@ pub async fn application(
     Path(id): Path<i64>,
 ) -> ApiResult<ApplicationOut> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let l = state.db.run(move |conn| super::load_visible(conn, Some(&user.actor), id)).await?;
+    let l = state.db.run(move |conn| super::load_visible(conn, Some(&user.actor), id)).await.map_err(AppError::from)?;
     let decides = visitor.may(samveis_domain::access::Action::ViewRounds, &samveis_domain::access::Resource::Any)
         && l.may(visitor.actor(), samveis_domain::access::Action::DecideGrant);
     Ok(Json(ApplicationOut {
@@ -148,9 +148,10 @@ pub async fn applications(
                     out.push(a);
                 }
             }
-            Ok::<_, AppError>(out)
+            Ok::<_, super::GrantError>(out)
         })
-        .await?;
+        .await
+        .map_err(AppError::from)?;
     Ok(Json(list))
 }
 
@@ -183,7 +184,11 @@ pub async fn distribution(
     let weights = Weights::parse(&q.weights)
         .map_err(|e| AppError::BadRequest(crate::web::format::capitalized(&e.to_string())))?;
     let layout = Layout::from_year(q.layout).map_err(|e| AppError::BadRequest(format!("{e}.")))?;
-    let rows = state.db.run(move |conn| super::distribution(conn, q.frame, layout, q.population_year, weights)).await?;
+    let rows = state
+        .db
+        .run(move |conn| super::distribution(conn, q.frame, layout, q.population_year, weights))
+        .await
+        .map_err(AppError::from)?;
     Ok(Json(
         rows.into_iter()
             .map(|(b, amount)| DistributionLine {

@@ -4,10 +4,10 @@
 //! open example scheme for 2027 to apply to. Payments the sources do not give are synthetic and
 //! marked as demo data.
 
-use super::import::{Applicant, historic, record_grant};
+use super::distribution::{FrameCommand, Split, save_frame};
+use super::import::{Applicant, HistoricGrant, historic, record_grant};
 use super::store::{self, NewScheme, SubAllocation};
-use super::{Split, save_frame};
-use crate::audit::Author;
+use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::AppError;
 use crate::registry::store as registry;
@@ -76,7 +76,7 @@ fn municipality(conn: &mut DbConnection, layout: Layout, name: &str) -> Result<(
         .ok_or_else(|| AppError::Internal(format!("kommunen {name} finnes ikke i {layout}-inndelingen")))
 }
 
-fn scheme_2015(conn: &mut DbConnection, author: &Author, now: NaiveDateTime) -> Result<(), AppError> {
+fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
     let new = NewScheme {
         name: SCHEME_2015,
         owner: "Helsedirektoratet (programkontoret)",
@@ -87,13 +87,14 @@ fn scheme_2015(conn: &mut DbConnection, author: &Author, now: NaiveDateTime) -> 
         first_year: 2015,
         last_year: Some(2015),
     };
-    let id = store::insert_scheme(conn, &new, now)?;
+    let id = store::insert_scheme(conn, &new, ctx.now)?;
     let mut hand = Vec::new();
     for f in rows::<Frame2015>("grant-2015-county-frames.csv", FRAMES_2015)? {
         hand.push((county_number(conn, Layout::Y2015, &f.county_2015)?, f.frame_nok));
     }
     let total: i64 = hand.iter().filter_map(|(_, a)| *a).sum();
-    save_frame(conn, None, author, now, id, 2015, total, Layout::Y2015, Split::ByHand(hand))?;
+    let frame = FrameCommand { year: 2015, amount: total, layout: Layout::Y2015, split: Split::ByHand(hand) };
+    save_frame(conn, ctx, id, &frame)?;
     for (i, g) in rows::<Grant2015>("grant-2015-development-municipalities.csv", GRANTS_2015)?.into_iter().enumerate() {
         let county = county_number(conn, Layout::Y2015, &g.county_2015)?;
         let (number, name) = municipality(conn, Layout::Y2015, &g.grant_recipient)?;
@@ -109,24 +110,22 @@ fn scheme_2015(conn: &mut DbConnection, author: &Author, now: NaiveDateTime) -> 
         );
         // Synthetic: most were paid in full by the end of the year.
         let paid = (i % 5 != 4).then_some((g.grant_nok, date(2015, 12, 15)));
-        record_grant(
-            author,
-            conn,
-            now,
-            &a,
-            g.grant_nok,
-            &g.target_figures_text,
-            vec![],
-            date(2015, 1, 1),
-            "Tildeling 2015 (vedtaksdato ikke oppgitt i kilden)",
-            paid,
-        )?;
+        let grant = HistoricGrant {
+            application: &a,
+            granted: g.grant_nok,
+            conditions: &g.target_figures_text,
+            subs: vec![],
+            decided_on: date(2015, 1, 1),
+            reference: "Tildeling 2015 (vedtaksdato ikke oppgitt i kilden)",
+            synthetic_payment: paid,
+        };
+        record_grant(conn, ctx, grant)?;
     }
     super::store::close_scheme(conn, id)?;
     Ok(())
 }
 
-fn scheme_2023(conn: &mut DbConnection, author: &Author, now: NaiveDateTime) -> Result<(), AppError> {
+fn scheme_2023(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
     let new = NewScheme {
         name: SCHEME_2023,
         owner: "KS",
@@ -137,14 +136,15 @@ fn scheme_2023(conn: &mut DbConnection, author: &Author, now: NaiveDateTime) -> 
         first_year: 2023,
         last_year: Some(2023),
     };
-    let id = store::insert_scheme(conn, &new, now)?;
+    let id = store::insert_scheme(conn, &new, ctx.now)?;
     let all = rows::<Ks2023>("grant-2023-ks-network.csv", KS_2023)?;
     let mut hand = Vec::new();
     for r in all.iter().filter(|r| r.recipient_municipality.is_empty()) {
         hand.push((county_number(conn, Layout::Y2020, &r.county_2020)?, r.weighted_distribution_nok));
     }
     let total: i64 = hand.iter().filter_map(|(_, a)| *a).sum();
-    save_frame(conn, None, author, now, id, 2023, total, Layout::Y2020, Split::ByHand(hand))?;
+    let frame = FrameCommand { year: 2023, amount: total, layout: Layout::Y2020, split: Split::ByHand(hand) };
+    save_frame(conn, ctx, id, &frame)?;
     for (i, r) in all.iter().filter(|r| r.recipient_municipality.is_empty()).enumerate() {
         let county = county_number(conn, Layout::Y2020, &r.county_2020)?;
         let mut subs = Vec::new();
@@ -165,24 +165,22 @@ fn scheme_2023(conn: &mut DbConnection, author: &Author, now: NaiveDateTime) -> 
             "Frikjøp av nettverkskoordinator for kommunene i fylket",
         );
         let paid = (i % 3 != 2).then_some((granted, date(2024, 1, 31)));
-        record_grant(
-            author,
-            conn,
-            now,
-            &a,
+        let grant = HistoricGrant {
+            application: &a,
             granted,
-            "Rollen som nettverkskoordinator skal dekke alle kommuner i fylket.",
+            conditions: "Rollen som nettverkskoordinator skal dekke alle kommuner i fylket.",
             subs,
-            date(2023, 5, 8),
-            "KS 23/02307-5",
-            paid,
-        )?;
+            decided_on: date(2023, 5, 8),
+            reference: "KS 23/02307-5",
+            synthetic_payment: paid,
+        };
+        record_grant(conn, ctx, grant)?;
     }
     super::store::close_scheme(conn, id)?;
     Ok(())
 }
 
-fn example_scheme(conn: &mut DbConnection, author: &Author, now: NaiveDateTime) -> Result<(), AppError> {
+fn example_scheme(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
     let new = NewScheme {
         name: SCHEME_EXAMPLE,
         owner: "Helsedirektoratet (programkontoret)",
@@ -193,19 +191,15 @@ fn example_scheme(conn: &mut DbConnection, author: &Author, now: NaiveDateTime) 
         first_year: 2027,
         last_year: Some(2027),
     };
-    let id = store::insert_scheme(conn, &new, now)?;
+    let id = store::insert_scheme(conn, &new, ctx.now)?;
     let weights = Weights { population: 50, municipalities: 50, equal: 0 };
-    save_frame(
-        conn,
-        None,
-        author,
-        now,
-        id,
-        2027,
-        30_000_000,
-        Layout::Y2024,
-        Split::Key { weights, population_year: Some(2026) },
-    )?;
+    let frame = FrameCommand {
+        year: 2027,
+        amount: 30_000_000,
+        layout: Layout::Y2024,
+        split: Split::Key { weights, population_year: Some(2026) },
+    };
+    save_frame(conn, ctx, id, &frame)?;
     Ok(())
 }
 
@@ -214,8 +208,9 @@ pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError>
     if !store::schemes(conn)?.is_empty() {
         return Ok(());
     }
-    let author = Author::system("demodata");
-    scheme_2015(conn, &author, now)?;
-    scheme_2023(conn, &author, now)?;
-    example_scheme(conn, &author, now)
+    // The audit trail names the demo loader as it always has.
+    let ctx = Ctx::system("demodata", now);
+    scheme_2015(conn, &ctx)?;
+    scheme_2023(conn, &ctx)?;
+    example_scheme(conn, &ctx)
 }

@@ -31,7 +31,7 @@ pub fn grants_table(o: &SchemeOverview) -> Table {
                 Cell::Number(i64::from(g.application.year)),
                 Cell::Text(g.application.county_number.clone()),
                 Cell::Text(g.application.applicant_name.clone()),
-                Cell::Text(super::pages::state_label(&g.application.state).into()),
+                Cell::Text(g.application.state.label().into()),
                 number(g.application.applied),
                 number(d.map(|d| d.granted)),
                 Cell::Text(

@@ -2,14 +2,17 @@
 //! spreadsheet), loaded as applications with their decisions and the granted entry. A file is
 //! imported whole or not at all; every problem names its row.
 
+use super::applications::parse_kroner;
+use super::error::GrantResult;
 use super::store::{self, Application, Decision, NewEntry, SubAllocation};
-use crate::audit::{self, Author, Change};
+use crate::audit::{self, Change};
+use crate::context::Ctx;
 use crate::db::DbConnection;
-use crate::error::AppError;
 use crate::registry::store as registry;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use diesel::Connection;
-use samveis_domain::grants::{EntryKind, parse_target_figures};
+use samveis_domain::access::{Action, Resource};
+use samveis_domain::grants::{AidType, ApplicationState, EntryKind, parse_target_figures};
 use samveis_domain::registry::Layout;
 use samveis_domain::reporting::ImportProblem;
 
@@ -49,53 +52,55 @@ pub(super) fn historic(
         administrative_anchoring: true,
         budget: String::new(),
         plan: String::new(),
-        state: "granted".into(),
+        state: ApplicationState::Granted,
         historic: true,
         submitted_at: None,
         version: 1,
     }
 }
 
+/// A grant decided outside Samveis, to be recorded.
+pub(super) struct HistoricGrant<'a> {
+    pub application: &'a Application,
+    pub granted: i64,
+    /// The conditions as the source gives them; the target figures are read from them.
+    pub conditions: &'a str,
+    pub subs: Vec<SubAllocation>,
+    pub decided_on: NaiveDate,
+    pub reference: &'a str,
+    /// Demo data only: a payment the source does not give, marked as demo.
+    pub synthetic_payment: Option<(i64, NaiveDate)>,
+}
+
 /// Records a historic grant: the application, its decision (target figures read from the
 /// conditions text), the granted entry and, for demo data, a synthetic payment. Audited.
-#[allow(clippy::too_many_arguments)] // one historic record: who, what, how much, when
-pub(super) fn record_grant(
-    author: &Author,
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    application: &Application,
-    granted: i64,
-    conditions: &str,
-    subs: Vec<SubAllocation>,
-    decided_on: NaiveDate,
-    reference: &str,
-    synthetic_payment: Option<(i64, NaiveDate)>,
-) -> Result<i64, AppError> {
-    let id = store::insert_application(conn, application, now)?;
+pub(super) fn record_grant(conn: &mut DbConnection, ctx: &Ctx, g: HistoricGrant) -> GrantResult<i64> {
+    let now = ctx.now;
+    let id = store::insert_application(conn, g.application, now)?;
     let decision = Decision {
         id: 0,
         application_id: id,
-        granted,
-        conditions: conditions.into(),
-        target_figures: parse_target_figures(conditions),
-        sub_allocations: subs,
-        aid_type: "not_state_aid".into(),
-        decided_on,
-        reference: reference.into(),
-        accepted_at: Some(decided_on.and_hms_opt(12, 0, 0).unwrap_or_default()),
+        granted: g.granted,
+        conditions: g.conditions.into(),
+        target_figures: parse_target_figures(g.conditions),
+        sub_allocations: g.subs,
+        aid_type: AidType::NotStateAid,
+        decided_on: g.decided_on,
+        reference: g.reference.into(),
+        accepted_at: Some(g.decided_on.and_hms_opt(12, 0, 0).unwrap_or_default()),
     };
     let decision_id = store::insert_decision(conn, &decision, now)?;
     let entry = NewEntry {
         decision_id,
         kind: EntryKind::Granted,
-        amount: granted,
-        entry_date: decided_on,
+        amount: g.granted,
+        entry_date: g.decided_on,
         note: "Vedtak",
         reverses: None,
         demo: false,
     };
     store::insert_entry(conn, &entry, now)?;
-    if let Some((amount, on)) = synthetic_payment {
+    if let Some((amount, on)) = g.synthetic_payment {
         let paid = NewEntry {
             decision_id,
             kind: EntryKind::Paid,
@@ -107,7 +112,7 @@ pub(super) fn record_grant(
         };
         store::insert_entry(conn, &paid, now)?;
     }
-    let after = serde_json::json!({"mottaker": application.applicant_name, "innvilget": granted, "vilkår": conditions, "vedtaksdato": decided_on});
+    let after = serde_json::json!({"mottaker": g.application.applicant_name, "innvilget": g.granted, "vilkår": g.conditions, "vedtaksdato": g.decided_on});
     let change = Change {
         action: "importert",
         record_type: "søknad",
@@ -115,7 +120,7 @@ pub(super) fn record_grant(
         before: None,
         after: Some(after),
     };
-    audit::record(conn, author, now, change)?;
+    audit::record(conn, &ctx.author, now, change)?;
     Ok(id)
 }
 
@@ -143,7 +148,7 @@ struct Checked {
     reference: String,
 }
 
-fn check_row(conn: &mut DbConnection, row: &Row) -> Result<Result<Checked, String>, AppError> {
+fn check_row(conn: &mut DbConnection, row: &Row) -> GrantResult<Result<Checked, String>> {
     let Ok(scheme_id) = row.scheme_id.trim().parse::<i64>() else {
         return Ok(Err(format!("ordningen «{}» er ikke et nummer", row.scheme_id.trim())));
     };
@@ -171,12 +176,12 @@ fn check_row(conn: &mut DbConnection, row: &Row) -> Result<Result<Checked, Strin
         [] => return Ok(Err(format!("mottakeren «{wanted}» er ingen kommune i {layout}-inndelingen"))),
         _ => return Ok(Err(format!("«{wanted}» er navnet på flere kommuner; skriv kommunenummeret"))),
     };
-    let granted = match super::parse_kroner("innvilget", &row.granted_nok) {
+    let granted = match parse_kroner("innvilget", &row.granted_nok) {
         Ok(Some(n)) if n > 0 => n,
         Ok(_) => return Ok(Err("innvilget beløp mangler".into())),
         Err(e) => return Ok(Err(e.to_string())),
     };
-    let applied = match super::parse_kroner("søkt", &row.applied_nok) {
+    let applied = match parse_kroner("søkt", &row.applied_nok) {
         Ok(n) => n,
         Err(e) => return Ok(Err(e.to_string())),
     };
@@ -202,52 +207,56 @@ fn check_row(conn: &mut DbConnection, row: &Row) -> Result<Result<Checked, Strin
 /// problems by row, with nothing written.
 pub fn historic_file(
     conn: &mut DbConnection,
-    author: &Author,
-    now: NaiveDateTime,
+    ctx: &Ctx,
     text: &str,
     dry_run: bool,
-) -> Result<Result<usize, Vec<ImportProblem>>, AppError> {
+) -> GrantResult<Result<usize, Vec<ImportProblem>>> {
+    ctx.require(Action::ManageGrants, &Resource::Any)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.lines().next().unwrap_or_default();
-    let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
-    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_bytes());
     conn.transaction(|conn| {
-        let mut problems = Vec::new();
-        let mut checked = Vec::new();
-        for (i, record) in reader.deserialize::<Row>().enumerate() {
-            let row = i + 2;
-            match record {
-                Ok(r) => match check_row(conn, &r)? {
-                    Ok(c) => checked.push(c),
-                    Err(message) => problems.push(ImportProblem { row, message }),
-                },
-                Err(e) => problems.push(ImportProblem { row, message: format!("kan ikke leses: {e}") }),
-            }
-        }
-        if checked.is_empty() && problems.is_empty() {
-            problems.push(ImportProblem {
-                row: 1,
-                message: "filen har ingen rader (kolonner: scheme_id,year,recipient,granted_nok,target_figures_text)"
-                    .into(),
-            });
-        }
+        let (checked, problems) = check_all(conn, text)?;
         if !problems.is_empty() || dry_run {
             return Ok(if problems.is_empty() { Ok(checked.len()) } else { Err(problems) });
         }
         for c in &checked {
-            record_grant(
-                author,
-                conn,
-                now,
-                &c.application,
-                c.granted,
-                &c.conditions,
-                vec![],
-                c.decided_on,
-                &c.reference,
-                None,
-            )?;
+            let grant = HistoricGrant {
+                application: &c.application,
+                granted: c.granted,
+                conditions: &c.conditions,
+                subs: vec![],
+                decided_on: c.decided_on,
+                reference: &c.reference,
+                synthetic_payment: None,
+            };
+            record_grant(conn, ctx, grant)?;
         }
         Ok(Ok(checked.len()))
     })
+}
+
+/// Every row checked: those that can be recorded, and the problems by row.
+fn check_all(conn: &mut DbConnection, text: &str) -> GrantResult<(Vec<Checked>, Vec<ImportProblem>)> {
+    let first = text.lines().next().unwrap_or_default();
+    let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_bytes());
+    let mut problems = Vec::new();
+    let mut checked = Vec::new();
+    for (i, record) in reader.deserialize::<Row>().enumerate() {
+        let row = i + 2;
+        match record {
+            Ok(r) => match check_row(conn, &r)? {
+                Ok(c) => checked.push(c),
+                Err(message) => problems.push(ImportProblem { row, message }),
+            },
+            Err(e) => problems.push(ImportProblem { row, message: format!("kan ikke leses: {e}") }),
+        }
+    }
+    if checked.is_empty() && problems.is_empty() {
+        problems.push(ImportProblem {
+            row: 1,
+            message: "filen har ingen rader (kolonner: scheme_id,year,recipient,granted_nok,target_figures_text)"
+                .into(),
+        });
+    }
+    Ok((checked, problems))
 }

@@ -4,9 +4,19 @@
 //! block. Helvetica is one of the PDF base fonts, so nothing is embedded; text is written in
 //! WinAnsi encoding, which holds the Norwegian letters.
 
+use super::applications::{Loaded, load_visible};
+use super::error::{GrantError, GrantResult};
+use super::store::Decision;
+use crate::db::DbConnection;
+use crate::files::{self, Owner, Upload};
+use crate::registry::store as registry;
 use crate::web::format;
 use crate::web::pdf::{BODY, BOLD, MARGIN, PAGE_H, PAGE_W, REGULAR, Writer};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
+use samveis_domain::access::Actor;
+use samveis_domain::registry::Layout;
+
+pub const OWNER_LETTER: &str = "letter";
 
 /// What a letter says.
 pub struct Letter {
@@ -29,9 +39,90 @@ pub struct Letter {
     pub aid_type: String,
 }
 
+/// The letter's content, from the decision and the registry.
+fn letter_of(conn: &mut DbConnection, l: &Loaded, d: &Decision) -> GrantResult<Letter> {
+    let layout = Layout::from_year(l.application.layout).unwrap_or(Layout::CURRENT);
+    let county = registry::county_names(conn, layout)?
+        .into_iter()
+        .find(|(n, _)| *n == l.application.county_number)
+        .map_or_else(|| l.application.county_number.clone(), |(_, name)| name);
+    let payment_terms = if l.scheme.rules.is_empty() {
+        "Tilskuddet utbetales etter anmodning om utbetaling med faktura, kostnader så langt mot godkjent budsjett og kort status.".to_string()
+    } else {
+        l.scheme.rules.clone()
+    };
+    let purpose =
+        if l.application.purpose.is_empty() { "formålet i søknaden".into() } else { l.application.purpose.clone() };
+    Ok(Letter {
+        sender: l.scheme.owner.clone(),
+        date: d.decided_on,
+        reference: d.reference.clone(),
+        recipient: l.application.applicant_name.clone(),
+        recipient_county: county,
+        scheme: l.scheme.name.clone(),
+        year: l.application.year,
+        granted: d.granted,
+        purpose,
+        conditions: d.conditions.clone(),
+        targets: d.target_figures.iter().map(target_line).collect(),
+        passed_on: d.sub_allocations.iter().map(|s| format!("{}: {}", s.name, format::kroner(s.amount))).collect(),
+        payment_terms,
+        accept_by: d.decided_on + chrono::Duration::days(21),
+        aid_type: d.aid_type.label().to_string(),
+    })
+}
+
+/// "50 stk medisindispensere (frist 31. desember 2027)"
+fn target_line(t: &samveis_domain::grants::TargetFigure) -> String {
+    let due = t.due.map(|due| format!(" (frist {})", format::date(due))).unwrap_or_default();
+    format!("{} {} {}{due}", format::number(t.quantity), t.unit, t.technology)
+}
+
+/// Makes the letter of a decision and stores it with the application.
+pub(super) fn store_letter(
+    conn: &mut DbConnection,
+    l: &Loaded,
+    d: &Decision,
+    now: NaiveDateTime,
+) -> GrantResult<Vec<u8>> {
+    let id = l.application.id;
+    let upload = Upload { file_name: format!("tilskuddsbrev-{id}.pdf"), bytes: render(&letter_of(conn, l, d)?) };
+    let owner = Owner { kind: OWNER_LETTER, id, field: "" };
+    files::store_file(conn, &owner, &upload, "application/pdf", now)?;
+    Ok(upload.bytes)
+}
+
+/// The grant letter of an application the actor may see: the stored one, or made and stored
+/// now (historic decisions get theirs on first download).
+pub fn grant_letter(
+    conn: &mut DbConnection,
+    actor: Option<&Actor>,
+    id: i64,
+    now: NaiveDateTime,
+) -> GrantResult<Vec<u8>> {
+    let loaded = load_visible(conn, actor, id)?;
+    let decision = loaded.decision.clone().ok_or_else(|| {
+        GrantError::NotFound("Søknaden har ikke fått tilsagn, og har derfor ikke noe tilskuddsbrev.".into())
+    })?;
+    if let Some(info) = files::infos(conn, OWNER_LETTER, id)?.into_values().last() {
+        if let Some(bytes) = files::bytes(conn, &info.sha256)? {
+            return Ok(bytes);
+        }
+    }
+    store_letter(conn, &loaded, &decision, now)
+}
+
 pub fn render(l: &Letter) -> Vec<u8> {
     let mut w = Writer::new();
-    // Logo area and sender.
+    heading(&mut w, l);
+    grant(&mut w, l);
+    terms(&mut w, l);
+    closing(&mut w, l);
+    w.finish(&format!("Tilsagn om tilskudd – {}", l.recipient), &l.sender)
+}
+
+/// Logo area, sender, date and reference, and the recipient block.
+fn heading(w: &mut Writer, l: &Letter) {
     {
         let c = w.page();
         c.set_fill_gray(0.92);
@@ -55,6 +146,10 @@ pub fn render(l: &Letter) -> Vec<u8> {
     // Recipient block.
     w.paragraph(&l.recipient, BOLD, BODY, 0.0);
     w.paragraph(&format!("v/ prosjektleder, {}", l.recipient_county), REGULAR, BODY, 0.0);
+}
+
+/// The grant itself, its conditions, target figures and what is passed on.
+fn grant(w: &mut Writer, l: &Letter) {
     w.gap(28.0);
     w.paragraph(&format!("Tilsagn om tilskudd: {} ({})", l.scheme, l.year), BOLD, 13.0, 0.0);
     w.gap(8.0);
@@ -86,6 +181,10 @@ pub fn render(l: &Letter) -> Vec<u8> {
             w.paragraph(&format!("• {item}"), REGULAR, BODY, 10.0);
         }
     }
+}
+
+/// Reporting, payment and acceptance.
+fn terms(w: &mut Writer, l: &Letter) {
     w.gap(10.0);
     w.paragraph("Rapportering", BOLD, BODY, 0.0);
     w.paragraph(
@@ -108,6 +207,9 @@ pub fn render(l: &Letter) -> Vec<u8> {
         BODY,
         0.0,
     );
+}
+
+fn closing(w: &mut Writer, l: &Letter) {
     w.gap(24.0);
     w.room(80.0);
     w.paragraph("Med hilsen", REGULAR, BODY, 0.0);
@@ -116,7 +218,6 @@ pub fn render(l: &Letter) -> Vec<u8> {
     w.paragraph("Saksbehandler for tilskuddsordningen", REGULAR, BODY, 0.0);
     w.gap(12.0);
     w.paragraph("Dokumentet er godkjent elektronisk og har derfor ingen håndskrevne signaturer.", REGULAR, 8.0, 0.0);
-    w.finish(&format!("Tilsagn om tilskudd – {}", l.recipient), &l.sender)
 }
 
 #[cfg(test)]

@@ -3,19 +3,22 @@
 //! A sent request is locked; the county approves or returns it, then marks it paid, which books
 //! the payment in the ledger (never beyond what is left). One final payment per grant.
 
-use super::{Loaded, load};
-use crate::audit::{self, Author, Change};
+use super::applications::{Loaded, authorize, parse_kroner, ticked};
+use super::error::{GrantError, GrantResult};
+use super::store;
+use crate::audit::{self, Change};
+use crate::context::Ctx;
 use crate::db::schema::{payment_requests, submissions};
 use crate::db::{DbConnection, StoreResult};
-use crate::error::{AppError, VERSION_CONFLICT};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use samveis_domain::access::{Action, Actor};
-use samveis_domain::grants::{EntryKind, check_payment};
+use samveis_domain::access::{Action, OrgUnit};
+use samveis_domain::grants::{EntryKind, RequestEvent, RequestState, check_payment};
 use samveis_domain::reporting::State;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// A request as read; its state is checked against the codes the domain knows.
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 pub struct PaymentRequest {
     pub id: i64,
     pub application_id: i64,
@@ -28,45 +31,11 @@ pub struct PaymentRequest {
     pub status_text: String,
     /// The applicant's latest delivered report when the request was sent.
     pub report_submission_id: Option<i64>,
-    /// sent | approved | returned | paid
-    pub state: String,
+    #[diesel(deserialize_as = String)]
+    #[schema(value_type = String, example = "sent")]
+    pub state: RequestState,
     pub reviewer_comment: String,
     pub version: i64,
-}
-
-type Tuple = (i64, i64, bool, i64, String, NaiveDate, String, i64, String, Option<i64>, String, String, i64);
-
-fn of(t: Tuple) -> PaymentRequest {
-    let (
-        id,
-        application_id,
-        final_payment,
-        amount,
-        invoice_number,
-        invoice_date,
-        project_code,
-        costs_to_date,
-        status_text,
-        report_submission_id,
-        state,
-        reviewer_comment,
-        version,
-    ) = t;
-    PaymentRequest {
-        id,
-        application_id,
-        final_payment,
-        amount,
-        invoice_number,
-        invoice_date,
-        project_code,
-        costs_to_date,
-        status_text,
-        report_submission_id,
-        state,
-        reviewer_comment,
-        version,
-    }
 }
 
 macro_rules! columns {
@@ -90,22 +59,11 @@ macro_rules! columns {
 }
 
 pub fn of_application(conn: &mut DbConnection, application_id: i64) -> StoreResult<Vec<PaymentRequest>> {
-    let rows: Vec<Tuple> = payment_requests::table
+    Ok(payment_requests::table
         .filter(payment_requests::application_id.eq(application_id))
         .select(columns!())
         .order(payment_requests::id.asc())
-        .load(conn)?;
-    Ok(rows.into_iter().map(of).collect())
-}
-
-pub fn state_label(code: &str) -> &'static str {
-    match code {
-        "sent" => "Sendt",
-        "approved" => "Godkjent",
-        "returned" => "Sendt tilbake",
-        "paid" => "Utbetalt",
-        _ => "Ukjent",
-    }
+        .load(conn)?)
 }
 
 /// What the recipient types.
@@ -127,20 +85,54 @@ pub struct RequestForm {
     pub status_text: String,
 }
 
-fn bad(text: impl Into<String>) -> AppError {
-    AppError::BadRequest(text.into())
+/// A request for payment, read from the form.
+#[derive(Debug, Clone)]
+pub struct RequestCommand {
+    pub final_payment: bool,
+    pub amount: i64,
+    pub invoice_number: String,
+    pub invoice_date: NaiveDate,
+    pub project_code: String,
+    pub costs_to_date: i64,
+    pub status_text: String,
+}
+
+impl TryFrom<&RequestForm> for RequestCommand {
+    type Error = GrantError;
+
+    fn try_from(f: &RequestForm) -> GrantResult<RequestCommand> {
+        let amount = parse_kroner("Beløp", &f.amount)?
+            .filter(|n| *n > 0)
+            .ok_or_else(|| GrantError::invalid("amount", "Beløpet mangler."))?;
+        let costs_to_date = parse_kroner("Kostnader så langt", &f.costs_to_date)?.unwrap_or(0);
+        let invoice_date = NaiveDate::parse_from_str(f.invoice_date.trim(), "%Y-%m-%d").map_err(|_| {
+            let message = format!("Fakturadatoen «{}» er ikke en dato (ÅÅÅÅ-MM-DD).", f.invoice_date.trim());
+            GrantError::invalid("invoice_date", message)
+        })?;
+        if f.invoice_number.trim().is_empty() {
+            return Err(GrantError::invalid("invoice_number", "Fakturanummer mangler."));
+        }
+        Ok(RequestCommand {
+            final_payment: ticked(&f.final_payment),
+            amount,
+            invoice_number: f.invoice_number.trim().into(),
+            invoice_date,
+            project_code: f.project_code.trim().into(),
+            costs_to_date,
+            status_text: f.status_text.trim().into(),
+        })
+    }
 }
 
 /// The latest delivered report of the applicant (a status report, milestone...), if any.
 fn latest_report(conn: &mut DbConnection, l: &Loaded) -> StoreResult<Option<i64>> {
-    let kind = match l.application.applicant_kind.as_str() {
-        "municipality" => "municipality",
-        "collaboration" => "collaboration",
-        _ => return Ok(None),
+    let Some(unit) = OrgUnit::from_stored(&l.application.applicant_kind, &l.application.applicant_id) else {
+        return Ok(None);
     };
+    let (kind, id) = unit.stored();
     Ok(submissions::table
         .filter(submissions::org_kind.eq(kind))
-        .filter(submissions::org_id.eq(&l.application.applicant_id))
+        .filter(submissions::org_id.eq(id))
         .filter(submissions::state.eq_any([State::Submitted.code(), State::Accepted.code()]))
         .order(submissions::submitted_at.desc())
         .select(submissions::id)
@@ -152,7 +144,7 @@ fn latest_report(conn: &mut DbConnection, l: &Loaded) -> StoreResult<Option<i64>
 pub fn reopen_paid(conn: &mut DbConnection, ledger_entry: i64, now: NaiveDateTime) -> StoreResult<()> {
     diesel::update(payment_requests::table.filter(payment_requests::ledger_entry_id.eq(ledger_entry)))
         .set((
-            payment_requests::state.eq("approved"),
+            payment_requests::state.eq(RequestState::Approved.code()),
             payment_requests::ledger_entry_id.eq(None::<i64>),
             payment_requests::version.eq(payment_requests::version + 1),
             payment_requests::updated_at.eq(now),
@@ -161,134 +153,170 @@ pub fn reopen_paid(conn: &mut DbConnection, ledger_entry: i64, now: NaiveDateTim
     Ok(())
 }
 
+fn invalid(message: impl Into<String>) -> GrantError {
+    GrantError::invalid("amount", message)
+}
+
+/// What may still be asked for, after the requests not yet handled; and no request after the
+/// final one.
+fn check_room(l: &Loaded, earlier: &[PaymentRequest], amount: i64) -> GrantResult<()> {
+    let open: i64 = earlier.iter().filter(|r| r.state.is_open()).map(|r| r.amount).sum();
+    let left = l.balance().payable() - open;
+    if amount > left {
+        return Err(invalid(format!(
+            "Beløpet ({amount} kr) er mer enn det som gjenstår av tilskuddet etter ubehandlede anmodninger ({left} kr)."
+        )));
+    }
+    if earlier.iter().any(|r| r.final_payment && r.state != RequestState::Returned) {
+        return Err(invalid("Sluttutbetalingen er allerede bedt om; det kan ikke bes om flere utbetalinger."));
+    }
+    Ok(())
+}
+
 /// The recipient sends a payment request; it is locked once sent.
-pub fn send(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    author: &Author,
-    now: NaiveDateTime,
-    id: i64,
-    form: &RequestForm,
-) -> Result<i64, AppError> {
+pub fn send(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &RequestCommand) -> GrantResult<i64> {
     conn.transaction(|conn| {
-        super::store::lock_grant(conn, id)?;
-        let l = load(conn, id)?;
-        if !l.may(Some(actor), Action::AcceptGrant) {
-            return Err(AppError::Forbidden);
-        }
-        let decision = l.decision.as_ref().ok_or_else(|| bad("Søknaden har ikke fått tilsagn."))?;
+        store::lock_grant(conn, id)?;
+        let l = authorize(conn, ctx, id, Action::AcceptGrant)?;
+        let decision = l.decision.as_ref().ok_or_else(|| invalid("Søknaden har ikke fått tilsagn."))?;
         if decision.accepted_at.is_none() {
-            return Err(bad("Aksepter tilskuddet før du ber om utbetaling."));
+            return Err(invalid("Aksepter tilskuddet før du ber om utbetaling."));
         }
-        let amount = super::parse_kroner("Beløp", &form.amount)?.filter(|n| *n > 0).ok_or_else(|| bad("Beløpet mangler."))?;
-        let costs = super::parse_kroner("Kostnader så langt", &form.costs_to_date)?.unwrap_or(0);
-        let invoice_date = NaiveDate::parse_from_str(form.invoice_date.trim(), "%Y-%m-%d")
-            .map_err(|_| bad(format!("Fakturadatoen «{}» er ikke en dato (ÅÅÅÅ-MM-DD).", form.invoice_date.trim())))?;
-        if form.invoice_number.trim().is_empty() {
-            return Err(bad("Fakturanummer mangler."));
-        }
-        let earlier = of_application(conn, id)?;
-        let open: i64 = earlier.iter().filter(|r| r.state == "sent" || r.state == "approved").map(|r| r.amount).sum();
-        let left = l.balance().payable() - open;
-        if amount > left {
-            return Err(bad(format!("Beløpet ({amount} kr) er mer enn det som gjenstår av tilskuddet etter ubehandlede anmodninger ({left} kr).")));
-        }
-        let final_payment = form.final_payment.as_deref() == Some("ja");
-        if earlier.iter().any(|r| r.final_payment && r.state != "returned") {
-            return Err(bad("Sluttutbetalingen er allerede bedt om; det kan ikke bes om flere utbetalinger."));
-        }
+        check_room(&l, &of_application(conn, id)?, c.amount)?;
         let report = latest_report(conn, &l)?;
-        let new_id: i64 = diesel::insert_into(payment_requests::table)
-            .values((
-                (
-                    payment_requests::application_id.eq(id),
-                    payment_requests::final_payment.eq(final_payment),
-                    payment_requests::amount.eq(amount),
-                    payment_requests::invoice_number.eq(form.invoice_number.trim()),
-                    payment_requests::invoice_date.eq(invoice_date),
-                    payment_requests::project_code.eq(form.project_code.trim()),
-                    payment_requests::costs_to_date.eq(costs),
-                    payment_requests::status_text.eq(form.status_text.trim()),
-                ),
-                (
-                    payment_requests::report_submission_id.eq(report),
-                    payment_requests::state.eq("sent"),
-                    payment_requests::reviewer_comment.eq(""),
-                    payment_requests::ledger_entry_id.eq(None::<i64>),
-                    payment_requests::version.eq(1),
-                    payment_requests::created_at.eq(now),
-                    payment_requests::updated_at.eq(now),
-                ),
-            ))
-            .returning(payment_requests::id)
-            .get_result(conn)?;
-        let after = serde_json::json!({"anmodning": new_id, "beløp": amount, "faktura": form.invoice_number.trim(), "slutt": final_payment, "rapport": report});
+        let new_id = insert(conn, id, c, report, ctx.now)?;
+        let after = serde_json::json!({"anmodning": new_id, "beløp": c.amount, "faktura": c.invoice_number, "slutt": c.final_payment, "rapport": report});
         let change = Change { action: "bedt om utbetaling", record_type: "søknad", record_id: id.to_string(), before: None, after: Some(after) };
-        audit::record(conn, author, now, change)?;
+        audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(new_id)
     })
 }
 
-/// The county approves, returns (with a comment) or pays a request.
-#[allow(clippy::too_many_arguments)] // one use case: who, when, which request and version, what
-pub fn handle(
+fn insert(
     conn: &mut DbConnection,
-    actor: &Actor,
-    author: &Author,
-    now: NaiveDateTime,
     id: i64,
-    request_id: i64,
-    version: i64,
-    action: &str,
-    comment: &str,
-) -> Result<(), AppError> {
-    conn.transaction(|conn| {
-        super::store::lock_grant(conn, id)?;
-        let l = load(conn, id)?;
-        if !l.may(Some(actor), Action::DecideGrant) {
-            return Err(AppError::Forbidden);
-        }
-        let r = of_application(conn, id)?.into_iter().find(|r| r.id == request_id).ok_or_else(|| AppError::NotFound(format!("Fant ikke anmodning {request_id}.")))?;
-        if r.version != version {
-            return Err(AppError::Conflict(VERSION_CONFLICT.into()));
-        }
-        let (next, entry) = match (action, r.state.as_str()) {
-            ("godkjenn", "sent") => ("approved", None),
-            ("returner", "sent" | "approved") => {
-                if comment.trim().is_empty() {
-                    return Err(bad("Skriv hvorfor anmodningen sendes tilbake."));
-                }
-                ("returned", None)
-            }
-            ("utbetal", "approved") => {
-                check_payment(&l.balance(), EntryKind::Paid, r.amount).map_err(|e| bad(crate::web::format::capitalized(&e.to_string())))?;
-                let decision = l.decision.as_ref().ok_or_else(|| bad("Søknaden har ikke fått tilsagn."))?;
-                let note = format!("Faktura {} ({})", r.invoice_number, if r.final_payment { "sluttutbetaling" } else { "delutbetaling" });
-                let new = super::store::NewEntry { decision_id: decision.id, kind: EntryKind::Paid, amount: r.amount, entry_date: now.date(), note: &note, reverses: None, demo: false };
-                ("paid", Some(super::store::insert_entry(conn, &new, now)?))
-            }
-            (a, s) => return Err(bad(format!("«{a}» går ikke an når anmodningen er «{}».", state_label(s).to_lowercase()))),
-        };
-        let n = diesel::update(payment_requests::table.find(request_id).filter(payment_requests::version.eq(version)))
-            .set((
-                payment_requests::state.eq(next),
-                payment_requests::reviewer_comment.eq(comment.trim()),
-                payment_requests::ledger_entry_id.eq(entry),
-                payment_requests::version.eq(version + 1),
+    c: &RequestCommand,
+    report: Option<i64>,
+    now: NaiveDateTime,
+) -> StoreResult<i64> {
+    Ok(diesel::insert_into(payment_requests::table)
+        .values((
+            (
+                payment_requests::application_id.eq(id),
+                payment_requests::final_payment.eq(c.final_payment),
+                payment_requests::amount.eq(c.amount),
+                payment_requests::invoice_number.eq(&c.invoice_number),
+                payment_requests::invoice_date.eq(c.invoice_date),
+                payment_requests::project_code.eq(&c.project_code),
+                payment_requests::costs_to_date.eq(c.costs_to_date),
+                payment_requests::status_text.eq(&c.status_text),
+            ),
+            (
+                payment_requests::report_submission_id.eq(report),
+                payment_requests::state.eq(RequestState::Sent.code()),
+                payment_requests::reviewer_comment.eq(""),
+                payment_requests::ledger_entry_id.eq(None::<i64>),
+                payment_requests::version.eq(1),
+                payment_requests::created_at.eq(now),
                 payment_requests::updated_at.eq(now),
-            ))
-            .execute(conn)?;
+            ),
+        ))
+        .returning(payment_requests::id)
+        .get_result(conn)?)
+}
+
+/// What the county does with a request, as the buttons send it.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct HandleForm {
+    #[serde(default)]
+    pub handling: String,
+    #[serde(default)]
+    pub kommentar: String,
+    #[serde(default)]
+    pub version: i64,
+}
+
+/// The county's handling of one request at the version it saw.
+#[derive(Debug, Clone)]
+pub struct Handling {
+    pub request_id: i64,
+    pub version: i64,
+    pub event: RequestEvent,
+    pub comment: String,
+}
+
+impl Handling {
+    pub fn parse(request_id: i64, f: &HandleForm) -> GrantResult<Handling> {
+        let event = RequestEvent::from_code(&f.handling).ok_or_else(|| {
+            GrantError::invalid("handling", format!("«{}» går ikke an for en anmodning.", f.handling))
+        })?;
+        Ok(Handling { request_id, version: f.version, event, comment: f.kommentar.trim().into() })
+    }
+}
+
+/// The county approves, returns (with a comment) or pays a request.
+pub fn handle(conn: &mut DbConnection, ctx: &Ctx, id: i64, h: &Handling) -> GrantResult<()> {
+    conn.transaction(|conn| {
+        store::lock_grant(conn, id)?;
+        let l = authorize(conn, ctx, id, Action::DecideGrant)?;
+        let r = of_application(conn, id)?
+            .into_iter()
+            .find(|r| r.id == h.request_id)
+            .ok_or_else(|| GrantError::NotFound(format!("Fant ikke anmodning {}.", h.request_id)))?;
+        if r.version != h.version {
+            return Err(GrantError::stale());
+        }
+        let next = r.state.after(h.event).ok_or_else(|| {
+            let message =
+                format!("«{}» går ikke an når anmodningen er «{}».", h.event.code(), r.state.label().to_lowercase());
+            GrantError::invalid("handling", message)
+        })?;
+        if h.event == RequestEvent::Return && h.comment.is_empty() {
+            return Err(GrantError::invalid("kommentar", "Skriv hvorfor anmodningen sendes tilbake."));
+        }
+        let entry = if next == RequestState::Paid { Some(book_payment(conn, ctx, &l, &r)?) } else { None };
+        let n =
+            diesel::update(payment_requests::table.find(h.request_id).filter(payment_requests::version.eq(h.version)))
+                .set((
+                    payment_requests::state.eq(next.code()),
+                    payment_requests::reviewer_comment.eq(&h.comment),
+                    payment_requests::ledger_entry_id.eq(entry),
+                    payment_requests::version.eq(h.version + 1),
+                    payment_requests::updated_at.eq(ctx.now),
+                ))
+                .execute(conn)?;
         if n != 1 {
-            return Err(AppError::Conflict(VERSION_CONFLICT.into()));
+            return Err(GrantError::stale());
         }
         let change = Change {
             action: "behandlet utbetaling",
             record_type: "søknad",
             record_id: id.to_string(),
-            before: Some(serde_json::json!({"anmodning": request_id, "tilstand": r.state})),
-            after: Some(serde_json::json!({"anmodning": request_id, "tilstand": next, "kommentar": comment.trim(), "post": entry})),
+            before: Some(serde_json::json!({"anmodning": h.request_id, "tilstand": r.state})),
+            after: Some(
+                serde_json::json!({"anmodning": h.request_id, "tilstand": next, "kommentar": h.comment, "post": entry}),
+            ),
         };
-        audit::record(conn, author, now, change)?;
+        audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(())
     })
+}
+
+/// Books an approved request's payment in the ledger; returns the entry.
+fn book_payment(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, r: &PaymentRequest) -> GrantResult<i64> {
+    check_payment(&l.balance(), EntryKind::Paid, r.amount)
+        .map_err(|e| invalid(crate::web::format::capitalized(&e.to_string())))?;
+    let decision = l.decision.as_ref().ok_or_else(|| invalid("Søknaden har ikke fått tilsagn."))?;
+    let kind = if r.final_payment { "sluttutbetaling" } else { "delutbetaling" };
+    let note = format!("Faktura {} ({kind})", r.invoice_number);
+    let new = store::NewEntry {
+        decision_id: decision.id,
+        kind: EntryKind::Paid,
+        amount: r.amount,
+        entry_date: ctx.now.date(),
+        note: &note,
+        reverses: None,
+        demo: false,
+    };
+    Ok(store::insert_entry(conn, &new, ctx.now)?)
 }

@@ -7,7 +7,7 @@ use crate::db::schema::{
 use crate::db::{DbConnection, StoreResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use samveis_domain::grants::{Allocation, EntryKind, LedgerEntry, TargetFigure};
+use samveis_domain::grants::{AidType, Allocation, ApplicationState, EntryKind, LedgerEntry, TargetFigure};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -217,8 +217,8 @@ pub struct Application {
     pub administrative_anchoring: bool,
     pub budget: String,
     pub plan: String,
-    /// draft | submitted | granted | rejected
-    pub state: String,
+    #[schema(value_type = String, example = "submitted")]
+    pub state: ApplicationState,
     /// Loaded from the source documents, not applied for in Samveis.
     pub historic: bool,
     #[schema(value_type = Option<String>)]
@@ -226,50 +226,60 @@ pub struct Application {
     pub version: i64,
 }
 
-type ApplicationTuple = (
-    (i64, i64, i32, String, String, String, i32, String),
-    (Option<i64>, Option<i64>, Option<i64>, String, String, String, bool, bool, String, String),
-    (String, bool, Option<NaiveDateTime>, i64),
-);
+/// What the applicant writes: amounts, texts and the anchoring.
+type ApplicationBody = (Option<i64>, Option<i64>, Option<i64>, String, String, String, bool, bool, String, String);
 
-fn application_of(t: ApplicationTuple) -> Application {
-    let ((id, scheme_id, year, applicant_kind, applicant_id, applicant_name, layout, county_number), b, c) = t;
-    let (
-        applied,
-        own_financing,
-        declared_other_aid,
-        purpose,
-        technologies,
-        target_group,
-        political_anchoring,
-        administrative_anchoring,
-        budget,
-        plan,
-    ) = b;
-    let (state, historic, submitted_at, version) = c;
-    Application {
-        id,
-        scheme_id,
-        year,
-        applicant_kind,
-        applicant_id,
-        applicant_name,
-        layout,
-        county_number,
-        applied,
-        own_financing,
-        declared_other_aid,
-        purpose,
-        technologies,
-        target_group,
-        political_anchoring,
-        administrative_anchoring,
-        budget,
-        plan,
-        state,
-        historic,
-        submitted_at,
-        version,
+/// An application as read: the state is checked against the codes the domain knows.
+#[derive(Queryable)]
+struct ApplicationRow {
+    head: (i64, i64, i32, String, String, String, i32, String),
+    body: ApplicationBody,
+    #[diesel(deserialize_as = String)]
+    state: ApplicationState,
+    historic: bool,
+    submitted_at: Option<NaiveDateTime>,
+    version: i64,
+}
+
+impl From<ApplicationRow> for Application {
+    fn from(row: ApplicationRow) -> Application {
+        let (id, scheme_id, year, applicant_kind, applicant_id, applicant_name, layout, county_number) = row.head;
+        let (
+            applied,
+            own_financing,
+            declared_other_aid,
+            purpose,
+            technologies,
+            target_group,
+            political_anchoring,
+            administrative_anchoring,
+            budget,
+            plan,
+        ) = row.body;
+        Application {
+            id,
+            scheme_id,
+            year,
+            applicant_kind,
+            applicant_id,
+            applicant_name,
+            layout,
+            county_number,
+            applied,
+            own_financing,
+            declared_other_aid,
+            purpose,
+            technologies,
+            target_group,
+            political_anchoring,
+            administrative_anchoring,
+            budget,
+            plan,
+            state: row.state,
+            historic: row.historic,
+            submitted_at: row.submitted_at,
+            version: row.version,
+        }
     }
 }
 
@@ -298,12 +308,10 @@ macro_rules! application_columns {
                 grant_applications::budget,
                 grant_applications::plan,
             ),
-            (
-                grant_applications::state,
-                grant_applications::historic,
-                grant_applications::submitted_at,
-                grant_applications::version,
-            ),
+            grant_applications::state,
+            grant_applications::historic,
+            grant_applications::submitted_at,
+            grant_applications::version,
         )
     };
 }
@@ -325,7 +333,7 @@ macro_rules! application_content {
             (
                 grant_applications::budget.eq(&$a.budget),
                 grant_applications::plan.eq(&$a.plan),
-                grant_applications::state.eq(&$a.state),
+                grant_applications::state.eq($a.state.code()),
                 grant_applications::submitted_at.eq($a.submitted_at),
             ),
         )
@@ -373,7 +381,7 @@ pub fn update_application(
 }
 
 pub fn applications_of(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<Vec<Application>> {
-    let rows: Vec<ApplicationTuple> = grant_applications::table
+    let rows: Vec<ApplicationRow> = grant_applications::table
         .filter(grant_applications::scheme_id.eq(scheme_id))
         .select(application_columns!())
         .order((
@@ -382,23 +390,23 @@ pub fn applications_of(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<V
             grant_applications::applicant_name.asc(),
         ))
         .load(conn)?;
-    Ok(rows.into_iter().map(application_of).collect())
+    Ok(rows.into_iter().map(Application::from).collect())
 }
 
 pub fn applications_of_applicant(conn: &mut DbConnection, kind: &str, id: &str) -> StoreResult<Vec<Application>> {
-    let rows: Vec<ApplicationTuple> = grant_applications::table
+    let rows: Vec<ApplicationRow> = grant_applications::table
         .filter(grant_applications::applicant_kind.eq(kind))
         .filter(grant_applications::applicant_id.eq(id))
         .select(application_columns!())
         .order(grant_applications::id.desc())
         .load(conn)?;
-    Ok(rows.into_iter().map(application_of).collect())
+    Ok(rows.into_iter().map(Application::from).collect())
 }
 
 pub fn application(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Application>> {
-    let row: Option<ApplicationTuple> =
+    let row: Option<ApplicationRow> =
         grant_applications::table.find(id).select(application_columns!()).first(conn).optional()?;
-    Ok(row.map(application_of))
+    Ok(row.map(Application::from))
 }
 
 /// A host's passing on of its grant to a member.
@@ -418,29 +426,51 @@ pub struct Decision {
     #[schema(value_type = Vec<Object>)]
     pub target_figures: Vec<TargetFigure>,
     pub sub_allocations: Vec<SubAllocation>,
-    /// not_state_aid | de_minimis | other
-    pub aid_type: String,
+    #[schema(value_type = String, example = "not_state_aid")]
+    pub aid_type: AidType,
     pub decided_on: NaiveDate,
     pub reference: String,
     #[schema(value_type = Option<String>)]
     pub accepted_at: Option<NaiveDateTime>,
 }
 
-type DecisionTuple = (i64, i64, i64, String, String, String, String, NaiveDate, String, Option<NaiveDateTime>);
+/// A decision as read; the aid type is checked against the codes the domain knows.
+#[derive(Queryable)]
+struct DecisionRow {
+    id: i64,
+    application_id: i64,
+    granted: i64,
+    conditions: String,
+    targets: String,
+    subs: String,
+    #[diesel(deserialize_as = String)]
+    aid_type: AidType,
+    decided_on: NaiveDate,
+    reference: String,
+    accepted_at: Option<NaiveDateTime>,
+}
 
-fn decision_of(t: DecisionTuple) -> Decision {
-    let (id, application_id, granted, conditions, targets, subs, aid_type, decided_on, reference, accepted_at) = t;
-    Decision {
-        id,
-        application_id,
-        granted,
-        conditions,
-        target_figures: serde_json::from_str(&targets).unwrap_or_default(),
-        sub_allocations: serde_json::from_str(&subs).unwrap_or_default(),
-        aid_type,
-        decided_on,
-        reference,
-        accepted_at,
+/// A stored JSON column that does not read is an error, like an unknown code.
+pub(super) fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, diesel::result::Error> {
+    serde_json::from_str(text).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
+}
+
+impl TryFrom<DecisionRow> for Decision {
+    type Error = diesel::result::Error;
+
+    fn try_from(r: DecisionRow) -> Result<Decision, diesel::result::Error> {
+        Ok(Decision {
+            id: r.id,
+            application_id: r.application_id,
+            granted: r.granted,
+            conditions: r.conditions,
+            target_figures: json(&r.targets)?,
+            sub_allocations: json(&r.subs)?,
+            aid_type: r.aid_type,
+            decided_on: r.decided_on,
+            reference: r.reference,
+            accepted_at: r.accepted_at,
+        })
     }
 }
 
@@ -472,7 +502,7 @@ pub fn insert_decision(conn: &mut DbConnection, d: &Decision, now: NaiveDateTime
             grant_decisions::conditions.eq(&d.conditions),
             grant_decisions::target_figures.eq(targets),
             grant_decisions::sub_allocations.eq(subs),
-            grant_decisions::aid_type.eq(&d.aid_type),
+            grant_decisions::aid_type.eq(d.aid_type.code()),
             grant_decisions::decided_on.eq(d.decided_on),
             grant_decisions::reference.eq(&d.reference),
             grant_decisions::accepted_at.eq(d.accepted_at),
@@ -483,22 +513,22 @@ pub fn insert_decision(conn: &mut DbConnection, d: &Decision, now: NaiveDateTime
 }
 
 pub fn decision_of_application(conn: &mut DbConnection, application_id: i64) -> StoreResult<Option<Decision>> {
-    let row: Option<DecisionTuple> = grant_decisions::table
+    let row: Option<DecisionRow> = grant_decisions::table
         .filter(grant_decisions::application_id.eq(application_id))
         .select(decision_columns!())
         .first(conn)
         .optional()?;
-    Ok(row.map(decision_of))
+    Ok(row.map(Decision::try_from).transpose()?)
 }
 
 /// The decisions of a scheme's applications, by application id.
 pub fn decisions_of_scheme(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<Vec<Decision>> {
-    let rows: Vec<DecisionTuple> = grant_decisions::table
+    let rows: Vec<DecisionRow> = grant_decisions::table
         .inner_join(grant_applications::table)
         .filter(grant_applications::scheme_id.eq(scheme_id))
         .select(decision_columns!())
         .load(conn)?;
-    Ok(rows.into_iter().map(decision_of).collect())
+    Ok(rows.into_iter().map(Decision::try_from).collect::<Result<_, _>>()?)
 }
 
 /// Takes the write lock on a grant's decision row before its balance is read, so two payments
@@ -517,12 +547,14 @@ pub fn mark_accepted(conn: &mut DbConnection, decision_id: i64, at: NaiveDateTim
     Ok(n == 1)
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// A ledger entry as read; the kind is checked against the codes the domain knows.
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 pub struct Entry {
     pub id: i64,
     pub decision_id: i64,
-    /// granted | paid | carried_over | repaid | withdrawn
-    pub kind: String,
+    #[diesel(deserialize_as = String)]
+    #[schema(value_type = String, example = "paid")]
+    pub kind: EntryKind,
     pub amount: i64,
     pub entry_date: NaiveDate,
     pub note: String,
@@ -531,8 +563,8 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn to_domain(&self) -> Option<LedgerEntry> {
-        EntryKind::from_code(&self.kind).map(|kind| LedgerEntry { kind, amount: self.amount })
+    pub fn to_domain(&self) -> LedgerEntry {
+        LedgerEntry { kind: self.kind, amount: self.amount }
     }
 }
 
@@ -563,12 +595,6 @@ pub fn insert_entry(conn: &mut DbConnection, e: &NewEntry, now: NaiveDateTime) -
         .get_result(conn)?)
 }
 
-type EntryTuple = (i64, i64, String, i64, NaiveDate, String, Option<i64>, bool);
-
-fn entry_of((id, decision_id, kind, amount, entry_date, note, reverses, demo): EntryTuple) -> Entry {
-    Entry { id, decision_id, kind, amount, entry_date, note, reverses, demo }
-}
-
 macro_rules! entry_columns {
     () => {
         (
@@ -585,20 +611,20 @@ macro_rules! entry_columns {
 }
 
 pub fn entries_of(conn: &mut DbConnection, decision_id: i64) -> StoreResult<Vec<Entry>> {
-    let rows: Vec<EntryTuple> = ledger_entries::table
+    let rows: Vec<Entry> = ledger_entries::table
         .filter(ledger_entries::decision_id.eq(decision_id))
         .select(entry_columns!())
         .order(ledger_entries::id.asc())
         .load(conn)?;
-    Ok(rows.into_iter().map(entry_of).collect())
+    Ok(rows)
 }
 
 pub fn entries_of_scheme(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<Vec<Entry>> {
-    let rows: Vec<EntryTuple> = ledger_entries::table
+    let rows: Vec<Entry> = ledger_entries::table
         .inner_join(grant_decisions::table.inner_join(grant_applications::table))
         .filter(grant_applications::scheme_id.eq(scheme_id))
         .select(entry_columns!())
         .order(ledger_entries::id.asc())
         .load(conn)?;
-    Ok(rows.into_iter().map(entry_of).collect())
+    Ok(rows)
 }

@@ -273,7 +273,7 @@ pub fn programme(conn: &mut DbConnection, today: chrono::NaiveDate) -> Result<Pr
         .collect();
     let mut ledger = Vec::new();
     for s in crate::grants::store::schemes(conn)? {
-        ledger.extend(crate::grants::store::entries_of_scheme(conn, s.id)?.iter().filter_map(|e| e.to_domain()));
+        ledger.extend(crate::grants::store::entries_of_scheme(conn, s.id)?.iter().map(|e| e.to_domain()));
     }
     let b = balance(&ledger);
     let (benefits_round, benefits) = match latest_delivered(conn, &rounds, "milepael_m1")? {

@@ -4,7 +4,7 @@
 use crate::backends;
 use crate::helpers::*;
 use reqwest::StatusCode;
-use samveis_domain::access::{Actor, Assignment, OrgUnit, Role, Scope};
+use samveis_domain::access::{Actor, Assignment, OrgUnit, Principal, Role, Scope};
 use samveis_domain::registry::MunicipalityNumber;
 
 async fn scheme_id(app: &TestApp, name_part: &str) -> i64 {
@@ -31,15 +31,17 @@ pub async fn bodo_sent_application(app: &TestApp) -> (i64, i64) {
             };
             let author = samveis::audit::Author::system("test");
             let now = chrono::Utc::now().naive_utc();
-            let id =
-                samveis::grants::start_application(conn, &actor, &author, now, scheme, &OrgUnit::Municipality(bodo))?;
+            let ctx = samveis::context::Ctx { who: Principal::User(actor), author, now };
+            let id = samveis::grants::start_application(conn, &ctx, scheme, &OrgUnit::Municipality(bodo))?;
             let form = samveis::grants::ApplicationForm {
                 applied: "800 000".into(),
                 purpose: "Innføre digitalt tilsyn".into(),
                 declared_other_aid: "3 000 000".into(),
                 ..Default::default()
             };
-            samveis::grants::save_application(conn, &actor, &author, now, id, 1, &form, true)?;
+            let content = samveis::grants::ApplicationContent::try_from(&form)?;
+            let save = samveis::grants::SaveApplication { version: 1, content, send: true };
+            samveis::grants::save_application(conn, &ctx, id, &save)?;
             Ok::<_, samveis::error::AppError>(id)
         })
         .await

@@ -1,1 +1,16 @@
 //! grants errors at the edge: status and Norwegian message (see the module above).
+
+use crate::error::AppError;
+use crate::grants::GrantError;
+
+impl From<GrantError> for AppError {
+    fn from(e: GrantError) -> Self {
+        match e {
+            GrantError::Invalid { message, .. } => AppError::BadRequest(message),
+            GrantError::Conflict(message) => AppError::Conflict(message),
+            GrantError::Forbidden => AppError::Forbidden,
+            GrantError::NotFound(message) => AppError::NotFound(message),
+            GrantError::Store(e) => AppError::Store(e),
+        }
+    }
+}

@@ -17,24 +17,11 @@ pub enum EntryKind {
     Withdrawn,
 }
 
+super::states::coded!(EntryKind, "posttype", {
+    Granted => "granted", Paid => "paid", CarriedOver => "carried_over", Repaid => "repaid", Withdrawn => "withdrawn",
+});
+
 impl EntryKind {
-    pub const ALL: [EntryKind; 5] =
-        [EntryKind::Granted, EntryKind::Paid, EntryKind::CarriedOver, EntryKind::Repaid, EntryKind::Withdrawn];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            EntryKind::Granted => "granted",
-            EntryKind::Paid => "paid",
-            EntryKind::CarriedOver => "carried_over",
-            EntryKind::Repaid => "repaid",
-            EntryKind::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<EntryKind> {
-        EntryKind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             EntryKind::Granted => "Innvilget",

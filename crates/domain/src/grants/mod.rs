@@ -8,6 +8,7 @@ mod ledger;
 mod money;
 mod overview;
 mod screening;
+mod states;
 mod targets;
 
 pub use de_minimis::{Ceiling, DeMinimis, de_minimis};
@@ -16,4 +17,5 @@ pub use ledger::{Balance, EntryKind, LedgerEntry, LedgerError, balance, check_pa
 pub use money::{KronerError, MAX_KRONER, parse_kroner};
 pub use overview::{Allocation, CountyLine, FrameTable, GrantFigures, frame_table};
 pub use screening::{ApplicationText, Warning, screen};
+pub use states::{AidType, ApplicationState, RequestEvent, RequestState, UnknownCode};
 pub use targets::{TargetFigure, parse_target_figures};

@@ -62,28 +62,18 @@ fn kr(n: i64) -> String {
 pub fn frame_table(frame: i64, allocations: &[Allocation], grants: &[GrantFigures], settled: bool) -> FrameTable {
     let mut table = FrameTable::default();
     for a in allocations {
-        let mine: Vec<&GrantFigures> = grants.iter().filter(|g| g.county_number == a.county_number).collect();
-        let applied: Option<i64> = mine.iter().filter_map(|g| g.applied).reduce(|a, b| a + b);
-        let granted: i64 = mine.iter().filter_map(|g| g.granted).sum();
-        table.lines.push(CountyLine {
-            county_number: a.county_number.clone(),
-            county_name: a.county_name.clone(),
-            key: a.amount,
-            applied,
-            granted,
-            grants: mine.len(),
-            difference: a.amount.map(|k| granted - k),
-        });
+        let line = county_line(a, grants);
         if let Some(k) = a.amount {
-            if granted > k {
+            if line.granted > k {
                 table.warnings.push(format!(
                     "{}: innvilget {} er mer enn fylkets ramme {}.",
                     a.county_name,
-                    kr(granted),
+                    kr(line.granted),
                     kr(k)
                 ));
             }
         }
+        table.lines.push(line);
     }
     let outside: Vec<&str> = grants
         .iter()
@@ -98,8 +88,33 @@ pub fn frame_table(frame: i64, allocations: &[Allocation], grants: &[GrantFigure
     table.key_sum = allocations.iter().filter_map(|a| a.amount).sum();
     table.applied_sum = table.lines.iter().filter_map(|l| l.applied).reduce(|a, b| a + b);
     table.granted_sum = table.lines.iter().map(|l| l.granted).sum();
+    let sums = sum_warnings(&table, frame, settled);
+    table.warnings.extend(sums);
+    table.warnings.extend(passed_on_warnings(grants, settled));
+    table
+}
+
+/// One county's line: its key amount beside what its grants applied for and got.
+fn county_line(a: &Allocation, grants: &[GrantFigures]) -> CountyLine {
+    let mine: Vec<&GrantFigures> = grants.iter().filter(|g| g.county_number == a.county_number).collect();
+    let applied: Option<i64> = mine.iter().filter_map(|g| g.applied).reduce(|a, b| a + b);
+    let granted: i64 = mine.iter().filter_map(|g| g.granted).sum();
+    CountyLine {
+        county_number: a.county_number.clone(),
+        county_name: a.county_name.clone(),
+        key: a.amount,
+        applied,
+        granted,
+        grants: mine.len(),
+        difference: a.amount.map(|k| granted - k),
+    }
+}
+
+/// Where the sums disagree with the frame or with the distribution.
+fn sum_warnings(table: &FrameTable, frame: i64, settled: bool) -> Vec<String> {
+    let mut warnings = Vec::new();
     if table.key_sum != frame {
-        table.warnings.push(format!(
+        warnings.push(format!(
             "Fylkesfordelingen summerer til {}, men rammen er {} (differanse {}).",
             kr(table.key_sum),
             kr(frame),
@@ -107,28 +122,29 @@ pub fn frame_table(frame: i64, allocations: &[Allocation], grants: &[GrantFigure
         ));
     }
     if table.granted_sum > frame {
-        table.warnings.push(format!("Innvilget i alt {} er mer enn rammen {}.", kr(table.granted_sum), kr(frame)));
+        warnings.push(format!("Innvilget i alt {} er mer enn rammen {}.", kr(table.granted_sum), kr(frame)));
     } else if settled && table.granted_sum != table.key_sum && table.granted_sum > 0 {
-        table.warnings.push(format!(
+        warnings.push(format!(
             "Innvilget i alt {} avviker fra fylkesfordelingen {} med {}.",
             kr(table.granted_sum),
             kr(table.key_sum),
             kr(table.granted_sum - table.key_sum)
         ));
     }
-    for g in grants {
-        if let (Some(sub), Some(granted)) = (g.sub_allocated, g.granted) {
-            if sub > granted || (settled && sub != granted) {
-                table.warnings.push(format!(
-                    "{}: fordelt videre {} av innvilget {}.",
-                    g.recipient,
-                    kr(sub),
-                    kr(granted)
-                ));
+    warnings
+}
+
+/// Hosts that passed on more than they got (or, once settled, other than they got).
+fn passed_on_warnings(grants: &[GrantFigures], settled: bool) -> Vec<String> {
+    grants
+        .iter()
+        .filter_map(|g| match (g.sub_allocated, g.granted) {
+            (Some(sub), Some(granted)) if sub > granted || (settled && sub != granted) => {
+                Some(format!("{}: fordelt videre {} av innvilget {}.", g.recipient, kr(sub), kr(granted)))
             }
-        }
-    }
-    table
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

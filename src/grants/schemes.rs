@@ -1,0 +1,201 @@
+//! Grant schemes (tilskuddsordninger): created and closed by the programme office, and the
+//! overview a scheme page, its export and the API publish (frames with their county tables, and
+//! the granted applications with their balances).
+
+use super::error::{GrantError, GrantResult};
+use super::store::{self, Application, Decision, Entry, Frame, Scheme};
+use crate::audit::{self, Change};
+use crate::context::Ctx;
+use crate::db::DbConnection;
+use diesel::Connection;
+use samveis_domain::access::{Action, Resource};
+use samveis_domain::grants::{ApplicationState, Balance, FrameTable, GrantFigures, balance, frame_table};
+use std::collections::BTreeMap;
+
+/// What the programme office types to create a scheme.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct SchemeForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub budget_chapter: String,
+    #[serde(default)]
+    pub budget_post: String,
+    #[serde(default)]
+    pub recipients: String,
+    #[serde(default)]
+    pub first_year: String,
+    #[serde(default)]
+    pub last_year: String,
+    #[serde(default)]
+    pub rules: String,
+}
+
+/// A new scheme, checked: names filled in, a known recipient group, years in order.
+#[derive(Debug, Clone)]
+pub struct NewSchemeCommand {
+    pub name: String,
+    pub owner: String,
+    pub budget_chapter: String,
+    pub budget_post: String,
+    /// municipalities | projects | undertakings
+    pub recipients: &'static str,
+    pub rules: String,
+    pub first_year: i32,
+    pub last_year: Option<i32>,
+}
+
+pub const RECIPIENTS: [&str; 3] = ["municipalities", "projects", "undertakings"];
+
+fn year(label: &str, text: &str) -> GrantResult<Option<i32>> {
+    match text.trim() {
+        "" => Ok(None),
+        y => y.parse().map(Some).map_err(|_| GrantError::invalid("year", format!("{label} «{y}» er ikke et årstall."))),
+    }
+}
+
+impl TryFrom<&SchemeForm> for NewSchemeCommand {
+    type Error = GrantError;
+
+    fn try_from(f: &SchemeForm) -> GrantResult<NewSchemeCommand> {
+        if f.name.trim().is_empty() || f.owner.trim().is_empty() {
+            return Err(GrantError::invalid("name", "Navn og forvalter må fylles ut."));
+        }
+        let recipients = RECIPIENTS
+            .into_iter()
+            .find(|r| *r == f.recipients)
+            .ok_or_else(|| GrantError::invalid("recipients", format!("Ukjent mottakergruppe «{}».", f.recipients)))?;
+        let first =
+            year("Første år", &f.first_year)?.ok_or_else(|| GrantError::invalid("first_year", "Første år mangler."))?;
+        let last = year("Siste år", &f.last_year)?;
+        if last.is_some_and(|l| l < first) {
+            return Err(GrantError::invalid("last_year", "Siste år kan ikke være før første år."));
+        }
+        Ok(NewSchemeCommand {
+            name: f.name.trim().into(),
+            owner: f.owner.trim().into(),
+            budget_chapter: f.budget_chapter.trim().into(),
+            budget_post: f.budget_post.trim().into(),
+            recipients,
+            rules: f.rules.trim().into(),
+            first_year: first,
+            last_year: last,
+        })
+    }
+}
+
+pub(super) fn not_found(id: i64) -> GrantError {
+    GrantError::NotFound(format!("Fant ikke ordning {id}."))
+}
+
+pub fn create_scheme(conn: &mut DbConnection, ctx: &Ctx, c: &NewSchemeCommand) -> GrantResult<i64> {
+    ctx.require(Action::ManageGrants, &Resource::Any)?;
+    conn.transaction(|conn| {
+        let new = store::NewScheme {
+            name: &c.name,
+            owner: &c.owner,
+            budget_chapter: &c.budget_chapter,
+            budget_post: &c.budget_post,
+            recipients: c.recipients,
+            rules: &c.rules,
+            first_year: c.first_year,
+            last_year: c.last_year,
+        };
+        let id = store::insert_scheme(conn, &new, ctx.now)?;
+        let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year]});
+        let change = Change { action: "opprettet", record_type: "tilskuddsordning", record_id: id.to_string(), before: None, after: Some(after) };
+        audit::record(conn, &ctx.author, ctx.now, change)?;
+        Ok(id)
+    })
+}
+
+/// Closes a scheme: no new applications or decisions; payments on its grants go on.
+pub fn close_scheme(conn: &mut DbConnection, ctx: &Ctx, id: i64) -> GrantResult<()> {
+    ctx.require(Action::ManageGrants, &Resource::Any)?;
+    conn.transaction(|conn| {
+        let scheme = store::scheme(conn, id)?.ok_or_else(|| not_found(id))?;
+        if scheme.closed {
+            return Err(GrantError::invalid("scheme", "Ordningen er allerede avsluttet."));
+        }
+        store::close_scheme(conn, id)?;
+        let change = Change {
+            action: "avsluttet",
+            record_type: "tilskuddsordning",
+            record_id: id.to_string(),
+            before: Some(serde_json::json!({"avsluttet": false})),
+            after: Some(serde_json::json!({"avsluttet": true})),
+        };
+        audit::record(conn, &ctx.author, ctx.now, change)?;
+        Ok(())
+    })
+}
+
+/// A grant as the scheme page lists it.
+#[derive(Debug, Clone)]
+pub struct GrantLine {
+    pub application: Application,
+    pub decision: Option<Decision>,
+    pub balance: Balance,
+}
+
+/// Everything the scheme page shows, computed from the records.
+pub struct SchemeOverview {
+    pub scheme: Scheme,
+    pub frames: Vec<(Frame, FrameTable)>,
+    pub grants: Vec<GrantLine>,
+}
+
+pub fn overview(conn: &mut DbConnection, scheme_id: i64) -> GrantResult<SchemeOverview> {
+    let scheme = store::scheme(conn, scheme_id)?.ok_or_else(|| not_found(scheme_id))?;
+    let grants = granted_lines(conn, scheme_id)?;
+    let mut frames = Vec::new();
+    for f in store::frames_of(conn, scheme_id)? {
+        let allocations = store::allocations_of(conn, f.id)?;
+        let figures: Vec<GrantFigures> =
+            grants.iter().filter(|g| g.application.year == f.year).map(figures_of).collect();
+        let table = frame_table(f.amount, &allocations, &figures, scheme.closed);
+        frames.push((f, table));
+    }
+    Ok(SchemeOverview { scheme, frames, grants })
+}
+
+/// Published figures: granted applications only. What is still being decided, or was rejected,
+/// stays with the applicant and the county.
+fn granted_lines(conn: &mut DbConnection, scheme_id: i64) -> GrantResult<Vec<GrantLine>> {
+    let applications = store::applications_of(conn, scheme_id)?;
+    let mut decisions: BTreeMap<i64, Decision> =
+        store::decisions_of_scheme(conn, scheme_id)?.into_iter().map(|d| (d.application_id, d)).collect();
+    let mut entries: BTreeMap<i64, Vec<Entry>> = BTreeMap::new();
+    for e in store::entries_of_scheme(conn, scheme_id)? {
+        entries.entry(e.decision_id).or_default().push(e);
+    }
+    Ok(applications
+        .into_iter()
+        .filter(|a| a.state == ApplicationState::Granted)
+        .map(|a| {
+            let decision = decisions.remove(&a.id);
+            let ledger: Vec<_> = decision
+                .as_ref()
+                .and_then(|d| entries.get(&d.id))
+                .map(|es| es.iter().map(Entry::to_domain).collect())
+                .unwrap_or_default();
+            GrantLine { application: a, decision, balance: balance(&ledger) }
+        })
+        .collect())
+}
+
+fn figures_of(g: &GrantLine) -> GrantFigures {
+    GrantFigures {
+        recipient: g.application.applicant_name.clone(),
+        county_number: g.application.county_number.clone(),
+        applied: g.application.applied,
+        granted: g.decision.as_ref().map(|d| d.granted),
+        sub_allocated: g
+            .decision
+            .as_ref()
+            .filter(|d| !d.sub_allocations.is_empty())
+            .map(|d| d.sub_allocations.iter().map(|s| s.amount).sum()),
+    }
+}
