@@ -11,6 +11,7 @@ mod auth;
 mod calendar;
 mod cli;
 mod collaborations;
+mod concurrency;
 mod dhis2;
 mod files;
 mod grants;
