@@ -25,7 +25,9 @@ pub async fn serve(state: AppState, addr: &str, on_ready: impl FnOnce(SocketAddr
     if let Some(mail) = state.config.mail.clone() {
         crate::mail::worker::spawn(state.db.clone(), mail, crate::mail::worker::INTERVAL);
     }
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -34,7 +36,7 @@ pub async fn spawn(state: AppState) -> anyhow::Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router(state)).await {
+        if let Err(e) = axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await {
             tracing::error!(error = %e, "server stopped");
         }
     });

@@ -1,6 +1,7 @@
 //! Login (innlogging), logout and the user's own account page.
 
-use super::{CsrfForm, PageUser, SESSION_COOKIE, Visitor, password, session, set_cookie};
+use super::throttle::{self, Attempt};
+use super::{ClientAddress, CsrfForm, PageUser, SESSION_COOKIE, Visitor, password, session, set_cookie};
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -67,7 +68,7 @@ pub struct LoginForm {
 enum LoginOutcome {
     Success(String),
     Wrong,
-    Throttled,
+    Throttled(std::time::Duration),
 }
 
 /// Checks a password on the blocking pool, holding no database connection while Argon2 works.
@@ -85,43 +86,57 @@ pub async fn verify_password(password: String, stored: Option<(i64, String, bool
     .flatten()
 }
 
+/// Counts the attempt before the password is checked; the stored credentials if it may go on.
+async fn begin_attempt(
+    state: &AppState,
+    attempt: &Attempt,
+) -> AppResult<Result<Option<(i64, String, bool)>, std::time::Duration>> {
+    let (attempt, now) = (attempt.clone(), state.now());
+    state
+        .db
+        .run(move |conn| {
+            if let Err(wait) = throttle::begin(conn, &attempt, now)? {
+                return Ok(Err(wait));
+            }
+            Ok::<_, AppError>(Ok(users::credentials(conn, &attempt.email)?))
+        })
+        .await
+}
+
+/// The message of a refused attempt: how long to wait.
+pub fn wait_message(wait: std::time::Duration) -> String {
+    format!(
+        "For mange mislykkede innlogginger. Vent {} og prøv igjen.",
+        samveis_domain::access::throttle::wait_text(wait)
+    )
+}
+
 pub async fn login(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    ClientAddress(address): ClientAddress,
     CsrfForm(visitor, form): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {
     let email = users::normalize_email(&form.epost);
-    let now = state.now();
-    let e = email.clone();
-    let stored = state
-        .db
-        .run(move |conn| {
-            if session::recent_failures(conn, &e, now)? >= session::MAX_FAILURES {
-                return Ok::<_, AppError>(None);
-            }
-            Ok(Some(users::credentials(conn, &e)?))
-        })
-        .await?;
-    let outcome = match stored {
-        None => LoginOutcome::Throttled,
-        Some(stored) => {
+    let attempt = Attempt { email: email.clone(), address };
+    let outcome = match begin_attempt(&state, &attempt).await? {
+        Err(wait) => LoginOutcome::Throttled(wait),
+        Ok(stored) => {
             let verified = verify_password(form.passord.clone(), stored).await;
-            let (e, old) = (email.clone(), super::cookie(&headers, SESSION_COOKIE));
+            let old = super::cookie(&headers, SESSION_COOKIE);
+            let now = state.now();
             state
                 .db
                 .run(move |conn| match verified {
                     Some(user_id) => {
-                        session::clear_failures(conn, &e)?;
+                        throttle::succeeded(conn, &attempt)?;
                         // A fresh token at every login; the browser's old session ends.
                         if let Some(old) = old {
                             session::delete(conn, &old)?;
                         }
                         Ok::<_, AppError>(LoginOutcome::Success(session::create(conn, user_id, now)?))
                     }
-                    None => {
-                        session::record_failure(conn, &e, now)?;
-                        Ok(LoginOutcome::Wrong)
-                    }
+                    None => Ok(LoginOutcome::Wrong),
                 })
                 .await?
         }
@@ -145,7 +160,7 @@ pub async fn login(
             Ok(response)
         }
         LoginOutcome::Wrong => Ok(refuse(StatusCode::UNAUTHORIZED, "Feil e-post eller passord.")),
-        LoginOutcome::Throttled => Ok(refuse(StatusCode::TOO_MANY_REQUESTS, &AppError::TooManyAttempts.to_string())),
+        LoginOutcome::Throttled(wait) => Ok(refuse(StatusCode::TOO_MANY_REQUESTS, &wait_message(wait))),
     }
 }
 
@@ -248,6 +263,7 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     CsrfForm(visitor, form): CsrfForm<PasswordForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
@@ -260,24 +276,19 @@ pub async fn change_password(
     let hash = password::hash(&form.new).map_err(AppError::Internal)?;
     let now = state.now();
     let (email, author, id) = (user.email.clone(), user.author(), user.id);
-    let e = email.clone();
-    let stored = state
-        .db
-        .run(move |conn| {
-            if session::recent_failures(conn, &e, now)? >= session::MAX_FAILURES {
-                return Err(AppError::TooManyAttempts);
-            }
-            Ok(users::credentials(conn, &e)?)
-        })
-        .await?;
+    let attempt = Attempt { email, address };
+    let stored = match begin_attempt(&state, &attempt).await? {
+        Ok(stored) => stored,
+        Err(wait) => return account_page(&state, &visitor, Some(wait_message(wait)), None).await,
+    };
     let verified = verify_password(form.current.clone(), stored).await.is_some();
     let token = state
         .db
         .run(move |conn| {
             if !verified {
-                session::record_failure(conn, &email, now)?;
                 return Ok::<_, AppError>(None);
             }
+            throttle::succeeded(conn, &attempt)?;
             conn.transaction(|conn| {
                 users::set_password(conn, id, &hash)?;
                 // Whoever else holds a session of this user is logged out; this browser gets a new one.

@@ -135,7 +135,12 @@ mod tests {
             .iter()
             .map(|(r, t)| format!(r#"<row><c r="{r}" t="inlineStr"><is><t>{t}</t></is></c></row>"#))
             .collect();
-        put("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{body}</sheetData></worksheet>"#));
+        put(
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{body}</sheetData></worksheet>"#
+            ),
+        );
         zip.finish().unwrap().into_inner()
     }
 

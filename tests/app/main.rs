@@ -23,4 +23,5 @@ mod registry;
 mod reporting;
 mod schema;
 mod templates;
+mod throttle;
 mod users;

@@ -30,7 +30,7 @@ backends! {
             role_assignments::table.select(role_assignments::all_columns).load::<(i64, i64, String, String)>(conn)?;
             let s = sessions::table.select(sessions::all_columns).load::<(String, i64, String, NaiveDateTime, NaiveDateTime)>(conn)?;
             assert!(!s.is_empty());
-            let f = login_failures::table.select(login_failures::all_columns).load::<(i64, String, NaiveDateTime)>(conn)?;
+            let f = login_throttle::table.select(login_throttle::all_columns).load::<(String, i64, NaiveDateTime, NaiveDateTime)>(conn)?;
             assert!(!f.is_empty());
             let a = audit_events::table.select(audit_events::all_columns)
                 .load::<(i64, NaiveDateTime, Option<i64>, String, String, String, String, Option<String>, Option<String>)>(conn)?;
