@@ -274,7 +274,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(','))
             .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-            .last();
+            .next_back();
         Ok(ClientAddress(forwarded.unwrap_or(peer)))
     }
 }

@@ -111,6 +111,12 @@ pub fn weekday(d: NaiveDate) -> &'static str {
     }
 }
 
+/// A message from a lower layer as a sentence: capital first letter, full stop.
+pub fn capitalized(text: &str) -> String {
+    let mut c = text.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect::<String>() + ".").unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,10 +161,4 @@ mod tests {
         assert_eq!(datetime(winter), "10. januar 2026 kl. 13.00");
         assert_eq!(datetime(summer), "10. juli 2026 kl. 14.00");
     }
-}
-
-/// A message from a lower layer as a sentence: capital first letter, full stop.
-pub fn capitalized(text: &str) -> String {
-    let mut c = text.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect::<String>() + ".").unwrap_or_default()
 }
