@@ -9,7 +9,10 @@ use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn router(state: AppState) -> Router {
-    let mut app = routes::router().layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie));
+    let mut app = routes::router()
+        .layer(axum::middleware::from_fn(crate::web::input::norwegian_rejections))
+        .layer(axum::middleware::from_fn(crate::web::input::refuse_control_characters))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie));
     for (name, value) in crate::web::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }

@@ -15,6 +15,7 @@ mod concurrency;
 mod dhis2;
 mod files;
 mod grants;
+mod hostile;
 mod import;
 mod indicators;
 mod insight;
