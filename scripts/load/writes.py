@@ -35,17 +35,29 @@ def drafts(request, round_name):
     _, subs = request("GET", f"/api/v1/submissions?round={round_id}")
     return [s["id"] for s in json.loads(subs) if s["state"] == "draft"]
 
+def retrying(step, until):
+    """Runs step() until it succeeds or the time is up (the server may be restarting)."""
+    while time.time() < until:
+        try:
+            return step()
+        except (OSError, http.client.HTTPException, SystemExit, ValueError, KeyError):
+            time.sleep(0.2)
+    return None
+
 def client(args, ids, results, acks, lock, start_at):
-    request, token = session(args.host, args.port, args.email, args.password)
+    deadline = start_at + args.seconds
+    def setup():
+        request, token = session(args.host, args.port, args.email, args.password)
+        versions = {i: json.loads(request("GET", f"/api/v1/submissions/{i}")[1])["version"] for i in ids}
+        return request, token, versions
+    ready = retrying(setup, deadline)
+    if ready is None:
+        return
+    request, token, versions = ready
     headers = {"Content-Type": "application/json", "X-CSRF-Token": token}
-    versions = {}
-    for i in ids:
-        _, body = request("GET", f"/api/v1/submissions/{i}")
-        versions[i] = json.loads(body)["version"]
     while time.time() < start_at:
         time.sleep(0.001)
     n = 0
-    deadline = start_at + args.seconds
     while time.time() < deadline:
         i = ids[n % len(ids)]
         value = n
@@ -55,11 +67,10 @@ def client(args, ids, results, acks, lock, start_at):
             status, data = request("PUT", f"/api/v1/submissions/{i}", body, headers)
         except (OSError, http.client.HTTPException):
             status, data = "tilkobling", b""
-            try:
-                request, token = session(args.host, args.port, args.email, args.password)
-                headers["X-CSRF-Token"] = token
-            except (OSError, SystemExit, http.client.HTTPException):
-                time.sleep(0.2)
+            again = retrying(lambda: session(args.host, args.port, args.email, args.password), deadline)
+            if again is None:
+                break
+            request, headers["X-CSRF-Token"] = again
         elapsed = time.perf_counter() - t0
         if status == 200:
             versions[i] = json.loads(data)["version"]
@@ -67,9 +78,11 @@ def client(args, ids, results, acks, lock, start_at):
                 with lock:
                     acks.write(json.dumps({"id": i, "version": versions[i], "value": value}) + "\n")
                     acks.flush()
-        elif status == 409:
-            _, fresh = request("GET", f"/api/v1/submissions/{i}")
-            versions[i] = json.loads(fresh)["version"]
+        elif status in (409, "tilkobling"):
+            # Someone (or a save whose answer was lost with the server) moved the version on.
+            fresh = retrying(lambda: json.loads(request("GET", f"/api/v1/submissions/{i}")[1])["version"], deadline)
+            if fresh is not None:
+                versions[i] = fresh
         with lock:
             results.append((status, elapsed))
         n += 1
