@@ -182,4 +182,25 @@ mod tests {
         assert_eq!(reference(1_048_575, 16_383), "XFD1048576");
         assert_eq!(reference(9, 26), "AA10");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 96, failure_persistence: None, ..Default::default() })]
+
+        /// Any bytes, and a real workbook with bytes changed anywhere, read or fail: never a
+        /// panic, never more rows or columns than the bounds.
+        #[test]
+        fn no_file_ends_the_reader(noise in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+                                   flips in proptest::collection::vec((0usize..4096, proptest::prelude::any::<u8>()), 0..12)) {
+            let _ = first_sheet_rows(&noise);
+            let mut file = workbook("A1:C3", &[("A1", "Kommune"), ("B2", "Bodø"), ("C3", "1804")]);
+            for (at, byte) in flips {
+                let n = file.len();
+                file[at % n] = byte;
+            }
+            if let Ok(rows) = first_sheet_rows(&file) {
+                proptest::prop_assert!(rows.len() <= MAX_ROWS as usize);
+                proptest::prop_assert!(rows.iter().all(|r| r.len() <= MAX_COLUMNS as usize));
+            }
+        }
+    }
 }
