@@ -16,6 +16,8 @@ use tower_http::trace::TraceLayer;
 /// compression, security headers, a caught panic's error page, the CSRF cookie.
 pub fn router(state: AppState) -> Router {
     let app = routes::router()
+        .layer(axum::middleware::from_fn(web::input::norwegian_rejections))
+        .layer(axum::middleware::from_fn(web::input::refuse_control_characters))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie))
         .layer(CatchPanicLayer::custom(web::panic_page));
     observed(secured(app)).with_state(state)
@@ -48,7 +50,9 @@ pub async fn serve(state: AppState, addr: &str, on_ready: impl FnOnce(SocketAddr
     if let Some(mail) = state.config.mail.clone() {
         crate::mail::worker::spawn(state.db.clone(), mail, crate::mail::worker::INTERVAL);
     }
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -57,7 +61,7 @@ pub async fn spawn(state: AppState) -> anyhow::Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router(state)).await {
+        if let Err(e) = axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await {
             tracing::error!(error = %e, "server stopped");
         }
     });

@@ -220,7 +220,7 @@ fn load_calendar(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppE
 /// Loads the demo collaborations and users if not loaded before. Idempotent.
 pub fn load(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppError> {
     let author = Author::system("demodata");
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let loaded: i64 = settings::table.filter(settings::key.eq(DEMO_KEY)).count().get_result(conn)?;
         if loaded == 0 {
             for p in planned_collaborations(conn)? {

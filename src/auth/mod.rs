@@ -6,6 +6,7 @@ pub mod pages;
 pub mod password;
 pub mod session;
 pub mod store;
+pub mod throttle;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -237,5 +238,36 @@ where
         let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
         visitor.check_csrf(header)?;
         Ok(ApiWriter(user))
+    }
+}
+
+/// The address a request came from: the connection's peer, or, when the peer is this machine
+/// (a reverse proxy such as nginx in front), the last address the proxy added to
+/// `X-Forwarded-For`. Loopback when neither is known (a router driven without a socket).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        if !peer.is_loopback() {
+            return Ok(ClientAddress(peer));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .next_back();
+        Ok(ClientAddress(forwarded.unwrap_or(peer)))
     }
 }

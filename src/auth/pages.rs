@@ -1,7 +1,8 @@
 //! Login (innlogging) and logout. The user's own account page is in `users`.
 
 use super::store as users;
-use super::{CsrfForm, SESSION_COOKIE, Visitor, password, session, set_cookie};
+use super::throttle::{self, Attempt};
+use super::{ClientAddress, CsrfForm, SESSION_COOKIE, Visitor, password, session, set_cookie};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::web::{Frame, Nav, render, render_with_status};
@@ -64,7 +65,7 @@ pub struct LoginForm {
 enum LoginOutcome {
     Success(String),
     Wrong,
-    Throttled,
+    Throttled(std::time::Duration),
 }
 
 /// Checks a password on the blocking pool, holding no database connection while Argon2 works.
@@ -82,43 +83,57 @@ pub async fn verify_password(password: String, stored: Option<(i64, String, bool
     .flatten()
 }
 
+/// Counts the attempt before the password is checked; the stored credentials if it may go on.
+pub async fn begin_attempt(
+    state: &AppState,
+    attempt: &Attempt,
+) -> AppResult<Result<Option<(i64, String, bool)>, std::time::Duration>> {
+    let (attempt, now) = (attempt.clone(), state.now());
+    state
+        .db
+        .run(move |conn| {
+            if let Err(wait) = throttle::begin(conn, &attempt, now)? {
+                return Ok(Err(wait));
+            }
+            Ok::<_, AppError>(Ok(users::credentials(conn, &attempt.email)?))
+        })
+        .await
+}
+
+/// The message of a refused attempt: how long to wait.
+pub fn wait_message(wait: std::time::Duration) -> String {
+    format!(
+        "For mange mislykkede innlogginger. Vent {} og prøv igjen.",
+        samveis_domain::access::throttle::wait_text(wait)
+    )
+}
+
 pub async fn login(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    ClientAddress(address): ClientAddress,
     CsrfForm(visitor, form): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {
     let email = users::normalize_email(&form.epost);
-    let now = state.now();
-    let e = email.clone();
-    let stored = state
-        .db
-        .run(move |conn| {
-            if session::recent_failures(conn, &e, now)? >= session::MAX_FAILURES {
-                return Ok::<_, AppError>(None);
-            }
-            Ok(Some(users::credentials(conn, &e)?))
-        })
-        .await?;
-    let outcome = match stored {
-        None => LoginOutcome::Throttled,
-        Some(stored) => {
+    let attempt = Attempt { email: email.clone(), address };
+    let outcome = match begin_attempt(&state, &attempt).await? {
+        Err(wait) => LoginOutcome::Throttled(wait),
+        Ok(stored) => {
             let verified = verify_password(form.passord.clone(), stored).await;
-            let (e, old) = (email.clone(), super::cookie(&headers, SESSION_COOKIE));
+            let old = super::cookie(&headers, SESSION_COOKIE);
+            let now = state.now();
             state
                 .db
                 .run(move |conn| match verified {
                     Some(user_id) => {
-                        session::clear_failures(conn, &e)?;
+                        throttle::succeeded(conn, &attempt)?;
                         // A fresh token at every login; the browser's old session ends.
                         if let Some(old) = old {
                             session::delete(conn, &old)?;
                         }
                         Ok::<_, AppError>(LoginOutcome::Success(session::create(conn, user_id, now)?))
                     }
-                    None => {
-                        session::record_failure(conn, &e, now)?;
-                        Ok(LoginOutcome::Wrong)
-                    }
+                    None => Ok(LoginOutcome::Wrong),
                 })
                 .await?
         }
@@ -142,7 +157,7 @@ pub async fn login(
             Ok(response)
         }
         LoginOutcome::Wrong => Ok(refuse(StatusCode::UNAUTHORIZED, "Feil e-post eller passord.")),
-        LoginOutcome::Throttled => Ok(refuse(StatusCode::TOO_MANY_REQUESTS, &AppError::TooManyAttempts.to_string())),
+        LoginOutcome::Throttled(wait) => Ok(refuse(StatusCode::TOO_MANY_REQUESTS, &wait_message(wait))),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Server-side sessions: a random token in a cookie, stored only as its SHA-256 hash, with its
-//! own CSRF token. Login failures are kept per e-mail to slow down guessing.
+//! own CSRF token. Failed logins are slowed down by [`super::throttle`].
 
-use crate::db::schema::{login_failures, sessions};
+use crate::db::schema::sessions;
 use crate::db::{DbConnection, StoreResult};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -9,9 +9,6 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 pub const SESSION_HOURS: i64 = 12;
-/// Failures within the window after which logins for that e-mail are refused for a while.
-pub const MAX_FAILURES: i64 = 5;
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -57,26 +54,5 @@ pub fn delete(conn: &mut DbConnection, token: &str) -> StoreResult<()> {
 /// Ends every session of a user (when deactivated or their password changes).
 pub fn delete_all_of(conn: &mut DbConnection, user_id: i64) -> StoreResult<()> {
     diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)?;
-    Ok(())
-}
-
-pub fn recent_failures(conn: &mut DbConnection, email: &str, now: NaiveDateTime) -> StoreResult<i64> {
-    let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    Ok(login_failures::table
-        .filter(login_failures::email.eq(email))
-        .filter(login_failures::failed_at.gt(since))
-        .count()
-        .get_result(conn)?)
-}
-
-pub fn record_failure(conn: &mut DbConnection, email: &str, now: NaiveDateTime) -> StoreResult<()> {
-    diesel::insert_into(login_failures::table)
-        .values((login_failures::email.eq(email), login_failures::failed_at.eq(now)))
-        .execute(conn)?;
-    Ok(())
-}
-
-pub fn clear_failures(conn: &mut DbConnection, email: &str) -> StoreResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::email.eq(email))).execute(conn)?;
     Ok(())
 }

@@ -45,19 +45,53 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Runs `f` as a write transaction. On SQLite the write lock is taken at its start
+/// (`BEGIN IMMEDIATE`), so a writer that must wait for another waits under `busy_timeout`; a
+/// deferred transaction that reads first and writes later is refused at once with "database is
+/// locked" when another writer committed in between, whatever the timeout. PostgreSQL and
+/// nested calls (savepoints) use the ordinary transaction.
+pub fn write<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let DbConnection::Sqlite(c) = conn else { return conn.transaction(f) };
+    if AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth().map_err(E::from)?.is_some() {
+        return conn.transaction(f);
+    }
+    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE").map_err(E::from)?;
+    let result = f(conn);
+    let DbConnection::Sqlite(c) = conn else { return result };
+    match result {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(c).map_err(E::from)?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(c).map_err(E::from)?;
+            Err(e)
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
     Postgres,
 }
 
+/// Each connection waits up to 5 s for the write lock, checks foreign keys, and syncs the WAL
+/// at every commit (`synchronous = FULL`: with NORMAL a power loss can drop the last
+/// acknowledged commits; the cost is in docs/BENCHMARKS.md).
 #[derive(Debug)]
 struct SqlitePragmas;
 
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
         if let DbConnection::Sqlite(c) = conn {
-            c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+            c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
                 .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())

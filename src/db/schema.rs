@@ -116,10 +116,11 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (id) {
-        id -> BigInt,
-        email -> Text,
-        failed_at -> Timestamp,
+    login_throttle (counter) {
+        counter -> Text,
+        failures -> BigInt,
+        last_failure_at -> Timestamp,
+        next_attempt_at -> Timestamp,
     }
 }
 
@@ -416,7 +417,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     role_assignments,
     sessions,
-    login_failures,
+    login_throttle,
     audit_events,
     form_templates,
     rounds,

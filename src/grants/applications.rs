@@ -288,7 +288,7 @@ fn draft(scheme: &Scheme, who: Applying, now: chrono::NaiveDateTime) -> Applicat
 
 /// Starts a draft application for the principal's org unit.
 pub fn start_application(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, unit: &OrgUnit) -> GrantResult<i64> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let scheme = store::scheme(conn, scheme_id)?.ok_or_else(|| scheme_not_found(scheme_id))?;
         if scheme.closed {
             let message = format!("Ordningen «{}» er avsluttet og tar ikke imot søknader.", scheme.name);
@@ -312,7 +312,7 @@ pub fn start_application(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, uni
 
 /// Saves (or sends) an application draft; version-checked and audited.
 pub fn save_application(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &SaveApplication) -> GrantResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let loaded = authorize(conn, ctx, id, Action::EditApplication)?;
         if loaded.application.state != ApplicationState::Draft {
             return Err(GrantError::invalid("state", "Søknaden er sendt inn og kan ikke endres."));

@@ -12,7 +12,6 @@ use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::web::format::kroner;
 use chrono::NaiveDate;
-use diesel::Connection;
 use samveis_domain::access::Action;
 use samveis_domain::grants::{AidType, ApplicationState, EntryKind, TargetFigure};
 use samveis_domain::registry::Layout;
@@ -187,7 +186,7 @@ fn check_decidable(loaded: &Loaded, version: i64) -> GrantResult<()> {
 /// Decides a sent application: granted (with amount, conditions, target figures, aid type and
 /// the host's sub-allocations) or rejected. A grant opens the ledger with its amount.
 pub fn decide(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &DecideCommand) -> GrantResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let loaded = authorize(conn, ctx, id, Action::DecideGrant)?;
         check_decidable(&loaded, c.version)?;
         let mut a = loaded.application.clone();
@@ -295,7 +294,7 @@ fn grant(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &GrantTerms) -> 
 
 /// The applicant accepts the grant letter's terms.
 pub fn accept(conn: &mut DbConnection, ctx: &Ctx, id: i64) -> GrantResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let loaded = authorize(conn, ctx, id, Action::AcceptGrant)?;
         let decision = loaded
             .decision

@@ -92,7 +92,7 @@ pub fn save_frame(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, c: &FrameC
     if c.amount < 0 {
         return Err(GrantError::invalid("amount", format!("Rammen kan ikke være negativ ({} kr).", c.amount)));
     }
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let scheme = store::scheme(conn, scheme_id)?.ok_or_else(|| not_found(scheme_id))?;
         if scheme.closed {
             return Err(GrantError::invalid("scheme", format!("Ordningen «{}» er avsluttet.", scheme.name)));

@@ -8,7 +8,6 @@ use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::files::{self, FileInfo, Owner, Upload};
-use diesel::Connection;
 use samveis_domain::access::{Action, Actor};
 use samveis_domain::reporting::classify_upload;
 
@@ -42,7 +41,7 @@ pub fn label(field: &str) -> &'static str {
 /// Attaches a document: the anchoring one to a draft (the applicant), or the signed letter to a
 /// granted application not yet accepted (which accepts it).
 pub fn attach(conn: &mut DbConnection, ctx: &Ctx, id: i64, purpose: Purpose, upload: &Upload) -> GrantResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let signed = purpose == Purpose::SignedLetter;
         let l = authorize(conn, ctx, id, if signed { Action::AcceptGrant } else { Action::EditApplication })?;
         let kind = classify_upload(&upload.file_name, &upload.bytes)

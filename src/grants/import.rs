@@ -10,7 +10,6 @@ use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::registry::store as registry;
 use chrono::NaiveDate;
-use diesel::Connection;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::grants::{AidType, ApplicationState, EntryKind, parse_target_figures};
 use samveis_domain::registry::Layout;
@@ -213,7 +212,7 @@ pub fn historic_file(
 ) -> GrantResult<Result<usize, Vec<ImportProblem>>> {
     ctx.require(Action::ManageGrants, &Resource::Any)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let (checked, problems) = check_all(conn, text)?;
         if !problems.is_empty() || dry_run {
             return Ok(if problems.is_empty() { Ok(checked.len()) } else { Err(problems) });

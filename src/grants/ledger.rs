@@ -10,7 +10,6 @@ use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use chrono::NaiveDate;
-use diesel::Connection;
 use samveis_domain::access::Action;
 use samveis_domain::grants::{EntryKind, LedgerEntry, RequestState, balance, check_payment};
 
@@ -80,13 +79,12 @@ fn invalid(message: impl Into<String>) -> GrantError {
 /// Records a money event on a grant (payment, carry-over, repayment, withdrawal). Checked
 /// against the balance; never edits an entry.
 pub fn record(conn: &mut DbConnection, ctx: &Ctx, id: i64, b: &Booking) -> GrantResult<i64> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         store::lock_grant(conn, id)?;
         let loaded = authorize(conn, ctx, id, Action::DecideGrant)?;
         let decision = loaded.decision.as_ref().ok_or_else(|| invalid("Søknaden har ikke fått vedtak om tilskudd."))?;
-        let final_paid = payments::of_application(conn, id)?
-            .iter()
-            .any(|r| r.final_payment && r.state == RequestState::Paid);
+        let final_paid =
+            payments::of_application(conn, id)?.iter().any(|r| r.final_payment && r.state == RequestState::Paid);
         if b.kind == EntryKind::Paid && final_paid {
             return Err(invalid("Sluttutbetalingen er gjort; det kan ikke utbetales mer på dette tilskuddet."));
         }
@@ -109,7 +107,13 @@ pub fn record(conn: &mut DbConnection, ctx: &Ctx, id: i64, b: &Booking) -> Grant
         };
         let entry_id = store::insert_entry(conn, &entry, ctx.now)?;
         let after = serde_json::json!({"post": entry_id, "type": b.kind.code(), "beløp": b.amount, "dato": b.date, "merknad": b.note});
-        let change = Change { action: "bokført", record_type: "søknad", record_id: id.to_string(), before: None, after: Some(after) };
+        let change = Change {
+            action: "bokført",
+            record_type: "søknad",
+            record_id: id.to_string(),
+            before: None,
+            after: Some(after),
+        };
         audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(entry_id)
     })
@@ -140,7 +144,7 @@ fn check_reversible(entries: &[Entry], entry: &Entry) -> GrantResult<()> {
 
 /// Reverses a ledger entry with a new entry of the opposite sign.
 pub fn reverse(conn: &mut DbConnection, ctx: &Ctx, id: i64, entry_id: i64) -> GrantResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         store::lock_grant(conn, id)?;
         let loaded = authorize(conn, ctx, id, Action::DecideGrant)?;
         let entry = loaded

@@ -175,7 +175,7 @@ fn check_room(l: &Loaded, earlier: &[PaymentRequest], amount: i64) -> GrantResul
 
 /// The recipient sends a payment request; it is locked once sent.
 pub fn send(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &RequestCommand) -> GrantResult<i64> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         store::lock_grant(conn, id)?;
         let l = authorize(conn, ctx, id, Action::AcceptGrant)?;
         let decision = l.decision.as_ref().ok_or_else(|| invalid("Søknaden har ikke fått tilsagn."))?;
@@ -186,7 +186,13 @@ pub fn send(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &RequestCommand) -> 
         let report = latest_report(conn, &l)?;
         let new_id = insert(conn, id, c, report, ctx.now)?;
         let after = serde_json::json!({"anmodning": new_id, "beløp": c.amount, "faktura": c.invoice_number, "slutt": c.final_payment, "rapport": report});
-        let change = Change { action: "bedt om utbetaling", record_type: "søknad", record_id: id.to_string(), before: None, after: Some(after) };
+        let change = Change {
+            action: "bedt om utbetaling",
+            record_type: "søknad",
+            record_id: id.to_string(),
+            before: None,
+            after: Some(after),
+        };
         audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(new_id)
     })
@@ -256,7 +262,7 @@ impl Handling {
 
 /// The county approves, returns (with a comment) or pays a request.
 pub fn handle(conn: &mut DbConnection, ctx: &Ctx, id: i64, h: &Handling) -> GrantResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         store::lock_grant(conn, id)?;
         let l = authorize(conn, ctx, id, Action::DecideGrant)?;
         let r = of_application(conn, id)?

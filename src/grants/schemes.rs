@@ -7,7 +7,6 @@ use super::store::{self, Application, Decision, Entry, Frame, Scheme};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
-use diesel::Connection;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::grants::{ApplicationState, Balance, FrameTable, GrantFigures, balance, frame_table};
 use std::collections::BTreeMap;
@@ -92,7 +91,7 @@ pub(super) fn not_found(id: i64) -> GrantError {
 
 pub fn create_scheme(conn: &mut DbConnection, ctx: &Ctx, c: &NewSchemeCommand) -> GrantResult<i64> {
     ctx.require(Action::ManageGrants, &Resource::Any)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let new = store::NewScheme {
             name: &c.name,
             owner: &c.owner,
@@ -105,7 +104,13 @@ pub fn create_scheme(conn: &mut DbConnection, ctx: &Ctx, c: &NewSchemeCommand) -
         };
         let id = store::insert_scheme(conn, &new, ctx.now)?;
         let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year]});
-        let change = Change { action: "opprettet", record_type: "tilskuddsordning", record_id: id.to_string(), before: None, after: Some(after) };
+        let change = Change {
+            action: "opprettet",
+            record_type: "tilskuddsordning",
+            record_id: id.to_string(),
+            before: None,
+            after: Some(after),
+        };
         audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(id)
     })
@@ -114,7 +119,7 @@ pub fn create_scheme(conn: &mut DbConnection, ctx: &Ctx, c: &NewSchemeCommand) -
 /// Closes a scheme: no new applications or decisions; payments on its grants go on.
 pub fn close_scheme(conn: &mut DbConnection, ctx: &Ctx, id: i64) -> GrantResult<()> {
     ctx.require(Action::ManageGrants, &Resource::Any)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let scheme = store::scheme(conn, id)?.ok_or_else(|| not_found(id))?;
         if scheme.closed {
             return Err(GrantError::invalid("scheme", "Ordningen er allerede avsluttet."));

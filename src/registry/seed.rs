@@ -135,7 +135,7 @@ pub fn ensure_reference_data(conn: &mut DbConnection) -> StoreResult<bool> {
         return Ok(false);
     }
     let data = parse_reference_data()?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         if current.is_some() {
             clear_reference_data(conn)?;
         }

@@ -9,7 +9,6 @@ use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::VERSION_CONFLICT;
 use crate::web::format::capitalized;
-use diesel::Connection;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::reporting::{EditError, FieldError, FormTemplate, TemplateEdit, apply_edit};
 
@@ -60,7 +59,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx, new: &NewTemplate) -> Reportin
             ),
         ));
     }
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         if store::template_by_code(conn, &template.code)?.is_some() {
             let message = format!("Koden «{}» er allerede i bruk av et annet skjema.", template.code);
             return Err(ReportingError::invalid("code", message));
@@ -81,7 +80,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx, new: &NewTemplate) -> Reportin
 /// Applies one edit to an unfrozen template, if `revision` is still the stored one.
 pub fn edit(conn: &mut DbConnection, ctx: &Ctx, id: i64, revision: &str, change: TemplateEdit) -> ReportingResult<()> {
     ctx.require(Action::ManageRounds, &Resource::Any)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let row = load(conn, id)?;
         if row.frozen {
             return Err(ReportingError::Refused(
@@ -110,7 +109,7 @@ pub fn edit(conn: &mut DbConnection, ctx: &Ctx, id: i64, revision: &str, change:
 /// Copies a template as the next version of its family, open for edits; returns the new id.
 pub fn new_version(conn: &mut DbConnection, ctx: &Ctx, id: i64) -> ReportingResult<i64> {
     ctx.require(Action::ManageRounds, &Resource::Any)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let row = load(conn, id)?;
         let new_id = store::insert_template(conn, &row.template, ctx.now)?;
         let change = Change {

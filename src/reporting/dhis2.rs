@@ -15,7 +15,6 @@ use crate::web::ApiError;
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use diesel::Connection;
 use samveis_domain::access::{Action, Actor, Resource};
 use samveis_domain::reporting::{Answers, DataValue, data_values, field_of, parse, raw_from_values, to_raw};
 use serde::{Deserialize, Serialize};
@@ -203,7 +202,7 @@ pub fn import(
     dry_run: bool,
 ) -> ReportingResult<ImportSummary> {
     ctx.require(Action::ManageRounds, &Resource::Any)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let round = load_round(conn, round_id)?;
         let template = load_template(conn, &round)?;
         let submissions = store::submissions_of_round(conn, round_id)?;

@@ -10,7 +10,6 @@ use crate::context::Ctx;
 use crate::db::DbConnection;
 pub use crate::files::{FileInfo, Owner, Upload, bytes, infos, store_file};
 use crate::web::format::capitalized;
-use diesel::prelude::*;
 use samveis_domain::access::{Action, Actor};
 use samveis_domain::reporting::{Answer, Event, Field, FieldKind, classify_upload};
 
@@ -39,7 +38,7 @@ fn stored(conn: &mut DbConnection, ctx: &Ctx, id: i64, f: &Field, upload: &Uploa
 /// Attaches a file to a file field of a submission (or removes it).
 pub fn attach(conn: &mut DbConnection, ctx: &Ctx, cmd: &AttachCommand) -> ReportingResult<()> {
     let (id, field) = (cmd.id, cmd.field.as_str());
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let loaded = load(conn, id)?;
         ctx.require(Action::EditSubmission, &loaded.resource())?;
         let next = loaded.state.after(&Event::Save).map_err(transition_error)?;

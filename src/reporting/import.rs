@@ -8,7 +8,6 @@ use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::VERSION_CONFLICT;
-use diesel::Connection;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::reporting::{
     Answers, Event, FormTemplate, ImportExpected, ImportProblem, ImportRow, State, missing_as_problems, parse,
@@ -165,7 +164,7 @@ fn write(conn: &mut DbConnection, ctx: &Ctx, source: &str, chosen: &[Chosen]) ->
 pub fn import_survey(conn: &mut DbConnection, ctx: &Ctx, job: &SurveyImport) -> ReportingResult<ImportReport> {
     ctx.require(Action::ManageRounds, &Resource::Any)?;
     let round_id = job.round_id;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let round = store::round(conn, round_id)?.ok_or_else(|| {
             ReportingError::NotFound(format!("Runde {round_id} finnes ikke (se samveis rounds list)."))
         })?;

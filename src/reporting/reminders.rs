@@ -73,7 +73,7 @@ fn queue(
 /// principal may review. All in one transaction, audited.
 pub fn remind(conn: &mut DbConnection, ctx: &Ctx, round_id: i64) -> ReportingResult<Reminded> {
     ctx.require(Action::SendReminders, &Resource::Any)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let round = store::round(conn, round_id)?
             .ok_or_else(|| ReportingError::NotFound(format!("Fant ikke runde {round_id}.")))?;
         let mut done = Reminded::default();
@@ -93,7 +93,13 @@ pub fn remind(conn: &mut DbConnection, ctx: &Ctx, round_id: i64) -> ReportingRes
             done.messages += queue(conn, ctx, &round, s, &emails)?;
         }
         let after = serde_json::json!({"meldinger": done.messages, "mottakere": done.org_units, "uten_mottaker": done.without_recipient});
-        let change = Change { action: "påminnelse", record_type: "runde", record_id: round_id.to_string(), before: None, after: Some(after) };
+        let change = Change {
+            action: "påminnelse",
+            record_type: "runde",
+            record_id: round_id.to_string(),
+            before: None,
+            after: Some(after),
+        };
         audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(done)
     })

@@ -8,7 +8,6 @@ use super::submissions::{transition_error, write};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
-use diesel::Connection;
 use samveis_domain::access::Action;
 use samveis_domain::reporting::State;
 
@@ -42,7 +41,7 @@ pub struct ReviewCommand {
 /// The reviewer accepts, returns or reopens a submission.
 pub fn review(conn: &mut DbConnection, ctx: &Ctx, cmd: &ReviewCommand) -> ReportingResult<()> {
     let id = cmd.id;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let loaded = load(conn, id)?;
         ctx.require(Action::ReviewSubmission, &loaded.resource())?;
         let next = loaded.state.after(&cmd.decision.event()).map_err(transition_error)?;

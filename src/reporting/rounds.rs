@@ -9,7 +9,6 @@ use crate::context::Ctx;
 use crate::db::{DbConnection, StoreError};
 use crate::web::format::capitalized;
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::Connection;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::reporting::{Period, Reviewer};
 
@@ -56,7 +55,7 @@ fn check(spec: &RoundSpec) -> ReportingResult<Checked> {
 pub fn open_round(conn: &mut DbConnection, ctx: &Ctx, spec: &RoundSpec) -> ReportingResult<i64> {
     ctx.require(Action::ManageRounds, &Resource::Any)?;
     let Checked { period, deadline, reviewer, audience } = check(spec)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let template = store::template(conn, spec.template_id)?.ok_or_else(|| {
             ReportingError::invalid("template_id", format!("Skjema {} finnes ikke.", spec.template_id))
         })?;

@@ -176,7 +176,7 @@ fn write_month(
     };
     let round_id = open_round(conn, ctx, &spec)?;
     let submitted_at = deadline.and_hms_opt(9, 0, 0).unwrap_or(ctx.now);
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let mut delivered = Vec::new();
         for s in store::submissions_of_round(conn, round_id)? {
             let people = month.population.get(&s.org.id).copied().unwrap_or(5000);

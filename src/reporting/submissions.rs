@@ -9,7 +9,6 @@ use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::VERSION_CONFLICT;
 use crate::web::format::capitalized;
-use diesel::Connection;
 use samveis_domain::access::Action;
 use samveis_domain::reporting::{self as domain, Answers, Event, RawAnswers};
 
@@ -30,7 +29,7 @@ pub(crate) fn transition_error(e: domain::TransitionError) -> ReportingError {
 /// The org unit saves (`submit` false) or sends in (`submit` true) its answers.
 pub fn save(conn: &mut DbConnection, ctx: &Ctx, cmd: &SaveCommand) -> ReportingResult<()> {
     let (id, now) = (cmd.id, ctx.now);
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let loaded = load(conn, id)?;
         ctx.require(Action::EditSubmission, &loaded.resource())?;
         let event = if cmd.submit { Event::Submit } else { Event::Save };

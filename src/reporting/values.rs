@@ -74,7 +74,7 @@ pub fn backfill(conn: &mut DbConnection) -> StoreResult<usize> {
         .filter(submissions::state.eq_any([State::Submitted.code(), State::Accepted.code()]))
         .select(submissions::id)
         .load(conn)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         for id in &ids {
             refresh(conn, *id)?;
         }

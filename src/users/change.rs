@@ -9,7 +9,6 @@ use crate::auth::session;
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::VERSION_CONFLICT;
-use diesel::Connection;
 use samveis_domain::access::{Assignment, Role};
 
 /// What a change to a user does.
@@ -30,7 +29,7 @@ pub struct ChangeUser {
 
 pub fn change(conn: &mut DbConnection, ctx: &Ctx, command: &ChangeUser) -> Result<(), UserError> {
     let user_id = command.user_id;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let before = load_managed(conn, &ctx.who, user_id)?;
         if !store::bump_version(conn, user_id, command.version)? {
             return Err(UserError::Conflict(VERSION_CONFLICT.into()));

@@ -7,7 +7,6 @@ use crate::audit::{self, Change};
 use crate::auth::password;
 use crate::context::Ctx;
 use crate::db::DbConnection;
-use diesel::Connection;
 use samveis_domain::access::Assignment;
 
 pub struct NewUser {
@@ -30,7 +29,7 @@ pub fn create(conn: &mut DbConnection, ctx: &Ctx, new: &NewUser) -> Result<i64, 
     }
     password::check_strength(&new.password).map_err(|m| UserError::invalid("password", m))?;
     let hash = password::hash(&new.password).map_err(UserError::Internal)?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         check_scope_exists(conn, &new.assignment.scope)?;
         if !may_grant(conn, &ctx.who, &new.assignment)? {
             return Err(UserError::Forbidden);

@@ -3,6 +3,7 @@
 
 mod errors;
 pub mod format;
+pub mod input;
 pub mod pdf;
 pub mod request_id;
 

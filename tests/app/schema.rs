@@ -67,7 +67,7 @@ backends! {
             read!(conn, seen, role_assignments, (i64, i64, String, String));
             let s = read!(conn, seen, sessions, (String, i64, String, NaiveDateTime, NaiveDateTime));
             assert!(!s.is_empty());
-            let f = read!(conn, seen, login_failures, (i64, String, NaiveDateTime));
+            let f = read!(conn, seen, login_throttle, (String, i64, NaiveDateTime, NaiveDateTime));
             assert!(!f.is_empty());
             let a = read!(conn, seen, audit_events,
                 (i64, NaiveDateTime, Option<i64>, String, String, String, String, Option<String>, Option<String>));

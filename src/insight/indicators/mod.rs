@@ -14,7 +14,6 @@ use crate::error::AppError;
 use crate::generation::ViewCache;
 use crate::web::format;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use diesel::Connection;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::insight::indicator::{
     Aggregation, Computed, Definition, DefinitionError, Level, OverTime, Source, Unit, compute,
@@ -191,7 +190,7 @@ pub fn save(conn: &mut DbConnection, ctx: &Ctx, command: &SaveIndicator) -> Resu
         field: definition_field(&e),
         message: crate::web::format::capitalized(&e.to_string()),
     })?;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         crate::generation::changed(conn)?;
         let before = store::one(conn, &definition.code)?;
         match (command.version, &before) {

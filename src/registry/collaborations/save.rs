@@ -9,7 +9,6 @@ use crate::db::DbConnection;
 use crate::error::VERSION_CONFLICT;
 use crate::registry::RegistryError;
 use crate::registry::store;
-use diesel::Connection;
 use samveis_domain::access::{Action, Principal, Resource};
 use samveis_domain::registry::{Collaboration, CollaborationDraft, Layout};
 
@@ -59,7 +58,7 @@ fn snapshot(c: &Collaboration) -> Option<serde_json::Value> {
 }
 
 pub fn create(conn: &mut DbConnection, ctx: &Ctx, draft: &CollaborationDraft) -> Result<i64, RegistryError> {
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let c = validate(conn, draft)?;
         require_area(conn, ctx, &c)?;
         let id = write::insert(conn, &c, ctx.now)?;
@@ -92,7 +91,7 @@ pub fn load_for_change(
 
 pub fn update(conn: &mut DbConnection, ctx: &Ctx, edit: &EditCollaboration) -> Result<(), RegistryError> {
     let EditCollaboration { id, version, ref draft } = *edit;
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         let before = load_for_change(conn, &ctx.who, id)?;
         let c = validate(conn, draft)?;
         require_area(conn, ctx, &c)?;

@@ -1,9 +1,12 @@
 //! The user's own account page (`/konto`): the roles they hold, and changing their password.
 
 use crate::audit::{self, Change};
-use crate::auth::pages::verify_password;
+use crate::auth::pages::{begin_attempt, verify_password, wait_message};
 use crate::auth::store as credentials;
-use crate::auth::{CsrfForm, PageUser, SESSION_COOKIE, SignedIn, Visitor, password, session, set_cookie};
+use crate::auth::throttle::{self, Attempt};
+use crate::auth::{
+    ClientAddress, CsrfForm, PageUser, SESSION_COOKIE, SignedIn, Visitor, password, session, set_cookie,
+};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::users::describe_scope;
@@ -12,7 +15,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use diesel::Connection;
 use serde::Deserialize;
 
 pub struct AssignmentView {
@@ -78,19 +80,23 @@ pub struct PasswordForm {
     pub repeat: String,
 }
 
-/// Whether `current` is the user's password; refused while logins for the e-mail are throttled.
-async fn current_password_ok(state: &AppState, user: &SignedIn, current: String) -> AppResult<bool> {
-    let (e, now) = (user.email.clone(), state.now());
-    let stored = state
-        .db
-        .run(move |conn| {
-            if session::recent_failures(conn, &e, now)? >= session::MAX_FAILURES {
-                return Err(AppError::TooManyAttempts);
-            }
-            Ok(credentials::credentials(conn, &e)?)
-        })
-        .await?;
-    Ok(verify_password(current, stored).await.is_some())
+/// Whether `current` is the user's password, counted by the login throttle before it is checked:
+/// `Err(wait)` while the account is slowed down at this address.
+async fn current_password_ok(
+    state: &AppState,
+    attempt: &Attempt,
+    current: String,
+) -> AppResult<Result<bool, std::time::Duration>> {
+    let stored = match begin_attempt(state, attempt).await? {
+        Ok(stored) => stored,
+        Err(wait) => return Ok(Err(wait)),
+    };
+    let verified = verify_password(current, stored).await.is_some();
+    if verified {
+        let attempt = attempt.clone();
+        state.db.run(move |conn| Ok::<_, AppError>(throttle::succeeded(conn, &attempt)?)).await?;
+    }
+    Ok(Ok(verified))
 }
 
 /// Sets the new hash and ends every other session; this browser gets a new one (its token).
@@ -101,7 +107,7 @@ fn set_password(
     now: chrono::NaiveDateTime,
 ) -> AppResult<String> {
     let (id, author) = (user.id, user.author());
-    conn.transaction(|conn| {
+    crate::db::write(conn, |conn| {
         credentials::set_password(conn, id, hash)?;
         // Whoever else holds a session of this user is logged out; this browser gets a new one.
         session::delete_all_of(conn, id)?;
@@ -120,6 +126,7 @@ fn set_password(
 
 pub async fn change_password(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     CsrfForm(visitor, form): CsrfForm<PasswordForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
@@ -131,17 +138,15 @@ pub async fn change_password(
     }
     let hash = password::hash(&form.new).map_err(AppError::Internal)?;
     let now = state.now();
-    let verified = current_password_ok(&state, &user, form.current.clone()).await?;
+    let attempt = Attempt { email: user.email.clone(), address };
+    let verified = match current_password_ok(&state, &attempt, form.current.clone()).await? {
+        Ok(verified) => verified,
+        Err(wait) => return account_page(&state, &visitor, Some(wait_message(wait)), None).await,
+    };
     let u = user.clone();
     let token = state
         .db
-        .run(move |conn| {
-            if !verified {
-                session::record_failure(conn, &u.email, now)?;
-                return Ok::<_, AppError>(None);
-            }
-            set_password(conn, &u, &hash, now).map(Some)
-        })
+        .run(move |conn| if verified { set_password(conn, &u, &hash, now).map(Some) } else { Ok(None) })
         .await?;
     let Some(token) = token else {
         return account_page(&state, &visitor, Some("Nåværende passord er feil.".into()), None).await;

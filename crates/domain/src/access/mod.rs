@@ -4,6 +4,7 @@
 mod policy;
 mod principal;
 mod role;
+pub mod throttle;
 
 pub use policy::{Action, Actor, ApplicationFacts, OrgUnit, Resource, SubmissionFacts, may};
 pub use principal::Principal;

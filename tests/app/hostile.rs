@@ -1,0 +1,41 @@
+//! Hostile input at the edge: control characters refused by field, API errors always in the
+//! API's Norwegian JSON shape, formulas in exported answers neutralised.
+
+use crate::backends;
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+
+backends! {
+    async fn a_nul_byte_in_any_text_is_refused_with_400_naming_the_field(app) {
+        let login = app.post_form("/logg-inn", &[("epost", "admin\u{0}@samveis.demo"), ("passord", "x")]).await;
+        assert_eq!(login.status, StatusCode::BAD_REQUEST, "{}", login.body);
+        assert!(login.text().contains("«epost»"), "{}", login.text());
+        app.login(ADMIN).await;
+        let audit = app.get("/admin/logg?type=%00").await;
+        assert_eq!(audit.status, StatusCode::BAD_REQUEST);
+        assert!(audit.text().contains("«type»"));
+        let token = app.api_token().await;
+        let body = serde_json::json!({"name": "Nul\u{0}samarbeid", "kind": "project", "layout": 2024, "host": "1804",
+                                      "members": ["1804"], "valid_from": "2025-01-01"});
+        let api = app.send_json(Method::POST, "/api/v1/collaborations", &body, Some(&token)).await;
+        assert_eq!(api.status, StatusCode::BAD_REQUEST, "{}", api.body);
+        assert!(api.json()["message"].as_str().unwrap().contains("«name»"), "{}", api.body);
+        let path = app.get("/kommuner/18%0004").await;
+        assert_eq!(path.status, StatusCode::BAD_REQUEST);
+        let kept = app.post_form("/logg-inn", &[("epost", ADMIN), ("passord", "linje 1\r\nlinje 2\tfane")]).await;
+        assert_eq!(kept.status, StatusCode::UNAUTHORIZED, "tab and new lines are ordinary text");
+    }
+
+    async fn api_errors_are_always_norwegian_json(app) {
+        app.login(ADMIN).await;
+        let missing = app.get("/api/v1/submissions").await;
+        assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.body);
+        assert_eq!(missing.json()["error"], "bad_request");
+        assert_eq!(missing.json()["message"], "Spørringen i adressen mangler feltet «round».");
+        let unknown = app.get("/api/v1/finnes-ikke").await;
+        assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+        assert_eq!(unknown.json()["error"], "not_found");
+        let page = app.get("/rapportering/runder/ikke-et-tall").await;
+        assert!(!page.body.contains("Cannot parse") && !page.body.contains("Invalid URL"), "{}", page.body);
+    }
+}
