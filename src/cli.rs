@@ -59,6 +59,10 @@ pub enum Command {
         /// Leave the Secure flag off cookies (only for plain-HTTP clients that refuse them).
         #[arg(long, env = "SAMVEIS_INSECURE_COOKIES")]
         insecure_cookies: bool,
+        /// The address users reach Samveis at, for links in calendar feeds and e-mails
+        /// (https:// unless given; default: http:// and the listen address, for a local demo).
+        #[arg(long, env = "SAMVEIS_PUBLIC_URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -235,8 +239,10 @@ fn now() -> chrono::NaiveDateTime {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { db, listen, demo, insecure_cookies, mail } => {
-            serve(&db.url, &listen, demo, !insecure_cookies, mail.settings()?)
+        Command::Serve { db, listen, demo, insecure_cookies, public_url, mail } => {
+            let public_url = crate::state::public_url(public_url.as_deref(), &listen).map_err(anyhow::Error::msg)?;
+            let config = Config { secure_cookies: !insecure_cookies, demo, mail: mail.settings()?, public_url };
+            serve(&db.url, &listen, config)
         }
         Command::Mail { command: MailCommand::Send { mail, db } } => send_mail(&db.url, mail.settings()?),
         Command::Migrate { db } => {
@@ -309,7 +315,7 @@ fn generate_scale(db: &Db, years: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, mail: Option<MailSettings>) -> anyhow::Result<()> {
+fn serve(url: &str, listen: &str, config: Config) -> anyhow::Result<()> {
     let db = open(url)?;
     // Database work runs on the blocking pool, one thread per pooled connection and a few for
     // the rest (password hashing, files); more would only wait for a connection. glibc gives each thread that allocates an arena of its
@@ -319,13 +325,14 @@ fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, mail: Option
         .max_blocking_threads(db.max_connections() + 4)
         .enable_all()
         .build()?;
-    if demo {
+    if config.demo {
         load_demo(&db)?;
         print_demo_users();
     }
-    let smtp = mail.as_ref().map_or_else(|| "ikke satt opp".to_string(), MailSettings::server);
-    let state = AppState::new(db, Config { secure_cookies, demo, mail });
-    tracing::info!(database = %redact(url), listen, demo, secure_cookies, smtp, "starter Samveis");
+    let smtp = config.mail.as_ref().map_or_else(|| "ikke satt opp".to_string(), MailSettings::server);
+    let (demo, secure_cookies, public_url) = (config.demo, config.secure_cookies, config.public_url.clone());
+    let state = AppState::new(db, config);
+    tracing::info!(database = %redact(url), listen, demo, secure_cookies, smtp, public_url, "starter Samveis");
     runtime.block_on(crate::app::serve(state, listen, |addr| {
         println!("Samveis kjører på http://{addr}");
     }))

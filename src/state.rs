@@ -16,6 +16,29 @@ pub struct Config {
     pub demo: bool,
     /// Where e-mail goes; none: messages stay queued in the outbox and its page says so.
     pub mail: Option<MailSettings>,
+    /// The address users reach Samveis at (`https://samveis.example.no`), for links in calendar
+    /// feeds and e-mails: never taken from a request's Host header, which the caller chooses.
+    pub public_url: String,
+}
+
+/// The public base URL from `--public-url`: https unless another scheme is given, no trailing
+/// slash; without one, the address the server listens on (for a local demo).
+pub fn public_url(given: Option<&str>, listen: &str) -> Result<String, String> {
+    let Some(given) = given.map(str::trim).filter(|g| !g.is_empty()) else {
+        return Ok(format!("http://{listen}"));
+    };
+    let url = if given.contains("://") { given.to_string() } else { format!("https://{given}") };
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let valid = rest.is_some_and(|r| {
+        let host = r.split('/').next().unwrap_or_default();
+        !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+    });
+    if !valid {
+        return Err(format!(
+            "«{given}» er ingen gyldig offentlig adresse: bruk for eksempel https://samveis.example.no"
+        ));
+    }
+    Ok(url.trim_end_matches('/').to_string())
 }
 
 #[derive(Clone)]
@@ -95,5 +118,15 @@ mod tests {
         let system = Clock::System;
         system.set(start);
         assert!(system.now() > start);
+    }
+
+    #[test]
+    fn the_public_url_is_https_by_default_and_never_guessed_from_a_request() {
+        assert_eq!(public_url(Some("samveis.example.no"), "x").unwrap(), "https://samveis.example.no");
+        assert_eq!(public_url(Some("https://samveis.example.no/"), "x").unwrap(), "https://samveis.example.no");
+        assert_eq!(public_url(None, "127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert!(public_url(Some("ftp://x"), "x").is_err());
+        assert!(public_url(Some("https://evil.example/\\x"), "x").is_ok());
+        assert!(public_url(Some("https://evil example"), "x").is_err());
     }
 }

@@ -8,7 +8,6 @@ use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 pub struct EntryView {
@@ -63,25 +62,19 @@ pub async fn calendar(State(state): State<AppState>, PageUser(visitor, user): Pa
     page(&state, &visitor, &user, None).await
 }
 
-fn base_url(headers: &HeaderMap) -> String {
-    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1:8080");
-    format!("http://{host}")
-}
-
 /// Makes (or renews) the secret feed address and shows it once.
 pub async fn subscribe(
     State(state): State<AppState>,
-    headers: HeaderMap,
     CsrfForm(visitor, _): CsrfForm<EmptyForm>,
 ) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     let ctx = Ctx::user(&user, state.now());
     let token = state.db.run(move |conn| super::renew_token(conn, &ctx)).await?;
-    let feed = format!("{}/kalender/feed/{token}.ics", base_url(&headers));
+    let feed = format!("{}/kalender/feed/{token}.ics", state.config.public_url);
     page(&state, &visitor, &user, Some(feed)).await
 }
 
-pub async fn feed(State(state): State<AppState>, headers: HeaderMap, Path(file): Path<String>) -> AppResult<Response> {
+pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
     let token = file.strip_suffix(".ics").unwrap_or(&file).to_string();
     let entries = state
         .db
@@ -93,7 +86,7 @@ pub async fn feed(State(state): State<AppState>, headers: HeaderMap, Path(file):
         .await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        super::to_ical(&entries, &base_url(&headers)),
+        super::to_ical(&entries, &state.config.public_url),
     )
         .into_response())
 }

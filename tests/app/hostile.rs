@@ -1,5 +1,5 @@
 //! Hostile input at the edge: control characters refused by field, API errors always in the
-//! API's Norwegian JSON shape, formulas in exported answers neutralised.
+//! API's Norwegian JSON shape, links never built from the Host header.
 
 use crate::backends;
 use crate::helpers::*;
@@ -37,5 +37,18 @@ backends! {
         assert_eq!(unknown.json()["error"], "not_found");
         let page = app.get("/rapportering/runder/ikke-et-tall").await;
         assert!(!page.body.contains("Cannot parse") && !page.body.contains("Invalid URL"), "{}", page.body);
+    }
+
+    async fn feed_links_come_from_the_configured_public_address_not_the_host_header(app) {
+        app.login(BODO).await;
+        let token = app.csrf().await;
+        let subscribed = app.client.post(app.url("/kalender/abonnement")).header("host", "evil.example")
+            .form(&[("_csrf", token.as_str())]).send().await.unwrap().text().await.unwrap();
+        assert!(subscribed.contains(&format!("{PUBLIC_URL}/kalender/feed/")), "{subscribed}");
+        assert!(!subscribed.contains("evil.example"));
+        let path = subscribed.split("/kalender/feed/").nth(1).and_then(|r| r.split(".ics").next()).unwrap();
+        let feed = app.client.get(app.url(&format!("/kalender/feed/{path}.ics"))).header("host", "evil.example")
+            .send().await.unwrap().text().await.unwrap();
+        assert!(feed.contains("BEGIN:VCALENDAR") && !feed.contains("evil.example"), "{feed}");
     }
 }
