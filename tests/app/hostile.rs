@@ -77,4 +77,3 @@ backends! {
         assert!(!csv.body.contains(";=HYPERLINK") && !csv.body.contains(";\"=HYPERLINK"));
     }
 }
-

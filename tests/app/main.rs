@@ -20,6 +20,7 @@ mod import;
 mod indicators;
 mod insight;
 mod mail;
+mod properties;
 mod registry;
 mod reporting;
 mod schema;
