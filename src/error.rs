@@ -23,7 +23,7 @@ pub enum AppError {
     #[error("For mange mislykkede innlogginger. Vent noen minutter og prøv igjen.")]
     TooManyAttempts,
     #[error("Noe gikk galt hos oss. Prøv igjen om litt.")]
-    Store(#[from] StoreError),
+    Store(StoreError),
     #[error("Noe gikk galt hos oss. Prøv igjen om litt.")]
     Internal(String),
 }
@@ -68,7 +68,14 @@ impl AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        AppError::Store(e.into())
+        StoreError::Query(e).into()
+    }
+}
+
+/// A unique violation from a write that raced another is a conflict (409), as in the areas.
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        if e.raced() { AppError::Conflict(VERSION_CONFLICT.into()) } else { AppError::Store(e) }
     }
 }
 

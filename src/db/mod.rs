@@ -45,6 +45,34 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+impl StoreError {
+    /// What the database said when it refused a write that would repeat a unique value (the
+    /// constraint on PostgreSQL, the columns on SQLite); `None` for every other error.
+    pub fn unique_violation(&self) -> Option<String> {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            StoreError::Query(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+                Some(format!("{} {}", info.message(), info.constraint_name().unwrap_or_default()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether this is a unique violation of `index` (PostgreSQL names it) on `column`, as
+    /// `table.column` (SQLite names the columns).
+    pub fn violates(&self, index: &str, column: &str) -> bool {
+        self.unique_violation().is_some_and(|m| m.contains(index) || m.contains(column))
+    }
+
+    /// A unique violation from a write that raced another (two decisions on one application at
+    /// once): the area's conflict. Logged, so a missing check in the code is still seen.
+    pub fn raced(&self) -> bool {
+        let Some(message) = self.unique_violation() else { return false };
+        tracing::warn!(error = %message, "unique violation answered as a conflict");
+        true
+    }
+}
+
 /// Runs `f` as a write transaction. On SQLite the write lock is taken at its start
 /// (`BEGIN IMMEDIATE`), so a writer that must wait for another waits under `busy_timeout`; a
 /// deferred transaction that reads first and writes later is refused at once with "database is

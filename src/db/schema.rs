@@ -287,6 +287,19 @@ diesel::table! {
     }
 }
 
+// A historic grant imported once: its scheme, year, recipient and reference.
+diesel::table! {
+    historic_grant_keys (scheme_id, year, applicant_kind, applicant_id, reference) {
+        scheme_id -> BigInt,
+        year -> Integer,
+        applicant_kind -> Text,
+        applicant_id -> Text,
+        reference -> Text,
+        application_id -> BigInt,
+        imported_at -> Timestamp,
+    }
+}
+
 diesel::table! {
     grant_decisions (id) {
         id -> BigInt,
@@ -429,6 +442,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     grant_frames,
     county_allocations,
     grant_applications,
+    historic_grant_keys,
     grant_decisions,
     ledger_entries,
     payment_requests,

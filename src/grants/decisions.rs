@@ -168,17 +168,18 @@ fn target_line(n: usize, parts: &[&str]) -> GrantResult<TargetFigure> {
     })
 }
 
-/// Whether the application can be decided now.
+/// Whether the application can be decided now. A decision made on a page that is no longer
+/// current is a conflict first, whatever changed (another officer deciding at the same time).
 fn check_decidable(loaded: &Loaded, version: i64) -> GrantResult<()> {
+    if loaded.application.version != version {
+        return Err(GrantError::stale());
+    }
     if loaded.scheme.closed {
         let message = format!("Ordningen «{}» er avsluttet; det kan ikke fattes nye vedtak.", loaded.scheme.name);
         return Err(GrantError::invalid("scheme", message));
     }
     if loaded.application.state != ApplicationState::Submitted {
         return Err(GrantError::invalid("state", "Bare innsendte søknader som ikke er avgjort, kan få vedtak."));
-    }
-    if loaded.application.version != version {
-        return Err(GrantError::stale());
     }
     Ok(())
 }

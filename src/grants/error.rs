@@ -16,7 +16,7 @@ pub enum GrantError {
     #[error("{0}")]
     NotFound(String),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
 }
 
 impl GrantError {
@@ -38,7 +38,15 @@ impl From<crate::context::Forbidden> for GrantError {
 
 impl From<diesel::result::Error> for GrantError {
     fn from(e: diesel::result::Error) -> Self {
-        GrantError::Store(e.into())
+        StoreError::Query(e).into()
+    }
+}
+
+/// A unique violation from a write that raced another is the area's conflict (409, the form
+/// re-rendered); every other store failure stays one.
+impl From<StoreError> for GrantError {
+    fn from(e: StoreError) -> Self {
+        if e.raced() { GrantError::Conflict(crate::error::VERSION_CONFLICT.into()) } else { GrantError::Store(e) }
     }
 }
 

@@ -3,8 +3,8 @@
 //! imported whole or not at all; every problem names its row.
 
 use super::applications::parse_kroner;
-use super::error::GrantResult;
-use super::store::{self, Application, Decision, NewEntry, SubAllocation};
+use super::error::{GrantError, GrantResult};
+use super::store::{self, Application, Decision, HistoricKey, NewEntry, SubAllocation};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
@@ -140,6 +140,8 @@ struct Row {
 }
 
 struct Checked {
+    /// The row in the file (the header is row 1).
+    row: usize,
     application: Application,
     granted: i64,
     conditions: String,
@@ -194,6 +196,7 @@ fn check_row(conn: &mut DbConnection, row: &Row) -> GrantResult<Result<Checked, 
     let (number, county) = (m.number.to_string(), m.county_number.to_string());
     let applicant = Applicant { kind: "municipality", id: &number, name: &m.name };
     Ok(Ok(Checked {
+        row: 0,
         application: historic(scheme_id, year, applicant, layout, &county, applied, "Historisk tilsagn (importert)"),
         granted,
         conditions: row.target_figures_text.trim().to_string(),
@@ -203,7 +206,9 @@ fn check_row(conn: &mut DbConnection, row: &Row) -> GrantResult<Result<Checked, 
 }
 
 /// Imports a CSV of historic grants. Ok(number imported, or importable with `dry_run`), or the
-/// problems by row, with nothing written.
+/// problems by row, with nothing written. A grant already imported (same scheme, year,
+/// recipient and reference), or twice in the file, is a problem on its row, so a file run twice
+/// is refused whole the second time.
 pub fn historic_file(
     conn: &mut DbConnection,
     ctx: &Ctx,
@@ -213,7 +218,9 @@ pub fn historic_file(
     ctx.require(Action::ManageGrants, &Resource::Any)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     crate::db::write(conn, |conn| {
-        let (checked, problems) = check_all(conn, text)?;
+        let (checked, mut problems) = check_all(conn, text)?;
+        problems.extend(check_once(conn, &checked)?);
+        problems.sort_by_key(|p| p.row);
         if !problems.is_empty() || dry_run {
             return Ok(if problems.is_empty() { Ok(checked.len()) } else { Err(problems) });
         }
@@ -227,10 +234,65 @@ pub fn historic_file(
                 reference: &c.reference,
                 synthetic_payment: None,
             };
-            record_grant(conn, ctx, grant)?;
+            let application = record_grant(conn, ctx, grant)?;
+            store::insert_historic_key(conn, &key_of(c), application, ctx.now).map_err(|e| {
+                if e.violates("historic_grant_keys_pkey", "historic_grant_keys.") {
+                    GrantError::Conflict(format!(
+                        "Rad {}: {} ble importert av en annen kjøring samtidig. Ingenting er importert fra denne filen.",
+                        c.row,
+                        crate::web::format::capitalized(&described(c))
+                    ))
+                } else {
+                    e.into()
+                }
+            })?;
         }
         Ok(Ok(checked.len()))
     })
+}
+
+fn key_of(c: &Checked) -> HistoricKey {
+    HistoricKey {
+        scheme_id: c.application.scheme_id,
+        year: c.application.year,
+        applicant_kind: c.application.applicant_kind.clone(),
+        applicant_id: c.application.applicant_id.clone(),
+        reference: c.reference.clone(),
+    }
+}
+
+/// The grant a row gives, in words: «tilsagnet til Bodø (1804) for 2027 med referanse «KS 1»».
+fn described(c: &Checked) -> String {
+    let a = &c.application;
+    let reference = if c.reference.is_empty() {
+        "uten referanse".to_string()
+    } else {
+        format!("med referanse «{}»", c.reference)
+    };
+    format!("tilsagnet til {} ({}) for {} {reference}", a.applicant_name, a.applicant_id, a.year)
+}
+
+/// The rows whose grant is already imported, or given twice in the file.
+fn check_once(conn: &mut DbConnection, checked: &[Checked]) -> GrantResult<Vec<ImportProblem>> {
+    let mut first_row = std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    for c in checked {
+        let key = key_of(c);
+        if let Some(first) = first_row.get(&key) {
+            let message = format!(
+                "{} står også på rad {first}; gi radene hver sin referanse hvis det er to tilsagn",
+                described(c)
+            );
+            problems.push(ImportProblem { row: c.row, message });
+            continue;
+        }
+        if let Some(application) = store::imported_as(conn, &key)? {
+            let message = format!("{} er allerede importert (søknad {application}); fjern raden", described(c));
+            problems.push(ImportProblem { row: c.row, message });
+        }
+        first_row.insert(key, c.row);
+    }
+    Ok(problems)
 }
 
 /// Every row checked: those that can be recorded, and the problems by row.
@@ -244,7 +306,7 @@ fn check_all(conn: &mut DbConnection, text: &str) -> GrantResult<(Vec<Checked>, 
         let row = i + 2;
         match record {
             Ok(r) => match check_row(conn, &r)? {
-                Ok(c) => checked.push(c),
+                Ok(c) => checked.push(Checked { row, ..c }),
                 Err(message) => problems.push(ImportProblem { row, message }),
             },
             Err(e) => problems.push(ImportProblem { row, message: format!("kan ikke leses: {e}") }),

@@ -173,6 +173,25 @@ fn check_room(l: &Loaded, earlier: &[PaymentRequest], amount: i64) -> GrantResul
     Ok(())
 }
 
+/// An invoice is asked to be paid once per grant; that of a returned request may be sent again.
+/// Checked here, and held by the unique index `payment_requests_invoice_once` for two at once.
+fn check_invoice(earlier: &[PaymentRequest], invoice: &str) -> GrantResult<()> {
+    match earlier.iter().find(|r| r.invoice_number == invoice && r.state != RequestState::Returned) {
+        Some(r) => Err(duplicate(invoice, Some(r.state))),
+        None => Ok(()),
+    }
+}
+
+fn duplicate(invoice: &str, state: Option<RequestState>) -> GrantError {
+    let state = state.map(|s| format!(" (status: {})", s.label().to_lowercase())).unwrap_or_default();
+    GrantError::invalid(
+        "invoice_number",
+        format!(
+            "Faktura «{invoice}» er allerede sendt i en anmodning om utbetaling for dette tilskuddet{state}. Samme faktura kan ikke bes utbetalt to ganger; bruk fakturanummeret på den nye fakturaen."
+        ),
+    )
+}
+
 /// The recipient sends a payment request; it is locked once sent.
 pub fn send(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &RequestCommand) -> GrantResult<i64> {
     crate::db::write(conn, |conn| {
@@ -182,9 +201,17 @@ pub fn send(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &RequestCommand) -> 
         if decision.accepted_at.is_none() {
             return Err(invalid("Aksepter tilskuddet før du ber om utbetaling."));
         }
-        check_room(&l, &of_application(conn, id)?, c.amount)?;
+        let earlier = of_application(conn, id)?;
+        check_invoice(&earlier, &c.invoice_number)?;
+        check_room(&l, &earlier, c.amount)?;
         let report = latest_report(conn, &l)?;
-        let new_id = insert(conn, id, c, report, ctx.now)?;
+        let new_id = insert(conn, id, c, report, ctx.now).map_err(|e| {
+            if e.violates("payment_requests_invoice_once", "payment_requests.invoice_number") {
+                duplicate(&c.invoice_number, None)
+            } else {
+                e.into()
+            }
+        })?;
         let after = serde_json::json!({"anmodning": new_id, "beløp": c.amount, "faktura": c.invoice_number, "slutt": c.final_payment, "rapport": report});
         let change = Change {
             action: "bedt om utbetaling",

@@ -2,7 +2,8 @@
 //! the ledger. Plain reads and writes; the rules are in `samveis_domain::grants`.
 
 use crate::db::schema::{
-    county_allocations, grant_applications, grant_decisions, grant_frames, grant_schemes, ledger_entries,
+    county_allocations, grant_applications, grant_decisions, grant_frames, grant_schemes, historic_grant_keys,
+    ledger_entries,
 };
 use crate::db::{DbConnection, StoreResult};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -627,4 +628,48 @@ pub fn entries_of_scheme(conn: &mut DbConnection, scheme_id: i64) -> StoreResult
         .order(ledger_entries::id.asc())
         .load(conn)?;
     Ok(rows)
+}
+
+/// What makes a historic grant the same grant: scheme, year, recipient and reference.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HistoricKey {
+    pub scheme_id: i64,
+    pub year: i32,
+    pub applicant_kind: String,
+    pub applicant_id: String,
+    pub reference: String,
+}
+
+/// The application a historic grant was imported as, if it was.
+pub fn imported_as(conn: &mut DbConnection, k: &HistoricKey) -> StoreResult<Option<i64>> {
+    Ok(historic_grant_keys::table
+        .filter(historic_grant_keys::scheme_id.eq(k.scheme_id))
+        .filter(historic_grant_keys::year.eq(k.year))
+        .filter(historic_grant_keys::applicant_kind.eq(&k.applicant_kind))
+        .filter(historic_grant_keys::applicant_id.eq(&k.applicant_id))
+        .filter(historic_grant_keys::reference.eq(&k.reference))
+        .select(historic_grant_keys::application_id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Notes a historic grant as imported; the primary key refuses it a second time.
+pub fn insert_historic_key(
+    conn: &mut DbConnection,
+    k: &HistoricKey,
+    application_id: i64,
+    now: NaiveDateTime,
+) -> StoreResult<()> {
+    diesel::insert_into(historic_grant_keys::table)
+        .values((
+            historic_grant_keys::scheme_id.eq(k.scheme_id),
+            historic_grant_keys::year.eq(k.year),
+            historic_grant_keys::applicant_kind.eq(&k.applicant_kind),
+            historic_grant_keys::applicant_id.eq(&k.applicant_id),
+            historic_grant_keys::reference.eq(&k.reference),
+            historic_grant_keys::application_id.eq(application_id),
+            historic_grant_keys::imported_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

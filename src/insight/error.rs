@@ -17,7 +17,7 @@ pub enum InsightError {
     #[error("{0}")]
     NotFound(String),
     #[error("Noe gikk galt hos oss. Prøv igjen om litt.")]
-    Store(#[from] StoreError),
+    Store(StoreError),
 }
 
 impl From<Forbidden> for InsightError {
@@ -28,6 +28,14 @@ impl From<Forbidden> for InsightError {
 
 impl From<diesel::result::Error> for InsightError {
     fn from(e: diesel::result::Error) -> Self {
-        InsightError::Store(e.into())
+        StoreError::Query(e).into()
+    }
+}
+
+/// A unique violation from a write that raced another is the area's conflict (409, the form
+/// re-rendered); every other store failure stays one.
+impl From<StoreError> for InsightError {
+    fn from(e: StoreError) -> Self {
+        if e.raced() { InsightError::Conflict(crate::error::VERSION_CONFLICT.into()) } else { InsightError::Store(e) }
     }
 }

@@ -20,7 +20,7 @@ pub enum RegistryError {
     #[error("{0}")]
     NotFound(String),
     #[error("Noe gikk galt hos oss. Prøv igjen om litt.")]
-    Store(#[from] StoreError),
+    Store(StoreError),
 }
 
 /// The draft's errors as sentences, in one line.
@@ -36,6 +36,14 @@ impl From<Forbidden> for RegistryError {
 
 impl From<diesel::result::Error> for RegistryError {
     fn from(e: diesel::result::Error) -> Self {
-        RegistryError::Store(e.into())
+        StoreError::Query(e).into()
+    }
+}
+
+/// A unique violation from a write that raced another is the area's conflict (409, the form
+/// re-rendered); every other store failure stays one.
+impl From<StoreError> for RegistryError {
+    fn from(e: StoreError) -> Self {
+        if e.raced() { RegistryError::Conflict(crate::error::VERSION_CONFLICT.into()) } else { RegistryError::Store(e) }
     }
 }

@@ -23,7 +23,7 @@ pub enum ReportingError {
     #[error("{0}")]
     NotFound(String),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
     /// Stored data this system did not write (JSON that does not parse, a missing template).
     #[error("{0}")]
     Internal(String),
@@ -54,6 +54,18 @@ impl From<Forbidden> for ReportingError {
 
 impl From<diesel::result::Error> for ReportingError {
     fn from(e: diesel::result::Error) -> Self {
-        ReportingError::Store(StoreError::Query(e))
+        StoreError::Query(e).into()
+    }
+}
+
+/// A unique violation from a write that raced another is the area's conflict (409, the form
+/// re-rendered); every other store failure stays one.
+impl From<StoreError> for ReportingError {
+    fn from(e: StoreError) -> Self {
+        if e.raced() {
+            ReportingError::Conflict(crate::error::VERSION_CONFLICT.into())
+        } else {
+            ReportingError::Store(e)
+        }
     }
 }

@@ -17,7 +17,7 @@ pub enum UserError {
     #[error("{0}")]
     NotFound(String),
     #[error("Noe gikk galt hos oss. Prøv igjen om litt.")]
-    Store(#[from] StoreError),
+    Store(StoreError),
     /// Hashing the password failed.
     #[error("Noe gikk galt hos oss. Prøv igjen om litt.")]
     Internal(String),
@@ -37,6 +37,14 @@ impl From<Forbidden> for UserError {
 
 impl From<diesel::result::Error> for UserError {
     fn from(e: diesel::result::Error) -> Self {
-        UserError::Store(e.into())
+        StoreError::Query(e).into()
+    }
+}
+
+/// A unique violation from a write that raced another is the area's conflict (409, the form
+/// re-rendered); every other store failure stays one.
+impl From<StoreError> for UserError {
+    fn from(e: StoreError) -> Self {
+        if e.raced() { UserError::Conflict(crate::error::VERSION_CONFLICT.into()) } else { UserError::Store(e) }
     }
 }

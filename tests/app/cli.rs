@@ -301,4 +301,23 @@ fn historic_grants_import_whole_or_not_at_all() {
     let (ok, out, err) = samveis(&["import", "grants", path, "--database", &db], "");
     assert!(ok && out.contains("Importert 2 historiske tilsagn"), "{out}{err}");
     assert_eq!(count(), 2);
+    let entries = || {
+        use diesel::prelude::*;
+        use samveis::db::schema::ledger_entries;
+        conn.run_blocking(|c| ledger_entries::table.count().get_result::<i64>(c).map_err(samveis::db::StoreError::from))
+            .unwrap()
+    };
+    let before = entries();
+
+    // The same file again: refused whole, naming every row already imported.
+    let (ok, out, _) = samveis(&["import", "grants", path, "--database", &db], "");
+    assert!(!ok, "a second run fails: {out}");
+    for needle in [
+        "Ingenting er importert.",
+        "rad 2: tilsagnet til Bodø (1804) for 2027 uten referanse er allerede importert (søknad",
+        "(1515) for 2027 uten referanse er allerede importert",
+    ] {
+        assert!(out.contains(needle), "{needle} in {out}");
+    }
+    assert_eq!((count(), entries()), (2, before), "no grant and no ledger entry twice");
 }

@@ -177,17 +177,17 @@ backends! {
         let accepted = app.post_form(&format!("{path}/aksept"), &[]).await;
         assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.text());
         // The recipient asks for a payment with an invoice; the county approves and pays it.
-        let ask = |amount: &'static str, fin: bool| {
-            let mut f = vec![("amount", amount), ("invoice_number", "2027-17"), ("invoice_date", "2027-02-01"), ("project_code", "VT-27"),
+        let ask = |amount: &'static str, invoice: &'static str, fin: bool| {
+            let mut f = vec![("amount", amount), ("invoice_number", invoice), ("invoice_date", "2027-02-01"), ("project_code", "VT-27"),
                 ("costs_to_date", "150 000"), ("status_text", "I rute")];
             if fin { f.push(("final_payment", "ja")); }
             f
         };
-        let too_much = app.post_form(&format!("{path}/utbetaling"), &ask("600 000", false)).await;
+        let too_much = app.post_form(&format!("{path}/utbetaling"), &ask("600 000", "2027-17", false)).await;
         assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(too_much.text().contains("mer enn det som gjenstår av tilskuddet etter ubehandlede anmodninger (500000 kr)"), "{}", too_much.text());
         assert_eq!(too_much.attr("#req-amount", "value").as_deref(), Some("600 000"), "what was typed stays");
-        let asked = app.post_form(&format!("{path}/utbetaling"), &ask("100 000", false)).await;
+        let asked = app.post_form(&format!("{path}/utbetaling"), &ask("100 000", "2027-17", false)).await;
         assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.text());
         assert_eq!(agder.post_form(&format!("{path}/utbetaling/1"), &[("handling", "godkjenn"), ("version", "1")]).await.status, StatusCode::FORBIDDEN);
         let request = officer.get(&path).await.attr("form[action*='/utbetaling/']", "action").unwrap();
@@ -200,9 +200,9 @@ backends! {
         assert_eq!(officer.post_form(&request, &[("handling", "utbetal"), ("version", "2")]).await.status, StatusCode::SEE_OTHER);
         assert!(app.get(&path).await.text().contains("utbetalt 100 000 kr · gjenstår 400 000 kr"));
         assert_eq!(paid_total(app.get(&paid_indicator).await.json()), paid_before + 100_000.0, "the ledger counts at once");
-        let last = app.post_form(&format!("{path}/utbetaling"), &ask("50 000", true)).await;
+        let last = app.post_form(&format!("{path}/utbetaling"), &ask("50 000", "2027-18", true)).await;
         assert_eq!(last.status, StatusCode::SEE_OTHER);
-        let after_final = app.post_form(&format!("{path}/utbetaling"), &ask("1 000", false)).await;
+        let after_final = app.post_form(&format!("{path}/utbetaling"), &ask("1 000", "2027-19", false)).await;
         assert!(after_final.text().contains("Sluttutbetalingen er allerede bedt om"), "{}", after_final.text());
         let final_request = officer.get(&path).await.attr("form[action*='/utbetaling/']", "action").unwrap();
         let returned = officer.post_form(&final_request, &[("handling", "returner"), ("version", "1"), ("kommentar", "Mangler utskrift av prosjektregnskapet")]).await;
@@ -269,4 +269,123 @@ backends! {
         let list = bodo.get(&format!("/api/v1/applications?scheme={}", scheme_id(&app, "eksempelordning").await)).await.json();
         assert!(list.as_array().unwrap().iter().all(|a| a["applicant_id"] == "1804"), "only its own: {list}");
     }
+
+    async fn the_same_invoice_is_asked_to_be_paid_once(app) {
+        let (_, id) = granted_and_accepted(&app).await;
+        let path = format!("/tilskudd/soknader/{id}/utbetaling");
+        let ask = |invoice: &'static str| [("amount", "10 000"), ("invoice_number", invoice), ("invoice_date", "2027-02-01"),
+            ("project_code", "VT-27"), ("costs_to_date", "0"), ("status_text", "I rute")];
+        assert_eq!(app.post_form(&path, &ask("F-1")).await.status, StatusCode::SEE_OTHER);
+        let again = app.post_form(&path, &ask("F-1")).await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", again.text());
+        let message = "Faktura «F-1» er allerede sendt i en anmodning om utbetaling for dette tilskuddet (status: sendt).";
+        assert!(again.text().contains(message), "{}", again.text());
+        assert_eq!(again.attr("#req-invoice", "value").as_deref(), Some("F-1"), "what was typed stays");
+        assert_eq!(again.attr("#req-invoice", "aria-invalid").as_deref(), Some("true"));
+        assert!(again.select("#req-invoice-feil").join("").contains(message), "the message is on the field: {}", again.body);
+        assert_eq!(again.attr("#req-status", "value").or_else(|| Some(again.select("#req-status").join(""))).as_deref(), Some("I rute"));
+        assert_eq!(requests(&app, id).await, 1);
+
+        // Twice at once (a double click): one is sent, the other refused.
+        let app = std::sync::Arc::new(app);
+        let send = || {
+            let (app, path) = (app.clone(), path.clone());
+            tokio::spawn(async move { app.post_form(&path, &ask("F-2")).await })
+        };
+        let (a, b) = (send(), send());
+        let (a, b) = (a.await.unwrap(), b.await.unwrap());
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY], "{}{}", a.text(), b.text());
+        let refused = if a.status == StatusCode::SEE_OTHER { b } else { a };
+        assert!(refused.text().contains("Faktura «F-2» er allerede sendt"), "{}", refused.text());
+        assert_eq!(requests(&app, id).await, 2);
+
+        // Once the county returns a request, its invoice may be sent again, corrected.
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let first = officer.get(&format!("/tilskudd/soknader/{id}")).await.attr("form[action*='/utbetaling/']", "action").unwrap();
+        let returned = officer.post_form(&first, &[("handling", "returner"), ("version", "1"), ("kommentar", "Feil beløp")]).await;
+        assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.text());
+        assert_eq!(app.post_form(&path, &ask("F-1")).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.post_form(&path, &ask("F-1")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(requests(&app, id).await, 3);
+    }
+
+    async fn two_decisions_on_one_application_at_once_give_one_409(app) {
+        let officers = std::sync::Arc::new([app.other_browser(), app.other_browser()]);
+        for officer in officers.iter() {
+            officer.login(NORDLAND).await;
+        }
+        for round in 0..3 {
+            let (_, id) = bodo_sent_application(&app).await;
+            let path = format!("/tilskudd/soknader/{id}");
+            let version = officers[0].get(&path).await.attr("form[action$='/vedtak'] input[name=version]", "value").unwrap();
+            let decide = |n: usize, granted: &'static str| {
+                let (officers, path, version) = (officers.clone(), path.clone(), version.clone());
+                tokio::spawn(async move {
+                    let form = [("version", version.as_str()), ("outcome", "innvilg"), ("granted", granted), ("aid_type", "not_state_aid"),
+                        ("conditions", "Rapporter i statusrapportene.")];
+                    officers[n].post_form(&format!("{path}/vedtak"), &form).await
+                })
+            };
+            let (a, b) = (decide(0, "500 000"), decide(1, "400 000"));
+            let (a, b) = (a.await.unwrap(), b.await.unwrap());
+            let mut statuses = [a.status, b.status];
+            statuses.sort();
+            assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT], "round {round}: {}{}", a.text(), b.text());
+            let lost = if a.status == StatusCode::CONFLICT { a } else { b };
+            assert!(lost.text().contains("Noen andre har lagret endringer i mellomtiden"), "{}", lost.text());
+            assert!(lost.text().contains("Bodø") && lost.text().contains("Innvilget"), "the application page again, with the decision made: {}", lost.text());
+        }
+    }
+
+    async fn a_file_of_historic_grants_is_imported_once(app) {
+        let scheme = scheme_id(&app, "eksempelordning").await;
+        let file = format!("scheme_id,year,recipient,granted_nok,target_figures_text,decided_on,reference\n\
+            {scheme},2027,Bodø,500 000,,2027-03-01,KS 1\n{scheme},2027,1515,100000,,,\n");
+        let import = |text: String| async {
+            app.db.run(move |conn| {
+                let ctx = samveis::context::Ctx::system("import av historiske tilskudd", chrono::Utc::now().naive_utc());
+                samveis::grants::import::historic_file(conn, &ctx, &text, false)
+            }).await.unwrap()
+        };
+        let before = app.count("ledger_entries").await;
+        assert_eq!(import(file.clone()).await.unwrap(), 2);
+        let problems = import(format!("{file}{scheme},2027,1804,1000,,,KS 2\n")).await.unwrap_err();
+        let rows: Vec<_> = problems.iter().map(|p| (p.row, p.message.as_str())).collect();
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].0, 2);
+        assert!(rows[0].1.contains("tilsagnet til Bodø (1804) for 2027 med referanse «KS 1» er allerede importert"), "{rows:?}");
+        assert_eq!(rows[1].0, 3);
+        assert!(rows[1].1.contains("for 2027 uten referanse er allerede importert"), "{rows:?}");
+        assert_eq!(app.count("ledger_entries").await, before + 2, "nothing of the second run, not even its new row");
+        let twice = import(format!("scheme_id,year,recipient,granted_nok\n{scheme},2027,1804,1000\n{scheme},2027,Bodø,2000\n")).await.unwrap_err();
+        assert_eq!(twice.len(), 1, "{twice:?}");
+        assert!(twice[0].row == 3 && twice[0].message.contains("står også på rad 2"), "{twice:?}");
+    }
+}
+
+/// Bodø's application granted 500 000 kr by Nordland and accepted; returns (scheme, application),
+/// with the test app logged in as Bodø.
+async fn granted_and_accepted(app: &TestApp) -> (i64, i64) {
+    let (scheme, id) = bodo_sent_application(app).await;
+    let path = format!("/tilskudd/soknader/{id}");
+    let officer = app.other_browser();
+    officer.login(NORDLAND).await;
+    let version = officer.get(&path).await.attr("form[action$='/vedtak'] input[name=version]", "value").unwrap();
+    let decided = officer
+        .post_form(
+            &format!("{path}/vedtak"),
+            &[("version", &version), ("outcome", "innvilg"), ("granted", "500 000"), ("aid_type", "not_state_aid")],
+        )
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text());
+    app.login(BODO).await;
+    assert_eq!(app.post_form(&format!("{path}/aksept"), &[]).await.status, StatusCode::SEE_OTHER);
+    (scheme, id)
+}
+
+async fn requests(app: &TestApp, id: i64) -> usize {
+    app.db.run(move |conn| samveis::grants::payments::of_application(conn, id)).await.unwrap().len()
 }

@@ -38,7 +38,7 @@ macro_rules! read {
 #[test]
 fn the_schema_declares_every_table_the_migrations_make() {
     let tables = declared_tables();
-    assert_eq!(tables.len(), 32, "{tables:?}");
+    assert_eq!(tables.len(), 33, "{tables:?}");
     assert!(tables.contains("settings") && tables.contains("data_generation"), "{tables:?}");
 }
 
@@ -95,6 +95,7 @@ backends! {
                 String, String, bool, bool, String, String, String, bool, Option<NaiveDateTime>, i64, NaiveDateTime, NaiveDateTime,
             ));
             assert!(!ap.is_empty());
+            read!(conn, seen, historic_grant_keys, (i64, i32, String, String, String, i64, NaiveDateTime));
             let d = read!(conn, seen, grant_decisions,
                 (i64, i64, i64, String, String, String, String, NaiveDate, String, Option<NaiveDateTime>, NaiveDateTime));
             assert!(!d.is_empty());

@@ -83,6 +83,8 @@ pub(super) struct ApplicationPage {
     sub_rows: Vec<(String, String)>,
     may_request: bool,
     pub(super) request_form: RequestForm,
+    /// The refusal shown on the invoice-number field (a duplicate invoice, a missing number).
+    pub(super) invoice_error: Option<String>,
     de_minimis: Option<String>,
     error: Option<String>,
 }
@@ -256,6 +258,7 @@ pub(super) fn application_page(visitor: &Visitor, l: &Loaded, extra: &Extra, sho
             .unwrap_or_default(),
         may_request: accepts && d.is_some_and(|d| d.accepted_at.is_some()),
         request_form: RequestForm::default(),
+        invoice_error: None,
         de_minimis: extra.de_minimis.as_ref().map(de_minimis_text),
         decision: l.decision.clone(),
         a: l.application.clone(),

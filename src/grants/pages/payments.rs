@@ -30,10 +30,12 @@ pub async fn request_payment(
         .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret=anmodning")).into_response()),
-        Err(GrantError::Invalid { message, .. }) => {
+        Err(GrantError::Invalid { field, message }) => {
             let (loaded, extra) = load_page(&state, visitor.actor().cloned(), id).await?;
+            let invoice_error = (field == "invoice_number").then(|| message.clone());
             let mut page = application_page(&visitor, &loaded, &extra, Shown::error(message));
             page.request_form = form;
+            page.invoice_error = invoice_error;
             Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),
