@@ -98,3 +98,29 @@ impl From<crate::context::Forbidden> for AppError {
         AppError::Forbidden
     }
 }
+
+/// The conversions every area's error shares: refused access is its `Forbidden`, a unique
+/// violation from a write that raced another is its `Conflict` (409, the form re-rendered),
+/// every other store failure its `Store`. The area enum has those three variants.
+#[macro_export]
+macro_rules! area_error {
+    ($error:ident) => {
+        impl From<$crate::context::Forbidden> for $error {
+            fn from(_: $crate::context::Forbidden) -> Self {
+                $error::Forbidden
+            }
+        }
+
+        impl From<diesel::result::Error> for $error {
+            fn from(e: diesel::result::Error) -> Self {
+                $crate::db::StoreError::Query(e).into()
+            }
+        }
+
+        impl From<$crate::db::StoreError> for $error {
+            fn from(e: $crate::db::StoreError) -> Self {
+                if e.raced() { $error::Conflict($crate::error::VERSION_CONFLICT.into()) } else { $error::Store(e) }
+            }
+        }
+    };
+}

@@ -30,24 +30,6 @@ impl GrantError {
     }
 }
 
-impl From<crate::context::Forbidden> for GrantError {
-    fn from(_: crate::context::Forbidden) -> Self {
-        GrantError::Forbidden
-    }
-}
-
-impl From<diesel::result::Error> for GrantError {
-    fn from(e: diesel::result::Error) -> Self {
-        StoreError::Query(e).into()
-    }
-}
-
-/// A unique violation from a write that raced another is the area's conflict (409, the form
-/// re-rendered); every other store failure stays one.
-impl From<StoreError> for GrantError {
-    fn from(e: StoreError) -> Self {
-        if e.raced() { GrantError::Conflict(crate::error::VERSION_CONFLICT.into()) } else { GrantError::Store(e) }
-    }
-}
-
 pub type GrantResult<T> = Result<T, GrantError>;
+
+crate::area_error!(GrantError);

@@ -1,7 +1,6 @@
 //! Why an insight request or an indicator change did not happen: the insight area's own error,
 //! mapped once to HTTP and a Norwegian message in `web/errors/insight.rs`.
 
-use crate::context::Forbidden;
 use crate::db::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -20,22 +19,4 @@ pub enum InsightError {
     Store(StoreError),
 }
 
-impl From<Forbidden> for InsightError {
-    fn from(_: Forbidden) -> Self {
-        InsightError::Forbidden
-    }
-}
-
-impl From<diesel::result::Error> for InsightError {
-    fn from(e: diesel::result::Error) -> Self {
-        StoreError::Query(e).into()
-    }
-}
-
-/// A unique violation from a write that raced another is the area's conflict (409, the form
-/// re-rendered); every other store failure stays one.
-impl From<StoreError> for InsightError {
-    fn from(e: StoreError) -> Self {
-        if e.raced() { InsightError::Conflict(crate::error::VERSION_CONFLICT.into()) } else { InsightError::Store(e) }
-    }
-}
+crate::area_error!(InsightError);

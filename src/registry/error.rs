@@ -1,7 +1,6 @@
 //! Why a registry write did not happen: the registry's own error, mapped once to HTTP and a
 //! Norwegian message in `web/errors/registry.rs`.
 
-use crate::context::Forbidden;
 use crate::db::StoreError;
 use samveis_domain::registry::CollaborationError;
 
@@ -28,22 +27,4 @@ pub fn joined(errors: &[CollaborationError]) -> String {
     errors.iter().map(|e| crate::web::format::capitalized(&e.to_string())).collect::<Vec<_>>().join(" ")
 }
 
-impl From<Forbidden> for RegistryError {
-    fn from(_: Forbidden) -> Self {
-        RegistryError::Forbidden
-    }
-}
-
-impl From<diesel::result::Error> for RegistryError {
-    fn from(e: diesel::result::Error) -> Self {
-        StoreError::Query(e).into()
-    }
-}
-
-/// A unique violation from a write that raced another is the area's conflict (409, the form
-/// re-rendered); every other store failure stays one.
-impl From<StoreError> for RegistryError {
-    fn from(e: StoreError) -> Self {
-        if e.raced() { RegistryError::Conflict(crate::error::VERSION_CONFLICT.into()) } else { RegistryError::Store(e) }
-    }
-}
+crate::area_error!(RegistryError);

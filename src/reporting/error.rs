@@ -1,7 +1,6 @@
 //! Why a reporting use case did not happen. The web layer maps it once to a status and a
 //! Norwegian message (`crate::web::errors`); pages re-render a form on `Invalid`.
 
-use crate::context::Forbidden;
 use crate::db::StoreError;
 use samveis_domain::reporting::FieldError;
 
@@ -46,26 +45,4 @@ impl ReportingError {
     }
 }
 
-impl From<Forbidden> for ReportingError {
-    fn from(_: Forbidden) -> Self {
-        ReportingError::Forbidden
-    }
-}
-
-impl From<diesel::result::Error> for ReportingError {
-    fn from(e: diesel::result::Error) -> Self {
-        StoreError::Query(e).into()
-    }
-}
-
-/// A unique violation from a write that raced another is the area's conflict (409, the form
-/// re-rendered); every other store failure stays one.
-impl From<StoreError> for ReportingError {
-    fn from(e: StoreError) -> Self {
-        if e.raced() {
-            ReportingError::Conflict(crate::error::VERSION_CONFLICT.into())
-        } else {
-            ReportingError::Store(e)
-        }
-    }
-}
+crate::area_error!(ReportingError);

@@ -1,7 +1,6 @@
 //! Why a change to a user did not happen: the users area's own error, mapped once to HTTP and a
 //! Norwegian message in `web/errors/users.rs`.
 
-use crate::context::Forbidden;
 use crate::db::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -29,22 +28,4 @@ impl UserError {
     }
 }
 
-impl From<Forbidden> for UserError {
-    fn from(_: Forbidden) -> Self {
-        UserError::Forbidden
-    }
-}
-
-impl From<diesel::result::Error> for UserError {
-    fn from(e: diesel::result::Error) -> Self {
-        StoreError::Query(e).into()
-    }
-}
-
-/// A unique violation from a write that raced another is the area's conflict (409, the form
-/// re-rendered); every other store failure stays one.
-impl From<StoreError> for UserError {
-    fn from(e: StoreError) -> Self {
-        if e.raced() { UserError::Conflict(crate::error::VERSION_CONFLICT.into()) } else { UserError::Store(e) }
-    }
-}
+crate::area_error!(UserError);
