@@ -324,7 +324,11 @@ fn serve(url: &str, listen: &str, demo: bool, secure_cookies: bool, mail: Option
         print_demo_users();
     }
     let smtp = mail.as_ref().map_or_else(|| "ikke satt opp".to_string(), MailSettings::server);
+    // SurveyMonkey previews nobody confirmed within a day go at start as well as at each upload.
+    let pruned =
+        db.run_blocking(|conn| crate::reporting::import::prune_previews(conn, chrono::Utc::now().naive_utc()))?;
     let state = AppState::new(db, Config { secure_cookies, demo, mail });
+    tracing::info!(pruned, "fjernet ubekreftede importforhåndsvisninger");
     tracing::info!(database = %redact(url), listen, demo, secure_cookies, smtp, "starter Samveis");
     runtime.block_on(crate::app::serve(state, listen, |addr| {
         println!("Samveis kjører på http://{addr}");
