@@ -330,8 +330,11 @@ fn serve(url: &str, listen: &str, config: Config) -> anyhow::Result<()> {
         print_demo_users();
     }
     let smtp = config.mail.as_ref().map_or_else(|| "ikke satt opp".to_string(), MailSettings::server);
+    // SurveyMonkey previews nobody confirmed within a day go at start as well as at each upload.
+    let pruned = db.run_blocking(|conn| crate::reporting::import::prune_previews(conn, now()))?;
     let (demo, secure_cookies, public_url) = (config.demo, config.secure_cookies, config.public_url.clone());
     let state = AppState::new(db, config);
+    tracing::info!(pruned, "fjernet ubekreftede importforhåndsvisninger");
     tracing::info!(database = %redact(url), listen, demo, secure_cookies, smtp, public_url, "starter Samveis");
     runtime.block_on(crate::app::serve(state, listen, |addr| {
         println!("Samveis kjører på http://{addr}");

@@ -40,6 +40,57 @@ pub struct Owner<'a> {
     pub field: &'a str,
 }
 
+/// The key bytes are stored under: their SHA-256 in lower-case hex.
+pub fn key_of(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Which references to remove: those of owners of `kind` (any owner, or `owner` only) in
+/// `field`, uploaded before `before` (or at any time).
+pub struct Removal<'a> {
+    pub kind: &'a str,
+    pub owner: Option<i64>,
+    pub field: &'a str,
+    pub before: Option<NaiveDateTime>,
+}
+
+/// Removes the references `which` selects, and the stored bytes of those files that no other
+/// reference uses (the foreign key keeps bytes a reference still points to). Returns how many
+/// references went. Run it inside the caller's write transaction.
+pub fn remove_references(conn: &mut DbConnection, which: &Removal) -> StoreResult<usize> {
+    let selected = || {
+        let mut q = file_references::table
+            .filter(file_references::owner_kind.eq(which.kind.to_string()))
+            .filter(file_references::field.eq(which.field.to_string()))
+            .into_boxed();
+        if let Some(owner) = which.owner {
+            q = q.filter(file_references::owner_id.eq(owner));
+        }
+        if let Some(before) = which.before {
+            q = q.filter(file_references::uploaded_at.lt(before));
+        }
+        q
+    };
+    let ids: Vec<i64> = selected().select(file_references::id).load(conn)?;
+    let keys: Vec<String> = selected().select(file_references::sha256).distinct().load(conn)?;
+    let removed = diesel::delete(file_references::table.filter(file_references::id.eq_any(&ids))).execute(conn)?;
+    let unused = diesel::dsl::not(diesel::dsl::exists(
+        file_references::table.filter(file_references::sha256.eq(stored_files::sha256)),
+    ));
+    diesel::delete(stored_files::table.filter(stored_files::sha256.eq_any(&keys)).filter(unused)).execute(conn)?;
+    Ok(removed)
+}
+
+/// Moves the references of `owner` (in its field) to file `sha256` to field `to`.
+pub fn move_references(conn: &mut DbConnection, owner: &Owner, sha256: &str, to: &str) -> StoreResult<usize> {
+    let selected = file_references::table
+        .filter(file_references::owner_kind.eq(owner.kind))
+        .filter(file_references::owner_id.eq(owner.id))
+        .filter(file_references::field.eq(owner.field))
+        .filter(file_references::sha256.eq(sha256));
+    Ok(diesel::update(selected).set(file_references::field.eq(to)).execute(conn)?)
+}
+
 /// Stores the bytes (once per content) and records this use of them; returns the key.
 pub fn store_file(
     conn: &mut DbConnection,
@@ -48,7 +99,7 @@ pub fn store_file(
     content_type: &str,
     now: NaiveDateTime,
 ) -> StoreResult<String> {
-    let sha256 = hex::encode(Sha256::digest(&upload.bytes));
+    let sha256 = key_of(&upload.bytes);
     let row = (
         stored_files::sha256.eq(&sha256),
         stored_files::size.eq(upload.bytes.len() as i64),

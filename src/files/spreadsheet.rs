@@ -26,7 +26,7 @@ pub enum SpreadsheetError {
     #[error("arbeidsboken har ingen ark")]
     NoSheet,
     #[error(
-        "cellen {cell} ligger utenfor det et regneark kan ha her (høyst {} rader og {} kolonner); fjern innholdet der og prøv igjen",
+        "cellen «{cell}» ligger utenfor det et regneark kan ha her (høyst {} rader og {} kolonner); fjern innholdet der og prøv igjen",
         crate::web::format::number(i64::from(MAX_ROWS)),
         crate::web::format::number(i64::from(MAX_COLUMNS))
     )]

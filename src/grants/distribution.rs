@@ -64,6 +64,10 @@ pub fn distribution(
     if weights.population > 0 && population_year.is_none() {
         return Err(GrantError::invalid("population_year", "Velg befolkningsår for en nøkkel med befolkningsvekt."));
     }
+    if !(0..=samveis_domain::grants::MAX_KRONER).contains(&frame) {
+        let max = samveis_domain::number::grouped(samveis_domain::grants::MAX_KRONER);
+        return Err(GrantError::invalid("frame", format!("Rammen må være mellom 0 og {max} kr.")));
+    }
     let bases = county_bases(conn, layout, population_year)?;
     let amounts = distribute(frame, weights, &bases)
         .map_err(|e| GrantError::invalid("weights", crate::web::format::capitalized(&e.to_string())))?;

@@ -8,7 +8,7 @@ use super::submissions::{transition_error, write};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
-pub use crate::files::{FileInfo, Owner, Upload, bytes, infos, store_file};
+pub use crate::files::{FileInfo, Owner, Upload, bytes, infos, key_of, store_file};
 use crate::web::format::capitalized;
 use samveis_domain::access::{Action, Actor};
 use samveis_domain::reporting::{Answer, Event, Field, FieldKind, classify_upload};

@@ -8,6 +8,8 @@ use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::VERSION_CONFLICT;
+use crate::files;
+use crate::reporting::files::OWNER_IMPORT;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::reporting::{
     Answers, Event, FormTemplate, ImportExpected, ImportProblem, ImportRow, State, missing_as_problems, parse,
@@ -51,24 +53,38 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
         .collect()
 }
 
+/// The first sheet, read within the bounds of [`crate::files::spreadsheet`]: a cell far outside
+/// them refuses the file by name instead of allocating the range up to it.
 fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
-    use calamine::{Data, Reader};
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| format!("kunne ikke lese arbeidsboken: {e}"))?;
-    let sheet = book.worksheet_range_at(0).ok_or("arbeidsboken har ingen ark")?.map_err(|e| e.to_string())?;
-    Ok(sheet
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::DateTime(d) => {
-                        d.as_datetime().map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default()
-                    }
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect())
+    crate::files::spreadsheet::first_sheet_rows(bytes).map_err(|e| e.to_string())
+}
+
+/// How long the file of a preview nobody confirmed is kept.
+pub const PREVIEW_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::days(1);
+/// The field of an import's file reference while its preview waits for confirmation.
+pub const FIELD_PREVIEW: &str = "";
+/// The field of an import's file reference once the import is written: the source, kept.
+pub const FIELD_IMPORTED: &str = "importert";
+
+/// Removes the files of previews not confirmed within [`PREVIEW_LIFETIME`] of `now` (their
+/// references and the bytes no other reference uses). Called at each upload and confirmation
+/// and when the server starts; returns how many references went.
+pub fn prune_previews(conn: &mut DbConnection, now: chrono::NaiveDateTime) -> ReportingResult<usize> {
+    let which = files::Removal {
+        kind: OWNER_IMPORT,
+        owner: None,
+        field: FIELD_PREVIEW,
+        before: now.checked_sub_signed(PREVIEW_LIFETIME),
+    };
+    crate::db::write(conn, |conn| Ok(files::remove_references(conn, &which)?))
+}
+
+/// Whether a preview can lead nowhere, so its file is not kept: a problem in the headers, which
+/// no skipping resolves, or no respondent row left once every row with a problem is skipped.
+pub fn refused(report: &ImportReport) -> bool {
+    let rows_with_problems: BTreeSet<usize> = report.problems.iter().map(|p| p.row).collect();
+    let in_headers = rows_with_problems.iter().any(|row| *row <= 2);
+    !report.problems.is_empty() && (in_headers || report.respondents <= rows_with_problems.len())
 }
 
 /// What an import did, or would do.

@@ -7,6 +7,7 @@ use super::import::{self, ImportReport, SurveyImport};
 use super::store;
 use crate::auth::{CsrfBody, PageUser, Visitor};
 use crate::context::Ctx;
+use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::files::read_form;
 use crate::state::AppState;
@@ -29,6 +30,8 @@ pub struct Preview {
     pub problem_rows: Vec<usize>,
     pub skipped: Vec<usize>,
     pub ignored: Vec<String>,
+    /// Whether the file was kept for a confirmation (not when no skipping could make it import).
+    pub kept: bool,
 }
 
 #[derive(Template)]
@@ -42,6 +45,7 @@ struct ImportPage {
 }
 
 fn preview(sha256: String, file_name: String, report: ImportReport) -> Preview {
+    let kept = !import::refused(&report);
     let problem_rows: BTreeSet<usize> = report.problems.iter().map(|p| p.row).filter(|r| *r > 2).collect();
     Preview {
         file_sha256: sha256,
@@ -52,6 +56,7 @@ fn preview(sha256: String, file_name: String, report: ImportReport) -> Preview {
         problem_rows: problem_rows.into_iter().collect(),
         skipped: report.skipped,
         ignored: report.ignored_columns,
+        kept,
     }
 }
 
@@ -111,27 +116,42 @@ pub async fn upload(
     };
     let (ctx, name) = (Ctx::user(&user, state.now()), upload.file_name.clone());
     // Reading a workbook is CPU work: it runs with the database work, off the async workers.
-    let result = state
-        .db
-        .run(move |conn| {
-            let rows = match import::rows_of(&upload.file_name, &upload.bytes) {
-                Ok(rows) => rows,
-                Err(e) => return Ok(Err(e.to_string())),
-            };
-            let owner = files::Owner { kind: files::OWNER_IMPORT, id, field: "" };
-            let sha256 = files::store_file(conn, &owner, &upload, kind.content_type, ctx.now)?;
-            let skip = BTreeSet::new();
-            let job = SurveyImport { round_id: id, source: &sha256, rows: &rows, skip: &skip, dry_run: true };
-            let report = import::import_survey(conn, &ctx, &job)?;
-            Ok::<_, AppError>(Ok((sha256, report)))
-        })
-        .await?;
+    let result = state.db.run(move |conn| preview_upload(conn, &ctx, id, &upload, kind.content_type)).await?;
     let (sha256, report) = match result {
         Ok(done) => done,
-        Err(message) => return refused(message).await,
+        Err(message) => return page(&state, &visitor, id, None, Some(message), StatusCode::BAD_REQUEST).await,
     };
     let status = if report.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     page(&state, &visitor, id, Some(preview(sha256, name, report)), None, status).await
+}
+
+/// Reads the upload into rows (a file that cannot be read is the message, nothing stored),
+/// plans the import, and keeps the file only if the preview can lead to an import. Previews
+/// left unconfirmed for a day go first.
+fn preview_upload(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    id: i64,
+    upload: &Upload,
+    content_type: &str,
+) -> AppResult<Result<(String, ImportReport), String>> {
+    import::prune_previews(conn, ctx.now)?;
+    let rows = match import::rows_of(&upload.file_name, &upload.bytes) {
+        Ok(rows) => rows,
+        Err(e) => return Ok(Err(crate::web::format::capitalized(e.to_string().trim_end_matches('.')))),
+    };
+    let sha256 = files::key_of(&upload.bytes);
+    let skip = BTreeSet::new();
+    let job = SurveyImport { round_id: id, source: &sha256, rows: &rows, skip: &skip, dry_run: true };
+    let report = crate::db::write(conn, |conn| {
+        let report = import::import_survey(conn, ctx, &job)?;
+        if !import::refused(&report) {
+            let owner = files::Owner { kind: files::OWNER_IMPORT, id, field: import::FIELD_PREVIEW };
+            files::store_file(conn, &owner, upload, content_type, ctx.now)?;
+        }
+        Ok::<_, AppError>(report)
+    })?;
+    Ok(Ok((sha256, report)))
 }
 
 /// Imports the previewed file, leaving out the rows ticked to skip.
@@ -146,21 +166,36 @@ pub async fn confirm(
     let sha256 = pairs.iter().find(|(k, _)| k == "fil").map(|(_, v)| v.clone()).unwrap_or_default();
     let skip: BTreeSet<usize> = pairs.iter().filter(|(k, _)| k == "hopp").filter_map(|(_, v)| v.parse().ok()).collect();
     let ctx = Ctx::user(&user, state.now());
-    let (name, report) = state
-        .db
-        .run(move |conn| {
-            // Only a sheet uploaded for this round's import, under the name it was uploaded with.
-            let gone = || AppError::BadRequest("Filen finnes ikke for denne runden; last den opp på nytt.".into());
-            let info = files::infos(conn, files::OWNER_IMPORT, id)?.remove(&sha256).ok_or_else(gone)?;
-            let bytes = files::bytes(conn, &sha256)?.ok_or_else(gone)?;
-            let rows = import::rows_of(&info.file_name, &bytes)?;
-            let job = SurveyImport { round_id: id, source: &sha256, rows: &rows, skip: &skip, dry_run: false };
-            let report = import::import_survey(conn, &ctx, &job)?;
-            Ok::<_, AppError>(((info.sha256, info.file_name), report))
-        })
-        .await?;
+    let (name, report) = state.db.run(move |conn| confirm_import(conn, &ctx, id, &sha256, &skip)).await?;
     if report.written {
         return Ok(Redirect::to(&format!("/rapportering/runder/{id}?importert={}", report.imported)).into_response());
     }
     page(&state, &visitor, id, Some(preview(name.0, name.1, report)), None, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// Imports the previewed sheet `sha256` of round `id`; a written import keeps its file as the
+/// source, in the same transaction.
+fn confirm_import(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    id: i64,
+    sha256: &str,
+    skip: &BTreeSet<usize>,
+) -> AppResult<((String, String), ImportReport)> {
+    import::prune_previews(conn, ctx.now)?;
+    // Only a sheet uploaded for this round's import, under the name it was uploaded with.
+    let gone = || AppError::BadRequest("Filen finnes ikke for denne runden; last den opp på nytt.".into());
+    let info = files::infos(conn, files::OWNER_IMPORT, id)?.remove(sha256).ok_or_else(gone)?;
+    let bytes = files::bytes(conn, sha256)?.ok_or_else(gone)?;
+    let rows = import::rows_of(&info.file_name, &bytes)?;
+    let job = SurveyImport { round_id: id, source: sha256, rows: &rows, skip, dry_run: false };
+    let report = crate::db::write(conn, |conn| {
+        let report = import::import_survey(conn, ctx, &job)?;
+        if report.written {
+            let owner = files::Owner { kind: files::OWNER_IMPORT, id, field: import::FIELD_PREVIEW };
+            crate::files::move_references(conn, &owner, sha256, import::FIELD_IMPORTED)?;
+        }
+        Ok::<_, AppError>(report)
+    })?;
+    Ok(((info.sha256, info.file_name), report))
 }

@@ -321,3 +321,33 @@ fn historic_grants_import_whole_or_not_at_all() {
     }
     assert_eq!((count(), entries()), (2, before), "no grant and no ledger entry twice");
 }
+
+/// A small workbook with one filled cell in the far corner (`XFD1048576`) and a header.
+pub fn far_corner_workbook() -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Respondent ID").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_workbook_with_a_cell_in_the_far_corner_is_refused_not_an_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("corner.db").display());
+    assert!(samveis(&["migrate", "--database", &db], "").0);
+    let round = open_survey_round(&db, "Pandemi Nordland hjørne");
+    let path = dir.path().join("hjorne.xlsx");
+    let bytes = far_corner_workbook();
+    assert!(bytes.len() < 8192, "{}", bytes.len());
+    std::fs::write(&path, bytes).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_samveis"))
+        .args(["import", "surveymonkey", "--round", &round, path.to_str().unwrap(), "--database", &db])
+        .env_remove("SAMVEIS_DATABASE_URL")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "a clear failure, not a signal: {:?} {err}", out.status);
+    assert!(err.contains("XFD1048576"), "{err}");
+    assert_eq!(delivered(&db, &round), "0");
+}

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 
 const QUESTION: &str = "Har din kommune vurdert å ta i bruk følgende løsninger i forbindelse med pandemien?";
 
-fn export() -> Vec<u8> {
+pub fn export() -> Vec<u8> {
     let rows = [
         vec!["Respondent ID", "End Date", "Kommune", QUESTION, ""],
         vec!["", "", "Response", "Digitalt tilsyn", "Løsning for sosial kontakt"],
@@ -22,7 +22,7 @@ fn export() -> Vec<u8> {
     w.into_inner().unwrap()
 }
 
-async fn survey_round(app: &TestApp) -> i64 {
+pub async fn survey_round(app: &TestApp) -> i64 {
     let now = chrono::Utc::now().naive_utc();
     app.db
         .run(move |conn| {

@@ -8,6 +8,7 @@ mod helpers;
 
 mod access_matrix;
 mod auth;
+mod bounds;
 mod calendar;
 mod cli;
 mod collaborations;

@@ -7,5 +7,6 @@
 pub mod access;
 pub mod grants;
 pub mod insight;
+pub mod number;
 pub mod registry;
 pub mod reporting;

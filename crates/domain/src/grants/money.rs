@@ -2,8 +2,11 @@
 //! "500 000,-". Separators must group exactly three digits, so "1.5" is refused rather than read as
 //! 15; amounts are capped far above any grant so sums cannot overflow.
 
-/// The largest amount accepted: one thousand billion kroner.
-pub const MAX_KRONER: i64 = 1_000_000_000_000;
+/// The largest amount accepted anywhere in grants (application, decision, further distribution,
+/// payment request, ledger entry, frame): one hundred billion kroner, the same cap as a money
+/// field of a report form ([`crate::reporting::MAX_MONEY`]). The whole programme's yearly frame
+/// is a small fraction of it, and a million such amounts still sum within `i64`.
+pub const MAX_KRONER: i64 = 100_000_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KronerError {
@@ -11,7 +14,7 @@ pub enum KronerError {
     NotWhole(String),
     #[error("«{0}» er negativt")]
     Negative(String),
-    #[error("«{0}» er urimelig stort")]
+    #[error("«{0}» er større enn høyeste tillatte beløp {max} kr", max = crate::number::grouped(MAX_KRONER))]
     TooLarge(String),
 }
 

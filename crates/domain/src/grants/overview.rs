@@ -45,15 +45,7 @@ pub struct FrameTable {
 }
 
 fn kr(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('\u{a0}');
-        }
-        out.push(c);
-    }
-    format!("{}{out} kr", if n < 0 { "−" } else { "" })
+    format!("{} kr", crate::number::grouped(n))
 }
 
 /// Builds the county table of a frame of `frame` kroner. While a scheme is open, grants are still

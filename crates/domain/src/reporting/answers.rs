@@ -2,6 +2,7 @@
 //! template. Numbers are read the Norwegian way ("1 447 130", "46,67"); nothing is a float.
 
 use super::template::{CrossRule, Field, FieldKind, FormTemplate, TrafficLight};
+use crate::number::grouped;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -114,13 +115,31 @@ fn first<'a>(raw: &'a RawAnswers, name: &str) -> Option<&'a str> {
     raw.get(name).and_then(|v| v.first()).map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
+/// The general cap of a count (integer, table cell), and of hours and percent in whole units:
+/// a field without a maximum of its own takes it, and no field's own maximum goes beyond it.
+/// A billion is far above any count in the programme (Norway has 5.6 million people) and keeps
+/// sums of every municipality within `i64`.
+pub const MAX_COUNT: i64 = 1_000_000_000;
+/// The general cap of a money field, in whole kroner: one hundred billion, the grants cap too.
+pub const MAX_MONEY: i64 = 100_000_000_000;
+
+/// The bounds that apply to a field, in its own units (whole hours and percent): its own min and
+/// max, within ± the general cap of its kind.
+pub fn bounds(field: &Field) -> (i64, i64) {
+    let cap = if field.kind == FieldKind::Money { MAX_MONEY } else { MAX_COUNT };
+    (field.min.map_or(-cap, |m| m.max(-cap)), field.max.map_or(cap, |m| m.min(cap)))
+}
+
 fn check_bounds(field: &Field, name: &str, value: i64, shown: &str, errors: &mut Vec<FieldError>) {
-    let scale = |b: i64| if matches!(field.kind, FieldKind::Hours | FieldKind::Percent) { b * 100 } else { b };
-    if let Some(min) = field.min.filter(|m| value < scale(*m)) {
-        errors.push(error(name, format!("{}: «{shown}» er mindre enn minste tillatte verdi {min}", field.label)));
+    let scale =
+        |b: i64| if matches!(field.kind, FieldKind::Hours | FieldKind::Percent) { b.saturating_mul(100) } else { b };
+    let (min, max) = bounds(field);
+    let label = &field.label;
+    if value < scale(min) {
+        errors.push(error(name, format!("{label}: «{shown}» er mindre enn minste tillatte verdi {}", grouped(min))));
     }
-    if let Some(max) = field.max.filter(|m| value > scale(*m)) {
-        errors.push(error(name, format!("{}: «{shown}» er større enn høyeste tillatte verdi {max}", field.label)));
+    if value > scale(max) {
+        errors.push(error(name, format!("{label}: «{shown}» er større enn høyeste tillatte verdi {}", grouped(max))));
     }
 }
 
@@ -338,6 +357,41 @@ pub fn to_raw(template: &FormTemplate, answers: &Answers) -> RawAnswers {
 mod tests {
     use super::*;
     use crate::reporting::template::tests::alarm_template;
+
+    #[test]
+    fn every_number_has_a_maximum_named_in_the_message() {
+        let mut field = alarm_template().fields().find(|f| f.kind == FieldKind::Integer).unwrap().clone();
+        (field.min, field.max) = (None, None);
+        assert_eq!(bounds(&field), (-MAX_COUNT, MAX_COUNT), "no bounds of its own: the general cap");
+        field.max = Some(i64::MAX);
+        assert_eq!(bounds(&field).1, MAX_COUNT, "no own max beyond the cap");
+        field.max = Some(500);
+        assert_eq!(bounds(&field).1, 500);
+        field.kind = FieldKind::Money;
+        field.max = None;
+        assert_eq!(bounds(&field), (-MAX_MONEY, MAX_MONEY));
+        field.kind = FieldKind::Integer;
+        for (text, ok) in [
+            ("1000000000", true),
+            ("1000000001", false),
+            ("9223372036854775807", false),
+            ("-9223372036854775808", false),
+        ] {
+            let mut errors = Vec::new();
+            parse_number(&field, text, &mut errors);
+            assert_eq!(errors.is_empty(), ok, "{text}: {errors:?}");
+            if !ok {
+                assert!(
+                    errors[0].message.contains(&field.label) && errors[0].message.contains("000\u{a0}000\u{a0}000"),
+                    "{errors:?}"
+                );
+            }
+        }
+        field.kind = FieldKind::Percent;
+        let mut errors = Vec::new();
+        parse_decimal(&field, "1000000000,01", &mut errors);
+        assert!(errors[0].message.contains("høyeste tillatte verdi 1\u{a0}000\u{a0}000\u{a0}000"), "{errors:?}");
+    }
 
     fn raw(pairs: &[(&str, &str)]) -> RawAnswers {
         let mut raw = RawAnswers::new();

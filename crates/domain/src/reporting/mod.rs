@@ -16,7 +16,8 @@ mod upload;
 mod values;
 
 pub use answers::{
-    Answer, Answers, FieldError, RawAnswers, TableRow, format_hundredths, missing_required, parse, to_raw,
+    Answer, Answers, FieldError, MAX_COUNT, MAX_MONEY, RawAnswers, TableRow, bounds, format_hundredths,
+    missing_required, parse, to_raw,
 };
 pub use completeness::{
     Completeness, CompletenessRow, Delivery, Expected, completeness_by_membership, group_completeness,
