@@ -26,6 +26,8 @@ pub struct MunicipalityStatus {
     pub investment: i64,
     /// Its status comes from reports made on another layout.
     pub mapped: bool,
+    /// The round its status comes from (its latest delivered technology status).
+    pub round: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -35,7 +37,11 @@ pub struct CountyInsight {
     pub layout: i32,
     /// Which figures were carried over from reports made on another layout, or left out.
     pub layout_note: String,
+    /// The newest round the statuses come from.
     pub round: Option<String>,
+    /// "Status per 20. desember 2025, fra runden «Teknologistatus 2025»." (with how many
+    /// municipalities each when the statuses come from several rounds).
+    pub status: String,
     pub reported: usize,
     pub municipalities: Vec<MunicipalityStatus>,
     #[schema(value_type = Vec<Object>)]
@@ -65,7 +71,8 @@ pub async fn county(
         county_number: number,
         layout: area.layout.year(),
         layout_note: area.layout_note(),
-        round: area.round.as_ref().map(|r| r.name.clone()),
+        round: area.provenance.newest().map(str::to_string),
+        status: area.status_line(),
         reported: area.reported(),
         adoption: area.adoption.clone(),
         municipalities: area
@@ -80,6 +87,7 @@ pub async fn county(
                 population: l.population,
                 submitted_at: l.submitted_at,
                 technologies: l.statuses.clone(),
+                round: l.round.as_ref().map(|r| r.name.clone()),
             })
             .collect(),
     }))

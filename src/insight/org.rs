@@ -169,10 +169,11 @@ fn carried_over_status(
         return Ok(None);
     }
     let county = super::pages::county_area_cached(views, conn, row.county_number.as_str(), layout)?;
-    let area = &county.1;
-    let round = area.round.as_ref().map(|r| r.name.clone()).unwrap_or_default();
-    let line = area.lines.iter().find(|l| l.number == row.number.as_str());
-    Ok(line.and_then(|l| l.statuses.clone().map(|s| (round, s, l.mapped))))
+    let line = county.1.lines.iter().find(|l| l.number == row.number.as_str());
+    Ok(line.and_then(|l| {
+        let round = l.round.as_ref().map(|r| r.name.clone()).unwrap_or_default();
+        l.statuses.clone().map(|s| (round, s, l.mapped))
+    }))
 }
 
 /// One municipality's own picture (published figures; its reports as far as the visitor may see).
@@ -224,30 +225,32 @@ pub async fn municipality(
     Ok(render(&MunicipalityPage { frame, ..page }))
 }
 
-/// The latest technology status of each member municipality the visitor may see (a project
-/// leader does not see the members' reports unless they are their own): the round and statuses.
+/// The latest delivered technology status of each member municipality the visitor may see (a
+/// project leader does not see the members' reports unless they are their own), across the
+/// technology status rounds: the «status per» line and the statuses.
 fn members_status(
     conn: &mut DbConnection,
     actor: &Actor,
     members: &[String],
 ) -> Result<(String, Vec<Vec<TechStatus>>), AppError> {
     let rounds = reports::rounds(conn)?;
-    let Some((round, _)) = super::latest_round_of(conn, &rounds, super::TECHNOLOGY_STATUS)? else {
-        return Ok((String::new(), vec![]));
-    };
-    let subs: Vec<_> = reports::submissions_of_round(conn, round.id)?
-        .into_iter()
-        .filter(|s| members.contains(&s.org.id) && s.state.delivered())
-        .collect();
-    let visible = crate::reporting::permitted_in_round(conn, Some(actor), Action::ViewSubmission, &round, &subs)?;
     let mut statuses = Vec::new();
-    for (s, shown) in subs.iter().zip(visible) {
-        if shown {
-            let answers: Answers = serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
-            statuses.push(technology_status(&answers));
+    let mut counted = Vec::new();
+    for (round, subs) in super::latest_delivered_of(conn, &rounds, super::TECHNOLOGY_STATUS)? {
+        let subs: Vec<_> =
+            subs.into_iter().filter(|s| s.org.is_municipality() && members.contains(&s.org.id)).collect();
+        let visible = crate::reporting::permitted_in_round(conn, Some(actor), Action::ViewSubmission, &round, &subs)?;
+        for (s, shown) in subs.iter().zip(visible) {
+            if shown {
+                let answers: Answers =
+                    serde_json::from_str(&s.answers).map_err(|e| AppError::Internal(e.to_string()))?;
+                statuses.push(technology_status(&answers));
+                counted.push((round.clone(), s.submitted_at));
+            }
         }
     }
-    Ok((round.name, statuses))
+    let p = super::provenance(counted.iter().map(|(r, at)| (r, *at)));
+    Ok((super::status_line(&p, ("kommune", "kommuner"), ""), statuses))
 }
 
 #[derive(Template)]

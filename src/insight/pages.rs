@@ -51,7 +51,8 @@ pub(super) fn adoption_rows(rows: &[Adoption]) -> Vec<AdoptionRow> {
 /// The headline figures of an area.
 #[derive(Clone)]
 pub struct Headline {
-    pub round: String,
+    /// "Status per …, fra runden «…»."
+    pub source: String,
     pub reported: usize,
     pub municipalities: usize,
     pub offering: usize,
@@ -61,7 +62,7 @@ pub struct Headline {
 fn headline(a: &AreaInsight) -> Headline {
     let (offering, population) = a.offering();
     Headline {
-        round: a.round.as_ref().map(|r| r.name.clone()).unwrap_or_else(|| "ingen runde ennå".into()),
+        source: a.status_line(),
         reported: a.reported(),
         municipalities: a.lines.len(),
         offering,
@@ -145,8 +146,7 @@ struct NationalPage {
     chart: String,
     adoption: Vec<AdoptionRow>,
     counties: Vec<CountyRow>,
-    status_round: Option<String>,
-    statuses: Vec<(String, u32)>,
+    project_status: Option<super::ProjectStatus>,
     open_rounds: Vec<(i64, String, String)>,
     money: (String, String),
     benefits_round: Option<String>,
@@ -216,8 +216,7 @@ fn national_figures(
         chart: chart::adoption_bars("landet", "Velferdsteknologi i kommunene: i drift og i utprøving", &area.adoption),
         adoption: adoption_rows(&area.adoption),
         counties,
-        status_round: programme.status_round,
-        statuses: programme.statuses,
+        project_status: programme.project_status,
         open_rounds: programme
             .open_rounds
             .into_iter()
@@ -245,7 +244,7 @@ fn national_figures(
             })
             .collect(),
         benefits_round: programme.benefits_round,
-        demo: area.round.as_ref().is_some_and(|r| r.demo),
+        demo: area.demo(),
     };
     Ok(page)
 }
@@ -376,7 +375,7 @@ pub async fn county(
         technologies: TECHNOLOGIES.iter().map(|t| t.label).collect(),
         rows,
         sort,
-        demo: area.round.as_ref().is_some_and(|r| r.demo),
+        demo: area.demo(),
         number,
         name: name.clone(),
     };

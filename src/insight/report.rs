@@ -21,10 +21,10 @@ fn cover(w: &mut Writer, title: &str, today: NaiveDate, area: &AreaInsight, whos
     w.text_at(MARGIN + 20.0, PAGE_H - 250.0, REGULAR, 11.0, &format!("Samveis, {}", format::date(today)));
     w.y = PAGE_H - 340.0;
     let (offering, population) = area.offering();
-    let round = area.round.as_ref().map_or("ingen runde ennå".to_string(), |r| r.name.clone());
     w.paragraph(
         &format!(
-            "Tallene er regnet ut fra de innsendte rapportene ({round}) da rapporten ble laget. {} av {} kommuner{whose} har levert teknologistatus. {offering} kommuner har minst én teknologi i drift; der bor {} innbyggere.",
+            "Tallene er regnet ut fra hver kommunes siste innsendte teknologistatus da rapporten ble laget. {} {} av {} kommuner{whose} har levert teknologistatus. {offering} kommuner har minst én teknologi i drift; der bor {} innbyggere.",
+            area.status_line(),
             area.reported(),
             area.lines.len(),
             format::number(population)
@@ -35,7 +35,7 @@ fn cover(w: &mut Writer, title: &str, today: NaiveDate, area: &AreaInsight, whos
     );
     w.gap(6.0);
     w.paragraph(&area.layout_note(), REGULAR, BODY, 0.0);
-    if area.round.as_ref().is_some_and(|r| r.demo) {
+    if area.demo() {
         w.gap(6.0);
         w.paragraph("Demodata: svarene i teknologistatusen er syntetiske.", BOLD, BODY, 0.0);
     }
@@ -88,10 +88,16 @@ pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> 
     cover(&mut w, "Statusrapport", today, area, "");
     w.new_page();
     adoption_bars(&mut w, area);
-    if let Some(status_round) = &programme.status_round {
+    if let Some(p) = &programme.project_status {
         w.gap(16.0);
-        w.paragraph(&format!("Prosjektstatus ({status_round})"), BOLD, 14.0, 0.0);
-        for (status, count) in &programme.statuses {
+        w.paragraph("Prosjektstatus", BOLD, 14.0, 0.0);
+        w.paragraph(
+            &format!("Hvert prosjekt teller med sin siste innsendte statusrapport. {}", p.line),
+            REGULAR,
+            9.0,
+            0.0,
+        );
+        for (status, count) in &p.counts {
             w.row(&[(MARGIN, false, status), (MARGIN + 260.0, true, &count.to_string())], REGULAR, BODY);
         }
     }

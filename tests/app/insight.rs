@@ -6,6 +6,33 @@ use crate::helpers::*;
 use crate::reporting::{full_answer, post_fields, submission_id};
 use reqwest::StatusCode;
 
+/// The id of a form's option on the new-round page, by the form's name.
+fn template_option(page: &Page, name: &str) -> String {
+    let option = page.body.split("<option value=\"").skip(1).find(|o| o.contains(name)).unwrap();
+    option.split('"').next().unwrap().to_string()
+}
+
+/// Opens a round through the browser form, as the programme office does.
+async fn open_round(admin: &TestApp, fields: &[(&str, &str)]) {
+    let opened = admin.post_form("/rapportering/runder/ny", fields).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text());
+}
+
+/// The county page's rows, the headline, the «status per» line and the national delivered count.
+async fn dashboards(officer: &TestApp) -> (Vec<String>, Vec<String>, String, String, Vec<String>) {
+    let county = officer.get("/innsikt/fylker/18").await;
+    let national = officer.get("/innsikt").await;
+    let headline = national.select("dl.meta dd").join(" | ");
+    let source = county.select("#status-kilde").join(" ");
+    (
+        county.select("[aria-label=Kommunene] tbody tr"),
+        county.select("dl.meta dd"),
+        source,
+        headline,
+        national.select("#prosjektstatus tr"),
+    )
+}
+
 backends! {
     async fn the_county_page_counts_delivered_reports_live(app) {
         let officer = app.other_browser();
@@ -161,5 +188,51 @@ backends! {
         let pdf = officer.get_bytes("/innsikt/statusrapport.pdf?inndeling=2020").await;
         let cover = lopdf::Document::load_mem(&pdf).unwrap().extract_text(&[1]).unwrap();
         assert!(cover.contains("2020-inndelingen"), "{cover}");
+    }
+
+    async fn a_new_round_keeps_the_latest_delivered_status(app) {
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let (rows, headline, source, national, projects) = dashboards(&officer).await;
+        assert!(source.starts_with("Status per ") && source.contains("fra runden «Teknologistatus 2025»"), "{source}");
+        assert!(!projects.is_empty(), "the project status table");
+
+        // The programme office opens next year's technology status and a new status report round.
+        app.login(ADMIN).await;
+        let form = app.get("/rapportering/runder/ny").await;
+        let (tech, status) = (template_option(&form, "Teknologistatus per kommune"), template_option(&form, "Statusrapport for prosjekt"));
+        open_round(&app, &[("name", "Teknologistatus 2026"), ("template_id", &tech), ("period", "2026"),
+            ("deadline", "2026-12-01"), ("reviewer", "county"), ("audience", "alle")]).await;
+        let salten = app.collaboration_id("RKK Salten").await.to_string();
+        open_round(&app, &[("name", "Statusrapport 2026"), ("template_id", &status), ("period", "2026"),
+            ("deadline", "2026-12-10"), ("reviewer", "programme"), ("audience", "samarbeid"), ("samarbeid", &salten)]).await;
+        let after = dashboards(&officer).await;
+        assert_eq!(after, (rows.clone(), headline.clone(), source.clone(), national, projects), "a new round blanks nothing");
+        let page = officer.get("/innsikt").await.text();
+        assert!(page.contains("fra runden «Teknologistatus 2025»") && !page.contains("«Teknologistatus 2026»"), "{page}");
+        assert!(page.contains("Prosjektstatus i Statusrapport desember 2021") && page.contains("fra runden «Statusrapport desember 2021»"), "{page}");
+        let api = officer.get("/api/v1/insight/counties/18").await.json();
+        assert_eq!(api["status"].as_str(), Some(source.as_str()));
+        let pdf = officer.get_bytes("/innsikt/fylker/18/statusrapport.pdf").await;
+        let cover = lopdf::Document::load_mem(&pdf).unwrap().extract_text(&[1]).unwrap();
+        assert!(cover.contains("fra runden «Teknologistatus 2025»") && !cover.contains(" 0 av 41"), "{cover}");
+
+        // Bodø sends in the new round: its row comes from there, the others stay.
+        let bodo = app.other_browser();
+        bodo.login(BODO).await;
+        let id = submission_id(&app, "Teknologistatus 2026", "1804").await;
+        let sent = post_fields(&bodo, &format!("/rapportering/innleveringer/{id}"), &full_answer("1")).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+        let (now, _, source, ..) = dashboards(&officer).await;
+        assert!(source.contains("fra runden «Teknologistatus 2026» for 1 kommune og fra runden «Teknologistatus 2025» for "), "{source}");
+        for (before, now) in rows.iter().zip(&now) {
+            if now.starts_with("Bodø") {
+                assert!(before.contains("Ikke levert") && now.contains("I drift (12)"), "{now}");
+            } else {
+                assert_eq!(before, now);
+            }
+        }
+        let json = officer.get("/api/v1/insight/counties/18").await.json();
+        assert_eq!(json["reported"].as_i64(), api["reported"].as_i64().map(|n| n + 1));
     }
 }

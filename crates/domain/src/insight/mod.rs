@@ -4,10 +4,12 @@
 mod benefits;
 pub mod indicator;
 pub mod placement;
+pub mod provenance;
 pub mod targets;
 mod technology;
 
 pub use benefits::{BENEFIT_TECHNOLOGIES, Benefit, benefits};
+pub use provenance::{Counted, Provenance, RoundOrder, SourceRound};
 pub use technology::{
     Adoption, IN_OPERATION, TECHNOLOGIES, TechState, TechStatus, Technology, adoption, merge_statuses,
     technology_status,
