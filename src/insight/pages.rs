@@ -107,13 +107,16 @@ impl LayoutView {
     }
 }
 
-/// A technology's target figures beside the users reported for it.
+/// A technology's target figures in one unit beside the users reported for it.
 #[derive(Clone)]
 pub struct TargetRow {
     pub label: &'static str,
     pub target: String,
+    pub unit: String,
     pub actual: String,
+    /// A share of the target, "ikke sammenlignbar" for a target not counted in people, or "–".
     pub reached: String,
+    pub comparable: bool,
 }
 
 pub(super) fn target_rows(lines: &[samveis_domain::insight::targets::TargetLine]) -> Vec<TargetRow> {
@@ -122,8 +125,14 @@ pub(super) fn target_rows(lines: &[samveis_domain::insight::targets::TargetLine]
         .map(|l| TargetRow {
             label: l.technology.label,
             target: format::number(l.target),
+            unit: l.unit.clone(),
             actual: l.actual.map(format::number).unwrap_or_else(|| "–".into()),
-            reached: l.actual.map(|a| share(a, l.target)).unwrap_or_else(|| "–".into()),
+            reached: match l.reached_tenths() {
+                Some(tenths) => format!("{},{}\u{a0}%", format::number(tenths / 10), tenths % 10),
+                None if !l.comparable => "ikke sammenlignbar".into(),
+                None => "–".into(),
+            },
+            comparable: l.comparable,
         })
         .collect()
 }

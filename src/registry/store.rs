@@ -8,7 +8,7 @@ use crate::db::schema::{
 };
 use crate::db::{DbConnection, StoreResult};
 use diesel::prelude::*;
-use samveis_domain::registry::{CountyNumber, Layout, MunicipalityNumber, MunicipalityRow, SizeThresholds};
+use samveis_domain::registry::{CodeMap, CountyNumber, Layout, MunicipalityNumber, MunicipalityRow, SizeThresholds};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -328,6 +328,21 @@ pub fn transitions(
     }
     out.sort_by(|a, b| (a.layout, &a.number).cmp(&(b.layout, &b.number)));
     Ok(out)
+}
+
+/// Every code transition, to read one layout's numbers in another.
+pub fn code_map(conn: &mut DbConnection) -> StoreResult<CodeMap> {
+    let rows: Vec<(i32, String, String)> = code_transitions::table
+        .select((code_transitions::from_layout, code_transitions::from_number, code_transitions::to_number))
+        .load(conn)?;
+    let rows = rows
+        .into_iter()
+        .map(|(layout, from, to)| {
+            let layout = Layout::from_year(layout).map_err(|_| unknown_stored("inndeling", &layout.to_string()))?;
+            Ok((layout, from, to))
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(CodeMap::new(rows))
 }
 
 /// A stored value the code does not know (a kind, a layout, a number): the row cannot be read,

@@ -131,6 +131,24 @@ backends! {
         assert!(share.body.contains("class=\"chart donut\""), "a share is drawn as a ring");
     }
 
+    async fn targets_compare_only_where_technology_and_unit_match(app) {
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let national = officer.get("/innsikt").await;
+        assert_eq!(national.status, StatusCode::OK);
+        for cell in national.select("td, li, dd, p") {
+            for share in percentages(&cell) {
+                assert!(share <= 1000, "no share of a target above 1 000 %: «{cell}»");
+            }
+        }
+        let rows = national.select("[aria-label=\"Måltall mot rapportert\"] tbody tr");
+        assert!(!rows.is_empty(), "the targets table is there");
+        // The demo's 2015 targets count devices (stk): never read against reported users.
+        let devices: Vec<&String> = rows.iter().filter(|r| r.contains("stk")).collect();
+        assert!(!devices.is_empty() && devices.iter().all(|r| r.contains("ikke sammenlignbar")), "{rows:?}");
+        assert!(rows.iter().all(|r| r.contains("ikke sammenlignbar") || !r.contains("stk")), "{rows:?}");
+    }
+
     async fn views_choose_the_layout_and_say_what_was_carried_over(app) {
         let officer = app.other_browser();
         officer.login(NORDLAND).await;
@@ -235,4 +253,34 @@ backends! {
         let json = officer.get("/api/v1/insight/counties/18").await.json();
         assert_eq!(json["reported"].as_i64(), api["reported"].as_i64().map(|n| n + 1));
     }
+}
+
+/// The whole percents in a text ("12,3 %" → 12, "126 298,0 %" → 126 298), digits grouped by
+/// spaces or no-break spaces.
+fn percentages(text: &str) -> Vec<i64> {
+    let spaces = [' ', '\u{a0}', '\u{202f}'];
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices('%') {
+        let before = text[..at].trim_end_matches(spaces);
+        let tokens: Vec<&str> = before.split(spaces).collect();
+        let Some(last) = tokens.last().map(|t| t.trim_start_matches(['(', '«'])) else { continue };
+        let whole = last.split(',').next().unwrap_or_default();
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let mut digits = whole.to_string();
+        for t in tokens[..tokens.len() - 1].iter().rev() {
+            if digits.len() % 3 == 0
+                && (1..=3).contains(&t.len())
+                && t.bytes().all(|b| b.is_ascii_digit())
+                && digits.len() >= 3
+            {
+                digits.insert_str(0, t);
+            } else {
+                break;
+            }
+        }
+        out.extend(digits.parse::<i64>().ok());
+    }
+    out
 }

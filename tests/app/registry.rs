@@ -85,6 +85,38 @@ backends! {
         assert_eq!(app.get("/fylker/20").await.status, StatusCode::NOT_FOUND, "no county 20 in 2024");
     }
 
+    async fn a_county_lists_the_collaborations_valid_now_whatever_their_layout(app) {
+        // The Nordland RKKs were registered on the 2015 layout; /samarbeid shows them active.
+        let list = app.get("/samarbeid?status=aktive").await;
+        let doc = scraper::Html::parse_document(&list.body);
+        let row = scraper::Selector::parse("tbody tr").unwrap();
+        let link = scraper::Selector::parse("td a").unwrap();
+        let active_in_nordland: Vec<String> = doc
+            .select(&row)
+            .filter_map(|r| {
+                let links: Vec<_> = r.select(&link).collect();
+                let host = links.get(1)?.value().attr("href")?;
+                host.starts_with("/kommuner/18").then(|| links[0].text().collect::<String>())
+            })
+            .collect();
+        assert!(active_in_nordland.len() >= 7, "the seven RKKs at least: {active_in_nordland:?}");
+        let county = app.get("/fylker/18").await;
+        assert_eq!(county.status, StatusCode::OK);
+        let shown = county.select("tbody tr td:first-child a");
+        for name in &active_in_nordland {
+            assert!(shown.contains(name), "{name} on /fylker/18: {shown:?}");
+        }
+        assert!(!county.text().contains("Ingen gjeldende samarbeid"), "{}", county.text());
+        let ended = "Kommunenettverk for velferdsteknologi – Nordland";
+        assert!(!shown.iter().any(|n| n == ended), "an ended collaboration is not valid now: {shown:?}");
+        assert!(county.select("tbody tr td:last-child").iter().filter(|s| s.contains("Avsluttet")).count() == 0);
+        // The same on the layout they were registered in, and not in a county they are not in.
+        let old = app.get("/fylker/18?inndeling=2015").await.select("tbody tr td:first-child a");
+        assert!(old.contains(&"RKK Salten".to_string()), "{old:?}");
+        let oslo = app.get("/fylker/03").await.select("tbody tr td:first-child a");
+        assert!(!oslo.contains(&"RKK Salten".to_string()), "{oslo:?}");
+    }
+
     async fn collaborations_list_and_show_members(app) {
         let page = app.get("/samarbeid?type=regional_council").await;
         assert_eq!(page.select("tbody tr").len(), 7, "the seven Nordland RKKs of 2018");

@@ -14,6 +14,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samveis_domain::registry::{Collaboration, CollaborationKind, Layout, MunicipalityNumber};
 use serde::Serialize;
+use std::collections::BTreeSet;
 use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -135,6 +136,29 @@ pub fn of_municipality(
         .select(collaboration_members::collaboration_id)
         .load(conn)?;
     summaries(conn, Some(ids))
+}
+
+/// The collaborations with their host or a member among `area` (municipality numbers of
+/// `layout`), whatever layout they were registered in: the numbers of another layout are read
+/// through the code transitions.
+pub fn touching(
+    conn: &mut DbConnection,
+    layout: Layout,
+    area: &BTreeSet<String>,
+) -> StoreResult<Vec<CollaborationSummary>> {
+    let codes = store::code_map(conn)?;
+    let members: Vec<(i64, String)> = collaboration_members::table
+        .select((collaboration_members::collaboration_id, collaboration_members::municipality_number))
+        .load(conn)?;
+    let mut found = Vec::new();
+    for c in list(conn)? {
+        let mut numbers: Vec<&str> = members.iter().filter(|(id, _)| *id == c.id).map(|(_, n)| n.as_str()).collect();
+        numbers.push(&c.host_number);
+        if codes.any_in(c.layout, &numbers, layout, area) {
+            found.push(c);
+        }
+    }
+    Ok(found)
 }
 
 pub fn get(conn: &mut DbConnection, id: i64) -> StoreResult<Option<CollaborationDetail>> {

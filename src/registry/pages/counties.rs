@@ -1,4 +1,5 @@
-//! The county list and one county with its municipalities and the collaborations they host.
+//! The county list and one county with its municipalities and the collaborations valid now
+//! that have their host or a member in it, whatever layout they were registered in.
 
 use super::municipalities::LayoutQuery;
 use super::{CollaborationRow, bad_layout};
@@ -13,6 +14,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use samveis_domain::registry::{CountyNumber, Layout, MunicipalityFilter};
+use std::collections::BTreeSet;
 
 pub struct CountyView {
     pub number: String,
@@ -86,6 +88,7 @@ pub async fn county(
     let layout = layout_param(q.inndeling.as_deref()).map_err(bad_layout)?;
     let number = CountyNumber::parse(&number).map_err(|e| AppError::NotFound(format!("{e}.")))?;
     let key = number.to_string();
+    let today = state.today();
     let data = state
         .db
         .run(move |conn| {
@@ -94,18 +97,16 @@ pub async fn county(
                 .into_iter()
                 .filter(|m| m.county_number.as_str() == key)
                 .collect();
-            let hosted: Vec<_> = collabs::list(conn)?
-                .into_iter()
-                .filter(|c| c.layout == layout && members.iter().any(|m| m.number.as_str() == c.host_number))
-                .collect();
-            Ok::<_, AppError>(county.map(|c| (c, members, hosted)))
+            let area: BTreeSet<String> = members.iter().map(|m| m.number.to_string()).collect();
+            let valid: Vec<_> =
+                collabs::touching(conn, layout, &area)?.into_iter().filter(|c| c.is_active_on(today)).collect();
+            Ok::<_, AppError>(county.map(|c| (c, members, valid)))
         })
         .await?;
-    let Some((county, members, hosted)) = data else {
+    let Some((county, members, valid)) = data else {
         return Err(AppError::NotFound(format!("Fylke {number} finnes ikke i {layout}-inndelingen.")));
     };
     let filter = MunicipalityFilter::default();
-    let today = state.today();
     let page = CountyPage {
         frame: Frame::new(&visitor, county.name.clone(), Nav::Counties),
         layout,
@@ -113,7 +114,7 @@ pub async fn county(
         population_year: county.population_year.map(|y| y.to_string()).unwrap_or_default(),
         county: CountyView::from(&county),
         municipalities: filter.apply(members).iter().map(MunicipalityView::from).collect(),
-        collaborations: hosted.iter().map(|c| CollaborationRow::new(c, today)).collect(),
+        collaborations: valid.iter().map(|c| CollaborationRow::new(c, today)).collect(),
     };
     Ok(render(&page))
 }

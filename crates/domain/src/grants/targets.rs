@@ -15,6 +15,27 @@ pub struct TargetFigure {
     pub due: Option<NaiveDate>,
 }
 
+/// Units that count people, singular and plural, with the plural a sum is shown in. Only a
+/// target in one of them can be read against the users reported for a technology.
+const PEOPLE: [(&str, &str); 4] =
+    [("bruker", "brukere"), ("brukar", "brukarar"), ("person", "personer"), ("pasient", "pasienter")];
+
+impl TargetFigure {
+    /// The unit as targets are summed by: trimmed, lower case, a unit of people in the plural
+    /// ("Bruker" and "brukere" are one unit; "stk" and "brukere" are two).
+    pub fn unit_key(&self) -> String {
+        let unit = self.unit.trim().to_lowercase();
+        PEOPLE.iter().find(|(one, many)| unit == *one || unit == *many).map_or(unit, |(_, many)| (*many).to_string())
+    }
+
+    /// Whether the target counts people (brukere, personer, pasienter), so that it compares with
+    /// reported users; "stk", "kommuner", "enheter" and the like do not.
+    pub fn counts_people(&self) -> bool {
+        let unit = self.unit_key();
+        PEOPLE.iter().any(|(_, many)| unit == *many)
+    }
+}
+
 /// Reads "N thing" items separated by commas and "og"; text without a leading number is left to
 /// the free-text conditions. Words like "herav" (of which) keep a figure out, since it is part of
 /// the one before.
@@ -71,5 +92,18 @@ mod tests {
         );
         assert!(short("Implementering i drift av SPIDER skal være påstartet i 2015").is_empty());
         assert_eq!(short("1 000 trygghetsalarmer Med sensorer"), vec![(1000, "trygghetsalarmer".into())]);
+    }
+
+    #[test]
+    fn only_units_of_people_compare_with_users() {
+        let with = |unit: &str| TargetFigure { technology: "GPS".into(), quantity: 1, unit: unit.into(), due: None };
+        assert_eq!(with(" Bruker ").unit_key(), "brukere");
+        assert_eq!(with("Stk").unit_key(), "stk");
+        for unit in ["brukere", "bruker", "Personer", "pasient", "brukarar"] {
+            assert!(with(unit).counts_people(), "{unit}");
+        }
+        for unit in ["stk", "kommuner", "enheter", "boliger", ""] {
+            assert!(!with(unit).counts_people(), "{unit}");
+        }
     }
 }

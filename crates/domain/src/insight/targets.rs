@@ -1,6 +1,9 @@
 //! Target figures against what was reported: a grant's target ("50 medisindispensere", "25 GPS")
 //! is matched to a technology by the words it uses, and read against the users reported for that
-//! technology. Targets that name no known technology are kept apart, never guessed.
+//! technology. Only a target counted in people (brukere, personer, pasienter) compares with
+//! users; one in "stk", "kommuner" or "enheter" is shown but not compared, and targets in
+//! different units are never added. Targets that name no known technology are kept apart, never
+//! guessed.
 
 use super::technology::{Adoption, TECHNOLOGIES, TechStatus, Technology};
 use crate::grants::TargetFigure;
@@ -28,13 +31,27 @@ pub fn technology_of(target: &TargetFigure) -> Option<Technology> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TargetLine {
     pub technology: Technology,
+    /// The unit the targets of the line are counted in ([`TargetFigure::unit_key`]); targets in
+    /// different units are never added.
+    pub unit: String,
     pub target: i64,
     /// Users reported for the technology; none when nothing was reported.
     pub actual: Option<i64>,
+    /// Whether the target counts people, so that it can be read against the reported users.
+    pub comparable: bool,
 }
 
-/// Targets summed per technology, each beside the users reported for it; and the targets that
-/// name no known technology.
+impl TargetLine {
+    /// How far the reported users have come, in tenths of a percent of the target: only for a
+    /// target that counts people and a technology with reported users.
+    pub fn reached_tenths(&self) -> Option<i64> {
+        let actual = self.actual.filter(|_| self.comparable && self.target > 0)?;
+        Some((actual.saturating_mul(1000) + self.target / 2) / self.target)
+    }
+}
+
+/// Targets summed per technology and unit, each beside the users reported for the technology;
+/// and the targets that name no known technology.
 pub fn targets_vs_actuals(
     targets: &[TargetFigure],
     actual: impl Fn(&Technology) -> Option<i64>,
@@ -42,18 +59,26 @@ pub fn targets_vs_actuals(
     let mut lines: Vec<TargetLine> = Vec::new();
     let mut unmatched = Vec::new();
     for t in targets {
-        match technology_of(t) {
-            Some(tech) => match lines.iter_mut().find(|l| l.technology == tech) {
-                Some(line) => line.target += t.quantity,
-                None => lines.push(TargetLine { technology: tech, target: t.quantity, actual: None }),
-            },
-            None => unmatched.push(t.clone()),
+        let Some(tech) = technology_of(t) else {
+            unmatched.push(t.clone());
+            continue;
+        };
+        let unit = t.unit_key();
+        match lines.iter_mut().find(|l| l.technology == tech && l.unit == unit) {
+            Some(line) => line.target = line.target.saturating_add(t.quantity),
+            None => lines.push(TargetLine {
+                technology: tech,
+                unit,
+                target: t.quantity,
+                actual: None,
+                comparable: t.counts_people(),
+            }),
         }
     }
     for l in &mut lines {
         l.actual = actual(&l.technology);
     }
-    lines.sort_by_key(|l| TECHNOLOGIES.iter().position(|t| *t == l.technology));
+    lines.sort_by_key(|l| (TECHNOLOGIES.iter().position(|t| *t == l.technology), !l.comparable, l.unit.clone()));
     (lines, unmatched)
 }
 
@@ -89,5 +114,40 @@ mod tests {
         assert_eq!(lines.first().map(|l| l.technology.code), Some("medisineringsstotte"));
         assert_eq!(unmatched.len(), 1, "a target naming no technology is not guessed");
         assert_eq!(technology_of(&target(10, "mobile trygghetsalarmer")).map(|t| t.code), Some("trygghetsalarm_mobil"));
+    }
+
+    #[test]
+    fn targets_in_different_units_are_never_added_and_only_people_compare_with_users() {
+        let counted = |quantity: i64, what: &str, unit: &str| TargetFigure {
+            technology: what.into(),
+            quantity,
+            unit: unit.into(),
+            due: None,
+        };
+        let targets = [
+            counted(100, "trygghetspakker", "stk"),
+            counted(40, "trygghetsalarm", "brukere"),
+            counted(20, "trygghetsalarm", "Bruker"),
+            counted(12, "digitalt tilsyn", "kommuner"),
+        ];
+        let users = |t: &Technology| match t.code {
+            "trygghetsalarm_fast" => Some(30),
+            "digitalt_tilsyn" => Some(126_298),
+            _ => None,
+        };
+        let (lines, _) = targets_vs_actuals(&targets, users);
+        let shown: Vec<_> =
+            lines.iter().map(|l| (l.technology.code, l.unit.as_str(), l.target, l.comparable)).collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("trygghetsalarm_fast", "brukere", 60, true),
+                ("trygghetsalarm_fast", "stk", 100, false),
+                ("digitalt_tilsyn", "kommuner", 12, false),
+            ]
+        );
+        assert_eq!(lines[0].reached_tenths(), Some(500), "30 of 60 users");
+        assert_eq!(lines[1].reached_tenths(), None, "100 stk do not compare with users");
+        assert_eq!(lines[2].reached_tenths(), None, "nor 12 kommuner with 126 298 users");
     }
 }

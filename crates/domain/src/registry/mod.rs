@@ -6,6 +6,7 @@ mod layout;
 mod listing;
 mod number;
 mod size_class;
+mod transition;
 
 pub use collaboration::{
     Collaboration, CollaborationDraft, CollaborationError, CollaborationField, CollaborationKind, member_tokens,
@@ -14,3 +15,4 @@ pub use layout::{Layout, LayoutError};
 pub use listing::{MunicipalityFilter, MunicipalityRow, MunicipalitySort, SortDirection, name_matches};
 pub use number::{CountyNumber, MunicipalityNumber, NumberError};
 pub use size_class::{SizeClass, SizeThresholds, SizeThresholdsError};
+pub use transition::CodeMap;
