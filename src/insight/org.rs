@@ -40,8 +40,10 @@ fn history(
 ) -> Result<History, AppError> {
     let rounds: BTreeMap<i64, reports::RoundRow> = reports::rounds(conn)?.into_iter().map(|r| (r.id, r)).collect();
     let forms: BTreeMap<i64, String> = reports::templates(conn)?.into_iter().map(|t| (t.id, t.code)).collect();
-    let subs =
-        reports::submissions_of_orgs(conn, &crate::reporting::org_unit_of(kind, id).into_iter().collect::<Vec<_>>())?;
+    let subs = reports::submissions_of_orgs(
+        conn,
+        &samveis_domain::access::OrgUnit::from_stored(kind, id).into_iter().collect::<Vec<_>>(),
+    )?;
     let mut h = History { lines: vec![], hidden: 0, latest_status: None, project_status: vec![] };
     let mut latest: Option<(NaiveDate, i64)> = None;
     for s in &subs {

@@ -14,12 +14,6 @@ use samveis_domain::reporting::{self as domain, Answers, Delivery, Reviewer, Sta
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
 
-/// An org unit as stored (kind "municipality" or "collaboration", and its number or id); for
-/// callers outside reporting that still hold the stored pair.
-pub fn org_unit_of(kind: &str, id: &str) -> Option<OrgUnit> {
-    OrgUnit::from_stored(kind, id)
-}
-
 /// The offices whose area an org unit lies in.
 pub fn org_offices(conn: &mut DbConnection, org: &OrgRow) -> Result<Vec<String>, StoreError> {
     let layout = Layout::from_year(org.layout).unwrap_or(Layout::CURRENT);

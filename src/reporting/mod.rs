@@ -29,7 +29,7 @@ pub mod submissions;
 pub mod template_pages;
 pub mod values;
 
-pub use access::{Loaded, load, load_visible, may_on_row, org_offices, org_unit_of, permitted_in_round};
+pub use access::{Loaded, load, load_visible, may_on_row, org_offices, permitted_in_round};
 pub use audience::{Audience, resolve_audience};
 pub use completeness::{Breakdown, completeness, survey_results};
 pub use demo::load as load_demo;

@@ -142,17 +142,14 @@ pub async fn norwegian_rejections(req: Request, next: Next) -> Response {
             "Forespørselen har feil innholdstype: send JSON med «Content-Type: application/json» eller et skjema."
                 .into(),
         ),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            return (status, error_page_or_json(api, "Denne metoden er ikke tillatt her.")).into_response();
-        }
+        StatusCode::METHOD_NOT_ALLOWED => AppError::BadRequest("Denne metoden er ikke tillatt her.".into()),
         _ => AppError::BadRequest(translated(&text)),
     };
-    refusal(api, error)
-}
-
-fn error_page_or_json(api: bool, message: &str) -> Response {
-    let mut response = refusal(api, AppError::BadRequest(message.to_string()));
-    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    let mut response = refusal(api, error);
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        // No error variant means 405; the message is the page's, the status stays the router's.
+        *response.status_mut() = status;
+    }
     response
 }
 
