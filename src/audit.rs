@@ -135,6 +135,11 @@ pub fn list(conn: &mut DbConnection, filter: &AuditFilter, limit: i64) -> StoreR
         .load::<AuditEvent>(conn)?)
 }
 
+/// The record types found in the trail, for the filter.
+pub fn record_types(conn: &mut DbConnection) -> StoreResult<Vec<String>> {
+    Ok(audit_events::table.select(audit_events::record_type).distinct().load::<String>(conn)?)
+}
+
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod audit;
 pub mod audit_pages;
+pub mod audit_view;
 pub mod auth;
 pub mod calendar;
 pub mod cli;

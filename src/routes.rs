@@ -189,8 +189,8 @@ routes! {
         GET "/innsikt" Policy(Action::ViewRounds) => crate::insight::pages::national;
         GET "/innsikt/statusrapport.pdf" Policy(Action::ViewRounds) => crate::insight::pages::national_pdf;
         GET "/innsikt/slik-regnes-det" Policy(Action::ViewRounds) => crate::insight::pages::method;
-        GET "/innsikt/fylker/{nummer}" Policy(Action::ViewRounds) => crate::insight::pages::county;
-        GET "/innsikt/fylker/{nummer}/{fil}" Policy(Action::ViewRounds) => crate::insight::pages::county_export;
+        GET "/innsikt/fylker/{nummer}" Policy(Action::ViewRounds) => crate::insight::county::county;
+        GET "/innsikt/fylker/{nummer}/{fil}" Policy(Action::ViewRounds) => crate::insight::county::county_export;
         GET "/innsikt/kommuner/{nummer}" SignedIn => crate::insight::org::municipality;
         GET "/innsikt/samarbeid/{id}" SignedIn => crate::insight::org::project;
         GET "/innsikt/indikatorer" Public => indicators::list;

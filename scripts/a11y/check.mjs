@@ -191,7 +191,7 @@ async function newPage(context) {
   const page = await context.newPage();
   // The app may send a CSP forbidding inline scripts; axe is injected inline.
   await page.setBypassCSP(true);
-  await page.setViewport({ width: 1280, height: 900 });
+  await page.setViewport({ width: 1366, height: 900 });
   page.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
   page.setDefaultTimeout(NAV_TIMEOUT_MS);
   page.on('dialog', (d) => d.dismiss().catch(() => {}));
@@ -226,6 +226,28 @@ async function runAxe(page) {
     AXE_TIMEOUT_MS,
     'axe.run',
   );
+}
+
+// WCAG 1.4.10 reflow: at 320 CSS px nothing may make the page scroll sideways (a wide table
+// scrolls inside its own region). Reported like an axe violation, naming what sticks out.
+async function reflow(page) {
+  await page.setViewport({ width: 320, height: 900 });
+  try {
+    const wide = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth <= width) return [];
+      const inRegion = (e) => e.closest('.table-wrap, pre, .chart-figure');
+      return [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > width + 1 && !inRegion(e))
+        .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > width + 1))
+        .slice(0, 3)
+        .map((e) => ({ target: e.tagName.toLowerCase() + (e.id ? `#${e.id}` : ''), html: e.outerHTML.slice(0, 200), summary: `right edge at ${Math.round(e.getBoundingClientRect().right)} px` }));
+    });
+    if (!wide.length) return [];
+    return [{ id: 'reflow-320', impact: 'serious', help: 'Content must reflow at 320 px without sideways scrolling (WCAG 1.4.10)', helpUrl: 'https://www.w3.org/WAI/WCAG21/Understanding/reflow.html', nodeCount: wide.length, nodes: wide }];
+  } finally {
+    await page.setViewport({ width: 1366, height: 900 });
+  }
 }
 
 async function login(page, user) {
@@ -370,6 +392,7 @@ async function crawlProfile(browser, profile) {
 
       try {
         const violations = await runAxe(page);
+        violations.push(...(await reflow(page)));
         record(profile.name, shown, violations.length ? 'fail' : 'ok', { violations });
       } catch (e) {
         record(profile.name, shown, 'error', { reason: `axe failed: ${e.message.split('\n')[0]}` });

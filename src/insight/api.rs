@@ -65,7 +65,7 @@ pub async fn county(
         return Err(AppError::Forbidden.into());
     }
     let layout = super::parse_layout(q.inndeling.as_deref())?;
-    let county = super::pages::county_area(&state, number.clone(), layout).await?;
+    let county = super::county::county_area(&state, number.clone(), layout).await?;
     let area = &county.1;
     Ok(Json(CountyInsight {
         county_number: number,

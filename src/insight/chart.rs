@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn a_chart_has_a_title_a_summary_and_a_bar_per_technology() {
-        let rows = adoption(&[technology_status(&Default::default())]);
+        let rows = adoption(&[Some(&technology_status(&Default::default()))]);
         let svg = super::adoption_bars("c", "Teknologi i Nordland & omegn", &rows);
         assert!(svg.contains("<title id=\"c-title\">Teknologi i Nordland &amp; omegn</title>"));
         assert!(svg.contains("Digitalt tilsyn: 0 i drift"));

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod chart;
+pub mod county;
 mod error;
 pub mod indicators;
 pub mod org;
@@ -299,9 +300,10 @@ pub fn area(conn: &mut DbConnection, county: Option<&str>, layout: Layout) -> Re
             line(m, found)
         })
         .collect();
-    let statuses: Vec<Vec<TechStatus>> = lines.iter().filter_map(|l| l.statuses.clone()).collect();
+    let statuses: Vec<Option<&[TechStatus]>> = lines.iter().map(|l| l.statuses.as_deref()).collect();
+    let adoption = adoption(&statuses);
     let provenance = provenance(lines.iter().filter_map(|l| l.round.as_ref().map(|r| (r, l.submitted_at))));
-    Ok(AreaInsight { adoption: adoption(&statuses), provenance, lines, layout, unplaced })
+    Ok(AreaInsight { adoption, provenance, lines, layout, unplaced })
 }
 
 /// How the projects answered «Prosjektstatus», each with its latest delivered status report.

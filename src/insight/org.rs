@@ -170,7 +170,7 @@ fn carried_over_status(
     if layout == Layout::CURRENT || !follows {
         return Ok(None);
     }
-    let county = super::pages::county_area_cached(views, conn, row.county_number.as_str(), layout)?;
+    let county = super::county::county_area_cached(views, conn, row.county_number.as_str(), layout)?;
     let line = county.1.lines.iter().find(|l| l.number == row.number.as_str());
     Ok(line.and_then(|l| {
         let round = l.round.as_ref().map(|r| r.name.clone()).unwrap_or_default();
@@ -300,7 +300,13 @@ pub async fn project(
                 })
                 .collect();
             let (status_round, statuses) = members_status(conn, &actor, &current)?;
-            let summed = adoption(&statuses);
+            // Members that delivered no status count as «Ikke levert».
+            let mut distinct = current.clone();
+            distinct.sort();
+            distinct.dedup();
+            let mut parts: Vec<Option<&[TechStatus]>> = statuses.iter().map(|s| Some(s.as_slice())).collect();
+            parts.resize(parts.len().max(distinct.len()), None);
+            let summed = adoption(&parts);
             let (targets, other_targets) = targets(conn, "collaboration", &id.to_string(), users_of(&summed))?;
             Ok::<_, AppError>(ProjectPage {
                 frame: Frame::anonymous(""),

@@ -112,11 +112,8 @@ pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> 
         ];
         w.row(&header, BOLD, 9.0);
         for b in &programme.benefits {
-            let (kr, hours, users) = (
-                format::kroner(b.avoided_kroner),
-                samveis_domain::reporting::format_hundredths(b.freed_hours),
-                format::number(b.included_users),
-            );
+            let (kr, hours, users) =
+                (format::kroner(b.avoided_kroner), format::hundredths(b.freed_hours), format::number(b.included_users));
             w.row(
                 &[
                     (MARGIN, false, b.technology),

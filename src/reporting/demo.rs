@@ -56,7 +56,31 @@ fn synthetic_answers(template: &FormTemplate, rng: &mut StdRng) -> Answers {
         };
         answers.insert(f.code.clone(), answer);
     }
+    plausible(&mut answers);
     answers
+}
+
+/// A technology not started has no users, as a real answer would say; about one in twenty keeps
+/// its drawn users (decided by the number, so the draws stay the same), so the county page's
+/// «bør sjekkes» has something to show.
+fn plausible(answers: &mut Answers) {
+    use samveis_domain::insight::TechState;
+    let not_started: Vec<String> = answers
+        .iter()
+        .filter_map(|(code, a)| match a {
+            Answer::Choice(c) if TechState::from_answer(c) == TechState::NotStarted => {
+                code.strip_suffix("_bruk").map(|t| format!("{t}_brukere"))
+            }
+            _ => None,
+        })
+        .collect();
+    for code in not_started {
+        if let Some(Answer::Whole(users)) = answers.get(&code) {
+            if users % 20 != 7 {
+                answers.insert(code, Answer::Whole(0));
+            }
+        }
+    }
 }
 
 /// Fills most submissions of a round with synthetic answers, sent before or after the deadline,
@@ -178,6 +202,10 @@ fn csv_rows<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Reporting
         .collect()
 }
 
+/// The form whose demo round reproduces published results: its national figures are the
+/// published ones, only who answered what is synthetic. Every other demo round is synthetic.
+pub const FOLLOWS_PUBLISHED: &str = "pandemilosninger_2020";
+
 /// The 17 March 2020 survey: 120 synthetic respondents whose national counts per option equal
 /// the published ones, spread over the counties as the published respondent counts say.
 fn load_survey(conn: &mut DbConnection, ctx: &Ctx, rng: &mut StdRng) -> ReportingResult<()> {
@@ -189,7 +217,7 @@ fn load_survey(conn: &mut DbConnection, ctx: &Ctx, rng: &mut StdRng) -> Reportin
         .collect();
     let spec = RoundSpec {
         name: "Spørreundersøkelse 17. mars 2020: løsninger under pandemien".into(),
-        template_id: template_id(conn, "pandemilosninger_2020")?,
+        template_id: template_id(conn, FOLLOWS_PUBLISHED)?,
         period: "2020-03-17_2020-03-24".into(),
         deadline: "2020-03-24".into(),
         reviewer: REVIEWER_PROGRAMME.into(),

@@ -18,17 +18,10 @@ const MONTHS: [&str; 12] = [
     "desember",
 ];
 
-/// Groups of three digits separated by a space: 5550203 -> "5 550 203"; -1200 -> "−1 200".
+/// Groups of three digits joined by no-break spaces, so a number never breaks over two lines:
+/// 5550203 -> "5 550 203"; -1200 -> "−1 200".
 pub fn number(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("−{out}") } else { out }
+    samveis_domain::number::grouped(n)
 }
 
 /// Hundredths with grouped digits and a decimal comma, decimals only where there are any:
@@ -43,8 +36,16 @@ pub fn hundredths(n: i64) -> String {
     }
 }
 
+/// "2 000 000 kr", with no-break spaces throughout.
 pub fn kroner(n: i64) -> String {
-    format!("{} kr", number(n))
+    format!("{}\u{a0}kr", number(n))
+}
+
+/// A share in tenths of a percent: 36136 -> "3 613,6 %", with no-break spaces.
+pub fn percent_tenths(tenths: i64) -> String {
+    let sign = if tenths < 0 { "−" } else { "" };
+    let t = tenths.unsigned_abs();
+    format!("{sign}{},{}\u{a0}%", number((t / 10) as i64), t % 10)
 }
 
 pub fn optional_number(n: Option<i64>) -> String {
@@ -55,11 +56,11 @@ pub fn optional_number(n: Option<i64>) -> String {
 /// A file size the Norwegian way: `840 byte`, `12 kB`, `3,4 MB`.
 pub fn file_size(bytes: i64) -> String {
     match bytes {
-        ..1_000 => format!("{bytes} byte"),
-        1_000..1_000_000 => format!("{} kB", number((bytes + 500) / 1_000)),
+        ..1_000 => format!("{bytes}\u{a0}byte"),
+        1_000..1_000_000 => format!("{}\u{a0}kB", number((bytes + 500) / 1_000)),
         _ => {
             let tenths = (bytes + 50_000) / 100_000;
-            format!("{},{} MB", number(tenths / 10), tenths % 10)
+            format!("{},{}\u{a0}MB", number(tenths / 10), tenths % 10)
         }
     }
 }
@@ -121,31 +122,37 @@ pub fn capitalized(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// What the reader sees, with the no-break spaces made visible as `_`.
+    fn seen(s: String) -> String {
+        s.replace('\u{a0}', "_")
+    }
+
     #[test]
     fn hundredths_group_digits_and_show_only_needed_decimals() {
-        assert_eq!(hundredths(123_456), "1 234,56");
+        assert_eq!(seen(hundredths(123_456)), "1_234,56");
         assert_eq!(hundredths(150), "1,5");
         assert_eq!(hundredths(700), "7");
         assert_eq!(hundredths(-50), "−0,5");
-        assert_eq!(hundredths(-123_400), "−1 234");
+        assert_eq!(seen(hundredths(-123_400)), "−1_234");
+        assert_eq!(seen(percent_tenths(36_136)), "3_613,6_%");
     }
 
     #[test]
     fn file_sizes_read_the_norwegian_way() {
-        assert_eq!(file_size(840), "840 byte");
-        assert_eq!(file_size(12_345), "12 kB");
-        assert_eq!(file_size(3_400_000), "3,4 MB");
-        assert_eq!(file_size(10 * 1024 * 1024), "10,5 MB");
+        assert_eq!(seen(file_size(840)), "840_byte");
+        assert_eq!(seen(file_size(12_345)), "12_kB");
+        assert_eq!(seen(file_size(3_400_000)), "3,4_MB");
+        assert_eq!(seen(file_size(10 * 1024 * 1024)), "10,5_MB");
     }
 
     #[test]
-    fn numbers_group_by_three_with_spaces() {
-        assert_eq!(kroner(1_447_130), "1 447 130 kr");
-        assert_eq!(number(5_550_203), "5 550 203");
+    fn numbers_group_by_three_with_no_break_spaces() {
+        assert_eq!(seen(kroner(1_447_130)), "1_447_130_kr");
+        assert_eq!(seen(number(5_550_203)), "5_550_203");
         assert_eq!(number(999), "999");
-        assert_eq!(number(1000), "1 000");
+        assert_eq!(seen(number(1000)), "1_000");
         assert_eq!(number(0), "0");
-        assert_eq!(number(-1200), "−1 200");
+        assert_eq!(seen(number(-1200)), "−1_200");
     }
 
     #[test]

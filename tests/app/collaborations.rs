@@ -43,6 +43,20 @@ backends! {
         let log = app.get(&format!("/admin/logg?type=samarbeid&id={id}")).await;
         let text = log.text();
         assert!(text.contains(NORDLAND) && text.contains("opprettet") && text.contains("Felles anskaffelse"), "{text}");
+        // Read as a person reads it: labels and dates in Norwegian, the kind by its name, no JSON.
+        let fields: Vec<String> = log.select("dl.changes dt, dl.changes dd");
+        assert!(fields.windows(2).any(|w| w[0] == "Gyldig fra" && w[1] == "1. januar 2025"), "{fields:?}");
+        assert!(fields.windows(2).any(|w| w[0] == "Type" && w[1] == "Interkommunalt prosjekt"), "{fields:?}");
+        assert!(!log.body.contains("{&#34;") && !log.body.contains("\"valid_from\"") && !text.contains("valid_from"), "{text}");
+        let post = log.select("tbody td a");
+        assert!(post.iter().any(|p| p == &format!("samarbeid {id}")), "the record is linked: {post:?}");
+        // Every record type is in the filter, each in Norwegian.
+        let types = log.select("#type option");
+        for t in ["Samarbeid", "Bruker", "Rapporteringsrunde", "Innlevering", "Skjema", "Søknad om tilskudd", "Tilskuddsordning", "Indikator", "E-post i utboksen"] {
+            assert!(types.iter().any(|o| o == t), "{t} in {types:?}");
+        }
+        let grants = app.get("/admin/logg?type=s%C3%B8knad").await;
+        assert!(grants.body.contains("href=\"/tilskudd/soknader/"), "an application's record links to it");
     }
 
     async fn bad_input_is_refused_with_named_values_and_the_form_keeps_it(app) {
@@ -114,7 +128,7 @@ backends! {
         assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text());
         let detail = app.get(&format!("/samarbeid/{id}")).await.text();
         assert!(detail.contains("30. juni 2025") && detail.contains("Avsluttet"), "{detail}");
-        assert!(detail.contains("Endringshistorikk") && detail.contains("\"valid_to\": \"2025-06-30\""), "{detail}");
+        assert!(detail.contains("Endringshistorikk") && detail.contains("endret Gyldig til – → endret til 30. juni 2025"), "only the field that changed, in words: {detail}");
         let reopen = app.post_form(&format!("/samarbeid/{id}/avslutt"), &[("valid_to", ""), ("version", "2")]).await;
         assert_eq!(reopen.status, StatusCode::BAD_REQUEST, "ending needs a date");
         let bad = app.post_form(&format!("/samarbeid/{id}/avslutt"), &[("valid_to", "2010-01-01"), ("version", "2")]).await;

@@ -163,10 +163,14 @@ impl Page {
         doc.root_element().text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// The text of each element matching `css`, white space folded (no-break spaces too) as a
+    /// reader sees it.
     pub fn select(&self, css: &str) -> Vec<String> {
         let doc = scraper::Html::parse_document(&self.body);
         let sel = scraper::Selector::parse(css).unwrap();
-        doc.select(&sel).map(|e| e.text().collect::<Vec<_>>().join(" ").trim().to_string()).collect()
+        doc.select(&sel)
+            .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
     }
 
     pub fn attr(&self, css: &str, attr: &str) -> Option<String> {

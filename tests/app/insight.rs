@@ -25,7 +25,7 @@ async fn dashboards(officer: &TestApp) -> (Vec<String>, Vec<String>, String, Str
     let headline = national.select("dl.meta dd").join(" | ");
     let source = county.select("#status-kilde").join(" ");
     (
-        county.select("[aria-label=Kommunene] tbody tr"),
+        county.select("#kommunene-tabell tbody tr"),
         county.select("dl.meta dd"),
         source,
         headline,
@@ -189,7 +189,7 @@ backends! {
         assert_eq!(page.select("tbody tr th[scope=row]").len(), 44, "Nordland had 44 municipalities in 2015");
         let csv = officer.get("/innsikt/fylker/18/kommuner.csv?inndeling=2015").await;
         assert_eq!(csv.body.lines().count(), 45);
-        assert!(csv.body.lines().next().unwrap().ends_with("Ført over til 2015-inndelingen"), "{}", csv.body);
+        assert!(csv.body.lines().next().unwrap().ends_with("Ført over til 2015-inndelingen;Bør sjekkes"), "{}", csv.body);
         assert!(csv.body.lines().any(|l| l.starts_with("1850;Tysfjord;")), "a municipality since split and merged away");
         let national = officer.get("/innsikt?inndeling=2015").await;
         assert!(national.body.contains("/innsikt/fylker/05?inndeling=2015") && national.text().contains("Oppland"), "the 2015 counties");
@@ -253,6 +253,76 @@ backends! {
         let json = officer.get("/api/v1/insight/counties/18").await.json();
         assert_eq!(json["reported"].as_i64(), api["reported"].as_i64().map(|n| n + 1));
     }
+
+    async fn the_county_table_answers_how_far_each_municipality_has_come(app) {
+        let officer = app.other_browser();
+        officer.login(NORDLAND).await;
+        let page = officer.get("/innsikt/fylker/18").await;
+        // Sorted by name as Norwegians sort, not by number: Alstahaug first, Øksnes last.
+        let names = page.select("#kommunene-tabell tbody th[scope=row] a");
+        let mut by_name = names.clone();
+        by_name.sort_by_key(|n| norwegian(n));
+        assert_eq!(names, by_name, "«Sorter etter navn» sorts by name");
+        assert_eq!((names.first().map(String::as_str), names.last().map(String::as_str)), (Some("Alstahaug"), Some("Øksnes")));
+        // The key answer comes first: delivered, in operation, users, investment; then the technologies.
+        let headers = page.select("#kommunene-tabell thead th");
+        assert_eq!(headers[..5], ["Kommune", "Levert", "I drift", "Brukere", "Investering"], "{headers:?}");
+        // «Ikke levert» counts the municipalities without a delivered status: the columns add up to all 41.
+        let delivered: i64 = page.select("dl.meta dd")[0].split(" av ").next().unwrap().parse().unwrap();
+        for row in page.select("#teknologier tbody tr") {
+            let counts: Vec<i64> = row.split(' ').filter_map(|w| w.parse().ok()).take(5).collect();
+            assert_eq!(counts[4], 41 - delivered, "not delivered: {row}");
+            assert_eq!(counts.iter().sum::<i64>(), 41, "{row}");
+        }
+        // One technology in detail, sorted by its users.
+        let one = officer.get("/innsikt/fylker/18?teknologi=digitalt_tilsyn&sorter=brukere").await;
+        assert_eq!(one.select("#kommunene-tabell thead th"), ["Kommune", "Levert", "Status", "Brukere", "Investering", "Leverandør"]);
+        let users: Vec<i64> = one.select("#kommunene-tabell tbody td:nth-child(4)").iter().map(|u| u.replace(' ', "").parse().unwrap()).collect();
+        assert!(users.windows(2).all(|w| w[0] >= w[1]), "most users first: {users:?}");
+        assert_eq!(officer.get("/innsikt/fylker/18?teknologi=tull").await.status, StatusCode::BAD_REQUEST);
+
+        // «Ikke startet» with 268 users is delivered as typed, and flagged for a check.
+        app.login(BODO).await;
+        let id = submission_id(&app, "Teknologistatus 2025", "1804").await;
+        let mut fields = full_answer("1");
+        for (k, v) in fields.iter_mut() {
+            match k.as_str() {
+                "digitalt_tilsyn_bruk" => *v = "Ikke startet".into(),
+                "digitalt_tilsyn_brukere" => *v = "268".into(),
+                _ => {}
+            }
+        }
+        let sent = post_fields(&app, &format!("/rapportering/innleveringer/{id}"), &fields).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
+        let page = officer.get("/innsikt/fylker/18").await;
+        let bodo = page.select("#kommunene-tabell tbody tr").into_iter().find(|r| r.starts_with("Bodø")).unwrap();
+        assert!(bodo.contains("Ikke startet (268) bør sjekkes"), "{bodo}");
+        let checks = page.select("#sjekk + p + ul li");
+        assert!(checks.contains(&"Bodø, Digitalt tilsyn: svart «Ikke startet», men oppgitt 268 brukere.".to_string()), "{checks:?}");
+        let csv = officer.get("/innsikt/fylker/18/kommuner.csv").await.body;
+        assert!(csv.lines().any(|l| l.starts_with("1804;") && l.contains("Digitalt tilsyn: svart «Ikke startet», men oppgitt 268")), "{csv}");
+    }
+
+    async fn amounts_never_break_over_two_lines(app) {
+        app.login(NORDLAND).await;
+        let page = app.get("/innsikt/fylker/18").await;
+        assert!(page.body.contains("\u{a0}kr<"), "kroner joined by a no-break space");
+        assert!(!page.body.contains(" kr<") && !page.body.contains("0 000"), "no ordinary space inside an amount");
+    }
+
+}
+
+/// Norwegian order: æ, ø, å after z, case ignored.
+fn norwegian(name: &str) -> Vec<u32> {
+    name.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'æ' => 'z' as u32 + 1,
+            'ø' => 'z' as u32 + 2,
+            'å' => 'z' as u32 + 3,
+            c => c as u32,
+        })
+        .collect()
 }
 
 /// The whole percents in a text ("12,3 %" → 12, "126 298,0 %" → 126 298), digits grouped by

@@ -195,6 +195,22 @@ backends! {
         assert!(bad.text().contains("farge"));
     }
 
+    async fn only_the_2020_survey_claims_the_published_figures(app) {
+        app.login(VIEWER).await;
+        let rounds = app.get("/rapportering/runder").await;
+        let link = |name: &str| {
+            rounds.body.split("href=\"/rapportering/runder/").skip(1)
+                .find(|part| part.contains(name)).unwrap().split('"').next().unwrap().to_string()
+        };
+        let claim = "tallene for hele landet følger de publiserte resultatene";
+        let survey = app.get(&format!("/rapportering/runder/{}/resultater", link("Spørreundersøkelse 17. mars 2020"))).await.text();
+        assert!(survey.contains(claim), "{survey}");
+        let status = app.get(&format!("/rapportering/runder/{}/resultater", link("Statusrapport høst 2021"))).await;
+        assert_eq!(status.status, StatusCode::OK);
+        let text = status.text();
+        assert!(!text.contains(claim) && text.contains("svarene i denne runden er syntetiske"), "{text}");
+    }
+
     async fn the_api_reads_and_writes_submissions_with_the_same_rules(app) {
         app.login(BODO).await;
         let token = app.api_token().await;
@@ -272,7 +288,7 @@ backends! {
         assert_eq!(viewer.post_form(&format!("/rapportering/runder/{round}/paminnelse"), &[]).await.status, StatusCode::FORBIDDEN);
         app.login(ADMIN).await;
         let log = app.get(&format!("/admin/logg?type=runde&id={round}")).await.text();
-        assert!(log.contains("påminnelse") && log.contains("\"meldinger\": 1"), "{log}");
+        assert!(log.contains("påminnelse") && log.contains("Meldinger 1"), "{log}");
     }
 
     async fn an_unknown_stored_state_is_an_error_and_never_read_as_a_draft(app) {

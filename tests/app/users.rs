@@ -17,7 +17,7 @@ backends! {
         let fresh = app.other_browser();
         fresh.login_with("fauske@samveis.demo", "langt-nok-passord").await;
         let log = app.get("/admin/logg?type=bruker").await.text();
-        assert!(log.contains("municipal-editor kommune:1841"), "{log}");
+        assert!(log.contains("Roller Kommunal redaktør (kommune 1841)"), "{log}");
         let dup = app
             .post_form("/admin/brukere/ny", &[("display_name", "X"), ("email", "fauske@samveis.demo"), ("password", "langt-nok-passord"), ("role", "viewer"), ("scope", "")])
             .await;

@@ -71,9 +71,9 @@ pub fn shown(unit: Unit, hundredths: Option<i64>) -> String {
     let Some(v) = hundredths else { return "–".into() };
     match unit {
         Unit::Count => format::hundredths(v),
-        Unit::Kroner => format!("{} kr", format::hundredths(v)),
-        Unit::Hours => format!("{} timer", format::hundredths(v)),
-        Unit::Percent => format!("{} %", format::hundredths(v)),
+        Unit::Kroner => format!("{}\u{a0}kr", format::hundredths(v)),
+        Unit::Hours => format!("{}\u{a0}timer", format::hundredths(v)),
+        Unit::Percent => format!("{}\u{a0}%", format::hundredths(v)),
     }
 }
 

@@ -22,10 +22,10 @@ pub use rounds::{RoundLine, round, round_lines, rounds};
 pub(super) use submission::refused_page;
 pub use submission::{review, save, submission};
 
-use samveis_domain::reporting::{Period, format_hundredths};
+use samveis_domain::reporting::Period;
 
 fn share(value: Option<u32>) -> String {
-    value.map(|v| format!("{} %", format_hundredths(i64::from(v)))).unwrap_or_else(|| "–".into())
+    value.map(|v| format!("{}\u{a0}%", crate::web::format::hundredths(i64::from(v)))).unwrap_or_else(|| "–".into())
 }
 
 pub(crate) fn period_label(code: &str) -> String {

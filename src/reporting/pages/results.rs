@@ -30,6 +30,8 @@ struct ResultsPage {
     round_id: i64,
     round: String,
     demo: bool,
+    /// A demo round whose national figures follow published results.
+    published: bool,
     by: &'static str,
     lines: Vec<ResultLine>,
 }
@@ -47,13 +49,16 @@ pub async fn results(
 ) -> AppResult<Response> {
     user.require(Action::ViewRounds, &Resource::Any)?;
     let by = breakdown(q.etter.as_deref())?;
-    let (round, results) = state
+    let (round, results, published) = state
         .db
         .run(move |conn| {
             let round =
                 store::round(conn, id)?.ok_or_else(|| ReportingError::NotFound(format!("Fant ikke runde {id}.")))?;
             let results = survey_results(conn, &round, by)?;
-            Ok::<_, ReportingError>((round, results))
+            let published = round.demo
+                && store::template(conn, round.template_id)?
+                    .is_some_and(|t| t.code == crate::reporting::demo::FOLLOWS_PUBLISHED);
+            Ok::<_, ReportingError>((round, results, published))
         })
         .await?;
     let page = ResultsPage {
@@ -61,6 +66,7 @@ pub async fn results(
         round_id: round.id,
         round: round.name.clone(),
         demo: round.demo,
+        published,
         by: by.map_or("alle", |b| b.code()),
         lines: results
             .into_iter()

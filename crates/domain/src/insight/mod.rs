@@ -11,6 +11,6 @@ mod technology;
 pub use benefits::{BENEFIT_TECHNOLOGIES, Benefit, benefits};
 pub use provenance::{Counted, Provenance, RoundOrder, SourceRound};
 pub use technology::{
-    Adoption, IN_OPERATION, TECHNOLOGIES, TechState, TechStatus, Technology, adoption, merge_statuses,
+    Adoption, Doubt, IN_OPERATION, TECHNOLOGIES, TechState, TechStatus, Technology, adoption, merge_statuses,
     technology_status,
 };

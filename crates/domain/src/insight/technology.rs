@@ -106,6 +106,36 @@ pub struct TechStatus {
     pub investment: Option<i64>,
 }
 
+/// Why an answer in a delivered technology status should be checked with the municipality:
+/// the form accepts each field on its own, but some combinations cannot both be true.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Doubt {
+    /// "Ikke startet", yet users reported.
+    UsersButNotStarted(i64),
+    /// No state given, yet users reported.
+    UsersButNoState(i64),
+    /// An answer that is none of the form's options (kept as typed).
+    UnknownAnswer(String),
+    /// More users than the municipality has inhabitants.
+    MoreUsersThanInhabitants { users: i64, population: i64 },
+}
+
+impl TechStatus {
+    /// What is implausible in this answer, if anything.
+    pub fn doubt(&self, population: Option<i64>) -> Option<Doubt> {
+        let users = self.users.filter(|u| *u > 0);
+        match (&self.state, users) {
+            (Some(TechState::NotStarted), Some(u)) => Some(Doubt::UsersButNotStarted(u)),
+            (None, Some(u)) => Some(Doubt::UsersButNoState(u)),
+            (Some(TechState::Other(text)), _) => Some(Doubt::UnknownAnswer(text.clone())),
+            (_, Some(users)) => population
+                .filter(|p| *p > 0 && users > *p)
+                .map(|population| Doubt::MoreUsersThanInhabitants { users, population }),
+            _ => None,
+        }
+    }
+}
+
 /// One municipality's status per technology, from its technology status answers.
 pub fn technology_status(answers: &Answers) -> Vec<TechStatus> {
     let text = |code: String| match answers.get(&code) {
@@ -159,8 +189,9 @@ pub fn merge_statuses(parts: &[(&[TechStatus], i32)]) -> Vec<TechStatus> {
         .collect()
 }
 
-/// How many municipalities have a technology in operation, in trial, not started, or did not say;
-/// with the users and investment they report.
+/// How many municipalities have a technology in operation, in trial, not started, left it
+/// unanswered in a delivered report, or delivered no report; with the users and investment they
+/// report. The five counts add up to the municipalities in the area.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Adoption {
     pub technology: Technology,
@@ -168,18 +199,21 @@ pub struct Adoption {
     pub trial: u32,
     pub not_started: u32,
     pub unanswered: u32,
+    pub not_delivered: u32,
     pub users: i64,
     pub investment: i64,
 }
 
 impl Adoption {
+    /// The municipalities with a delivered report.
     pub fn reporting(&self) -> u32 {
         self.in_operation + self.trial + self.not_started + self.unanswered
     }
 }
 
-/// Adoption per technology over the municipalities' statuses.
-pub fn adoption(statuses: &[Vec<TechStatus>]) -> Vec<Adoption> {
+/// Adoption per technology over the municipalities' statuses: `None` for a municipality that
+/// has delivered no report.
+pub fn adoption(statuses: &[Option<&[TechStatus]>]) -> Vec<Adoption> {
     TECHNOLOGIES
         .iter()
         .enumerate()
@@ -190,10 +224,12 @@ pub fn adoption(statuses: &[Vec<TechStatus>]) -> Vec<Adoption> {
                 trial: 0,
                 not_started: 0,
                 unanswered: 0,
+                not_delivered: 0,
                 users: 0,
                 investment: 0,
             };
-            for s in statuses.iter().filter_map(|m| m.get(i)) {
+            a.not_delivered = statuses.iter().filter(|m| m.is_none()).count() as u32;
+            for s in statuses.iter().flatten().filter_map(|m| m.get(i)) {
                 match s.state {
                     Some(TechState::InOperation) => a.in_operation += 1,
                     Some(TechState::Trial) => a.trial += 1,
@@ -228,10 +264,33 @@ mod tests {
         let b = technology_status(&bodo);
         assert_eq!(b[2].state, Some(TechState::InOperation));
         assert_eq!((b[2].users, b[2].investment), (Some(120), Some(450_000)));
-        let a = adoption(&[b, technology_status(&fauske)]);
+        let f = technology_status(&fauske);
+        let a = adoption(&[Some(&b), Some(&f), None]);
         let tilsyn = &a[2];
         assert_eq!((tilsyn.in_operation, tilsyn.not_started, tilsyn.users, tilsyn.reporting()), (1, 1, 120, 2));
-        assert_eq!((a[4].trial, a[4].unanswered), (1, 1));
+        assert_eq!((a[4].trial, a[4].unanswered, a[4].not_delivered), (1, 1, 1), "one municipality delivered nothing");
+    }
+
+    #[test]
+    fn answers_that_cannot_both_be_true_are_doubted() {
+        let status = |state: Option<TechState>, users: Option<i64>| TechStatus {
+            technology: TECHNOLOGIES[2],
+            state,
+            users,
+            vendor: None,
+            investment: None,
+        };
+        assert_eq!(status(Some(TechState::NotStarted), Some(268)).doubt(None), Some(Doubt::UsersButNotStarted(268)));
+        assert_eq!(status(Some(TechState::NotStarted), Some(0)).doubt(None), None);
+        assert_eq!(status(None, Some(3)).doubt(None), Some(Doubt::UsersButNoState(3)));
+        assert_eq!(
+            status(Some(TechState::Other("Vet ikke".into())), None).doubt(None),
+            Some(Doubt::UnknownAnswer("Vet ikke".into()))
+        );
+        let many = status(Some(TechState::InOperation), Some(5_000));
+        assert_eq!(many.doubt(Some(1_200)), Some(Doubt::MoreUsersThanInhabitants { users: 5_000, population: 1_200 }));
+        assert_eq!(many.doubt(Some(52_000)), None);
+        assert_eq!(many.doubt(None), None);
     }
 
     #[test]

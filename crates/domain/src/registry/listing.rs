@@ -106,16 +106,28 @@ impl MunicipalityFilter {
     }
 }
 
-/// Sort key that puts æ, ø, å after z (as Norwegian readers expect) and ignores case.
+/// Sort key that puts æ, ø, å after z (as Norwegian readers expect), a Sami letter right after
+/// its base letter (á after a, č after c, đ after d, ŋ after n, š after s, ŧ after t, ž after z,
+/// as in the Sami alphabets), and ignores case.
 pub fn norwegian_collation_key(text: &str) -> Vec<u32> {
+    let z = 'z' as u32;
     text.chars()
         .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'æ' | 'ä' => 'z' as u32 + 1,
-            'ø' | 'ö' => 'z' as u32 + 2,
-            'å' => 'z' as u32 + 3,
-            'á' => 'a' as u32,
-            other => other as u32,
+        .map(|c| {
+            let (base, rank) = match c {
+                'æ' | 'ä' => (z + 1, 0),
+                'ø' | 'ö' => (z + 2, 0),
+                'å' => (z + 3, 0),
+                'á' => ('a' as u32, 1),
+                'č' => ('c' as u32, 1),
+                'đ' => ('d' as u32, 1),
+                'ŋ' => ('n' as u32, 1),
+                'š' => ('s' as u32, 1),
+                'ŧ' => ('t' as u32, 1),
+                'ž' => ('z' as u32, 1),
+                other => (other as u32, 0),
+            };
+            base * 2 + rank
         })
         .collect()
 }
@@ -183,5 +195,8 @@ mod tests {
         };
         assert_eq!(f.apply(sample())[0].name_norwegian, "Oslo");
         assert!(norwegian_collation_key("Øksnes") > norwegian_collation_key("Zzz"));
+        let key = norwegian_collation_key;
+        assert!(key("Kárášjohka") > key("Karasjok") && key("Kárášjohka") < key("Kb"), "á right after a");
+        assert!(key("Čáhcesuolu") > key("Cz") && key("Čáhcesuolu") < key("D"), "č between c and d");
     }
 }

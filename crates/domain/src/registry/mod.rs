@@ -12,7 +12,9 @@ pub use collaboration::{
     Collaboration, CollaborationDraft, CollaborationError, CollaborationField, CollaborationKind, member_tokens,
 };
 pub use layout::{Layout, LayoutError};
-pub use listing::{MunicipalityFilter, MunicipalityRow, MunicipalitySort, SortDirection, name_matches};
+pub use listing::{
+    MunicipalityFilter, MunicipalityRow, MunicipalitySort, SortDirection, name_matches, norwegian_collation_key,
+};
 pub use number::{CountyNumber, MunicipalityNumber, NumberError};
 pub use size_class::{SizeClass, SizeThresholds, SizeThresholdsError};
 pub use transition::CodeMap;

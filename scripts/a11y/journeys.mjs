@@ -1,0 +1,267 @@
+#!/usr/bin/env node
+// Browser journeys: the demo users click through Samveis from the front page, as people do,
+// in headless Chromium. At each step axe-core (WCAG 2.1 A + AA) runs at 1366 and 390 px, and
+// the page must reflow at 320 px without sideways scrolling. What a step expects is checked
+// on the page itself: the figures shown, the fields kept, the files downloaded and read back.
+//
+// Usage: node journeys.mjs BASE_URL        (the caller starts a fresh demo server)
+// Env:   A11Y_CHROMIUM      browser binary (default /usr/bin/chromium)
+//        JOURNEY_SHOTS      a directory for a screenshot of every step at both widths
+// Exit:  0 when every expectation held and no step had a violation; 1 otherwise.
+
+import puppeteer from 'puppeteer-core';
+import { readSheet } from 'read-excel-file/node';
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const BASE = (process.argv[2] || 'http://127.0.0.1:8080').replace(/\/$/, '');
+const SHOTS = process.env.JOURNEY_SHOTS || '';
+const PASSWORD = 'samveis-demo';
+const work = mkdtempSync(join(tmpdir(), 'journeys-'));
+let failures = 0;
+let shot = 0;
+
+function expect(condition, what, detail = '') {
+  if (condition) {
+    console.log(`  ok   ${what}`);
+  } else {
+    failures++;
+    console.log(`  FAIL ${what}${detail ? `: ${String(detail).slice(0, 600)}` : ''}`);
+  }
+}
+
+// ------------------------------------------------------------------ looking at a step
+
+async function axe(page) {
+  await page.addScriptTag({ path: AXE_PATH });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+async function sticksOut(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-wrap, pre, .chart-figure'))
+      .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > width + 1))
+      .slice(0, 3)
+      .map((e) => e.outerHTML.slice(0, 120));
+  });
+}
+
+/// Checks the page as it is now at 1366 and 390 px (axe) and 320 px (reflow), then goes back to
+/// 1366 px. The page is not reloaded, so a page showing errors is checked with its errors.
+async function look(page, step) {
+  for (const width of [1366, 390]) {
+    await page.setViewport({ width, height: 900 });
+    const violations = await axe(page);
+    expect(violations.length === 0, `${step}: axe at ${width} px`, violations.join('; '));
+    if (SHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, `${String(++shot).padStart(2, '0')}-${width}.png`), fullPage: true });
+    }
+  }
+  await page.setViewport({ width: 320, height: 900 });
+  const wide = await sticksOut(page);
+  expect(wide.length === 0, `${step}: reflows at 320 px`, wide.join(' | '));
+  await page.setViewport({ width: 1366, height: 900 });
+}
+
+// ------------------------------------------------------------------ moving around
+
+async function text(page) {
+  return page.evaluate(() => document.querySelector('main').innerText.replace(/\s+/g, ' '));
+}
+
+async function follow(page, name) {
+  const link = await page.waitForSelector(`::-p-aria([name="${name}"][role="link"])`, { timeout: 5000 });
+  await Promise.all([page.waitForNavigation(), link.click()]);
+}
+
+async function press(page, name) {
+  const button = await page.waitForSelector(`::-p-aria([name="${name}"][role="button"])`, { timeout: 5000 });
+  await Promise.all([page.waitForNavigation(), button.click()]);
+}
+
+async function field(page, name, role = 'textbox') {
+  return page.waitForSelector(`::-p-aria([name="${name}"][role="${role}"])`, { timeout: 5000 });
+}
+
+async function type(page, name, value) {
+  const input = await field(page, name);
+  await input.click({ clickCount: 3 });
+  await input.type(value);
+}
+
+/// Signs in from the front page, as a person does: «Logg inn», e-mail, password.
+async function signIn(browser, email) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setBypassCSP(true); // axe is injected inline
+  await page.setViewport({ width: 1366, height: 900 });
+  page.setDefaultTimeout(20_000);
+  await page.goto(`${BASE}/`);
+  await follow(page, 'Logg inn');
+  await type(page, 'E-post', email);
+  await (await page.$('#passord')).type(PASSWORD);
+  await press(page, 'Logg inn');
+  expect(!!(await page.$('form[action="/logg-ut"]')), `${email} is signed in`);
+  return { page, context };
+}
+
+/// A file the page links to, fetched with the page's session.
+async function download(page, href) {
+  const base64 = await page.evaluate(async (url) => {
+    const r = await fetch(url);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    let s = '';
+    for (const b of bytes) s += String.fromCharCode(b);
+    return btoa(s);
+  }, href);
+  return Buffer.from(base64, 'base64');
+}
+
+function pdfText(bytes) {
+  const file = join(work, `doc-${Date.now()}.pdf`);
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-']).toString('utf8');
+}
+
+/// Posts a form with the page's session and CSRF token; the status code.
+async function postAs(page, path, fields = {}) {
+  return page.evaluate(
+    async (path, fields) => {
+      const csrf = document.querySelector('input[name="_csrf"]')?.value || '';
+      const body = new URLSearchParams({ _csrf: csrf, ...fields });
+      const r = await fetch(path, { method: 'POST', body, redirect: 'manual' });
+      return r.status;
+    },
+    path,
+    fields,
+  );
+}
+
+// ------------------------------------------------------------------ the journeys
+
+const journeys = [];
+const journey = (name, run) => journeys.push({ name, run });
+
+journey('county officer Nordland: how far has each municipality come', async (browser) => {
+  const { page } = await signIn(browser, 'fylke.nordland@samveis.demo');
+  await look(page, 'front page');
+  await follow(page, 'Innsikt');
+  await look(page, 'national insight');
+  await follow(page, 'Nordland');
+  const headers = await page.$$eval('#kommunene-tabell thead th', (ths) => ths.map((t) => t.innerText.trim()));
+  expect(headers.slice(0, 5).join('|') === 'Kommune|Levert|I drift|Brukere|Investering', 'the key columns come first', headers);
+  const visible = await page.$eval('#kommunene-tabell thead th:nth-child(5)', (th) => th.getBoundingClientRect().right <= window.innerWidth);
+  expect(visible, 'investment is in view at 1366 px without scrolling');
+  await look(page, 'county page');
+  await follow(page, 'investering');
+  await follow(page, 'navn');
+  const names = await page.$$eval('#kommunene-tabell tbody th[scope=row] a', (as) => as.map((a) => a.innerText.trim()));
+  const sorted = [...names].sort((a, b) => a.localeCompare(b, 'nb'));
+  expect(JSON.stringify(names) === JSON.stringify(sorted), 'sorted by name as Norwegians sort', names.slice(0, 6));
+  const xlsx = await download(page, await page.$eval('a[href*="kommuner.xlsx"]', (a) => a.href));
+  const rows = await readSheet(xlsx);
+  expect(rows[0][1] === 'Kommune' && rows.length === 42, 'the XLSX has a header and 41 municipalities', rows[0]);
+  const bodo = rows.find((r) => r[1] === 'Bodø');
+  expect(!!bodo && bodo[0] === '1804', 'Bodø is in the XLSX with its number', bodo);
+  await page.select('#teknologi', 'digitalt_tilsyn');
+  await Promise.all([page.waitForNavigation(), page.click('form[aria-label="Velg teknologi"] button')]);
+  const detail = await page.$$eval('#kommunene-tabell thead th', (ths) => ths.map((t) => t.innerText.trim()));
+  expect(detail.includes('Leverandør'), 'one technology in detail', detail);
+  await look(page, 'county page, one technology');
+});
+
+journey('programme office opens a new round; the figures stay', async (browser) => {
+  const { page } = await signIn(browser, 'admin@samveis.demo');
+  await follow(page, 'Innsikt');
+  const before = await text(page);
+  const delivered = (t) => (t.match(/Kommuner som har levert (\d+) av (\d+)/) || []).slice(1).join(' av ');
+  expect(/^[1-9]\d* av 357$/.test(delivered(before)), 'the nation has delivered statuses', delivered(before));
+  await follow(page, 'Rapportering');
+  await page.goto(`${BASE}/rapportering/runder/ny`);
+  await type(page, 'Navn', 'Teknologistatus 2026');
+  const option = await page.$$eval('#template_id option', (os) => os.find((o) => o.textContent.startsWith('Teknologistatus'))?.value);
+  await page.select('#template_id', option);
+  await type(page, 'Periode', '2026');
+  await page.$eval('#deadline', (i) => { i.value = '2026-12-20'; });
+  await (await page.$('#rev-county')).click();
+  await (await page.$('#aud-all')).click();
+  await look(page, 'new round form');
+  await press(page, 'Åpne runden');
+  expect((await text(page)).includes('Teknologistatus 2026'), 'the round is open', await text(page));
+  await follow(page, 'Innsikt');
+  const after = await text(page);
+  expect(delivered(after) === delivered(before), 'the national page still shows the delivered statuses', delivered(after));
+  expect(after.includes('fra runden «Teknologistatus 2025»'), 'it says which round the figures come from');
+  await follow(page, 'Nordland');
+  const county = await text(page);
+  expect(/Kommuner som har levert [1-9]\d* av 41/.test(county), 'the county page still shows figures', county.slice(0, 400));
+  await look(page, 'county page after a new round');
+});
+
+// What every signed-in user may do for themselves: sign out, their own calendar feed.
+const OWN = ['/logg-ut', '/kalender/abonnement', '/konto/passord'];
+
+journey('viewer: no form, every write refused', async (browser) => {
+  const { page } = await signIn(browser, 'leser@samveis.demo');
+  for (const path of ['/', '/innsikt', '/rapportering', '/tilskudd', '/kommuner', '/samarbeid', '/kalender']) {
+    await page.goto(`${BASE}${path}`);
+    const actions = await page.$$eval('form[method="post"], form[method="POST"]', (fs) => fs.map((f) => f.getAttribute('action')));
+    const forms = actions.filter((a) => !OWN.includes(a));
+    expect(forms.length === 0, `no form to change anything on ${path}`, forms);
+  }
+  await look(page, 'viewer on the calendar');
+  // Forms as the pages would send them, so it is the access rule that refuses, not the input.
+  const writes = [
+    ['/rapportering/runder/ny', { name: 'x', period: '2026', deadline: '2026-12-01', audience: 'alle' }],
+    ['/rapportering/innleveringer/1', { _version: '1', _handling: 'lagre' }],
+    ['/tilskudd/ny', { name: 'x' }],
+    ['/tilskudd/soknader/ny', { scheme: '1', unit: 'kommune:1804' }],
+    ['/samarbeid/ny', { name: 'x' }],
+    ['/admin/brukere/ny', { email: 'x@example.no', name: 'x' }],
+    ['/innsikt/indikatorer/ny', { code: 'x', name: 'x' }],
+  ];
+  for (const [path, fields] of writes) {
+    const status = await postAs(page, path, fields);
+    expect(status === 403, `POST ${path} is refused with 403`, status);
+  }
+});
+
+// ------------------------------------------------------------------ running them
+
+const browser = await puppeteer.launch({
+  executablePath: process.env.A11Y_CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  userDataDir: join(work, 'profile'),
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage'],
+});
+try {
+  for (const j of journeys) {
+    console.log(`journey: ${j.name}`);
+    try {
+      await j.run(browser);
+    } catch (e) {
+      failures++;
+      console.log(`  FAIL ${j.name} stopped: ${e.message.split('\n')[0]}`);
+    }
+  }
+} finally {
+  await browser.close();
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(failures ? `journeys: ${failures} failure(s)` : 'journeys: every step held');
+process.exit(failures ? 1 : 0);
