@@ -354,7 +354,10 @@ fn send_mail(url: &str, settings: Option<MailSettings>) -> anyhow::Result<()> {
     println!("Sendt {}, feilet {} (via {}).", done.sent, done.failed, settings.server());
     println!("I utboksen nå: {} sendt, {} venter, {} feilet.", left.sent, left.waiting, left.failed);
     if done.failed > 0 {
-        bail!("{} meldinger ble ikke sendt; se /admin/utboks for svaret fra serveren", done.failed);
+        bail!(
+            "{} ble ikke sendt; se /admin/utboks for svaret fra serveren",
+            crate::web::format::count(done.failed as i64, "melding", "meldinger")
+        );
     }
     Ok(())
 }

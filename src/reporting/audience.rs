@@ -42,7 +42,9 @@ impl Audience {
             Audience::County { layout, county } => format!("Kommunene i fylke {county} ({layout}-inndelingen)"),
             Audience::Collaborations { ids } => format!("{} samarbeid", ids.len()),
             Audience::CollaborationMembers { ids } => format!("Medlemskommunene i {} samarbeid", ids.len()),
-            Audience::Municipalities { numbers, .. } => format!("{} utvalgte kommuner", numbers.len()),
+            Audience::Municipalities { numbers, .. } => {
+                crate::web::format::count(numbers.len() as i64, "utvalgt kommune", "utvalgte kommuner")
+            }
         }
     }
 }

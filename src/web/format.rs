@@ -36,6 +36,13 @@ pub fn hundredths(n: i64) -> String {
     }
 }
 
+/// A count with its noun in the right number: "1 kommune", "3 kommuner" (a no-break space
+/// between, so the two stay on one line).
+pub fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{}\u{a0}{}", number(n), if n == 1 { one } else { many })
+}
+
 /// "2 000 000 kr", with no-break spaces throughout.
 pub fn kroner(n: i64) -> String {
     format!("{}\u{a0}kr", number(n))
@@ -153,6 +160,13 @@ mod tests {
         assert_eq!(seen(number(1000)), "1_000");
         assert_eq!(number(0), "0");
         assert_eq!(seen(number(-1200)), "−1_200");
+    }
+
+    #[test]
+    fn a_count_takes_the_noun_in_the_right_number() {
+        assert_eq!(seen(count(1, "kommune", "kommuner")), "1_kommune");
+        assert_eq!(seen(count(0, "kommune", "kommuner")), "0_kommuner");
+        assert_eq!(seen(count(1200, "melding", "meldinger")), "1_200_meldinger");
     }
 
     #[test]

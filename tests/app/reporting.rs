@@ -280,7 +280,7 @@ backends! {
         let sent = app.post_form(&format!("/rapportering/runder/{round}/paminnelse"), &[]).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER);
         let page = app.get(sent.location.as_deref().unwrap()).await.text();
-        assert!(page.contains("1 påminnelser er lagt i utboksen"), "only Bodø has a user among Nordland's undelivered: {page}");
+        assert!(page.contains("1 påminnelse er lagt i utboksen"), "only Bodø has a user among Nordland's undelivered: {page}");
         assert!(page.contains("uten registrert mottaker"));
         assert_eq!(app.count("outbox").await, 1);
         let viewer = app.other_browser();

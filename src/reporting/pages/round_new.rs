@@ -97,7 +97,12 @@ async fn new_round_page(
         .into_iter()
         .map(|c| {
             let id = c.id.to_string();
-            let label = format!("{} ({}-inndelingen, {} kommuner)", c.name, c.layout.year(), c.member_count);
+            let label = format!(
+                "{} ({}-inndelingen, {})",
+                c.name,
+                c.layout.year(),
+                crate::web::format::count(c.member_count as i64, "kommune", "kommuner")
+            );
             let chosen = form.collaborations.contains(&id);
             (id, label, chosen)
         })

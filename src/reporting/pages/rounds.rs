@@ -151,7 +151,10 @@ impl RoundQuery {
                 } else {
                     String::new()
                 };
-                format!("{n} påminnelser er lagt i utboksen.{tail}")
+                format!(
+                    "{} er lagt i utboksen.{tail}",
+                    crate::web::format::count(n as i64, "påminnelse", "påminnelser")
+                )
             })
             .or_else(|| {
                 self.importert.map(|n| format!("{n} svar er importert fra SurveyMonkey og står som sendt inn."))
