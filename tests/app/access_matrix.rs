@@ -391,7 +391,7 @@ backends! {
         let now = app.now();
         app.db.run(move |conn| {
             let update = samveis::reporting::store::SubmissionUpdate {
-                state: samveis_domain::reporting::State::Submitted, answers: "{}", submitted_at: Some(now), reviewer_comment: "",
+                state: samveis_domain::reporting::State::Submitted, answers: "{}", submitted_at: Some(now), reviewer_comment: "", override_reason: None,
             };
             samveis::reporting::store::update_submission(conn, submission, 1, &update, now)
         }).await.unwrap();

@@ -130,11 +130,12 @@ pub fn bounds(field: &Field) -> (i64, i64) {
     (field.min.map_or(-cap, |m| m.max(-cap)), field.max.map_or(cap, |m| m.min(cap)))
 }
 
-fn check_bounds(field: &Field, name: &str, value: i64, shown: &str, errors: &mut Vec<FieldError>) {
+/// Checks `value` (typed as `shown`) against the field's bounds; `label` names it in the message
+/// (a table cell by its row and column).
+fn check_bounds(field: &Field, name: &str, label: &str, value: i64, shown: &str, errors: &mut Vec<FieldError>) {
     let scale =
         |b: i64| if matches!(field.kind, FieldKind::Hours | FieldKind::Percent) { b.saturating_mul(100) } else { b };
     let (min, max) = bounds(field);
-    let label = &field.label;
     if value < scale(min) {
         errors.push(error(name, format!("{label}: «{shown}» er mindre enn minste tillatte verdi {}", grouped(min))));
     }
@@ -186,7 +187,7 @@ fn parse_number(field: &Field, text: &str, errors: &mut Vec<FieldError>) -> Opti
         errors.push(error(&field.code, format!("{}: «{text}» er ikke et helt tall", field.label)));
         return None;
     };
-    check_bounds(field, &field.code, n, text, errors);
+    check_bounds(field, &field.code, &field.label, n, text, errors);
     Some(Answer::Whole(n))
 }
 
@@ -195,7 +196,7 @@ fn parse_decimal(field: &Field, text: &str, errors: &mut Vec<FieldError>) -> Opt
         errors.push(error(&field.code, format!("{}: «{text}» er ikke et tall (høyst to desimaler)", field.label)));
         return None;
     };
-    check_bounds(field, &field.code, n, text, errors);
+    check_bounds(field, &field.code, &field.label, n, text, errors);
     Some(Answer::Hundredths(n))
 }
 
@@ -259,7 +260,7 @@ fn parse_table(
                 Some(text) => match parse_whole(text) {
                     Some(n) => {
                         any = true;
-                        check_bounds(field, &name, n, text, errors);
+                        check_bounds(field, &name, &format!("{}, {row}, {column}", field.label), n, text, errors);
                         Some(n)
                     }
                     None => {
@@ -281,6 +282,13 @@ fn parse_table(
 /// Parses everything the user typed. Fields left empty are absent; a draft may be incomplete.
 /// Returns every problem at once, each on its field.
 pub fn parse(template: &FormTemplate, raw: &RawAnswers) -> Result<Answers, Vec<FieldError>> {
+    let (answers, errors) = read(template, raw);
+    if errors.is_empty() { Ok(answers) } else { Err(errors) }
+}
+
+/// What could be read, and every problem with the rest: each value that cannot be read or is
+/// out of bounds, each cross rule broken. A field in error is absent from the answers.
+pub(crate) fn read(template: &FormTemplate, raw: &RawAnswers) -> (Answers, Vec<FieldError>) {
     let mut errors = Vec::new();
     let mut answers = Answers::new();
     for field in template.fields() {
@@ -301,7 +309,7 @@ pub fn parse(template: &FormTemplate, raw: &RawAnswers) -> Result<Answers, Vec<F
             }
         }
     }
-    if errors.is_empty() { Ok(answers) } else { Err(errors) }
+    (answers, errors)
 }
 
 /// Before a submission is sent: every required field must have an answer.
