@@ -12,6 +12,7 @@ use crate::web::format::capitalized;
 use samveis_domain::access::Actor;
 use samveis_domain::reporting::{
     Answer, Answers, Field, FieldError, FieldKind, FormTemplate, classify_upload, clean_file_name, in_form_order,
+    label_of,
 };
 
 /// Owners of file references.
@@ -90,7 +91,7 @@ pub fn not_stored(template: &FormTemplate, changes: &[FileChange], mut errors: V
         if errors.iter().any(|e| e.field == change.field) {
             continue;
         }
-        let label = template.field(&change.field).map_or(change.field.as_str(), |f| f.label.as_str());
+        let label = label_of(template, &change.field);
         errors.push(FieldError {
             field: change.field.clone(),
             message: format!(

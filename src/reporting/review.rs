@@ -11,7 +11,7 @@ use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use samveis_domain::access::Action;
-use samveis_domain::reporting::{State, incomplete};
+use samveis_domain::reporting::{State, incomplete, label_of};
 
 /// What a reviewer decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,10 +52,8 @@ pub struct ReviewCommand {
 /// gave no override or no justification.
 fn overridden(loaded: &Loaded, reason: Option<&str>) -> ReportingResult<Option<(Vec<String>, String)>> {
     let template = &loaded.template.template;
-    let gaps: Vec<String> = incomplete(template, &loaded.answers)
-        .iter()
-        .map(|e| template.field(&e.field).map_or(e.field.clone(), |f| f.label.clone()))
-        .collect();
+    let gaps: Vec<String> =
+        incomplete(template, &loaded.answers).iter().map(|e| label_of(template, &e.field)).collect();
     if gaps.is_empty() {
         return Ok(None);
     }

@@ -16,7 +16,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samveis_domain::access::{Action, Resource};
-use samveis_domain::reporting::{FieldError, FieldKind, RawAnswers, State as SubmissionState, incomplete, to_raw};
+use samveis_domain::reporting::{
+    FieldError, FieldKind, RawAnswers, State as SubmissionState, incomplete, label_of, to_raw,
+};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -74,10 +76,7 @@ pub(super) struct Shown<'a> {
 /// Labels of what stands in the way of accepting the submission as it stands.
 fn gaps(loaded: &Loaded) -> Vec<String> {
     let template = &loaded.template.template;
-    incomplete(template, &loaded.answers)
-        .iter()
-        .map(|e| template.field(&e.field).map_or(e.field.clone(), |f| f.label.clone()))
-        .collect()
+    incomplete(template, &loaded.answers).iter().map(|e| label_of(template, &e.field)).collect()
 }
 
 pub(super) fn submission_page(

@@ -5,7 +5,8 @@ use super::template::{CrossRule, Field, FieldKind, FormTemplate, TrafficLight};
 use crate::number::grouped;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 /// Form input as posted: each input name with its values (several for multiple choice).
 /// Names: `code`; `code.kommentar` for a traffic light's comment; `code.ROW.COL` for table cells.
@@ -286,13 +287,39 @@ pub fn parse(template: &FormTemplate, raw: &RawAnswers) -> Result<Answers, Vec<F
     if errors.is_empty() { Ok(answers) } else { Err(errors) }
 }
 
+/// The fields of a template, each labelled so that its messages tell it from the others: a
+/// label the form uses more than once («Status» under each task) is prefixed by its section.
+fn distinct_fields(template: &FormTemplate) -> Vec<Cow<'_, Field>> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for f in template.fields() {
+        *count.entry(f.label.as_str()).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for section in &template.sections {
+        for f in &section.fields {
+            if count.get(f.label.as_str()).is_some_and(|n| *n > 1) {
+                out.push(Cow::Owned(Field { label: format!("{}: {}", section.title, f.label), ..f.clone() }));
+            } else {
+                out.push(Cow::Borrowed(f));
+            }
+        }
+    }
+    out
+}
+
+/// The label that names field `code` in messages (see [`distinct_fields`]); the code itself
+/// for a field the form does not have.
+pub fn label_of(template: &FormTemplate, code: &str) -> String {
+    distinct_fields(template).into_iter().find(|f| f.code == code).map_or_else(|| code.to_string(), |f| f.label.clone())
+}
+
 /// What could be read, and every problem with the rest: each value that cannot be read or is
 /// out of bounds, each cross rule broken. A field in error is absent from the answers.
 pub(crate) fn read(template: &FormTemplate, raw: &RawAnswers) -> (Answers, Vec<FieldError>) {
     let mut errors = Vec::new();
     let mut answers = Answers::new();
-    for field in template.fields() {
-        if let Some(answer) = parse_field(field, raw, &mut errors) {
+    for field in distinct_fields(template) {
+        if let Some(answer) = parse_field(&field, raw, &mut errors) {
             answers.insert(field.code.clone(), answer);
         }
     }
@@ -314,8 +341,8 @@ pub(crate) fn read(template: &FormTemplate, raw: &RawAnswers) -> (Answers, Vec<F
 
 /// Before a submission is sent: every required field must have an answer.
 pub fn missing_required(template: &FormTemplate, answers: &Answers) -> Vec<FieldError> {
-    template
-        .fields()
+    distinct_fields(template)
+        .into_iter()
         .filter(|f| f.required && !answers.contains_key(&f.code))
         .map(|f| error(&f.code, format!("{} må fylles ut", f.label)))
         .collect()

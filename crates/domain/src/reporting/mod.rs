@@ -17,7 +17,7 @@ mod upload;
 mod values;
 
 pub use answers::{
-    Answer, Answers, FieldError, MAX_COUNT, MAX_MONEY, RawAnswers, TableRow, bounds, format_hundredths,
+    Answer, Answers, FieldError, MAX_COUNT, MAX_MONEY, RawAnswers, TableRow, bounds, format_hundredths, label_of,
     missing_required, parse, to_raw,
 };
 pub use check::{Deliverable, Purpose, check, deliverables, deliverables_without_file, in_form_order, incomplete};
