@@ -10,6 +10,10 @@ use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::response::Response;
 
+/// The body limit of a report form posted with its files: a largest file for each of four file
+/// fields (the most any shipped form has, milestone 3) and room for the answers around them.
+pub const FORM_BODY_LIMIT: usize = 4 * samveis_domain::reporting::MAX_FILE_BYTES + 1024 * 1024;
+
 /// The report form of a submission with file fields, posted as multipart: the answers, the files
 /// chosen and the button pressed, saved together so an upload keeps everything typed.
 pub async fn upload(

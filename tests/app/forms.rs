@@ -219,6 +219,23 @@ backends! {
         assert!(app.get(&path).await.attr("a[href*='/filer/']", "href").is_none(), "no file stored");
     }
 
+    async fn files_chosen_in_two_fields_are_stored_together_with_the_answers(app) {
+        let id = nordland_round(&app, "milepael_m3").await;
+        app.login(BODO).await;
+        let path = format!("/rapportering/innleveringer/{id}");
+        let v = version(&app.get(&path).await);
+        // Six megabytes each: together more than one file's limit, each within it.
+        let (dpia, ros) = ([PDF, &vec![b' '; 6 * 1024 * 1024]].concat(), [PDF, &vec![b'\n'; 6 * 1024 * 1024]].concat());
+        let fields = [("_version", v.as_str()), ("_handling", "lagre"), ("kommentar", "Begge er klare")];
+        let files: [(&str, &str, &[u8]); 2] = [("_fil.fil_dpia", "dpia.pdf", &dpia), ("_fil.fil_ros", "ros.pdf", &ros)];
+        let saved = app.post_multipart(&format!("{path}/filer"), &fields, &files).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text());
+        let page = app.get(&path).await;
+        let text = page.text();
+        assert!(text.contains("dpia.pdf (") && text.contains("ros.pdf ("), "{text}");
+        assert_eq!(page.select("textarea[name=kommentar]").join(""), "Begge er klare");
+    }
+
     async fn accepting_with_an_empty_required_field_needs_an_audited_override(app) {
         use samveis_domain::reporting::State;
         let id = nordland_round(&app, "milepael_m4").await;
