@@ -100,6 +100,7 @@ backends! {
         assert!(page.attr(&format!("{form} input[type=file][name='_fil.fil_flytskjema']"), "id").is_some(), "{}", page.body);
         assert!(page.attr(&format!("{form} input[name=leveranser]"), "value").is_some());
         assert_eq!(page.attr(&format!("{form} button[value='last_opp:fil_flytskjema']"), "name").as_deref(), Some("_handling"));
+        assert_eq!(page.attr(&format!("{form} button[type=submit]"), "value").as_deref(), Some("lagre"), "Enter in a field keeps a draft");
         let v = version(&page);
         let typed = [("_version", v.as_str()), ("_handling", "last_opp:fil_flytskjema"), ("leveranser", EGEN), ("leveranser", FLYT),
             ("kommentar", "Egenerklæringen venter på signatur"), ("ferdig_dato", "2026-11-30")];

@@ -497,6 +497,29 @@ mod tests {
     }
 
     #[test]
+    fn a_label_the_form_uses_twice_is_named_with_its_section() {
+        let mut t = alarm_template();
+        let mut second = t.sections[0].clone();
+        second.title = "Digitalt tilsyn".into();
+        for f in &mut second.fields {
+            f.code = format!("{}_dt", f.code);
+        }
+        second.fields.truncate(1);
+        t.sections.push(second);
+        assert_eq!(label_of(&t, "trygghetsalarmer_dt"), "Digitalt tilsyn: Felt trygghetsalarmer");
+        assert_eq!(label_of(&t, "herav_mobile"), "Felt herav_mobile", "a label used once stays as it is");
+        let missing = missing_required(&t, &Answers::new());
+        let messages: Vec<&str> = missing.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "Trygghetsalarmer: Felt trygghetsalarmer må fylles ut",
+                "Digitalt tilsyn: Felt trygghetsalarmer må fylles ut"
+            ]
+        );
+    }
+
+    #[test]
     fn cross_field_rules_and_required_fields() {
         let t = alarm_template();
         let errors = parse(&t, &raw(&[("trygghetsalarmer", "10"), ("herav_mobile", "11")])).unwrap_err();
