@@ -501,7 +501,7 @@ pub fn update_open_answers(conn: &mut DbConnection, rows: &[OpenAnswers], now: N
 #[cfg(test)]
 mod tests {
     use super::*;
-    use samveis_domain::reporting::{FieldKind, RawAnswers, deliverables, parse};
+    use samveis_domain::reporting::{FieldKind, RawAnswers, deliverables, label_of, parse};
 
     fn shipped() -> Vec<FormTemplate> {
         BUILT_IN.iter().map(|(file, json)| parse_template(file, json).unwrap()).collect()
@@ -513,13 +513,13 @@ mod tests {
         let mut out = Vec::new();
         for f in t.fields() {
             match &f.kind {
-                FieldKind::Money => out.push((f.code.clone(), f.label.clone(), "100 000 000 001")),
-                k if k.is_numeric() => out.push((f.code.clone(), f.label.clone(), "99 999 999 999")),
+                FieldKind::Money => out.push((f.code.clone(), label_of(t, &f.code), "100 000 000 001")),
+                k if k.is_numeric() => out.push((f.code.clone(), label_of(t, &f.code), "99 999 999 999")),
                 FieldKind::Table { rows, columns } => {
                     for (r, row) in rows.iter().enumerate() {
                         for (c, column) in columns.iter().enumerate() {
                             let name = format!("{}.{r}.{c}", f.code);
-                            out.push((name, format!("{}, {row}, {column}", f.label), "99 999 999 999"));
+                            out.push((name, format!("{}, {row}, {column}", label_of(t, &f.code)), "99 999 999 999"));
                         }
                     }
                 }
