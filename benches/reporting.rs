@@ -88,6 +88,7 @@ fn send_all(db: &Db, round: &store::RoundRow) {
             answers: &full,
             submitted_at: Some(now()),
             reviewer_comment: "",
+            override_reason: None,
         };
         db.run_blocking(|c| store::update_submission(c, s.id, s.version, &update, now())).unwrap();
     }
@@ -141,7 +142,7 @@ fn bench_save(db: &Db, system: &Ctx, author: &Author) -> Vec<Duration> {
         let raw: RawAnswers = (0..100).map(|f| (format!("felt_{f:03}"), vec![format!("{}", f * 7)])).collect();
         let t = Instant::now();
         let ctx = Ctx { who: Principal::User(actor.clone()), author: author.clone(), now: now() };
-        let cmd = reporting::SaveCommand { id, version: 1, answers: raw, submit: true };
+        let cmd = reporting::SaveCommand { id, version: 1, answers: raw, submit: true, files: vec![] };
         db.run_blocking(|c| reporting::save(c, &ctx, &cmd)).map_err(|e| format!("{e:?}")).unwrap();
         save.push(t.elapsed());
     }

@@ -163,7 +163,7 @@ routes! {
         POST "/rapportering/innleveringer/{id}" Policy(Action::EditSubmission) => reporting::save;
         POST "/rapportering/innleveringer/{id}/vurdering" Policy(Action::ReviewSubmission) => reporting::review;
         POST "/rapportering/innleveringer/{id}/filer" Policy(Action::EditSubmission)
-            => crate::reporting::file_pages::upload, limit crate::files::UPLOAD_BODY_LIMIT;
+            => crate::reporting::file_pages::upload, limit crate::reporting::file_pages::FORM_BODY_LIMIT;
         GET "/rapportering/innleveringer/{id}/filer/{sha256}" Policy(Action::ViewSubmission)
             => crate::reporting::file_pages::download;
         GET "/rapportering/maler" Policy(Action::ViewRounds) => templates::templates;

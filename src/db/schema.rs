@@ -178,6 +178,7 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         reviewer_comment -> Text,
         updated_at -> Timestamp,
+        override_reason -> Nullable<Text>,
     }
 }
 

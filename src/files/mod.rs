@@ -6,7 +6,7 @@
 mod multipart;
 pub mod spreadsheet;
 
-pub use multipart::{UPLOAD_BODY_LIMIT, read_form};
+pub use multipart::{FormParts, UPLOAD_BODY_LIMIT, read_form, read_parts};
 
 use crate::db::schema::{file_references, stored_files};
 use crate::db::{DbConnection, StoreResult};

@@ -33,3 +33,28 @@ pub async fn read_form(mut multipart: Multipart) -> Result<(BTreeMap<String, Str
     }
     Ok((control, upload))
 }
+
+/// A whole form posted as multipart: every text field in order (several values per name for
+/// check boxes), and each chosen file by its input name. A file input left empty is not a file.
+pub struct FormParts {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<(String, Upload)>,
+}
+
+/// Reads a whole form (see [`FormParts`]).
+pub async fn read_parts(mut multipart: Multipart) -> Result<FormParts, AppError> {
+    let mut parts = FormParts { fields: Vec::new(), files: Vec::new() };
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(unreadable)?.to_vec();
+                if !(file_name.is_empty() && bytes.is_empty()) {
+                    parts.files.push((name, Upload { file_name, bytes }));
+                }
+            }
+            None => parts.fields.push((name, field.text().await.map_err(unreadable)?)),
+        }
+    }
+    Ok(parts)
+}

@@ -236,7 +236,13 @@ pub async fn save_submission(
     Json(input): Json<SubmissionInput>,
 ) -> ApiResult<Submission> {
     let ctx = Ctx::user(&user, state.now());
-    let cmd = SaveCommand { id, version: input.version, answers: raw_of(&input.answers), submit: input.submit };
+    let cmd = SaveCommand {
+        id,
+        version: input.version,
+        answers: raw_of(&input.answers),
+        submit: input.submit,
+        files: vec![],
+    };
     let loaded = state
         .db
         .run(move |conn| {

@@ -108,7 +108,13 @@ fn fill(
         let state = if rng.gen_bool(0.5) { State::Accepted } else { State::Submitted };
         let json =
             serde_json::to_string(&synthetic_answers(&template.template, rng)).map_err(ReportingError::internal)?;
-        let update = SubmissionUpdate { state, answers: &json, submitted_at: Some(at), reviewer_comment: "" };
+        let update = SubmissionUpdate {
+            state,
+            answers: &json,
+            submitted_at: Some(at),
+            reviewer_comment: "",
+            override_reason: None,
+        };
         store::update_submission(conn, s.id, s.version, &update, now)?;
     }
     Ok(())
@@ -260,6 +266,7 @@ fn load_survey(conn: &mut DbConnection, ctx: &Ctx, rng: &mut StdRng) -> Reportin
             answers: &json,
             submitted_at: Some(submitted_at),
             reviewer_comment: "",
+            override_reason: None,
         };
         store::update_submission(conn, s.id, s.version, &update, ctx.now)?;
     }

@@ -1,41 +1,31 @@
-//! Pages for file deliverables: upload to (or remove from) a file field, and download.
+//! Pages for file deliverables: the report form posted with its files (upload to or remove from
+//! a file field, or save and send with the files chosen), and download.
 
-use super::files::{self, AttachCommand, Upload};
-use super::pages::refused_page;
+use super::files;
+use super::pages::{save_command, saved};
 use crate::auth::Visitor;
-use crate::context::Ctx;
-use crate::error::{AppError, AppResult};
-use crate::files::read_form;
+use crate::error::AppResult;
+use crate::files::read_parts;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 
+/// The body limit of a report form posted with its files: a largest file for each of four file
+/// fields (the most any shipped form has, milestone 3) and room for the answers around them.
+pub const FORM_BODY_LIMIT: usize = 4 * samveis_domain::reporting::MAX_FILE_BYTES + 1024 * 1024;
+
+/// The report form of a submission with file fields, posted as multipart: the answers, the files
+/// chosen and the button pressed, saved together so an upload keeps everything typed.
 pub async fn upload(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     visitor: Visitor,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let (control, upload) = read_form(multipart).await?;
-    visitor.check_csrf(control.get("_csrf").map(String::as_str))?;
-    let version: i64 = control
-        .get("_version")
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| AppError::BadRequest("Skjemaet mangler versjon.".into()))?;
-    let field = control.get("_felt").cloned().unwrap_or_default();
-    let remove = control.get("_handling").map(String::as_str) == Some("fjern");
-    let upload = if remove { None } else { Some(upload.unwrap_or(Upload { file_name: String::new(), bytes: vec![] })) };
-    let ctx = Ctx::user(&user, state.now());
-    let cmd = AttachCommand { id, version, field, upload };
-    let result = state.db.run(move |conn| Ok::<_, AppError>(files::attach(conn, &ctx, &cmd))).await?;
-    match result {
-        Ok(()) => {
-            let flag = if remove { "uten-fil" } else { "fil" };
-            Ok(Redirect::to(&format!("/rapportering/innleveringer/{id}?lagret={flag}")).into_response())
-        }
-        Err(e) => refused_page(&state, &visitor, id, None, e).await,
-    }
+    let parts = read_parts(multipart).await?;
+    let csrf = parts.fields.iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v.as_str());
+    visitor.check_csrf(csrf)?;
+    saved(&state, &visitor, save_command(id, parts.fields, parts.files)?).await
 }
 
 pub async fn download(

@@ -1,77 +1,106 @@
 //! File deliverables (stored by [`crate::files`]). A deliverable is attached to a submission's
-//! file field with the same version check and audit as any other answer, and handed out only to
-//! those who may see a submission that refers to it, under the name its own uploader gave.
+//! file field in the same post as the rest of the form (`submissions::save`), with the same
+//! version check and audit as any other answer, and handed out only to those who may see a
+//! submission that refers to it, under the name its own uploader gave.
 
-use super::access::{load, load_visible};
+use super::access::{Loaded, load_visible};
 use super::error::{ReportingError, ReportingResult};
-use super::submissions::{transition_error, write};
-use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 pub use crate::files::{FileInfo, Owner, Upload, bytes, infos, key_of, store_file};
 use crate::web::format::capitalized;
-use samveis_domain::access::{Action, Actor};
-use samveis_domain::reporting::{Answer, Event, Field, FieldKind, classify_upload};
+use samveis_domain::access::Actor;
+use samveis_domain::reporting::{
+    Answer, Answers, Field, FieldError, FieldKind, FormTemplate, classify_upload, clean_file_name, in_form_order,
+    label_of,
+};
 
 /// Owners of file references.
 pub const OWNER_SUBMISSION: &str = "submission";
 pub const OWNER_IMPORT: &str = "import";
 
-/// A file for a file field of a submission, at the version the uploader read; `upload` None
-/// removes the stored one.
-pub struct AttachCommand {
-    pub id: i64,
-    pub version: i64,
+/// A file chosen for a file field of a submission with a form post; `upload` None removes the
+/// stored one.
+pub struct FileChange {
     pub field: String,
     pub upload: Option<Upload>,
 }
 
-/// Checks and stores an upload for field `f`; returns its SHA-256.
-fn stored(conn: &mut DbConnection, ctx: &Ctx, id: i64, f: &Field, upload: &Upload) -> ReportingResult<String> {
-    let kind = classify_upload(&upload.file_name, &upload.bytes).map_err(|e| {
-        ReportingError::invalid(&f.code, format!("{}: {}", f.label, capitalized(&e.to_string()).trim_end_matches('.')))
-    })?;
+/// Checks and stores an upload for field `f`; returns its SHA-256, or the refusal on the field.
+fn stored(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    id: i64,
+    f: &Field,
+    upload: &Upload,
+) -> ReportingResult<Result<String, FieldError>> {
+    let kind = match classify_upload(&upload.file_name, &upload.bytes) {
+        Ok(kind) => kind,
+        Err(e) => {
+            let message = format!("{}: {}", f.label, capitalized(&e.to_string()).trim_end_matches('.'));
+            return Ok(Err(FieldError { field: f.code.clone(), message }));
+        }
+    };
     let owner = Owner { kind: OWNER_SUBMISSION, id, field: &f.code };
-    Ok(store_file(conn, &owner, upload, kind.content_type, ctx.now)?)
+    Ok(Ok(store_file(conn, &owner, upload, kind.content_type, ctx.now)?))
 }
 
-/// Attaches a file to a file field of a submission (or removes it).
-pub fn attach(conn: &mut DbConnection, ctx: &Ctx, cmd: &AttachCommand) -> ReportingResult<()> {
-    let (id, field) = (cmd.id, cmd.field.as_str());
-    crate::db::write(conn, |conn| {
-        let loaded = load(conn, id)?;
-        ctx.require(Action::EditSubmission, &loaded.resource())?;
-        let next = loaded.state.after(&Event::Save).map_err(transition_error)?;
-        let Some(f) = loaded.template.template.field(field).filter(|f| f.kind == FieldKind::File) else {
-            return Err(ReportingError::Refused(format!("Skjemaet har ikke filfeltet «{field}».")));
+/// The file answers as they stand after a post's `changes`: the stored ones, with each upload
+/// stored (inside the caller's transaction) and each removal made; and the uploads refused, each
+/// named on its field. Files change only this way: a key typed into a form or the API is never
+/// an answer, so nobody can point a field at a file they have not uploaded and then read it.
+pub fn changed(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    loaded: &Loaded,
+    changes: &[FileChange],
+) -> ReportingResult<(Answers, Vec<FieldError>)> {
+    let template = &loaded.template.template;
+    let mut files: Answers = loaded
+        .answers
+        .iter()
+        .filter(|(_, a)| matches!(a, Answer::File(_)))
+        .map(|(k, a)| (k.clone(), a.clone()))
+        .collect();
+    let mut refused = Vec::new();
+    for change in changes {
+        let code = change.field.as_str();
+        let Some(f) = template.field(code).filter(|f| f.kind == FieldKind::File) else {
+            return Err(ReportingError::Refused(format!("Skjemaet har ikke filfeltet «{code}».")));
         };
-        let mut answers = loaded.answers.clone();
-        match &cmd.upload {
-            Some(upload) => {
-                answers.insert(field.to_string(), Answer::File(stored(conn, ctx, id, f, upload)?));
-            }
+        match &change.upload {
+            Some(upload) => match stored(conn, ctx, loaded.submission.id, f, upload)? {
+                Ok(sha256) => {
+                    files.insert(code.to_string(), Answer::File(sha256));
+                }
+                Err(e) => refused.push(e),
+            },
             None => {
-                answers.remove(field);
+                files.remove(code);
             }
         }
-        let json = serde_json::to_string(&answers).map_err(ReportingError::internal)?;
-        let update = super::store::SubmissionUpdate {
-            state: next,
-            answers: &json,
-            submitted_at: loaded.submission.submitted_at,
-            reviewer_comment: &loaded.submission.reviewer_comment,
-        };
-        write(conn, &loaded, cmd.version, &update, ctx)?;
-        let change = Change {
-            action: if cmd.upload.is_some() { "lastet opp fil" } else { "fjernet fil" },
-            record_type: "innlevering",
-            record_id: id.to_string(),
-            before: serde_json::to_value(&loaded.answers).ok(),
-            after: serde_json::to_value(&answers).ok(),
-        };
-        audit::record(conn, &ctx.author, ctx.now, change)?;
-        Ok(())
-    })
+    }
+    Ok((files, refused))
+}
+
+/// The errors of a refused post, and for each file it carried that was not refused itself, that
+/// it was not stored either and must be chosen again (a browser cannot keep a chosen file).
+pub fn not_stored(template: &FormTemplate, changes: &[FileChange], mut errors: Vec<FieldError>) -> Vec<FieldError> {
+    for change in changes {
+        let Some(upload) = &change.upload else { continue };
+        if errors.iter().any(|e| e.field == change.field) {
+            continue;
+        }
+        let label = label_of(template, &change.field);
+        errors.push(FieldError {
+            field: change.field.clone(),
+            message: format!(
+                "{label}: «{}» ble ikke lagret fordi skjemaet har feil; velg filen på nytt",
+                clean_file_name(&upload.file_name)
+            ),
+        });
+    }
+    in_form_order(template, errors)
 }
 
 /// A file of a submission the actor may see: its description and bytes. A file the submission

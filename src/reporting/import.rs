@@ -159,6 +159,7 @@ fn write(conn: &mut DbConnection, ctx: &Ctx, source: &str, chosen: &[Chosen]) ->
             answers: &json,
             submitted_at: Some(row.ended.unwrap_or(ctx.now)),
             reviewer_comment: &s.reviewer_comment,
+            override_reason: None,
         };
         if !store::update_submission(conn, s.id, s.version, &update, ctx.now)? {
             return Err(ReportingError::Conflict(VERSION_CONFLICT.into()));

@@ -322,14 +322,42 @@ pub struct SubmissionRow {
     pub submitted_at: Option<NaiveDateTime>,
     pub reviewer_comment: String,
     pub updated_at: NaiveDateTime,
+    /// Why the reviewer accepted it with empty required fields (only while accepted so).
+    pub override_reason: Option<String>,
 }
 
-type SubmissionTuple =
-    (i64, i64, String, String, String, i32, String, String, i64, Option<NaiveDateTime>, String, NaiveDateTime);
+type SubmissionTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i32,
+    String,
+    String,
+    i64,
+    Option<NaiveDateTime>,
+    String,
+    NaiveDateTime,
+    Option<String>,
+);
 
 fn submission_row(t: SubmissionTuple) -> StoreResult<SubmissionRow> {
-    let (id, round_id, kind, org_id, name, layout, state, answers, version, submitted_at, reviewer_comment, updated_at) =
-        t;
+    let (
+        id,
+        round_id,
+        kind,
+        org_id,
+        name,
+        layout,
+        state,
+        answers,
+        version,
+        submitted_at,
+        reviewer_comment,
+        updated_at,
+        override_reason,
+    ) = t;
     Ok(SubmissionRow {
         id,
         round_id,
@@ -340,6 +368,7 @@ fn submission_row(t: SubmissionTuple) -> StoreResult<SubmissionRow> {
         submitted_at,
         reviewer_comment,
         updated_at,
+        override_reason,
     })
 }
 
@@ -381,6 +410,8 @@ pub struct SubmissionUpdate<'a> {
     pub answers: &'a str,
     pub submitted_at: Option<NaiveDateTime>,
     pub reviewer_comment: &'a str,
+    /// Set by an acceptance despite empty required fields; every other write clears it.
+    pub override_reason: Option<&'a str>,
 }
 
 /// Writes the new state if the stored version is still `expected`, and the reported values with
@@ -404,6 +435,7 @@ pub fn update_submission(
             submissions::answers.eq(u.answers),
             submissions::submitted_at.eq(u.submitted_at),
             submissions::reviewer_comment.eq(u.reviewer_comment),
+            submissions::override_reason.eq(u.override_reason),
             submissions::version.eq(expected + 1),
             submissions::updated_at.eq(now),
         ))
@@ -464,4 +496,64 @@ pub fn update_open_answers(conn: &mut DbConnection, rows: &[OpenAnswers], now: N
         }
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use samveis_domain::reporting::{FieldKind, RawAnswers, deliverables, label_of, parse};
+
+    fn shipped() -> Vec<FormTemplate> {
+        BUILT_IN.iter().map(|(file, json)| parse_template(file, json).unwrap()).collect()
+    }
+
+    /// Every number input of a form, with the label its error must name and a value just past
+    /// the general cap of its kind (99 999 999 999 for counts, hours and percent).
+    fn number_inputs(t: &FormTemplate) -> Vec<(String, String, &'static str)> {
+        let mut out = Vec::new();
+        for f in t.fields() {
+            match &f.kind {
+                FieldKind::Money => out.push((f.code.clone(), label_of(t, &f.code), "100 000 000 001")),
+                k if k.is_numeric() => out.push((f.code.clone(), label_of(t, &f.code), "99 999 999 999")),
+                FieldKind::Table { rows, columns } => {
+                    for (r, row) in rows.iter().enumerate() {
+                        for (c, column) in columns.iter().enumerate() {
+                            let name = format!("{}.{r}.{c}", f.code);
+                            out.push((name, format!("{}, {row}, {column}", label_of(t, &f.code)), "99 999 999 999"));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_number_of_every_shipped_form_has_an_upper_bound_named_in_the_message() {
+        let mut checked = 0;
+        for t in shipped() {
+            for (name, label, huge) in number_inputs(&t) {
+                let raw: RawAnswers = [(name.clone(), vec![huge.to_string()])].into();
+                let errors = parse(&t, &raw).err().unwrap_or_else(|| panic!("{}: {name} accepted", t.code));
+                let mine: Vec<_> = errors.iter().filter(|e| e.field == name).collect();
+                assert_eq!(mine.len(), 1, "{}: {name}: {errors:?}", t.code);
+                let expected = format!("{label}: «{huge}» er større enn høyeste tillatte verdi");
+                assert!(mine[0].message.starts_with(&expected), "{}: {:?}", t.code, mine[0]);
+                checked += 1;
+            }
+        }
+        assert!(checked >= 74, "the technology status and the M1 benefits forms: {checked}");
+    }
+
+    #[test]
+    fn every_deliverable_of_the_milestone_forms_has_its_file_field() {
+        for t in shipped().iter().filter(|t| ["milepael_m2", "milepael_m3", "milepael_m4"].contains(&t.code.as_str())) {
+            let options = t.fields().find_map(|f| match &f.kind {
+                FieldKind::MultipleChoice { options } => Some(options.len()),
+                _ => None,
+            });
+            assert_eq!(Some(deliverables(t).len()), options, "{}", t.code);
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::access::{Loaded, load};
 use super::error::{ReportingError, ReportingResult};
+use super::files::{self, FileChange};
 use super::store;
 use crate::audit::{self, Change};
 use crate::context::Ctx;
@@ -10,23 +11,26 @@ use crate::db::DbConnection;
 use crate::error::VERSION_CONFLICT;
 use crate::web::format::capitalized;
 use samveis_domain::access::Action;
-use samveis_domain::reporting::{self as domain, Answers, Event, RawAnswers};
+use samveis_domain::reporting::{self as domain, Event, Purpose, RawAnswers};
 
-/// What the org unit sends: its answers as typed, at the version it read, to keep or send in.
-#[derive(Debug, Clone)]
+/// What the org unit sends: its answers as typed, at the version it read, to keep or send in,
+/// with the files chosen on the form (or removed) in the same post.
 pub struct SaveCommand {
     pub id: i64,
     pub version: i64,
     pub answers: RawAnswers,
     /// Send in (true) or keep as a draft (false).
     pub submit: bool,
+    /// Files uploaded to (or removed from) file fields with this post.
+    pub files: Vec<FileChange>,
 }
 
 pub(crate) fn transition_error(e: domain::TransitionError) -> ReportingError {
     ReportingError::Refused(capitalized(&e.to_string()))
 }
 
-/// The org unit saves (`submit` false) or sends in (`submit` true) its answers.
+/// The org unit saves (`submit` false) or sends in (`submit` true) its answers, with the files
+/// of the post stored in the same transaction: all of it, or nothing and every problem named.
 pub fn save(conn: &mut DbConnection, ctx: &Ctx, cmd: &SaveCommand) -> ReportingResult<()> {
     let (id, now) = (cmd.id, ctx.now);
     crate::db::write(conn, |conn| {
@@ -34,24 +38,22 @@ pub fn save(conn: &mut DbConnection, ctx: &Ctx, cmd: &SaveCommand) -> ReportingR
         ctx.require(Action::EditSubmission, &loaded.resource())?;
         let event = if cmd.submit { Event::Submit } else { Event::Save };
         let next = loaded.state.after(&event).map_err(transition_error)?;
-        let mut answers = domain::parse(&loaded.template.template, &cmd.answers).map_err(ReportingError::Invalid)?;
-        keep_files(&loaded, &mut answers);
-        if cmd.submit {
-            let missing = domain::missing_required(&loaded.template.template, &answers);
-            if !missing.is_empty() {
-                return Err(ReportingError::Invalid(missing));
-            }
-        }
+        let template = &loaded.template.template;
+        let (files, found) = files::changed(conn, ctx, &loaded, &cmd.files)?;
+        let purpose = if cmd.submit { Purpose::Send } else { Purpose::Draft };
+        let answers = domain::check(template, &cmd.answers, &files, purpose, found)
+            .map_err(|errors| ReportingError::Invalid(files::not_stored(template, &cmd.files, errors)))?;
         let json = serde_json::to_string(&answers).map_err(ReportingError::internal)?;
         let update = store::SubmissionUpdate {
             state: next,
             answers: &json,
             submitted_at: if cmd.submit { Some(now) } else { loaded.submission.submitted_at },
             reviewer_comment: &loaded.submission.reviewer_comment,
+            override_reason: None,
         };
         write(conn, &loaded, cmd.version, &update, ctx)?;
         let change = Change {
-            action: if cmd.submit { "sendt inn" } else { "lagret" },
+            action: action(cmd),
             record_type: "innlevering",
             record_id: id.to_string(),
             before: serde_json::to_value(&loaded.answers).ok(),
@@ -60,6 +62,19 @@ pub fn save(conn: &mut DbConnection, ctx: &Ctx, cmd: &SaveCommand) -> ReportingR
         audit::record(conn, &ctx.author, now, change)?;
         Ok(())
     })
+}
+
+/// The audit action of a save: sent in, or kept as a draft with a file uploaded or removed.
+fn action(cmd: &SaveCommand) -> &'static str {
+    if cmd.submit {
+        "sendt inn"
+    } else if cmd.files.iter().any(|f| f.upload.is_some()) {
+        "lastet opp fil"
+    } else if !cmd.files.is_empty() {
+        "fjernet fil"
+    } else {
+        "lagret"
+    }
 }
 
 /// Writes the update if the submission is still at `expected_version`; a conflict otherwise.
@@ -77,15 +92,4 @@ pub(crate) fn write(
         return Err(ReportingError::Conflict(VERSION_CONFLICT.into()));
     }
     Ok(())
-}
-
-/// Files change only through an upload (`files::attach`): a form or API write keeps the stored
-/// ones, so nobody can point a field at a file they have not uploaded and then read it.
-fn keep_files(loaded: &Loaded, answers: &mut Answers) {
-    for f in loaded.template.template.fields().filter(|f| f.kind == domain::FieldKind::File) {
-        match loaded.answers.get(&f.code) {
-            Some(stored) => answers.insert(f.code.clone(), stored.clone()),
-            None => answers.remove(&f.code),
-        };
-    }
 }

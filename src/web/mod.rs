@@ -107,6 +107,15 @@ impl Frame {
         self
     }
 
+    /// A page that shows a refused form or action: its title begins with «Feil: », so a screen
+    /// reader says so first (Designsystemet's guidance on error summaries).
+    pub fn with_errors(mut self, failed: bool) -> Frame {
+        if failed {
+            self.title = format!("Feil: {}", self.title);
+        }
+        self
+    }
+
     /// `aria-current` for a menu item, by its code ("kommuner", "fylker", …).
     pub fn current(&self, code: &str) -> &'static str {
         if self.nav.code() == code { "page" } else { "false" }

@@ -306,8 +306,8 @@ async fn reporting_request(app: &TestApp, route: &RouteSpec, s: &Sample) -> Opti
         ("POST", "/innsikt/indikatorer/ny") => app.post_form(path, &[("code", "matrise")]).await,
         ("POST", "/innsikt/indikatorer/{kode}/rediger") => app.post_form(path, &[("version", "99")]).await,
         ("POST", "/rapportering/innleveringer/{id}/filer") => {
-            let fields = [("_version", "2"), ("_felt", "fil"), ("_handling", "last_opp")];
-            app.post_file(path, &fields, "matrise.pdf", b"%PDF-1.7").await
+            let fields = [("_version", "2"), ("_handling", "last_opp:fil")];
+            app.post_multipart(path, &fields, &[("_fil.fil", "matrise.pdf", b"%PDF-1.7")]).await
         }
         ("POST", "/rapportering/innleveringer/{id}/vurdering") => {
             app.post_form(path, &[("handling", "returner"), ("kommentar", "Matrise"), ("version", "2")]).await
@@ -391,7 +391,7 @@ backends! {
         let now = app.now();
         app.db.run(move |conn| {
             let update = samveis::reporting::store::SubmissionUpdate {
-                state: samveis_domain::reporting::State::Submitted, answers: "{}", submitted_at: Some(now), reviewer_comment: "",
+                state: samveis_domain::reporting::State::Submitted, answers: "{}", submitted_at: Some(now), reviewer_comment: "", override_reason: None,
             };
             samveis::reporting::store::update_submission(conn, submission, 1, &update, now)
         }).await.unwrap();

@@ -45,10 +45,10 @@ backends! {
         let path = format!("/rapportering/innleveringer/{bodo}");
         let page = app.get(&path).await;
         assert!(page.body.contains("id=\"fil_dpia-fil\""), "a file input per file field");
-        let upload = app.post_file(&format!("{path}/filer"), &[("_version", &version(&page)), ("_felt", "fil_dpia"), ("_handling", "last_opp")], "DPIA Bodø.pdf", PDF).await;
+        let upload = app.post_multipart(&format!("{path}/filer"), &[("_version", &version(&page)), ("_handling", "last_opp:fil_dpia")], &[("_fil.fil_dpia", "DPIA Bodø.pdf", PDF)]).await;
         assert_eq!(upload.status, StatusCode::SEE_OTHER, "{}", upload.text());
         let page = app.get(upload.location.as_deref().unwrap()).await;
-        assert!(page.text().contains("Filen er lagret.") && page.text().contains("DPIA Bodø.pdf ("), "{}", page.text());
+        assert!(page.text().contains("Filen er lagret, og utkastet med den.") && page.text().contains("DPIA Bodø.pdf ("), "{}", page.text());
         let href = page.attr("a[href*='/filer/']", "href").unwrap();
         let file = app.get(&href).await;
         assert_eq!(file.status, StatusCode::OK);
@@ -69,7 +69,7 @@ backends! {
         assert_eq!(app.get(&format!("{path}/filer/{foreign}")).await.status, StatusCode::NOT_FOUND);
 
         // Removing it.
-        let removed = app.post_file(&format!("{path}/filer"), &[("_version", &version(&page)), ("_felt", "fil_dpia"), ("_handling", "fjern")], "", b"").await;
+        let removed = app.post_multipart(&format!("{path}/filer"), &[("_version", &version(&page)), ("_handling", "fjern:fil_dpia")], &[]).await;
         assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.text());
         assert!(app.get(&path).await.attr("a[href*='/filer/']", "href").is_none());
     }
@@ -79,22 +79,22 @@ backends! {
         app.login(BODO).await;
         let path = format!("/rapportering/innleveringer/{bodo}");
         let v = version(&app.get(&path).await);
-        let fields = [("_version", v.as_str()), ("_felt", "fil_ros"), ("_handling", "last_opp")];
-        let exe = app.post_file(&format!("{path}/filer"), &fields, "ros.exe", b"MZ\x90\x00").await;
+        let fields = [("_version", v.as_str()), ("_handling", "last_opp:fil_ros")];
+        let exe = app.post_multipart(&format!("{path}/filer"), &fields, &[("_fil.fil_ros", "ros.exe", b"MZ\x90\x00")]).await;
         assert_eq!(exe.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(exe.text().contains("«ros.exe» har en filtype som ikke tas imot"), "{}", exe.text());
-        let renamed = app.post_file(&format!("{path}/filer"), &fields, "ros.pdf", b"MZ\x90\x00").await;
+        let renamed = app.post_multipart(&format!("{path}/filer"), &fields, &[("_fil.fil_ros", "ros.pdf", b"MZ\x90\x00")]).await;
         assert!(renamed.text().contains("Innholdet i «ros.pdf» stemmer ikke med filtypen .pdf"), "{}", renamed.text());
         let big = vec![b'x'; samveis_domain::reporting::MAX_FILE_BYTES + 1];
-        let too_big = app.post_file(&format!("{path}/filer"), &fields, "ros.txt", &big).await;
+        let too_big = app.post_multipart(&format!("{path}/filer"), &fields, &[("_fil.fil_ros", "ros.txt", &big)]).await;
         assert_eq!(too_big.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(too_big.text().contains("«ros.txt» er 10485761 byte"), "{}", too_big.text());
-        let none = app.post_file(&format!("{path}/filer"), &fields, "", b"").await;
+        let none = app.post_multipart(&format!("{path}/filer"), &fields, &[("_fil.fil_ros", "", b"")]).await;
         assert!(none.text().contains("Ingen fil er valgt"), "{}", none.text());
         assert_eq!(version(&app.get(&path).await), v, "nothing was saved");
-        let stale = app.post_file(&format!("{path}/filer"), &[("_version", "0"), ("_felt", "fil_ros"), ("_handling", "last_opp")], "ros.pdf", PDF).await;
+        let stale = app.post_multipart(&format!("{path}/filer"), &[("_version", "0"), ("_handling", "last_opp:fil_ros")], &[("_fil.fil_ros", "ros.pdf", PDF)]).await;
         assert_eq!(stale.status, StatusCode::CONFLICT);
-        let unknown = app.post_file(&format!("{path}/filer"), &[("_version", v.as_str()), ("_felt", "kommentar"), ("_handling", "last_opp")], "ros.pdf", PDF).await;
+        let unknown = app.post_multipart(&format!("{path}/filer"), &[("_version", v.as_str()), ("_handling", "last_opp:kommentar")], &[("_fil.kommentar", "ros.pdf", PDF)]).await;
         assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
         assert!(unknown.text().contains("ikke filfeltet «kommentar»"));
     }
@@ -104,7 +104,7 @@ backends! {
         app.login(BODO).await;
         let path = format!("/rapportering/innleveringer/{bodo}");
         let v = version(&app.get(&path).await);
-        let up = app.post_file(&format!("{path}/filer"), &[("_version", &v), ("_felt", "fil_dpia"), ("_handling", "last_opp")], "dpia.pdf", PDF).await;
+        let up = app.post_multipart(&format!("{path}/filer"), &[("_version", &v), ("_handling", "last_opp:fil_dpia")], &[("_fil.fil_dpia", "dpia.pdf", PDF)]).await;
         assert_eq!(up.status, StatusCode::SEE_OTHER);
         let href = app.get(&path).await.attr("a[href*='/filer/']", "href").unwrap();
         let sha = href.rsplit('/').next().unwrap().to_string();
@@ -123,7 +123,7 @@ backends! {
         admin.login(ADMIN).await;
         let fauske_path = format!("/rapportering/innleveringer/{fauske}");
         let fv = version(&admin.get(&fauske_path).await);
-        let up = admin.post_file(&format!("{fauske_path}/filer"), &[("_version", &fv), ("_felt", "fil_dpia"), ("_handling", "last_opp")], "fauske-dpia.pdf", PDF).await;
+        let up = admin.post_multipart(&format!("{fauske_path}/filer"), &[("_version", &fv), ("_handling", "last_opp:fil_dpia")], &[("_fil.fil_dpia", "fauske-dpia.pdf", PDF)]).await;
         assert_eq!(up.status, StatusCode::SEE_OTHER, "{}", up.text());
         assert!(admin.get(&fauske_path).await.text().contains("fauske-dpia.pdf"));
         let bodo_page = app.get(&path).await.text();
@@ -132,7 +132,7 @@ backends! {
         assert!(theirs.headers["content-disposition"].to_str().unwrap().contains("fauske-dpia.pdf"));
 
         // Bodø cannot upload into Fauske's submission.
-        let into_fauske = app.post_file(&format!("/rapportering/innleveringer/{fauske}/filer"), &[("_version", "1"), ("_felt", "fil_dpia"), ("_handling", "last_opp")], "dpia.pdf", PDF).await;
+        let into_fauske = app.post_multipart(&format!("/rapportering/innleveringer/{fauske}/filer"), &[("_version", "1"), ("_handling", "last_opp:fil_dpia")], &[("_fil.fil_dpia", "dpia.pdf", PDF)]).await;
         assert_eq!(into_fauske.status, StatusCode::FORBIDDEN);
     }
 }

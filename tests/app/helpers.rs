@@ -294,6 +294,20 @@ impl TestApp {
         Self::page(self.client.post(self.url(path)).multipart(form).send().await.unwrap()).await
     }
 
+    /// Posts a whole form as multipart, the way a browser sends a form with file inputs: the
+    /// CSRF token first, the text fields in order, then each file under its input name.
+    pub async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> Page {
+        let mut form = reqwest::multipart::Form::new().text("_csrf", self.csrf().await);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (name, file_name, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(file_name.to_string());
+            form = form.part(name.to_string(), part);
+        }
+        Self::page(self.client.post(self.url(path)).multipart(form).send().await.unwrap()).await
+    }
+
     pub async fn login(&self, email: &str) {
         self.login_with(email, DEMO_PASSWORD).await;
     }

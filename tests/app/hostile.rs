@@ -66,7 +66,7 @@ backends! {
         let round = app.db.run(move |conn| {
             let row = samveis::reporting::store::submission(conn, id)?.unwrap();
             let update = samveis::reporting::store::SubmissionUpdate {
-                state: samveis_domain::reporting::State::Submitted, answers: &row.answers, submitted_at: Some(now), reviewer_comment: "",
+                state: samveis_domain::reporting::State::Submitted, answers: &row.answers, submitted_at: Some(now), reviewer_comment: "", override_reason: None,
             };
             samveis::reporting::store::update_submission(conn, id, version, &update, now)?;
             Ok::<_, samveis::db::StoreError>(row.round_id)

@@ -77,7 +77,7 @@ backends! {
             let r = read!(conn, seen, rounds, (i64, String, i64, String, NaiveDate, String, String, bool, NaiveDateTime));
             assert!(!r.is_empty());
             let s = read!(conn, seen, submissions,
-                (i64, i64, String, String, String, i32, String, String, i64, Option<NaiveDateTime>, String, NaiveDateTime));
+                (i64, i64, String, String, String, i32, String, String, i64, Option<NaiveDateTime>, String, NaiveDateTime, Option<String>));
             assert!(s.len() > 357);
             read!(conn, seen, outbox,
                 (i64, NaiveDateTime, String, String, String, Option<i64>, Option<i64>, Option<NaiveDateTime>, String, i32, Option<NaiveDateTime>));

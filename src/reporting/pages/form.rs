@@ -16,6 +16,8 @@ pub struct CellView {
     pub name: String,
     pub label: String,
     pub value: String,
+    /// The cell's own value is in error.
+    pub invalid: bool,
 }
 
 pub struct TableRowView {
@@ -72,7 +74,13 @@ impl Input {
     }
 }
 
-fn table_rows(f: &Field, raw: &RawAnswers, rows: &[String], columns: &[String]) -> Vec<TableRowView> {
+fn table_rows(
+    f: &Field,
+    raw: &RawAnswers,
+    errors: &[FieldError],
+    rows: &[String],
+    columns: &[String],
+) -> Vec<TableRowView> {
     rows.iter()
         .enumerate()
         .map(|(r, row)| TableRowView {
@@ -82,14 +90,15 @@ fn table_rows(f: &Field, raw: &RawAnswers, rows: &[String], columns: &[String]) 
                 .enumerate()
                 .map(|(c, col)| {
                     let name = format!("{}.{r}.{c}", f.code);
-                    CellView { value: first(raw, &name), label: format!("{row}, {col}"), name }
+                    let invalid = errors.iter().any(|e| e.field == name);
+                    CellView { value: first(raw, &name), label: format!("{row}, {col}"), name, invalid }
                 })
                 .collect(),
         })
         .collect()
 }
 
-fn input_of(f: &Field, raw: &RawAnswers, value: &str, chosen: &[String]) -> Input {
+fn input_of(f: &Field, raw: &RawAnswers, errors: &[FieldError], value: &str, chosen: &[String]) -> Input {
     match &f.kind {
         FieldKind::Integer => Input::plain("number"),
         FieldKind::Money => Input::plain("money"),
@@ -114,7 +123,7 @@ fn input_of(f: &Field, raw: &RawAnswers, value: &str, chosen: &[String]) -> Inpu
             Input { options, ..Input::plain("light") }
         }
         FieldKind::Table { rows, columns } => {
-            Input { columns: columns.clone(), rows: table_rows(f, raw, rows, columns), ..Input::plain("table") }
+            Input { columns: columns.clone(), rows: table_rows(f, raw, errors, rows, columns), ..Input::plain("table") }
         }
     }
 }
@@ -144,7 +153,7 @@ fn error_of(errors: &[FieldError], name: &str) -> Option<String> {
 fn field_view(f: &Field, raw: &RawAnswers, errors: &[FieldError], files: &FileLinks) -> FieldView {
     let value = first(raw, &f.code);
     let chosen: Vec<String> = raw.get(&f.code).cloned().unwrap_or_default();
-    let input = input_of(f, raw, &value, &chosen);
+    let input = input_of(f, raw, errors, &value, &chosen);
     let file = (input.kind == "file").then(|| files.files.get(&value)).flatten();
     FieldView {
         code: f.code.clone(),
@@ -178,4 +187,30 @@ pub fn field_views(
             fields: s.fields.iter().map(|f| field_view(f, raw, errors, files)).collect(),
         })
         .collect()
+}
+
+/// One line of the error summary: the message, linking to the input to correct.
+pub struct SummaryLink {
+    pub anchor: String,
+    pub message: String,
+}
+
+/// The id of the input an error on input `name` links to: the field's own input, a group's
+/// first option, a table's cell, a file field's file input.
+fn anchor(template: &FormTemplate, name: &str) -> String {
+    let code = name.split('.').next().unwrap_or_default();
+    let Some(field) = template.field(code) else { return code.to_string() };
+    match (&field.kind, name.strip_prefix(code).unwrap_or_default()) {
+        (_, ".kommentar") => format!("{code}-kommentar"),
+        (FieldKind::Table { .. }, "") => format!("{code}.0.0"),
+        (FieldKind::Table { .. }, _) => name.to_string(),
+        (FieldKind::File, _) => format!("{code}-fil"),
+        (FieldKind::MultipleChoice { .. } | FieldKind::TrafficLight, _) => format!("{code}-1"),
+        _ => code.to_string(),
+    }
+}
+
+/// The error summary of a refused form, in the form's order.
+pub fn summary(template: &FormTemplate, errors: &[FieldError]) -> Vec<SummaryLink> {
+    errors.iter().map(|e| SummaryLink { anchor: anchor(template, &e.field), message: e.message.clone() }).collect()
 }

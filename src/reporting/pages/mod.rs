@@ -1,6 +1,6 @@
 //! Reporting pages, one use case per file: "Mine rapporter" ([`mine`]), rounds with
 //! completeness ([`rounds`]) and opening one ([`round_new`]), the submission form
-//! ([`form`]) with saving and review ([`submission`]), survey results and export
+//! ([`form`]) with saving ([`submission`]) and review ([`review`]), survey results and export
 //! ([`results`]), and reminders ([`reminders`]). Templates and imports have pages of their own.
 //! The handlers are re-exported here, so the router names them as `pages::...`.
 
@@ -8,6 +8,7 @@ pub mod form;
 pub mod mine;
 pub mod reminders;
 pub mod results;
+pub mod review;
 pub mod round_new;
 pub mod rounds;
 pub mod submission;
@@ -17,10 +18,11 @@ pub(super) use form::{FileLinks, SectionView, field_views};
 pub use mine::{SubmissionLine, line, mine, own_orgs, own_units};
 pub use reminders::remind;
 pub use results::{export, results};
+pub use review::review;
 pub use round_new::{create_round, new_round};
 pub use rounds::{RoundLine, round, round_lines, rounds};
-pub(super) use submission::refused_page;
-pub use submission::{review, save, submission};
+pub use submission::{save, submission};
+pub(super) use submission::{save_command, saved};
 
 use samveis_domain::reporting::Period;
 

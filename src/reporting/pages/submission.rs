@@ -1,12 +1,14 @@
 //! The submission page: the form with what is typed and its errors, saving and sending in, and
-//! the reviewer's decision. Each post is read into a typed command here, at the edge.
+//! the page the reviewer decides on ([`super::review`]). Each post is read into a typed command
+//! here, at the edge.
 
-use super::form::{FileLinks, SectionView, field_views};
+use super::form::{FileLinks, SectionView, SummaryLink, field_views, summary};
 use super::period_label;
-use crate::auth::{CsrfBody, CsrfForm, PageUser, Visitor};
+use crate::auth::{CsrfBody, PageUser, Visitor};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::reporting::{Decision, Loaded, ReportingError, ReviewCommand, SaveCommand, load_visible};
+use crate::reporting::files::{FileChange, Upload};
+use crate::reporting::{Loaded, ReportingError, SaveCommand, load_visible};
 use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render, render_with_status};
 use askama::Template;
@@ -14,12 +16,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samveis_domain::access::{Action, Resource};
-use samveis_domain::reporting::{FieldError, FieldKind, RawAnswers, State as SubmissionState, to_raw};
+use samveis_domain::reporting::{
+    FieldError, FieldKind, RawAnswers, State as SubmissionState, incomplete, label_of, to_raw,
+};
 use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "reporting/submission.html")]
-struct SubmissionPage {
+pub(super) struct SubmissionPage {
     frame: Frame,
     id: i64,
     round_id: i64,
@@ -38,30 +42,57 @@ struct SubmissionPage {
     may_reopen: bool,
     may_view_round: bool,
     sections: Vec<SectionView>,
-    /// Codes of the file fields; each gets its own upload form beside the main one.
-    file_fields: Vec<String>,
+    /// The form has file fields: it is posted as multipart, files and answers together.
+    has_files: bool,
     /// Target figures from the org unit's grants, to report against.
     targets: Vec<String>,
-    errors: Vec<FieldError>,
+    /// The error summary: each error with the input it links to.
+    summary: Vec<SummaryLink>,
     error: Option<String>,
     demo: bool,
+    /// What stands in the way of accepting it (labels of empty required fields, deliverables
+    /// without their file): shown to the reviewer, and with the override once accepted so.
+    gaps: Vec<String>,
+    override_reason: Option<String>,
+    review: ReviewTyped,
 }
 
-struct Shown<'a> {
-    raw: Option<RawAnswers>,
-    errors: Vec<FieldError>,
-    error: Option<String>,
-    notice: Option<&'a str>,
+/// What the reviewer typed into the review form, kept when a decision is refused.
+#[derive(Debug, Default)]
+pub(super) struct ReviewTyped {
+    pub comment: String,
+    pub overriding: bool,
+    pub reason: String,
 }
 
-fn submission_page(visitor: &Visitor, loaded: &Loaded, today: chrono::NaiveDate, shown: Shown) -> SubmissionPage {
+pub(super) struct Shown<'a> {
+    pub raw: Option<RawAnswers>,
+    pub errors: Vec<FieldError>,
+    pub error: Option<String>,
+    pub notice: Option<&'a str>,
+    pub review: ReviewTyped,
+}
+
+/// Labels of what stands in the way of accepting the submission as it stands.
+fn gaps(loaded: &Loaded) -> Vec<String> {
+    let template = &loaded.template.template;
+    incomplete(template, &loaded.answers).iter().map(|e| label_of(template, &e.field)).collect()
+}
+
+pub(super) fn submission_page(
+    visitor: &Visitor,
+    loaded: &Loaded,
+    today: chrono::NaiveDate,
+    shown: Shown,
+) -> SubmissionPage {
     let actor = visitor.actor();
     let editable = loaded.state.editable() && loaded.may(actor, Action::EditSubmission);
     let may_review = loaded.may(actor, Action::ReviewSubmission);
     let raw = shown.raw.unwrap_or_else(|| to_raw(&loaded.template.template, &loaded.answers));
     let title = format!("{}: {}", loaded.round.name, loaded.submission.org.name);
+    let failed = !shown.errors.is_empty() || shown.error.is_some();
     SubmissionPage {
-        frame: Frame::new(visitor, title, Nav::Reporting).with_notice(shown.notice),
+        frame: Frame::new(visitor, title, Nav::Reporting).with_notice(shown.notice).with_errors(failed),
         id: loaded.submission.id,
         round_id: loaded.round.id,
         round: loaded.round.name.clone(),
@@ -84,13 +115,7 @@ fn submission_page(visitor: &Visitor, loaded: &Loaded, today: chrono::NaiveDate,
             &shown.errors,
             &FileLinks { submission: loaded.submission.id, files: &loaded.files },
         ),
-        file_fields: loaded
-            .template
-            .template
-            .fields()
-            .filter(|f| f.kind == FieldKind::File)
-            .map(|f| f.code.clone())
-            .collect(),
+        has_files: loaded.template.template.fields().any(|f| f.kind == FieldKind::File),
         targets: loaded
             .targets
             .iter()
@@ -99,9 +124,12 @@ fn submission_page(visitor: &Visitor, loaded: &Loaded, today: chrono::NaiveDate,
                 format!("{} {} {} ({scheme} {year}{due})", format::number(t.quantity), t.unit, t.technology)
             })
             .collect(),
-        errors: shown.errors,
+        summary: summary(&loaded.template.template, &shown.errors),
         error: shown.error,
         demo: loaded.round.demo,
+        gaps: gaps(loaded),
+        override_reason: loaded.submission.override_reason.clone(),
+        review: shown.review,
     }
 }
 
@@ -121,31 +149,82 @@ pub async fn submission(
     let notice = match q.lagret.as_deref() {
         Some("sendt") => Some("Besvarelsen er sendt inn."),
         Some("vurdert") => Some("Vurderingen er lagret."),
-        Some("fil") => Some("Filen er lagret."),
-        Some("uten-fil") => Some("Filen er fjernet."),
+        Some("fil") => Some("Filen er lagret, og utkastet med den."),
+        Some("uten-fil") => Some("Filen er fjernet, og utkastet er lagret."),
         Some(_) => Some("Utkastet er lagret."),
         None => None,
     };
-    let shown = Shown { raw: None, errors: vec![], error: None, notice };
+    let shown = Shown { raw: None, errors: vec![], error: None, notice, review: ReviewTyped::default() };
     Ok(render(&submission_page(&visitor, &loaded, state.today(), shown)))
 }
 
-/// Reads a posted report form: the answers (several values per name for check boxes) and the
-/// controls `_version` and `_handling` ("send" sends it in).
-fn save_command(id: i64, body: &[u8]) -> Result<SaveCommand, AppError> {
+/// The button a report form was posted with (`_handling`).
+enum Handling {
+    Save,
+    Send,
+    /// «Last opp» beside file field `code`: a file must be chosen for it.
+    Upload(String),
+    /// «Fjern filen» beside file field `code`.
+    Remove(String),
+}
+
+fn handling(value: Option<&str>) -> Result<Handling, AppError> {
+    match value.unwrap_or("lagre").split_once(':') {
+        None if value == Some("send") => Ok(Handling::Send),
+        None if value.is_none_or(|v| v == "lagre") => Ok(Handling::Save),
+        Some(("last_opp", code)) => Ok(Handling::Upload(code.to_string())),
+        Some(("fjern", code)) => Ok(Handling::Remove(code.to_string())),
+        _ => Err(AppError::BadRequest(format!("Ukjent handling «{}».", value.unwrap_or_default()))),
+    }
+}
+
+/// The file changes of a post: each file chosen (input `_fil.KODE`), the one «Last opp» was
+/// pressed for even if none was chosen (so the form says so), and a removal.
+fn file_changes(handling: &Handling, files: Vec<(String, Upload)>) -> Vec<FileChange> {
+    let removed = match handling {
+        Handling::Remove(code) => Some(code.as_str()),
+        _ => None,
+    };
+    let mut changes: Vec<FileChange> = files
+        .into_iter()
+        .filter_map(|(name, upload)| Some((name.strip_prefix("_fil.")?.to_string(), upload)))
+        .filter(|(code, _)| Some(code.as_str()) != removed)
+        .map(|(field, upload)| FileChange { field, upload: Some(upload) })
+        .collect();
+    match handling {
+        Handling::Upload(code) if !changes.iter().any(|c| &c.field == code) => {
+            let nothing = Upload { file_name: String::new(), bytes: vec![] };
+            changes.push(FileChange { field: code.clone(), upload: Some(nothing) });
+        }
+        Handling::Remove(code) => changes.push(FileChange { field: code.clone(), upload: None }),
+        _ => {}
+    }
+    changes
+}
+
+/// Reads a posted report form: the answers (several values per name for check boxes), the
+/// files chosen, and the controls `_version` and `_handling` ("send" sends it in; "last_opp:KODE"
+/// and "fjern:KODE" upload to or clear a file field and keep the rest as a draft).
+pub(crate) fn save_command(
+    id: i64,
+    fields: Vec<(String, String)>,
+    files: Vec<(String, Upload)>,
+) -> Result<SaveCommand, AppError> {
     let mut answers = RawAnswers::new();
-    let (mut version, mut submit) = (None, false);
-    for (k, v) in serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).unwrap_or_default() {
+    let (mut version, mut pressed) = (None, None);
+    for (k, v) in fields {
         match k.as_str() {
             "_version" => version = Some(v),
-            "_handling" => submit = v == "send",
+            "_handling" => pressed = Some(v),
             control if control.starts_with('_') => {}
             _ => answers.entry(k).or_default().push(v),
         }
     }
     let version =
         version.and_then(|v| v.parse().ok()).ok_or_else(|| AppError::BadRequest("Skjemaet mangler versjon.".into()))?;
-    Ok(SaveCommand { id, version, answers, submit })
+    let handling = handling(pressed.as_deref())?;
+    let files = file_changes(&handling, files);
+    Ok(SaveCommand { id, version, answers, submit: matches!(handling, Handling::Send), files })
 }
 
 pub async fn save(
@@ -153,22 +232,35 @@ pub async fn save(
     Path(id): Path<i64>,
     CsrfBody(visitor, body): CsrfBody,
 ) -> AppResult<Response> {
+    let fields = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body).unwrap_or_default();
+    saved(&state, &visitor, save_command(id, fields, vec![])?).await
+}
+
+/// Saves a posted report form and answers with the page to go to, or the form again with what
+/// was typed and every problem named.
+pub(crate) async fn saved(state: &AppState, visitor: &Visitor, cmd: SaveCommand) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let cmd = save_command(id, &body)?;
-    let (ctx, submit, raw) = (Ctx::user(&user, state.now()), cmd.submit, cmd.answers.clone());
+    let (id, raw) = (cmd.id, cmd.answers.clone());
+    let flag = if cmd.submit {
+        "sendt"
+    } else if cmd.files.iter().any(|f| f.upload.is_some()) {
+        "fil"
+    } else if !cmd.files.is_empty() {
+        "uten-fil"
+    } else {
+        "1"
+    };
+    let ctx = Ctx::user(&user, state.now());
     let result = state.db.run(move |conn| Ok::<_, AppError>(crate::reporting::save(conn, &ctx, &cmd))).await?;
     match result {
-        Ok(()) => {
-            let flag = if submit { "sendt" } else { "1" };
-            Ok(Redirect::to(&format!("/rapportering/innleveringer/{id}?lagret={flag}")).into_response())
-        }
-        Err(e) => refused_page(&state, &visitor, id, Some(raw), e).await,
+        Ok(()) => Ok(Redirect::to(&format!("/rapportering/innleveringer/{id}?lagret={flag}")).into_response()),
+        Err(e) => refused_page(state, visitor, id, Some(raw), e).await,
     }
 }
 
 /// The submission page again after a refused save, keeping what was typed (`raw`), with the
 /// errors named; refusals that are not about the form go on as errors.
-pub(crate) async fn refused_page(
+async fn refused_page(
     state: &AppState,
     visitor: &Visitor,
     id: i64,
@@ -183,49 +275,6 @@ pub(crate) async fn refused_page(
     };
     let actor = visitor.actor().cloned();
     let loaded = state.db.run(move |conn| load_visible(conn, actor.as_ref(), id)).await?;
-    let shown = Shown { raw, errors, error: message, notice: None };
+    let shown = Shown { raw, errors, error: message, notice: None, review: ReviewTyped::default() };
     Ok(render_with_status(status, &submission_page(visitor, &loaded, state.today(), shown)))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ReviewForm {
-    pub handling: String,
-    #[serde(default)]
-    pub kommentar: String,
-    pub version: i64,
-}
-
-impl TryFrom<ReviewForm> for Decision {
-    type Error = AppError;
-
-    /// The button pressed: "godkjenn", "returner" or "gjenapne".
-    fn try_from(form: ReviewForm) -> Result<Decision, AppError> {
-        match form.handling.as_str() {
-            "godkjenn" => Ok(Decision::Accept),
-            "returner" => Ok(Decision::Return { comment: form.kommentar }),
-            "gjenapne" => Ok(Decision::Reopen { reason: form.kommentar }),
-            other => Err(AppError::BadRequest(format!("Ukjent handling «{other}»."))),
-        }
-    }
-}
-
-pub async fn review(
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    CsrfForm(visitor, form): CsrfForm<ReviewForm>,
-) -> AppResult<Response> {
-    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
-    let cmd = ReviewCommand { id, version: form.version, decision: Decision::try_from(form)? };
-    let ctx = Ctx::user(&user, state.now());
-    let result = state.db.run(move |conn| Ok::<_, AppError>(crate::reporting::review(conn, &ctx, &cmd))).await?;
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/rapportering/innleveringer/{id}?lagret=vurdert")).into_response()),
-        Err(ReportingError::Refused(m) | ReportingError::Conflict(m)) => {
-            let actor = user.actor.clone();
-            let loaded = state.db.run(move |conn| load_visible(conn, Some(&actor), id)).await?;
-            let shown = Shown { raw: None, errors: vec![], error: Some(m), notice: None };
-            Ok(render_with_status(StatusCode::BAD_REQUEST, &submission_page(&visitor, &loaded, state.today(), shown)))
-        }
-        Err(e) => Err(e.into()),
-    }
 }

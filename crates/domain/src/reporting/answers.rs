@@ -5,7 +5,8 @@ use super::template::{CrossRule, Field, FieldKind, FormTemplate, TrafficLight};
 use crate::number::grouped;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 
 /// Form input as posted: each input name with its values (several for multiple choice).
 /// Names: `code`; `code.kommentar` for a traffic light's comment; `code.ROW.COL` for table cells.
@@ -130,11 +131,12 @@ pub fn bounds(field: &Field) -> (i64, i64) {
     (field.min.map_or(-cap, |m| m.max(-cap)), field.max.map_or(cap, |m| m.min(cap)))
 }
 
-fn check_bounds(field: &Field, name: &str, value: i64, shown: &str, errors: &mut Vec<FieldError>) {
+/// Checks `value` (typed as `shown`) against the field's bounds; `label` names it in the message
+/// (a table cell by its row and column).
+fn check_bounds(field: &Field, name: &str, label: &str, value: i64, shown: &str, errors: &mut Vec<FieldError>) {
     let scale =
         |b: i64| if matches!(field.kind, FieldKind::Hours | FieldKind::Percent) { b.saturating_mul(100) } else { b };
     let (min, max) = bounds(field);
-    let label = &field.label;
     if value < scale(min) {
         errors.push(error(name, format!("{label}: «{shown}» er mindre enn minste tillatte verdi {}", grouped(min))));
     }
@@ -186,7 +188,7 @@ fn parse_number(field: &Field, text: &str, errors: &mut Vec<FieldError>) -> Opti
         errors.push(error(&field.code, format!("{}: «{text}» er ikke et helt tall", field.label)));
         return None;
     };
-    check_bounds(field, &field.code, n, text, errors);
+    check_bounds(field, &field.code, &field.label, n, text, errors);
     Some(Answer::Whole(n))
 }
 
@@ -195,7 +197,7 @@ fn parse_decimal(field: &Field, text: &str, errors: &mut Vec<FieldError>) -> Opt
         errors.push(error(&field.code, format!("{}: «{text}» er ikke et tall (høyst to desimaler)", field.label)));
         return None;
     };
-    check_bounds(field, &field.code, n, text, errors);
+    check_bounds(field, &field.code, &field.label, n, text, errors);
     Some(Answer::Hundredths(n))
 }
 
@@ -259,7 +261,7 @@ fn parse_table(
                 Some(text) => match parse_whole(text) {
                     Some(n) => {
                         any = true;
-                        check_bounds(field, &name, n, text, errors);
+                        check_bounds(field, &name, &format!("{}, {row}, {column}", field.label), n, text, errors);
                         Some(n)
                     }
                     None => {
@@ -281,10 +283,43 @@ fn parse_table(
 /// Parses everything the user typed. Fields left empty are absent; a draft may be incomplete.
 /// Returns every problem at once, each on its field.
 pub fn parse(template: &FormTemplate, raw: &RawAnswers) -> Result<Answers, Vec<FieldError>> {
+    let (answers, errors) = read(template, raw);
+    if errors.is_empty() { Ok(answers) } else { Err(errors) }
+}
+
+/// The fields of a template, each labelled so that its messages tell it from the others: a
+/// label the form uses more than once («Status» under each task) is prefixed by its section.
+fn distinct_fields(template: &FormTemplate) -> Vec<Cow<'_, Field>> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for f in template.fields() {
+        *count.entry(f.label.as_str()).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for section in &template.sections {
+        for f in &section.fields {
+            if count.get(f.label.as_str()).is_some_and(|n| *n > 1) {
+                out.push(Cow::Owned(Field { label: format!("{}: {}", section.title, f.label), ..f.clone() }));
+            } else {
+                out.push(Cow::Borrowed(f));
+            }
+        }
+    }
+    out
+}
+
+/// The label that names field `code` in messages (see [`distinct_fields`]); the code itself
+/// for a field the form does not have.
+pub fn label_of(template: &FormTemplate, code: &str) -> String {
+    distinct_fields(template).into_iter().find(|f| f.code == code).map_or_else(|| code.to_string(), |f| f.label.clone())
+}
+
+/// What could be read, and every problem with the rest: each value that cannot be read or is
+/// out of bounds, each cross rule broken. A field in error is absent from the answers.
+pub(crate) fn read(template: &FormTemplate, raw: &RawAnswers) -> (Answers, Vec<FieldError>) {
     let mut errors = Vec::new();
     let mut answers = Answers::new();
-    for field in template.fields() {
-        if let Some(answer) = parse_field(field, raw, &mut errors) {
+    for field in distinct_fields(template) {
+        if let Some(answer) = parse_field(&field, raw, &mut errors) {
             answers.insert(field.code.clone(), answer);
         }
     }
@@ -301,13 +336,13 @@ pub fn parse(template: &FormTemplate, raw: &RawAnswers) -> Result<Answers, Vec<F
             }
         }
     }
-    if errors.is_empty() { Ok(answers) } else { Err(errors) }
+    (answers, errors)
 }
 
 /// Before a submission is sent: every required field must have an answer.
 pub fn missing_required(template: &FormTemplate, answers: &Answers) -> Vec<FieldError> {
-    template
-        .fields()
+    distinct_fields(template)
+        .into_iter()
         .filter(|f| f.required && !answers.contains_key(&f.code))
         .map(|f| error(&f.code, format!("{} må fylles ut", f.label)))
         .collect()
@@ -459,6 +494,29 @@ mod tests {
         assert!(by_field["tjenestemodell"].contains("«blå»"));
         assert!(by_field["frist"].contains("«31.02.2020»"));
         assert!(by_field["brukere.1.0"].contains("Digitalt tilsyn, inkluderte: «x»"));
+    }
+
+    #[test]
+    fn a_label_the_form_uses_twice_is_named_with_its_section() {
+        let mut t = alarm_template();
+        let mut second = t.sections[0].clone();
+        second.title = "Digitalt tilsyn".into();
+        for f in &mut second.fields {
+            f.code = format!("{}_dt", f.code);
+        }
+        second.fields.truncate(1);
+        t.sections.push(second);
+        assert_eq!(label_of(&t, "trygghetsalarmer_dt"), "Digitalt tilsyn: Felt trygghetsalarmer");
+        assert_eq!(label_of(&t, "herav_mobile"), "Felt herav_mobile", "a label used once stays as it is");
+        let missing = missing_required(&t, &Answers::new());
+        let messages: Vec<&str> = missing.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "Trygghetsalarmer: Felt trygghetsalarmer må fylles ut",
+                "Digitalt tilsyn: Felt trygghetsalarmer må fylles ut"
+            ]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Pure: the storage and pages live in the app crate.
 
 mod answers;
+mod check;
 mod completeness;
 mod dhis2;
 mod period;
@@ -16,9 +17,10 @@ mod upload;
 mod values;
 
 pub use answers::{
-    Answer, Answers, FieldError, MAX_COUNT, MAX_MONEY, RawAnswers, TableRow, bounds, format_hundredths,
+    Answer, Answers, FieldError, MAX_COUNT, MAX_MONEY, RawAnswers, TableRow, bounds, format_hundredths, label_of,
     missing_required, parse, to_raw,
 };
+pub use check::{Deliverable, Purpose, check, deliverables, deliverables_without_file, in_form_order, incomplete};
 pub use completeness::{
     Completeness, CompletenessRow, Delivery, Expected, completeness_by_membership, group_completeness,
 };
