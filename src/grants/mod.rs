@@ -29,8 +29,8 @@ pub mod store;
 pub mod targets;
 
 pub use applications::{
-    ApplicationContent, ApplicationForm, Loaded, SaveApplication, load, load_visible, parse_kroner, save_application,
-    start_application,
+    ApplicationContent, ApplicationForm, Loaded, SaveApplication, Started, delete_draft, load, load_visible,
+    parse_kroner, save_application, save_application_with, start_application,
 };
 pub use decisions::{DecideCommand, DecisionForm, accept, decide};
 pub use demo::load as load_demo;

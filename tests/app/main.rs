@@ -15,6 +15,7 @@ mod collaborations;
 mod concurrency;
 mod dhis2;
 mod files;
+mod grant_forms;
 mod grants;
 mod hostile;
 mod import;

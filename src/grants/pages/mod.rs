@@ -8,11 +8,12 @@ mod applications;
 mod decisions;
 mod distribution;
 mod documents;
+mod field_errors;
 mod ledger;
 mod payments;
 mod schemes;
 
-pub use applications::{application, applications, save, start};
+pub use applications::{application, applications, delete, save, start};
 pub use decisions::{accept, decide, letter};
 pub use distribution::{distribution_form, save_distribution};
 pub use documents::{anchoring_document, document, signed_letter};
@@ -21,11 +22,40 @@ pub use payments::{handle_payment, request_payment};
 pub use schemes::{close_scheme, create_scheme, export, scheme, schemes};
 
 use crate::auth::Visitor;
+use crate::grants::store::{Requirements, Scheme};
 use crate::web::format;
 use samveis_domain::access::{OrgUnit, Role, Scope};
 
 fn kr(n: Option<i64>) -> String {
     n.map(format::kroner).unwrap_or_else(|| "–".into())
+}
+
+/// The scheme's application deadline in words: «1. mars 2027», or that it has none.
+fn deadline_text(s: &Scheme) -> String {
+    s.application_deadline.map_or_else(|| "Ordningen har ingen søknadsfrist.".into(), format::date)
+}
+
+/// What a sent application must hold, in words (with whether the anchoring document is there).
+fn requirements_text(r: &Requirements, has_anchoring: bool) -> String {
+    let mut parts = vec!["søkt beløp", "formål"];
+    if r.budget {
+        parts.push("budsjett");
+    }
+    if r.plan {
+        parts.push("plan");
+    }
+    let mut text = match parts.split_last() {
+        Some((last, first)) => format!("{} og {last}", first.join(", ")),
+        None => String::new(),
+    };
+    if r.anchoring {
+        text.push_str(if has_anchoring {
+            ", og forankringsvedtaket lagt ved (det er lagt ved)"
+        } else {
+            ", og forankringsvedtaket lagt ved (det mangler ennå)"
+        });
+    }
+    format::capitalized(&format!("{text}."))
 }
 
 pub fn recipients_label(code: &str) -> &'static str {

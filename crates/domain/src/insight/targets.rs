@@ -21,9 +21,13 @@ const WORDS: [(&str, &[&str]); 8] = [
     ("videokonsultasjon", &["video", "skjermbesøk"]),
 ];
 
-/// The technology a target names, if any.
+/// The technology a target names, if any: one chosen from the list in the decision form (its
+/// label, "Trygghetsalarm (mobil)"), or one named by the words of a text.
 pub fn technology_of(target: &TargetFigure) -> Option<Technology> {
-    let text = target.technology.to_lowercase();
+    let text = target.technology.trim().to_lowercase();
+    if let Some(t) = TECHNOLOGIES.iter().find(|t| t.label.to_lowercase() == text || t.code == text) {
+        return Some(*t);
+    }
     let code = WORDS.iter().find(|(_, words)| words.iter().any(|w| text.contains(w))).map(|(c, _)| *c)?;
     TECHNOLOGIES.iter().copied().find(|t| t.code == code)
 }
@@ -114,6 +118,9 @@ mod tests {
         assert_eq!(lines.first().map(|l| l.technology.code), Some("medisineringsstotte"));
         assert_eq!(unmatched.len(), 1, "a target naming no technology is not guessed");
         assert_eq!(technology_of(&target(10, "mobile trygghetsalarmer")).map(|t| t.code), Some("trygghetsalarm_mobil"));
+        for t in TECHNOLOGIES {
+            assert_eq!(technology_of(&target(1, t.label)), Some(t), "chosen from the list: {}", t.label);
+        }
     }
 
     #[test]
