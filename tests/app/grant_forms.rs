@@ -275,15 +275,20 @@ backends! {
         assert!(app.get(&deleted.location.unwrap()).await.text().contains("Utkastet er slettet."));
         assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND);
         assert_eq!(app.count("grant_applications").await, before - 1);
-        assert_eq!(app.count("file_references").await, app.count("file_references").await);
+        let draft = id_of(&path);
+        let files = app.db.run(move |conn| samveis::files::infos(conn, "application", draft)).await.unwrap();
+        assert!(files.is_empty(), "its documents went with it");
         let admin = app.other_browser();
         admin.login(ADMIN).await;
         assert!(admin.get("/admin/logg").await.text().contains("slettet utkast"));
 
-        // A sent application is never deleted.
+        // A sent application is never deleted: no longer the applicant's, and not even the admin's.
         let (_, sent) = bodo_sent_application(&app).await;
-        let refused = app.post_form(&format!("/tilskudd/soknader/{sent}/slett"), &[("version", "2"), ("bekreft", "ja")]).await;
-        assert!(refused.text().contains("Bare utkast kan slettes"), "{}", refused.text());
+        let delete_sent = [("version", "2"), ("bekreft", "ja")];
+        assert_eq!(app.post_form(&format!("/tilskudd/soknader/{sent}/slett"), &delete_sent).await.status, StatusCode::FORBIDDEN);
+        let refused = admin.post_form(&format!("/tilskudd/soknader/{sent}/slett"), &delete_sent).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().contains("Bare utkast kan slettes; søknaden er sendt inn."), "{}", refused.text());
     }
 
     async fn a_decision_beyond_the_county_frame_needs_a_justification(app) {
@@ -293,18 +298,18 @@ backends! {
         officer.login(NORDLAND).await;
         let (page, version) = decision_form(&officer, &path).await;
         assert!(page.text().contains("Fylkesrammen til Nordland for 2027: 2 371 138 kr, innvilget før 0 kr, igjen 2 371 138 kr."), "{}", page.text());
-        let decide = |granted: &'static str, justification: &'static str, version: String| {
-            let (officer, path) = (&officer, &path);
+        let decide = |path: String, granted: &'static str, justification: &'static str, version: String| {
+            let officer = &officer;
             async move {
                 officer.post_form(&format!("{path}/vedtak"), &[("version", version.as_str()), ("outcome", "innvilg"), ("granted", granted),
                     ("aid_type", "not_state_aid"), ("justification", justification)]).await
             }
         };
-        let refused = decide("3 000 000", "", version.clone()).await;
+        let refused = decide(path.clone(), "3 000 000", "", version.clone()).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text());
         assert_refused_on(&refused, "justification", "Innvilget beløp 3 000 000 kr er mer enn fylkesrammen til Nordland for 2027 (2 371 138 kr). Skriv en begrunnelse for å innvilge likevel.");
         assert_eq!(refused.attr("#granted", "value").as_deref(), Some("3 000 000"));
-        let granted = decide("3 000 000", "Ekstra midler fra omdisponering i fylket", version).await;
+        let granted = decide(path.clone(), "3 000 000", "Ekstra midler fra omdisponering i fylket", version).await;
         assert_eq!(granted.status, StatusCode::SEE_OTHER, "{}", granted.text());
         assert_eq!(decision_of(&app, id).await.frame_justification, "Ekstra midler fra omdisponering i fylket");
         assert!(officer.get(&path).await.text().contains("Begrunnelse for å innvilge ut over fylkesrammen: Ekstra midler fra omdisponering i fylket"));
@@ -317,10 +322,14 @@ backends! {
         let path = format!("/tilskudd/soknader/{next}");
         let (page, version) = decision_form(&officer, &path).await;
         assert!(page.text().contains("innvilget før 3 000 000 kr, igjen −628 862 kr."), "{}", page.text());
-        let refused = decide("100 000", "", version.clone()).await;
+        let refused = decide(path.clone(), "100 000", "", version.clone()).await;
         assert_refused_on(&refused, "justification", "Innvilget beløp 100 000 kr er mer enn det som er igjen av fylkesrammen til Nordland for 2027: ramme 2 371 138 kr, innvilget før 3 000 000 kr, igjen −628 862 kr.");
         assert!(decision_of_opt(&app, next).await.is_none());
     }
+}
+
+fn id_of(path: &str) -> i64 {
+    path.rsplit('/').next().unwrap().parse().unwrap()
 }
 
 async fn decision_of_opt(app: &TestApp, id: i64) -> Option<samveis::grants::store::Decision> {
