@@ -37,4 +37,4 @@ pub use demo::load as load_demo;
 pub use distribution::{FrameCommand, Split, county_bases, distribution, save_frame};
 pub use error::{GrantError, GrantResult};
 pub use schemes::{GrantLine, SchemeOverview, overview};
-pub use targets::{all_targets, targets_for};
+pub use targets::{all_targets, targets_by_applicant, targets_for};
