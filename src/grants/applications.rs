@@ -283,10 +283,15 @@ impl ApplicationContent {
             out.push(("budget".into(), format!("Budsjettet mangler; «{named}» krever et budsjett.")));
         }
         if scheme.requires.plan && self.plan.is_empty() {
-            out.push(("plan".into(), format!("Planen mangler; «{named}» krever en plan for aktiviteter og fremdrift.")));
+            out.push((
+                "plan".into(),
+                format!("Planen mangler; «{named}» krever en plan for aktiviteter og fremdrift."),
+            ));
         }
         if scheme.requires.anchoring && !has_anchoring {
-            let message = format!("Forankringsdokumentet mangler; «{named}» krever at vedtaket legges ved. Last det opp over knappen «Send søknaden».");
+            let message = format!(
+                "Forankringsdokumentet mangler; «{named}» krever at vedtaket legges ved. Last det opp over knappen «Send søknaden»."
+            );
             out.push(("doc-anchoring".into(), message));
         }
         out

@@ -14,8 +14,8 @@ use crate::web::format::{self, kroner};
 use samveis_domain::access::Action;
 use samveis_domain::grants::{AidType, ApplicationState, EntryKind, TargetFigure, UNITS, parse_date};
 use samveis_domain::insight::TECHNOLOGIES;
-use samveis_domain::reporting::MAX_COUNT;
 use samveis_domain::registry::Layout;
+use samveis_domain::reporting::MAX_COUNT;
 use std::collections::BTreeMap;
 
 /// What a county officer decides, as typed.
@@ -277,7 +277,9 @@ fn parse_passed_on(text: &str) -> GrantResult<Vec<(String, i64)>> {
             )
         })?;
         let amount = parse_kroner(&format!("Videre fordeling, linje {}", i + 1), amount)
-            .map_err(|e| GrantError::Fields(e.problems().into_iter().map(|(_, m)| ("sub_allocations".into(), m)).collect()))?
+            .map_err(|e| {
+                GrantError::Fields(e.problems().into_iter().map(|(_, m)| ("sub_allocations".into(), m)).collect())
+            })?
             .unwrap_or(0);
         out.push((number.trim().to_string(), amount));
     }
@@ -325,7 +327,8 @@ impl FrameRoom {
 /// has no frame for the county that year (in the application's layout).
 pub fn frame_room(conn: &mut DbConnection, l: &Loaded) -> GrantResult<Option<FrameRoom>> {
     let a = &l.application;
-    let Some(frame) = store::frames_of(conn, a.scheme_id)?.into_iter().find(|f| f.year == a.year && f.layout == a.layout)
+    let Some(frame) =
+        store::frames_of(conn, a.scheme_id)?.into_iter().find(|f| f.year == a.year && f.layout == a.layout)
     else {
         return Ok(None);
     };

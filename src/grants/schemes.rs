@@ -4,10 +4,10 @@
 
 use super::error::{GrantError, GrantResult};
 use super::store::{self, Application, Decision, Entry, Frame, Requirements, Scheme};
-use chrono::NaiveDate;
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
+use chrono::NaiveDate;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::grants::{ApplicationState, Balance, FrameTable, GrantFigures, balance, frame_table, parse_date};
 use std::collections::BTreeMap;

@@ -48,8 +48,10 @@ type SchemeTuple = (
 );
 
 fn scheme_of(t: SchemeTuple) -> Scheme {
-    let ((id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version), rest) =
-        t;
+    let (
+        (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version),
+        rest,
+    ) = t;
     let (application_deadline, budget, plan, anchoring) = rest;
     let requires = Requirements { budget, plan, anchoring };
     Scheme {
@@ -71,24 +73,27 @@ fn scheme_of(t: SchemeTuple) -> Scheme {
 
 macro_rules! scheme_columns {
     () => {
-        ((
-            grant_schemes::id,
-            grant_schemes::name,
-            grant_schemes::owner,
-            grant_schemes::budget_chapter,
-            grant_schemes::budget_post,
-            grant_schemes::recipients,
-            grant_schemes::rules,
-            grant_schemes::first_year,
-            grant_schemes::last_year,
-            grant_schemes::closed,
-            grant_schemes::version,
-        ), (
-            grant_schemes::application_deadline,
-            grant_schemes::requires_budget,
-            grant_schemes::requires_plan,
-            grant_schemes::requires_anchoring,
-        ))
+        (
+            (
+                grant_schemes::id,
+                grant_schemes::name,
+                grant_schemes::owner,
+                grant_schemes::budget_chapter,
+                grant_schemes::budget_post,
+                grant_schemes::recipients,
+                grant_schemes::rules,
+                grant_schemes::first_year,
+                grant_schemes::last_year,
+                grant_schemes::closed,
+                grant_schemes::version,
+            ),
+            (
+                grant_schemes::application_deadline,
+                grant_schemes::requires_budget,
+                grant_schemes::requires_plan,
+                grant_schemes::requires_anchoring,
+            ),
+        )
     };
 }
 

@@ -14,9 +14,9 @@ use samveis_domain::access::{Action, Resource};
 use samveis_domain::grants::TargetFigure;
 use samveis_domain::insight::targets::{TargetLine, sum_lines, targets_vs_actuals};
 use samveis_domain::insight::{Adoption, TECHNOLOGIES, TechStatus, Technology};
-use std::collections::BTreeMap;
 use samveis_domain::registry::Layout;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 pub(super) fn share(part: i64, whole: i64) -> String {
     if whole == 0 {
@@ -222,7 +222,8 @@ fn recipients_targets(
             .flatten()
             .collect();
         let users = |tech: &Technology| {
-            let reported: Vec<i64> = statuses.iter().filter(|s| s.technology == *tech).filter_map(|s| s.users).collect();
+            let reported: Vec<i64> =
+                statuses.iter().filter(|s| s.technology == *tech).filter_map(|s| s.users).collect();
             (!reported.is_empty()).then(|| reported.iter().sum())
         };
         let (own, other) = targets_vs_actuals(&figures, users);

@@ -35,7 +35,13 @@ pub async fn bodo_sent_application(app: &TestApp) -> (i64, i64) {
             let id = samveis::grants::start_application(conn, &ctx, scheme, &OrgUnit::Municipality(bodo))?.id();
             // The example scheme requires a budget, a plan and the anchoring document.
             let upload = samveis::files::Upload { file_name: "vedtak.pdf".into(), bytes: b"%PDF-1.7 vedtak".to_vec() };
-            samveis::grants::documents::attach(conn, &ctx, id, samveis::grants::documents::Purpose::Anchoring, &upload)?;
+            samveis::grants::documents::attach(
+                conn,
+                &ctx,
+                id,
+                samveis::grants::documents::Purpose::Anchoring,
+                &upload,
+            )?;
             let form = samveis::grants::ApplicationForm {
                 applied: "800 000".into(),
                 purpose: "Innføre digitalt tilsyn".into(),

@@ -108,7 +108,9 @@ fn lists(conn: &mut DbConnection, actor: &Actor, units: &[OrgUnit]) -> GrantResu
         .iter()
         .filter(|s| !s.closed)
         .map(|s| {
-            let deadline = s.application_deadline.map_or("ingen søknadsfrist".into(), |d| format!("søknadsfrist {}", format::date(d)));
+            let deadline = s
+                .application_deadline
+                .map_or("ingen søknadsfrist".into(), |d| format!("søknadsfrist {}", format::date(d)));
             (s.id, format!("{} ({deadline})", s.name))
         })
         .collect();
@@ -193,8 +195,12 @@ pub async fn delete(
         Ok(()) => Ok(Redirect::to("/tilskudd/soknader?slettet=1").into_response()),
         Err(e) => {
             let heading = "Utkastet ble ikke slettet:";
-            after(&state, &visitor, id, Err::<(), _>(e), "", |problems| Shown { problems, heading, ..Default::default() })
-                .await
+            after(&state, &visitor, id, Err::<(), _>(e), "", |problems| Shown {
+                problems,
+                heading,
+                ..Default::default()
+            })
+            .await
         }
     }
 }
@@ -259,7 +265,8 @@ pub async fn save(
     let (c, problems) = f.read();
     let result = state.db.run(move |conn| service::save_application_with(conn, &ctx, id, &c, problems)).await;
     let flag = if send { "sendt" } else { "1" };
-    let heading = if send { "Søknaden ble ikke sendt. Rett opp dette:" } else { "Utkastet ble ikke lagret. Rett opp dette:" };
+    let heading =
+        if send { "Søknaden ble ikke sendt. Rett opp dette:" } else { "Utkastet ble ikke lagret. Rett opp dette:" };
     after(&state, &visitor, id, result, flag, |problems| Shown {
         form: Some(f.form),
         problems,

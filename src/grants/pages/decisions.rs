@@ -5,11 +5,11 @@ use super::application_page::{Shown, after, application_page, checked, load_page
 use crate::auth::{CsrfForm, PageUser, Visitor};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::grants::decisions::{self as service, DecideCommand, DecisionForm};
 use crate::grants::applications::authorize;
+use crate::grants::decisions::{self as service, DecideCommand, DecisionForm};
 use crate::grants::letter::grant_letter;
-use crate::web::render;
 use crate::state::AppState;
+use crate::web::render;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use samveis_domain::access::Action;
@@ -43,7 +43,13 @@ pub async fn decide(
 
 /// The decision form again with everything typed and one more target-figure row (the
 /// «Legg til en rad» button; no JavaScript needed).
-async fn another_row(state: &AppState, visitor: &Visitor, ctx: Ctx, id: i64, form: DecisionForm) -> AppResult<Response> {
+async fn another_row(
+    state: &AppState,
+    visitor: &Visitor,
+    ctx: Ctx,
+    id: i64,
+    form: DecisionForm,
+) -> AppResult<Response> {
     state.db.run(move |conn| authorize(conn, &ctx, id, Action::DecideGrant).map(|_| ())).await?;
     let (loaded, extra) = load_page(state, visitor.actor().cloned(), id).await?;
     let shown = Shown { decision_form: Some(form.with_another_row()), ..Default::default() };

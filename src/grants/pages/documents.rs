@@ -3,15 +3,15 @@
 
 use super::application_page::{Shown, after};
 use super::applications::SaveForm;
-use crate::grants::applications;
-use std::collections::BTreeMap;
 use crate::auth::{PageUser, Visitor};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::grants::applications;
 use crate::grants::documents::{self as service, Purpose};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use std::collections::BTreeMap;
 
 async fn upload_document(
     state: &AppState,

@@ -55,8 +55,20 @@ impl TargetText {
     }
 }
 
-const MONTHS: [&str; 12] =
-    ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"];
+const MONTHS: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
 
 /// A date as Norwegians write it: "31.12.2027", "1.2.2027", "31. desember 2027", or ISO
 /// "2027-12-31".
@@ -111,10 +123,13 @@ fn items(text: &str) -> Vec<&str> {
     out.into_iter().filter(|p| !p.is_empty()).collect()
 }
 
+/// A row read from a part, and the words of the part after "herav" or "samt", unread.
+type ReadPart = (TargetFigure, Option<String>);
+
 /// A row from a part that starts with a number: "75 brukere for digitalt tilsyn", "25 GPS",
 /// "50 pasienter med digital hjemmeoppfølging innen utgangen av 2027". Words after "herav" or
 /// "samt" are handed back unread.
-fn read_part(part: &str) -> Option<(TargetFigure, Option<String>)> {
+fn read_part(part: &str) -> Option<ReadPart> {
     let words: Vec<&str> = part.split_whitespace().collect();
     let first = words.first()?;
     if !first.bytes().all(|b| b.is_ascii_digit()) {
@@ -151,8 +166,7 @@ fn read_part(part: &str) -> Option<(TargetFigure, Option<String>)> {
 
 fn is_unit(word: &str) -> bool {
     let word = word.to_lowercase();
-    PEOPLE.iter().any(|(one, many)| word == *one || word == *many)
-        || UNITS.contains(&word.as_str())
+    PEOPLE.iter().any(|(one, many)| word == *one || word == *many) || UNITS.contains(&word.as_str())
 }
 
 /// Reads a free text into target-figure rows ("N thing" items separated by commas and "og"),
@@ -161,7 +175,7 @@ fn is_unit(word: &str) -> bool {
 pub fn read_target_text(text: &str) -> TargetText {
     let mut out = TargetText::default();
     for item in items(text) {
-        let read: Vec<(&str, Option<(TargetFigure, Option<String>)>)> =
+        let read: Vec<(&str, Option<ReadPart>)> =
             item.split(" og ").map(str::trim).filter(|p| !p.is_empty()).map(|p| (p, read_part(p))).collect();
         if read.iter().all(|(_, r)| r.is_none()) {
             out.unread.push(item.to_string());
@@ -222,17 +236,24 @@ mod tests {
 
     #[test]
     fn a_unit_of_people_and_what_it_is_for_are_kept_apart() {
-        let read = read_target_text("75 brukere for digitalt tilsyn, løsninger i 12 boliger for psykisk utviklingshemmede");
+        let read =
+            read_target_text("75 brukere for digitalt tilsyn, løsninger i 12 boliger for psykisk utviklingshemmede");
         assert_eq!(read.figures, vec![row(75, "brukere", "digitalt tilsyn")]);
         assert_eq!(read.unread, vec!["løsninger i 12 boliger for psykisk utviklingshemmede".to_string()]);
         let read = read_target_text("50 pasienter med digital hjemmeoppfølging innen utgangen av 2027");
         assert_eq!(
             read.figures,
-            vec![TargetFigure { due: NaiveDate::from_ymd_opt(2027, 12, 31), ..row(50, "pasienter", "digital hjemmeoppfølging") }]
+            vec![TargetFigure {
+                due: NaiveDate::from_ymd_opt(2027, 12, 31),
+                ..row(50, "pasienter", "digital hjemmeoppfølging")
+            }]
         );
         assert!(read.complete());
         let read = read_target_text("20 GPS innen 30.06.2027. 10 boliger innen 31. desember 2027");
-        assert_eq!(read.figures.iter().map(|f| f.due).collect::<Vec<_>>(), vec![NaiveDate::from_ymd_opt(2027, 6, 30), NaiveDate::from_ymd_opt(2027, 12, 31)]);
+        assert_eq!(
+            read.figures.iter().map(|f| f.due).collect::<Vec<_>>(),
+            vec![NaiveDate::from_ymd_opt(2027, 6, 30), NaiveDate::from_ymd_opt(2027, 12, 31)]
+        );
         assert_eq!(read.figures[1].unit, "boliger");
     }
 
