@@ -173,7 +173,7 @@ backends! {
         let send_at = draft.body.find("value=\"send\"").expect("the send button");
         assert!(upload_at < send_at, "the attachment upload comes before «Send søknaden»");
         assert!(draft.text().contains("Søknadsfrist 1. mars 2027"), "{}", draft.text());
-        assert!(draft.text().contains("Søknaden må ha: Søkt beløp, formål, budsjett og plan, og forankringsvedtaket lagt ved (det mangler ennå)."), "{}", draft.text());
+        assert!(draft.text().contains("Søknaden må ha søkt beløp, formål, budsjett og plan, og forankringsvedtaket må være lagt ved (det mangler ennå)."), "{}", draft.text());
 
         let sent = app.post_form(&path, &[("version", "1"), ("handling", "send"), ("applied", "12 tusen"), ("own_financing", "mye"),
             ("technologies", "Digitalt tilsyn")]).await;
@@ -200,7 +200,7 @@ backends! {
     async fn sending_requires_what_the_scheme_requires_before_its_deadline(app) {
         let scheme = scheme_id(&app, "eksempelordning").await;
         let public = app.other_browser().get(&format!("/tilskudd/{scheme}")).await.text();
-        assert!(public.contains("Søknadsfrist 1. mars 2027") && public.contains("Søknaden må ha Søkt beløp, formål, budsjett og plan, og forankringsvedtaket lagt ved."), "{public}");
+        assert!(public.contains("Søknadsfrist 1. mars 2027") && public.contains("Søknaden må ha søkt beløp, formål, budsjett og plan, og forankringsvedtaket må være lagt ved."), "{public}");
         let y2015 = scheme_id(&app, "kap. 761, post 68), velferdsteknologi").await;
         assert!(app.get(&format!("/tilskudd/{y2015}")).await.text().contains("Søknadsfrist Ordningen har ingen søknadsfrist."));
 

@@ -280,7 +280,7 @@ pub(super) fn application_page(visitor: &Visitor, l: &Loaded, extra: &Extra, sho
         errors: FieldErrors::new(shown.heading, shown.problems),
         deadline: deadline_text(&l.scheme),
         deadline_passed: l.scheme.application_deadline.is_some_and(|deadline| extra.today > deadline),
-        requires: requirements_text(&l.scheme.requires, extra.has_anchoring),
+        requires: requirements_text(&l.scheme.requires, Some(extra.has_anchoring)),
         target_form_rows: decision_form.target_rows(),
         technologies: TECHNOLOGIES.iter().map(|t| (t.code, t.label)).collect(),
         units: &UNITS,

@@ -35,8 +35,9 @@ fn deadline_text(s: &Scheme) -> String {
     s.application_deadline.map_or_else(|| "Ordningen har ingen søknadsfrist.".into(), format::date)
 }
 
-/// What a sent application must hold, in words (with whether the anchoring document is there).
-fn requirements_text(r: &Requirements, has_anchoring: bool) -> String {
+/// What a sent application must hold, as a sentence; with whether the anchoring document is
+/// attached, for a draft (`None` on the scheme page).
+fn requirements_text(r: &Requirements, has_anchoring: Option<bool>) -> String {
     let mut parts = vec!["søkt beløp", "formål"];
     if r.budget {
         parts.push("budsjett");
@@ -44,18 +45,17 @@ fn requirements_text(r: &Requirements, has_anchoring: bool) -> String {
     if r.plan {
         parts.push("plan");
     }
-    let mut text = match parts.split_last() {
+    let list = match parts.split_last() {
         Some((last, first)) => format!("{} og {last}", first.join(", ")),
         None => String::new(),
     };
-    if r.anchoring {
-        text.push_str(if has_anchoring {
-            ", og forankringsvedtaket lagt ved (det er lagt ved)"
-        } else {
-            ", og forankringsvedtaket lagt ved (det mangler ennå)"
-        });
-    }
-    format::capitalized(&format!("{text}."))
+    let anchoring = match (r.anchoring, has_anchoring) {
+        (false, _) => "",
+        (true, None) => ", og forankringsvedtaket må være lagt ved",
+        (true, Some(true)) => ", og forankringsvedtaket må være lagt ved (det er lagt ved)",
+        (true, Some(false)) => ", og forankringsvedtaket må være lagt ved (det mangler ennå)",
+    };
+    format!("Søknaden må ha {list}{anchoring}.")
 }
 
 pub fn recipients_label(code: &str) -> &'static str {

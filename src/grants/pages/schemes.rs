@@ -289,7 +289,7 @@ pub async fn scheme(State(state): State<AppState>, visitor: Visitor, Path(id): P
         may_manage: visitor.may(Action::ManageGrants, &Resource::Any),
         may_apply: !scheme.closed && !own_units(&visitor).is_empty(),
         deadline: deadline_text(&scheme),
-        requires: requirements_text(&scheme.requires, false).replace(" (det mangler ennå)", ""),
+        requires: requirements_text(&scheme.requires, None),
         scheme,
     };
     Ok(render(&page))
