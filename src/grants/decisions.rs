@@ -453,12 +453,27 @@ fn check_de_minimis(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &Gran
     Ok(())
 }
 
+/// A refusal of input noted with the others (none then); any other error ends the decision.
+fn noted<T>(result: GrantResult<T>, problems: &mut Vec<FieldProblem>) -> GrantResult<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e @ (GrantError::Invalid { .. } | GrantError::Fields(_))) => {
+            problems.extend(e.problems());
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Records a grant: the decision, the granted entry that opens the ledger, and the letter.
 fn grant(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &GrantTerms) -> GrantResult<()> {
     let id = l.application.id;
-    let subs = sub_allocations(conn, l, terms)?;
-    check_frame(conn, l, terms)?;
-    check_de_minimis(conn, ctx, l, terms)?;
+    // Every refusal at once: the sub-allocations, the frame and the de minimis ceiling.
+    let mut problems = Vec::new();
+    let subs = noted(sub_allocations(conn, l, terms), &mut problems)?.unwrap_or_default();
+    noted(check_frame(conn, l, terms), &mut problems)?;
+    noted(check_de_minimis(conn, ctx, l, terms), &mut problems)?;
+    GrantError::unless_none(problems)?;
     let decision = Decision {
         id: 0,
         application_id: id,

@@ -238,6 +238,23 @@ backends! {
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "a draft can still be saved: {}", saved.text());
     }
 
+    async fn the_programme_office_sets_a_scheme_deadline_and_requirements(app) {
+        app.login(ADMIN).await;
+        let form = |deadline: &'static str| vec![("name", "Ordning med frist"), ("owner", "Programkontoret"), ("recipients", "municipalities"),
+            ("first_year", "2028"), ("application_deadline", deadline), ("requires_budget", "ja")];
+        let new = app.get("/tilskudd").await;
+        assert_eq!(new.attr("#requires_anchoring", "checked").as_deref(), Some(""), "the 2015 guidance's requirements are ticked to begin with");
+        let bad = app.post_form("/tilskudd/ny", &form("31.13.2028")).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().contains("Søknadsfristen «31.13.2028» er ikke en dato"), "{}", bad.text());
+        assert_eq!(bad.attr("#application_deadline", "value").as_deref(), Some("31.13.2028"));
+        let created = app.post_form("/tilskudd/ny", &form("1.3.2028")).await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
+        let id = scheme_id(&app, "Ordning med frist").await;
+        let page = app.get(&format!("/tilskudd/{id}")).await.text();
+        assert!(page.contains("Søknadsfrist 1. mars 2028") && page.contains("Søknaden må ha søkt beløp, formål og budsjett."), "{page}");
+    }
+
     async fn a_second_start_opens_the_draft_and_a_draft_can_be_deleted(app) {
         let scheme = scheme_id(&app, "eksempelordning").await;
         app.login(BODO).await;
@@ -307,6 +324,10 @@ backends! {
         };
         let refused = decide(path.clone(), "3 000 000", "", version.clone()).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text());
+        let with_subs = officer.post_form(&format!("{path}/vedtak"), &[("version", version.as_str()), ("outcome", "innvilg"), ("granted", "3 000 000"),
+            ("aid_type", "not_state_aid"), ("sub_allocations", "9999;1000")]).await;
+        assert_refused_on(&with_subs, "sub_allocations", "Videre fordeling, linje 1: kommune «9999» finnes ikke.");
+        assert_refused_on(&with_subs, "justification", "Skriv en begrunnelse for å innvilge likevel.");
         assert_refused_on(&refused, "justification", "Innvilget beløp 3 000 000 kr er mer enn fylkesrammen til Nordland for 2027 (2 371 138 kr). Skriv en begrunnelse for å innvilge likevel.");
         assert_eq!(refused.attr("#granted", "value").as_deref(), Some("3 000 000"));
         let granted = decide(path.clone(), "3 000 000", "Ekstra midler fra omdisponering i fylket", version).await;
