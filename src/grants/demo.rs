@@ -196,7 +196,8 @@ fn example_scheme(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         rules: "Demodata: en eksempelordning å søke på. Fylkesrammene er fordelt med nøkkelen befolkning 50 % og kommuner 50 %, befolkning 1. januar 2026. Søknaden skal ha budsjett, plan og vedlagt forankringsvedtak.",
         first_year: 2027,
         last_year: Some(2027),
-        application_deadline: NaiveDate::from_ymd_opt(2027, 3, 1),
+        // No deadline: the demo is applied to whenever it is walked (and tested).
+        application_deadline: None,
         requires: Requirements { budget: true, plan: true, anchoring: true },
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
