@@ -217,6 +217,7 @@ routes! {
         POST "/tilskudd/soknader/ny" Policy(Action::EditApplication) => grants::start;
         GET "/tilskudd/soknader/{id}" Policy(Action::ViewApplication) => grants::application;
         POST "/tilskudd/soknader/{id}" Policy(Action::EditApplication) => grants::save;
+        POST "/tilskudd/soknader/{id}/slett" Policy(Action::EditApplication) => grants::delete;
         POST "/tilskudd/soknader/{id}/vedtak" Policy(Action::DecideGrant) => grants::decide;
         GET "/tilskudd/soknader/{id}/tilskuddsbrev.pdf" Policy(Action::ViewApplication) => grants::letter;
         POST "/tilskudd/soknader/{id}/aksept" Policy(Action::AcceptGrant) => grants::accept;

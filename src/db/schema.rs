@@ -234,6 +234,10 @@ diesel::table! {
         closed -> Bool,
         version -> BigInt,
         created_at -> Timestamp,
+        application_deadline -> Nullable<Date>,
+        requires_budget -> Bool,
+        requires_plan -> Bool,
+        requires_anchoring -> Bool,
     }
 }
 
@@ -314,6 +318,8 @@ diesel::table! {
         reference -> Text,
         accepted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        target_text -> Text,
+        frame_justification -> Text,
     }
 }
 

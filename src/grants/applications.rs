@@ -1,14 +1,18 @@
 //! Applications (søknader): an org unit's draft, written and sent by its municipal editor or
 //! project leader, loaded with its decision and ledger and the facts the access policy needs.
 
-use super::error::{GrantError, GrantResult};
+use super::documents;
+use super::error::{FieldProblem, GrantError, GrantResult};
 use super::schemes::not_found as scheme_not_found;
 use super::store::{self, Application, Decision, Entry, Scheme};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::schema::office_counties;
 use crate::db::{DbConnection, StoreError};
+use crate::files::{self, Removal};
 use crate::registry::{collaborations, store as registry};
+use crate::web::format;
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use samveis_domain::access::{Action, Actor, ApplicationFacts, OrgUnit, Resource, may};
 use samveis_domain::grants::{ApplicationState, ApplicationText, Balance, Warning, balance, screen};
@@ -212,10 +216,36 @@ impl TryFrom<&ApplicationForm> for ApplicationContent {
     type Error = GrantError;
 
     fn try_from(f: &ApplicationForm) -> GrantResult<ApplicationContent> {
-        Ok(ApplicationContent {
-            applied: parse_kroner("Søkt beløp", &f.applied)?,
-            own_financing: parse_kroner("Egenfinansiering", &f.own_financing)?,
-            declared_other_aid: parse_kroner("Annen bagatellmessig støtte", &f.declared_other_aid)?,
+        let (content, problems) = ApplicationContent::read(f);
+        GrantError::unless_none(problems)?;
+        Ok(content)
+    }
+}
+
+/// An amount field read, or its problem noted (the amount then counts as not given).
+fn amount(problems: &mut Vec<FieldProblem>, field: &'static str, label: &str, text: &str) -> Option<i64> {
+    match samveis_domain::grants::parse_kroner(text) {
+        Ok(n) => n,
+        Err(e) => {
+            problems.push((field.into(), format!("{label}: {e}.")));
+            None
+        }
+    }
+}
+
+impl ApplicationContent {
+    /// What was typed, read: the content, and every amount that did not read, by field.
+    pub fn read(f: &ApplicationForm) -> (ApplicationContent, Vec<FieldProblem>) {
+        let mut problems = Vec::new();
+        let content = ApplicationContent {
+            applied: amount(&mut problems, "applied", "Søkt beløp", &f.applied),
+            own_financing: amount(&mut problems, "own_financing", "Egenfinansiering", &f.own_financing),
+            declared_other_aid: amount(
+                &mut problems,
+                "declared_other_aid",
+                "Annen bagatellmessig støtte",
+                &f.declared_other_aid,
+            ),
             purpose: f.purpose.trim().into(),
             technologies: f.technologies.trim().into(),
             target_group: f.target_group.trim().into(),
@@ -223,7 +253,8 @@ impl TryFrom<&ApplicationForm> for ApplicationContent {
             administrative_anchoring: ticked(&f.administrative_anchoring),
             budget: f.budget.trim().into(),
             plan: f.plan.trim().into(),
-        })
+        };
+        (content, problems)
     }
 }
 
@@ -236,16 +267,48 @@ impl ApplicationContent {
         (a.budget, a.plan) = (c.budget, c.plan);
     }
 
-    /// What a sent application must hold.
-    fn check_complete(&self) -> GrantResult<()> {
-        if self.applied.is_none_or(|n| n == 0) {
-            return Err(GrantError::invalid("applied", "Søkt beløp mangler."));
+    /// What a sent application must hold, by the scheme's requirements: every field missing,
+    /// in the order of the form. An amount that did not read is already a problem.
+    fn missing(&self, scheme: &Scheme, has_anchoring: bool, problems: &[FieldProblem]) -> Vec<FieldProblem> {
+        let mut out = Vec::new();
+        let noted = |field: &str| problems.iter().any(|(f, _)| f == field);
+        if self.applied.is_none_or(|n| n == 0) && !noted("applied") {
+            out.push(("applied".into(), "Søkt beløp mangler.".into()));
         }
         if self.purpose.is_empty() {
-            return Err(GrantError::invalid("purpose", "Formålet mangler."));
+            out.push(("purpose".into(), "Formålet mangler.".into()));
         }
-        Ok(())
+        let named = &scheme.name;
+        if scheme.requires.budget && self.budget.is_empty() {
+            out.push(("budget".into(), format!("Budsjettet mangler; «{named}» krever et budsjett.")));
+        }
+        if scheme.requires.plan && self.plan.is_empty() {
+            out.push((
+                "plan".into(),
+                format!("Planen mangler; «{named}» krever en plan for aktiviteter og fremdrift."),
+            ));
+        }
+        if scheme.requires.anchoring && !has_anchoring {
+            let message = format!(
+                "Forankringsdokumentet mangler; «{named}» krever at vedtaket legges ved. Last det opp over knappen «Send søknaden»."
+            );
+            out.push(("doc-anchoring".into(), message));
+        }
+        out
     }
+}
+
+/// A sent application after the scheme's deadline is refused, naming the deadline.
+fn check_deadline(scheme: &Scheme, today: NaiveDate) -> Option<FieldProblem> {
+    let deadline = scheme.application_deadline.filter(|d| today > *d)?;
+    Some((
+        "frist".into(),
+        format!(
+            "Søknadsfristen for «{}» var {}; søknaden kan ikke sendes inn etter fristen. Utkastet kan fortsatt lagres.",
+            scheme.name,
+            format::date(deadline)
+        ),
+    ))
 }
 
 /// Save a draft, or send it in, at the version the applicant saw.
@@ -286,8 +349,24 @@ fn draft(scheme: &Scheme, who: Applying, now: chrono::NaiveDateTime) -> Applicat
     }
 }
 
-/// Starts a draft application for the principal's org unit.
-pub fn start_application(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, unit: &OrgUnit) -> GrantResult<i64> {
+/// A draft started, or the one the org unit already had for the scheme and year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Started {
+    New(i64),
+    Existing(i64),
+}
+
+impl Started {
+    pub fn id(self) -> i64 {
+        match self {
+            Started::New(id) | Started::Existing(id) => id,
+        }
+    }
+}
+
+/// Starts a draft application for the principal's org unit; one it already has for the scheme
+/// and year is given back instead of a second.
+pub fn start_application(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, unit: &OrgUnit) -> GrantResult<Started> {
     crate::db::write(conn, |conn| {
         let scheme = store::scheme(conn, scheme_id)?.ok_or_else(|| scheme_not_found(scheme_id))?;
         if scheme.closed {
@@ -297,6 +376,10 @@ pub fn start_application(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, uni
         let draft = draft(&scheme, applicant_of(conn, unit)?, ctx.now);
         let facts = ApplicationFacts { applicant: Some(unit), offices: &[], draft: true };
         ctx.require(Action::EditApplication, &Resource::Application(facts))?;
+        store::lock_scheme(conn, scheme_id)?;
+        if let Some(existing) = store::draft_of(conn, &draft)? {
+            return Ok(Started::Existing(existing));
+        }
         let id = store::insert_application(conn, &draft, ctx.now)?;
         let change = Change {
             action: "opprettet",
@@ -306,20 +389,36 @@ pub fn start_application(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, uni
             after: serde_json::to_value(&draft).ok(),
         };
         audit::record(conn, &ctx.author, ctx.now, change)?;
-        Ok(id)
+        Ok(Started::New(id))
     })
 }
 
 /// Saves (or sends) an application draft; version-checked and audited.
 pub fn save_application(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &SaveApplication) -> GrantResult<()> {
+    save_application_with(conn, ctx, id, c, vec![])
+}
+
+/// Saves (or sends) a draft whose form already had `problems` (amounts that did not read):
+/// refused with those and, when sending, every field the scheme requires that is missing, all
+/// at once. Version-checked and audited.
+pub fn save_application_with(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    id: i64,
+    c: &SaveApplication,
+    mut problems: Vec<FieldProblem>,
+) -> GrantResult<()> {
     crate::db::write(conn, |conn| {
         let loaded = authorize(conn, ctx, id, Action::EditApplication)?;
         if loaded.application.state != ApplicationState::Draft {
             return Err(GrantError::invalid("state", "Søknaden er sendt inn og kan ikke endres."));
         }
         if c.send {
-            c.content.check_complete()?;
+            let has_anchoring = has_anchoring_document(conn, id)?;
+            problems.extend(c.content.missing(&loaded.scheme, has_anchoring, &problems));
+            problems.extend(check_deadline(&loaded.scheme, ctx.now.date()));
         }
+        GrantError::unless_none(problems)?;
         let mut a = loaded.application.clone();
         c.content.apply_to(&mut a);
         if c.send {
@@ -335,6 +434,39 @@ pub fn save_application(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &SaveApp
             record_id: id.to_string(),
             before: serde_json::to_value(&loaded.application).ok(),
             after: serde_json::to_value(&a).ok(),
+        };
+        audit::record(conn, &ctx.author, ctx.now, change)?;
+        Ok(())
+    })
+}
+
+/// Whether the anchoring document is attached.
+pub fn has_anchoring_document(conn: &mut DbConnection, id: i64) -> GrantResult<bool> {
+    Ok(documents::list(conn, id)?.iter().any(|f| f.field == documents::ANCHORING))
+}
+
+/// Deletes a draft at the version its owner saw, with its attached documents; audited with
+/// what it held. A sent application is never deleted.
+pub fn delete_draft(conn: &mut DbConnection, ctx: &Ctx, id: i64, version: i64) -> GrantResult<()> {
+    crate::db::write(conn, |conn| {
+        let loaded = authorize(conn, ctx, id, Action::EditApplication)?;
+        if loaded.application.state != ApplicationState::Draft {
+            return Err(GrantError::invalid("state", "Bare utkast kan slettes; søknaden er sendt inn."));
+        }
+        if loaded.application.version != version {
+            return Err(GrantError::stale());
+        }
+        let which = Removal { kind: documents::OWNER, owner: Some(id), field: documents::ANCHORING, before: None };
+        files::remove_references(conn, &which)?;
+        if !store::delete_draft(conn, id, version)? {
+            return Err(GrantError::stale());
+        }
+        let change = Change {
+            action: "slettet utkast",
+            record_type: "søknad",
+            record_id: id.to_string(),
+            before: serde_json::to_value(&loaded.application).ok(),
+            after: None,
         };
         audit::record(conn, &ctx.author, ctx.now, change)?;
         Ok(())

@@ -4,17 +4,18 @@
 
 use super::applications::{Loaded, authorize, parse_kroner, ticked};
 use super::de_minimis::de_minimis_check;
-use super::error::{GrantError, GrantResult};
+use super::error::{FieldProblem, GrantError, GrantResult};
 use super::letter;
 use super::store::{self, Decision, SubAllocation};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
-use crate::web::format::kroner;
-use chrono::NaiveDate;
+use crate::web::format::{self, kroner};
 use samveis_domain::access::Action;
-use samveis_domain::grants::{AidType, ApplicationState, EntryKind, TargetFigure};
+use samveis_domain::grants::{AidType, ApplicationState, EntryKind, TargetFigure, UNITS, parse_date};
+use samveis_domain::insight::TECHNOLOGIES;
 use samveis_domain::registry::Layout;
+use samveis_domain::reporting::MAX_COUNT;
 use std::collections::BTreeMap;
 
 /// What a county officer decides, as typed.
@@ -27,9 +28,6 @@ pub struct DecisionForm {
     pub granted: String,
     #[serde(default)]
     pub conditions: String,
-    /// One per line: "50;medisindispensere;stk;2026-12-31" or "50 medisindispensere".
-    #[serde(default)]
-    pub targets: String,
     #[serde(default)]
     pub aid_type: String,
     /// One per line: "kommunenummer;beløp".
@@ -42,6 +40,146 @@ pub struct DecisionForm {
     /// "ja" when the officer decides de minimis aid beyond the ceiling knowingly.
     #[serde(default)]
     pub confirm_de_minimis: Option<String>,
+    /// Why the sum goes beyond what is left of the county's frame.
+    #[serde(default)]
+    pub justification: String,
+    /// Set when the officer asks for one more target-figure row (the form comes back with it).
+    #[serde(default)]
+    pub rader: Option<String>,
+    /// How many target-figure rows the form showed.
+    #[serde(default)]
+    pub mal_rader: String,
+    /// Everything else typed: the target-figure rows, `mal_antall_1`, `mal_teknologi_1`,
+    /// `mal_enhet_1`, `mal_frist_1`, `mal_antall_2`...
+    #[serde(flatten)]
+    pub typed: BTreeMap<String, String>,
+}
+
+/// The rows the decision form shows at least, and at most.
+const MIN_ROWS: usize = 3;
+const MAX_ROWS: usize = 100;
+
+/// One target-figure row as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TargetRow {
+    /// The row's number in the form, from 1.
+    pub n: usize,
+    pub quantity: String,
+    /// A technology code from the list.
+    pub technology: String,
+    pub unit: String,
+    pub due: String,
+}
+
+impl TargetRow {
+    /// The id of one of the row's fields in the form ("antall", "teknologi", "enhet", "frist").
+    pub fn id(&self, what: &str) -> String {
+        field_id(what, self.n)
+    }
+
+    fn is_empty(&self) -> bool {
+        [&self.quantity, &self.technology, &self.due].iter().all(|v| v.trim().is_empty())
+    }
+
+    /// The row as a target figure; none when it is empty; every problem by row and field.
+    fn read(&self, problems: &mut Vec<FieldProblem>) -> Option<TargetFigure> {
+        if self.is_empty() {
+            return None;
+        }
+        let n = self.n;
+        let before = problems.len();
+        let quantity = self.quantity.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let quantity = match quantity.parse::<i64>() {
+            Ok(q) if q > 0 && q <= MAX_COUNT => Some(q),
+            _ if quantity.is_empty() => {
+                problems.push((field_id("antall", n), format!("Måltall, rad {n}: antallet mangler.")));
+                None
+            }
+            _ => {
+                let message = format!(
+                    "Måltall, rad {n}: antallet «{}» er ikke et helt tall fra 1 til {}.",
+                    self.quantity.trim(),
+                    format::number(MAX_COUNT)
+                );
+                problems.push((field_id("antall", n), message));
+                None
+            }
+        };
+        let technology = TECHNOLOGIES.iter().find(|t| t.code == self.technology.trim());
+        if technology.is_none() {
+            let message = if self.technology.trim().is_empty() {
+                format!("Måltall, rad {n}: velg teknologi.")
+            } else {
+                format!("Måltall, rad {n}: teknologien «{}» er ikke i listen.", self.technology.trim())
+            };
+            problems.push((field_id("teknologi", n), message));
+        }
+        let unit = self.unit.trim();
+        if !UNITS.contains(&unit) {
+            let message = format!("Måltall, rad {n}: velg enhet ({}), ikke «{unit}».", UNITS.join(", "));
+            problems.push((field_id("enhet", n), message));
+        }
+        let due = match self.due.trim() {
+            "" => None,
+            d => {
+                let parsed = parse_date(d);
+                if parsed.is_none() {
+                    let message = format!(
+                        "Måltall, rad {n}: fristen «{d}» er ikke en dato; skriv den som 31.12.2027 eller 2027-12-31."
+                    );
+                    problems.push((field_id("frist", n), message));
+                }
+                parsed
+            }
+        };
+        if problems.len() > before {
+            return None;
+        }
+        let (quantity, technology) = (quantity?, technology?);
+        Some(TargetFigure { technology: technology.label.into(), quantity, unit: unit.into(), due })
+    }
+}
+
+/// The id of a row's field in the form: `mal_antall_2`.
+fn field_id(what: &str, n: usize) -> String {
+    format!("mal_{what}_{n}")
+}
+
+impl DecisionForm {
+    /// How many target-figure rows the form has: as many as it showed, or typed, at least three.
+    fn row_count(&self) -> usize {
+        let shown = self.mal_rader.trim().parse::<usize>().unwrap_or(0);
+        let typed = self
+            .typed
+            .keys()
+            .filter_map(|k| k.strip_prefix("mal_"))
+            .filter_map(|k| k.rsplit_once('_'))
+            .filter_map(|(_, n)| n.parse::<usize>().ok())
+            .max()
+            .unwrap_or(0);
+        shown.max(typed).clamp(MIN_ROWS, MAX_ROWS)
+    }
+
+    /// The target-figure rows as typed, empty ones too.
+    pub fn target_rows(&self) -> Vec<TargetRow> {
+        let value = |what: &str, n: usize| self.typed.get(&format!("mal_{what}_{n}")).cloned().unwrap_or_default();
+        (1..=self.row_count())
+            .map(|n| TargetRow {
+                n,
+                quantity: value("antall", n),
+                technology: value("teknologi", n),
+                unit: Some(value("enhet", n)).filter(|u| !u.is_empty()).unwrap_or_else(|| UNITS[0].into()),
+                due: value("frist", n),
+            })
+            .collect()
+    }
+
+    /// The same form with one more (empty) target-figure row.
+    pub fn with_another_row(mut self) -> DecisionForm {
+        self.mal_rader = (self.row_count() + 1).min(MAX_ROWS).to_string();
+        self.rader = None;
+        self
+    }
 }
 
 /// The terms of a grant.
@@ -56,6 +194,8 @@ pub struct GrantTerms {
     pub reference: String,
     /// De minimis aid beyond the ceiling, decided knowingly.
     pub confirm_de_minimis: bool,
+    /// Why the sum goes beyond what is left of the county's frame; needed when it does.
+    pub justification: String,
 }
 
 #[derive(Debug, Clone)]
@@ -78,7 +218,7 @@ impl TryFrom<&DecisionForm> for DecideCommand {
         let outcome = match f.outcome.as_str() {
             "innvilg" => Outcome::Grant(GrantTerms::try_from(f)?),
             "avslag" => Outcome::Reject,
-            _ => return Err(GrantError::invalid("outcome", "Velg om søknaden innvilges eller avslås.")),
+            _ => return Err(GrantError::invalid("outcome-grant", "Velg om søknaden innvilges eller avslås.")),
         };
         Ok(DecideCommand { version: f.version, outcome })
     }
@@ -87,20 +227,42 @@ impl TryFrom<&DecisionForm> for DecideCommand {
 impl TryFrom<&DecisionForm> for GrantTerms {
     type Error = GrantError;
 
+    /// Every field read, and every problem named at once, by field and row.
     fn try_from(f: &DecisionForm) -> GrantResult<GrantTerms> {
-        let granted = parse_kroner("Innvilget beløp", &f.granted)?
-            .filter(|n| *n > 0)
-            .ok_or_else(|| GrantError::invalid("granted", "Innvilget beløp mangler."))?;
-        let aid_type =
-            AidType::from_code(&f.aid_type).ok_or_else(|| GrantError::invalid("aid_type", "Velg støttetype."))?;
+        let mut problems = Vec::new();
+        let granted = match parse_kroner("Innvilget beløp", &f.granted) {
+            Ok(Some(n)) if n > 0 => Some(n),
+            Ok(_) => {
+                problems.push(("granted".into(), "Innvilget beløp mangler.".to_string()));
+                None
+            }
+            Err(e) => {
+                problems.extend(e.problems().into_iter().map(|(_, m)| ("granted".to_string(), m)));
+                None
+            }
+        };
+        let aid_type = AidType::from_code(&f.aid_type);
+        if aid_type.is_none() {
+            problems.push(("aid_type".into(), "Velg støttetype.".into()));
+        }
+        let targets: Vec<TargetFigure> = f.target_rows().iter().filter_map(|r| r.read(&mut problems)).collect();
+        let passed_on = parse_passed_on(&f.sub_allocations).unwrap_or_else(|e| {
+            problems.extend(e.problems());
+            vec![]
+        });
+        GrantError::unless_none(problems)?;
+        let (Some(granted), Some(aid_type)) = (granted, aid_type) else {
+            return Err(GrantError::invalid("granted", "Innvilget beløp mangler."));
+        };
         Ok(GrantTerms {
             granted,
             aid_type,
             conditions: f.conditions.trim().into(),
-            passed_on: parse_passed_on(&f.sub_allocations)?,
-            targets: parse_targets(&f.targets)?,
+            passed_on,
+            targets,
             reference: f.reference.trim().into(),
             confirm_de_minimis: ticked(&f.confirm_de_minimis),
+            justification: f.justification.trim().into(),
         })
     }
 }
@@ -114,58 +276,88 @@ fn parse_passed_on(text: &str) -> GrantResult<Vec<(String, i64)>> {
                 format!("Videre fordeling, linje {}: skriv «kommunenummer;beløp».", i + 1),
             )
         })?;
-        let amount = parse_kroner(&format!("Videre fordeling, linje {}", i + 1), amount)?.unwrap_or(0);
+        let amount = parse_kroner(&format!("Videre fordeling, linje {}", i + 1), amount)
+            .map_err(|e| {
+                GrantError::Fields(e.problems().into_iter().map(|(_, m)| ("sub_allocations".into(), m)).collect())
+            })?
+            .unwrap_or(0);
         out.push((number.trim().to_string(), amount));
     }
     Ok(out)
 }
 
-fn target_error(message: String) -> GrantError {
-    GrantError::invalid("targets", message)
+/// What is left of the county's frame for the application's year: the county's share of the
+/// year's frame, and what its other grants in the scheme that year already took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameRoom {
+    pub county: String,
+    pub year: i32,
+    pub frame: i64,
+    pub granted_before: i64,
 }
 
-/// Reads target-figure lines: "50;medisindispensere;stk;2026-12-31", or free text with numbers.
-pub fn parse_targets(text: &str) -> GrantResult<Vec<TargetFigure>> {
-    let mut out = Vec::new();
-    for (i, line) in text.lines().map(str::trim).enumerate().filter(|(_, l)| !l.is_empty()) {
-        let parts: Vec<&str> = line.split(';').map(str::trim).collect();
-        if parts.len() == 1 {
-            let found = samveis_domain::grants::parse_target_figures(line);
-            if found.is_empty() {
-                return Err(target_error(format!(
-                    "Måltall, linje {}: «{line}» har ikke noe antall; skriv for eksempel «50;medisindispensere;stk;2026-12-31».",
-                    i + 1
-                )));
-            }
-            out.extend(found);
-            continue;
+impl FrameRoom {
+    pub fn left(&self) -> i64 {
+        self.frame - self.granted_before
+    }
+
+    /// Why `granted` needs a justification, if it does.
+    pub fn exceeded_by(&self, granted: i64) -> Option<String> {
+        let (county, year) = (&self.county, self.year);
+        if granted > self.frame {
+            return Some(format!(
+                "Innvilget beløp {} er mer enn fylkesrammen til {county} for {year} ({}). Skriv en begrunnelse for å innvilge likevel.",
+                format::kroner(granted),
+                format::kroner(self.frame)
+            ));
         }
-        out.push(target_line(i + 1, &parts)?);
+        (granted > self.left()).then(|| {
+            format!(
+                "Innvilget beløp {} er mer enn det som er igjen av fylkesrammen til {county} for {year}: ramme {}, innvilget før {}, igjen {}. Skriv en begrunnelse for å innvilge likevel.",
+                format::kroner(granted),
+                format::kroner(self.frame),
+                format::kroner(self.granted_before),
+                format::kroner(self.left())
+            )
+        })
     }
-    Ok(out)
 }
 
-fn target_line(n: usize, parts: &[&str]) -> GrantResult<TargetFigure> {
-    let quantity: i64 = parts[0]
-        .replace(' ', "")
-        .parse()
-        .map_err(|_| target_error(format!("Måltall, linje {n}: «{}» er ikke et antall.", parts[0])))?;
-    if quantity <= 0 || parts.get(1).is_none_or(|t| t.is_empty()) {
-        return Err(target_error(format!("Måltall, linje {n}: skriv et antall over 0 og hva som telles.")));
+/// The county's frame for the application's year and what is left of it; none when the scheme
+/// has no frame for the county that year (in the application's layout).
+pub fn frame_room(conn: &mut DbConnection, l: &Loaded) -> GrantResult<Option<FrameRoom>> {
+    let a = &l.application;
+    let Some(frame) =
+        store::frames_of(conn, a.scheme_id)?.into_iter().find(|f| f.year == a.year && f.layout == a.layout)
+    else {
+        return Ok(None);
+    };
+    let Some(share) = store::allocations_of(conn, frame.id)?.into_iter().find(|c| c.county_number == a.county_number)
+    else {
+        return Ok(None);
+    };
+    let Some(amount) = share.amount else { return Ok(None) };
+    let others: Vec<i64> = store::applications_of(conn, a.scheme_id)?
+        .into_iter()
+        .filter(|o| o.id != a.id && o.year == a.year && o.county_number == a.county_number)
+        .filter(|o| o.state == ApplicationState::Granted)
+        .map(|o| o.id)
+        .collect();
+    let granted_before = store::decisions_of_scheme(conn, a.scheme_id)?
+        .iter()
+        .filter(|d| others.contains(&d.application_id))
+        .map(|d| d.granted)
+        .sum();
+    Ok(Some(FrameRoom { county: share.county_name, year: a.year, frame: amount, granted_before }))
+}
+
+/// A grant beyond what is left of the county's frame is decided only with a justification.
+fn check_frame(conn: &mut DbConnection, l: &Loaded, terms: &GrantTerms) -> GrantResult<()> {
+    let Some(room) = frame_room(conn, l)? else { return Ok(()) };
+    match room.exceeded_by(terms.granted) {
+        Some(message) if terms.justification.is_empty() => Err(GrantError::invalid("justification", message)),
+        _ => Ok(()),
     }
-    let due =
-        match parts.get(3).filter(|d| !d.is_empty()) {
-            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                target_error(format!("Måltall, linje {n}: fristen «{d}» er ikke en dato (ÅÅÅÅ-MM-DD)."))
-            })?),
-            None => None,
-        };
-    Ok(TargetFigure {
-        quantity,
-        technology: parts[1].to_string(),
-        unit: parts.get(2).filter(|u| !u.is_empty()).map_or("stk".to_string(), |u| u.to_string()),
-        due,
-    })
 }
 
 /// Whether the application can be decided now. A decision made on a page that is no longer
@@ -195,7 +387,7 @@ pub fn decide(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &DecideCommand) ->
             Outcome::Grant(terms) => {
                 grant(conn, ctx, &loaded, terms)?;
                 a.state = ApplicationState::Granted;
-                let after = serde_json::json!({"tilstand": a.state, "innvilget": terms.granted, "vilkår": terms.conditions, "måltall": terms.targets, "støttetype": terms.aid_type});
+                let after = serde_json::json!({"tilstand": a.state, "innvilget": terms.granted, "vilkår": terms.conditions, "måltall": terms.targets, "støttetype": terms.aid_type, "begrunnelse_utover_rammen": terms.justification});
                 ("innvilget", after)
             }
             Outcome::Reject => {
@@ -261,11 +453,27 @@ fn check_de_minimis(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &Gran
     Ok(())
 }
 
+/// A refusal of input noted with the others (none then); any other error ends the decision.
+fn noted<T>(result: GrantResult<T>, problems: &mut Vec<FieldProblem>) -> GrantResult<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e @ (GrantError::Invalid { .. } | GrantError::Fields(_))) => {
+            problems.extend(e.problems());
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Records a grant: the decision, the granted entry that opens the ledger, and the letter.
 fn grant(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &GrantTerms) -> GrantResult<()> {
     let id = l.application.id;
-    let subs = sub_allocations(conn, l, terms)?;
-    check_de_minimis(conn, ctx, l, terms)?;
+    // Every refusal at once: the sub-allocations, the frame and the de minimis ceiling.
+    let mut problems = Vec::new();
+    let subs = noted(sub_allocations(conn, l, terms), &mut problems)?.unwrap_or_default();
+    noted(check_frame(conn, l, terms), &mut problems)?;
+    noted(check_de_minimis(conn, ctx, l, terms), &mut problems)?;
+    GrantError::unless_none(problems)?;
     let decision = Decision {
         id: 0,
         application_id: id,
@@ -277,6 +485,8 @@ fn grant(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &GrantTerms) -> 
         decided_on: ctx.now.date(),
         reference: terms.reference.clone(),
         accepted_at: None,
+        target_text: String::new(),
+        frame_justification: terms.justification.clone(),
     };
     let decision_id = store::insert_decision(conn, &decision, ctx.now)?;
     let entry = store::NewEntry {

@@ -6,7 +6,7 @@
 
 use super::distribution::{FrameCommand, Split, save_frame};
 use super::import::{Applicant, HistoricGrant, historic, record_grant};
-use super::store::{self, NewScheme, SubAllocation};
+use super::store::{self, NewScheme, Requirements, SubAllocation};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -86,6 +86,8 @@ fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         rules: "Tilskudd til utviklingskommuner i Nasjonalt velferdsteknologiprogram. Fylkesrammene ble fordelt manuelt.",
         first_year: 2015,
         last_year: Some(2015),
+        application_deadline: None,
+        requires: Requirements::default(),
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
     let mut hand = Vec::new();
@@ -113,7 +115,8 @@ fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         let grant = HistoricGrant {
             application: &a,
             granted: g.grant_nok,
-            conditions: &g.target_figures_text,
+            conditions: "",
+            target_text: &g.target_figures_text,
             subs: vec![],
             decided_on: date(2015, 1, 1),
             reference: "Tildeling 2015 (vedtaksdato ikke oppgitt i kilden)",
@@ -135,6 +138,8 @@ fn scheme_2023(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         rules: "Frikjøp av nettverkskoordinatorer i hvert fylke. Utbetales etterskuddsvis mot faktura med egen prosjektkode; faktura datert 31.12. og mottatt senest 15. januar året etter.",
         first_year: 2023,
         last_year: Some(2023),
+        application_deadline: None,
+        requires: Requirements::default(),
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
     let all = rows::<Ks2023>("grant-2023-ks-network.csv", KS_2023)?;
@@ -169,6 +174,7 @@ fn scheme_2023(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
             application: &a,
             granted,
             conditions: "Rollen som nettverkskoordinator skal dekke alle kommuner i fylket.",
+            target_text: "",
             subs,
             decided_on: date(2023, 5, 8),
             reference: "KS 23/02307-5",
@@ -187,9 +193,12 @@ fn example_scheme(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         budget_chapter: "761",
         budget_post: "68",
         recipients: "municipalities",
-        rules: "Demodata: en eksempelordning å søke på. Fylkesrammene er fordelt med nøkkelen befolkning 50 % og kommuner 50 %, befolkning 1. januar 2026.",
+        rules: "Demodata: en eksempelordning å søke på. Fylkesrammene er fordelt med nøkkelen befolkning 50 % og kommuner 50 %, befolkning 1. januar 2026. Søknaden skal ha budsjett, plan og vedlagt forankringsvedtak.",
         first_year: 2027,
         last_year: Some(2027),
+        // No deadline: the demo is applied to whenever it is walked (and tested).
+        application_deadline: None,
+        requires: Requirements { budget: true, plan: true, anchoring: true },
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
     let weights = Weights { population: 50, municipalities: 50, equal: 0 };

@@ -62,8 +62,10 @@ pub(super) fn historic(
 pub(super) struct HistoricGrant<'a> {
     pub application: &'a Application,
     pub granted: i64,
-    /// The conditions as the source gives them; the target figures are read from them.
+    /// The conditions as the source gives them.
     pub conditions: &'a str,
+    /// The target figures as the source gives them: kept verbatim, and read into rows.
+    pub target_text: &'a str,
     pub subs: Vec<SubAllocation>,
     pub decided_on: NaiveDate,
     pub reference: &'a str,
@@ -71,8 +73,9 @@ pub(super) struct HistoricGrant<'a> {
     pub synthetic_payment: Option<(i64, NaiveDate)>,
 }
 
-/// Records a historic grant: the application, its decision (target figures read from the
-/// conditions text), the granted entry and, for demo data, a synthetic payment. Audited.
+/// Records a historic grant: the application, its decision (with the target figures' source
+/// text kept verbatim beside the rows read from it), the granted entry and, for demo data, a
+/// synthetic payment. Audited.
 pub(super) fn record_grant(conn: &mut DbConnection, ctx: &Ctx, g: HistoricGrant) -> GrantResult<i64> {
     let now = ctx.now;
     let id = store::insert_application(conn, g.application, now)?;
@@ -81,12 +84,14 @@ pub(super) fn record_grant(conn: &mut DbConnection, ctx: &Ctx, g: HistoricGrant)
         application_id: id,
         granted: g.granted,
         conditions: g.conditions.into(),
-        target_figures: parse_target_figures(g.conditions),
+        target_figures: parse_target_figures(g.target_text),
         sub_allocations: g.subs,
         aid_type: AidType::NotStateAid,
         decided_on: g.decided_on,
         reference: g.reference.into(),
         accepted_at: Some(g.decided_on.and_hms_opt(12, 0, 0).unwrap_or_default()),
+        target_text: g.target_text.into(),
+        frame_justification: String::new(),
     };
     let decision_id = store::insert_decision(conn, &decision, now)?;
     let entry = NewEntry {
@@ -111,7 +116,7 @@ pub(super) fn record_grant(conn: &mut DbConnection, ctx: &Ctx, g: HistoricGrant)
         };
         store::insert_entry(conn, &paid, now)?;
     }
-    let after = serde_json::json!({"mottaker": g.application.applicant_name, "innvilget": g.granted, "vilkår": g.conditions, "vedtaksdato": g.decided_on});
+    let after = serde_json::json!({"mottaker": g.application.applicant_name, "innvilget": g.granted, "vilkår": g.conditions, "måltall_i_kilden": g.target_text, "vedtaksdato": g.decided_on});
     let change = Change {
         action: "importert",
         record_type: "søknad",
@@ -144,7 +149,7 @@ struct Checked {
     row: usize,
     application: Application,
     granted: i64,
-    conditions: String,
+    target_text: String,
     decided_on: NaiveDate,
     reference: String,
 }
@@ -199,7 +204,7 @@ fn check_row(conn: &mut DbConnection, row: &Row) -> GrantResult<Result<Checked, 
         row: 0,
         application: historic(scheme_id, year, applicant, layout, &county, applied, "Historisk tilsagn (importert)"),
         granted,
-        conditions: row.target_figures_text.trim().to_string(),
+        target_text: row.target_figures_text.trim().to_string(),
         decided_on,
         reference: row.reference.trim().to_string(),
     }))
@@ -228,7 +233,8 @@ pub fn historic_file(
             let grant = HistoricGrant {
                 application: &c.application,
                 granted: c.granted,
-                conditions: &c.conditions,
+                conditions: "",
+                target_text: &c.target_text,
                 subs: vec![],
                 decided_on: c.decided_on,
                 reference: &c.reference,

@@ -29,12 +29,12 @@ pub mod store;
 pub mod targets;
 
 pub use applications::{
-    ApplicationContent, ApplicationForm, Loaded, SaveApplication, load, load_visible, parse_kroner, save_application,
-    start_application,
+    ApplicationContent, ApplicationForm, Loaded, SaveApplication, Started, delete_draft, load, load_visible,
+    parse_kroner, save_application, save_application_with, start_application,
 };
 pub use decisions::{DecideCommand, DecisionForm, accept, decide};
 pub use demo::load as load_demo;
 pub use distribution::{FrameCommand, Split, county_bases, distribution, save_frame};
 pub use error::{GrantError, GrantResult};
 pub use schemes::{GrantLine, SchemeOverview, overview};
-pub use targets::{all_targets, targets_for};
+pub use targets::{all_targets, targets_by_applicant, targets_for};

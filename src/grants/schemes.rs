@@ -3,12 +3,13 @@
 //! the granted applications with their balances).
 
 use super::error::{GrantError, GrantResult};
-use super::store::{self, Application, Decision, Entry, Frame, Scheme};
+use super::store::{self, Application, Decision, Entry, Frame, Requirements, Scheme};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
+use chrono::NaiveDate;
 use samveis_domain::access::{Action, Resource};
-use samveis_domain::grants::{ApplicationState, Balance, FrameTable, GrantFigures, balance, frame_table};
+use samveis_domain::grants::{ApplicationState, Balance, FrameTable, GrantFigures, balance, frame_table, parse_date};
 use std::collections::BTreeMap;
 
 /// What the programme office types to create a scheme.
@@ -30,6 +31,15 @@ pub struct SchemeForm {
     pub last_year: String,
     #[serde(default)]
     pub rules: String,
+    /// The last day to send an application in (31.12.2027 or 2027-12-31); empty: no deadline.
+    #[serde(default)]
+    pub application_deadline: String,
+    #[serde(default)]
+    pub requires_budget: Option<String>,
+    #[serde(default)]
+    pub requires_plan: Option<String>,
+    #[serde(default)]
+    pub requires_anchoring: Option<String>,
 }
 
 /// A new scheme, checked: names filled in, a known recipient group, years in order.
@@ -44,6 +54,8 @@ pub struct NewSchemeCommand {
     pub rules: String,
     pub first_year: i32,
     pub last_year: Option<i32>,
+    pub application_deadline: Option<NaiveDate>,
+    pub requires: Requirements,
 }
 
 pub const RECIPIENTS: [&str; 3] = ["municipalities", "projects", "undertakings"];
@@ -72,6 +84,21 @@ impl TryFrom<&SchemeForm> for NewSchemeCommand {
         if last.is_some_and(|l| l < first) {
             return Err(GrantError::invalid("last_year", "Siste år kan ikke være før første år."));
         }
+        let deadline = match f.application_deadline.trim() {
+            "" => None,
+            d => Some(parse_date(d).ok_or_else(|| {
+                GrantError::invalid(
+                    "application_deadline",
+                    format!("Søknadsfristen «{d}» er ikke en dato; skriv den som 1.3.2027 eller 2027-03-01."),
+                )
+            })?),
+        };
+        let on = |v: &Option<String>| v.as_deref() == Some("ja");
+        let requires = Requirements {
+            budget: on(&f.requires_budget),
+            plan: on(&f.requires_plan),
+            anchoring: on(&f.requires_anchoring),
+        };
         Ok(NewSchemeCommand {
             name: f.name.trim().into(),
             owner: f.owner.trim().into(),
@@ -81,6 +108,8 @@ impl TryFrom<&SchemeForm> for NewSchemeCommand {
             rules: f.rules.trim().into(),
             first_year: first,
             last_year: last,
+            application_deadline: deadline,
+            requires,
         })
     }
 }
@@ -101,9 +130,11 @@ pub fn create_scheme(conn: &mut DbConnection, ctx: &Ctx, c: &NewSchemeCommand) -
             rules: &c.rules,
             first_year: c.first_year,
             last_year: c.last_year,
+            application_deadline: c.application_deadline,
+            requires: c.requires,
         };
         let id = store::insert_scheme(conn, &new, ctx.now)?;
-        let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year]});
+        let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year], "søknadsfrist": c.application_deadline, "krav": c.requires});
         let change = Change {
             action: "opprettet",
             record_type: "tilskuddsordning",

@@ -26,29 +26,73 @@ pub struct Scheme {
     pub last_year: Option<i32>,
     pub closed: bool,
     pub version: i64,
+    /// The last day an application can be sent in; none: no deadline.
+    #[schema(value_type = Option<String>)]
+    pub application_deadline: Option<NaiveDate>,
+    /// What a sent application must hold.
+    pub requires: Requirements,
 }
 
-type SchemeTuple = (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64);
+/// What a scheme requires of a sent application beyond the amount and the purpose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Requirements {
+    pub budget: bool,
+    pub plan: bool,
+    /// The anchoring document (the political or administrative decision) attached.
+    pub anchoring: bool,
+}
+
+type SchemeTuple = (
+    (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64),
+    (Option<NaiveDate>, bool, bool, bool),
+);
 
 fn scheme_of(t: SchemeTuple) -> Scheme {
-    let (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version) = t;
-    Scheme { id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version }
+    let (
+        (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version),
+        rest,
+    ) = t;
+    let (application_deadline, budget, plan, anchoring) = rest;
+    let requires = Requirements { budget, plan, anchoring };
+    Scheme {
+        id,
+        name,
+        owner,
+        budget_chapter,
+        budget_post,
+        recipients,
+        rules,
+        first_year,
+        last_year,
+        closed,
+        version,
+        application_deadline,
+        requires,
+    }
 }
 
 macro_rules! scheme_columns {
     () => {
         (
-            grant_schemes::id,
-            grant_schemes::name,
-            grant_schemes::owner,
-            grant_schemes::budget_chapter,
-            grant_schemes::budget_post,
-            grant_schemes::recipients,
-            grant_schemes::rules,
-            grant_schemes::first_year,
-            grant_schemes::last_year,
-            grant_schemes::closed,
-            grant_schemes::version,
+            (
+                grant_schemes::id,
+                grant_schemes::name,
+                grant_schemes::owner,
+                grant_schemes::budget_chapter,
+                grant_schemes::budget_post,
+                grant_schemes::recipients,
+                grant_schemes::rules,
+                grant_schemes::first_year,
+                grant_schemes::last_year,
+                grant_schemes::closed,
+                grant_schemes::version,
+            ),
+            (
+                grant_schemes::application_deadline,
+                grant_schemes::requires_budget,
+                grant_schemes::requires_plan,
+                grant_schemes::requires_anchoring,
+            ),
         )
     };
 }
@@ -62,6 +106,8 @@ pub struct NewScheme<'a> {
     pub rules: &'a str,
     pub first_year: i32,
     pub last_year: Option<i32>,
+    pub application_deadline: Option<NaiveDate>,
+    pub requires: Requirements,
 }
 
 pub fn insert_scheme(conn: &mut DbConnection, s: &NewScheme, now: NaiveDateTime) -> StoreResult<i64> {
@@ -78,6 +124,10 @@ pub fn insert_scheme(conn: &mut DbConnection, s: &NewScheme, now: NaiveDateTime)
             grant_schemes::closed.eq(false),
             grant_schemes::version.eq(1),
             grant_schemes::created_at.eq(now),
+            grant_schemes::application_deadline.eq(s.application_deadline),
+            grant_schemes::requires_budget.eq(s.requires.budget),
+            grant_schemes::requires_plan.eq(s.requires.plan),
+            grant_schemes::requires_anchoring.eq(s.requires.anchoring),
         ))
         .returning(grant_schemes::id)
         .get_result(conn)?)
@@ -410,6 +460,39 @@ pub fn application(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Appli
     Ok(row.map(Application::from))
 }
 
+/// The draft an org unit already has for a scheme and year, if any.
+pub fn draft_of(conn: &mut DbConnection, a: &Application) -> StoreResult<Option<i64>> {
+    Ok(grant_applications::table
+        .filter(grant_applications::scheme_id.eq(a.scheme_id))
+        .filter(grant_applications::year.eq(a.year))
+        .filter(grant_applications::applicant_kind.eq(&a.applicant_kind))
+        .filter(grant_applications::applicant_id.eq(&a.applicant_id))
+        .filter(grant_applications::state.eq(ApplicationState::Draft.code()))
+        .select(grant_applications::id)
+        .order(grant_applications::id.asc())
+        .first(conn)
+        .optional()?)
+}
+
+/// Takes the write lock on a scheme's row, so that two drafts started at once are checked one
+/// after the other (PostgreSQL locks the row; SQLite the database).
+pub fn lock_scheme(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<()> {
+    diesel::update(grant_schemes::table.find(scheme_id)).set(grant_schemes::id.eq(scheme_id)).execute(conn)?;
+    Ok(())
+}
+
+/// Deletes a draft at the version its owner saw; false when it is no longer that draft.
+pub fn delete_draft(conn: &mut DbConnection, id: i64, expected: i64) -> StoreResult<bool> {
+    let n = diesel::delete(
+        grant_applications::table
+            .find(id)
+            .filter(grant_applications::version.eq(expected))
+            .filter(grant_applications::state.eq(ApplicationState::Draft.code())),
+    )
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// A host's passing on of its grant to a member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SubAllocation {
@@ -433,6 +516,11 @@ pub struct Decision {
     pub reference: String,
     #[schema(value_type = Option<String>)]
     pub accepted_at: Option<NaiveDateTime>,
+    /// The text the target figures were read from, verbatim (historic grants); empty when they
+    /// were entered as rows.
+    pub target_text: String,
+    /// Why the county granted beyond what was left of its frame; empty when it did not.
+    pub frame_justification: String,
 }
 
 /// A decision as read; the aid type is checked against the codes the domain knows.
@@ -449,6 +537,8 @@ struct DecisionRow {
     decided_on: NaiveDate,
     reference: String,
     accepted_at: Option<NaiveDateTime>,
+    target_text: String,
+    frame_justification: String,
 }
 
 /// A stored JSON column that does not read is an error, like an unknown code.
@@ -471,6 +561,8 @@ impl TryFrom<DecisionRow> for Decision {
             decided_on: r.decided_on,
             reference: r.reference,
             accepted_at: r.accepted_at,
+            target_text: r.target_text,
+            frame_justification: r.frame_justification,
         })
     }
 }
@@ -488,6 +580,8 @@ macro_rules! decision_columns {
             grant_decisions::decided_on,
             grant_decisions::reference,
             grant_decisions::accepted_at,
+            grant_decisions::target_text,
+            grant_decisions::frame_justification,
         )
     };
 }
@@ -508,6 +602,8 @@ pub fn insert_decision(conn: &mut DbConnection, d: &Decision, now: NaiveDateTime
             grant_decisions::reference.eq(&d.reference),
             grant_decisions::accepted_at.eq(d.accepted_at),
             grant_decisions::created_at.eq(now),
+            grant_decisions::target_text.eq(&d.target_text),
+            grant_decisions::frame_justification.eq(&d.frame_justification),
         ))
         .returning(grant_decisions::id)
         .get_result(conn)?)

@@ -42,3 +42,24 @@ fn targets_where(
     }
     Ok(out)
 }
+
+/// The target figures of every grant decision with who agreed to them: (applicant kind, id,
+/// the layout its number is in, figure).
+pub fn targets_by_applicant(conn: &mut DbConnection) -> Result<Vec<(String, String, i32, TargetFigure)>, StoreError> {
+    use crate::db::schema::{grant_applications, grant_decisions};
+    let rows: Vec<(String, String, i32, String)> = grant_decisions::table
+        .inner_join(grant_applications::table)
+        .select((
+            grant_applications::applicant_kind,
+            grant_applications::applicant_id,
+            grant_applications::layout,
+            grant_decisions::target_figures,
+        ))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (kind, id, layout, text) in rows {
+        let figures: Vec<TargetFigure> = super::store::json(&text)?;
+        out.extend(figures.into_iter().map(|t| (kind.clone(), id.clone(), layout, t)));
+    }
+    Ok(out)
+}

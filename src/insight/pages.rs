@@ -10,9 +10,12 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use samveis_domain::access::{Action, Resource};
-use samveis_domain::insight::Adoption;
+use samveis_domain::grants::TargetFigure;
+use samveis_domain::insight::targets::{TargetLine, sum_lines, targets_vs_actuals};
+use samveis_domain::insight::{Adoption, TechStatus, Technology};
 use samveis_domain::registry::Layout;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 pub(super) fn share(part: i64, whole: i64) -> String {
     if whole == 0 {
@@ -196,6 +199,45 @@ pub async fn national(
     Ok(render(&page))
 }
 
+/// Each recipient's targets against the users it reported itself (a municipality's number
+/// carried over to the view's layout through the code transitions; a collaboration's targets
+/// are shown without users), added up per technology and unit; and how many targets name no
+/// technology.
+fn recipients_targets(
+    conn: &mut crate::db::DbConnection,
+    area: &AreaInsight,
+    layout: Layout,
+) -> Result<(Vec<TargetLine>, usize), AppError> {
+    let codes = crate::registry::store::code_map(conn)?;
+    let mut by_recipient: BTreeMap<(String, String, i32), Vec<TargetFigure>> = BTreeMap::new();
+    for (kind, id, from, t) in crate::grants::targets_by_applicant(conn)? {
+        by_recipient.entry((kind, id, from)).or_default().push(t);
+    }
+    let (mut lines, mut unmatched) = (Vec::new(), 0);
+    for ((kind, id, from), figures) in by_recipient {
+        let numbers = match Layout::from_year(from) {
+            Ok(from) if kind == "municipality" => codes.numbers_in(from, &id, layout),
+            _ => vec![],
+        };
+        let statuses: Vec<&TechStatus> = area
+            .lines
+            .iter()
+            .filter(|l| numbers.contains(&l.number))
+            .filter_map(|l| l.statuses.as_ref())
+            .flatten()
+            .collect();
+        let users = |tech: &Technology| {
+            let reported: Vec<i64> =
+                statuses.iter().filter(|s| s.technology == *tech).filter_map(|s| s.users).collect();
+            (!reported.is_empty()).then(|| reported.iter().sum())
+        };
+        let (own, other) = targets_vs_actuals(&figures, users);
+        lines.extend(own);
+        unmatched += other.len();
+    }
+    Ok((sum_lines(lines), unmatched))
+}
+
 /// Everything on the national page but the visitor's frame.
 fn national_figures(
     conn: &mut crate::db::DbConnection,
@@ -204,7 +246,7 @@ fn national_figures(
 ) -> Result<NationalPage, AppError> {
     let area = super::area(conn, None, layout)?;
     let counties = crate::registry::store::county_names(conn, layout)?;
-    let targets: Vec<_> = crate::grants::all_targets(conn)?.into_iter().map(|(_, _, t)| t).collect();
+    let (target_lines, unmatched) = recipients_targets(conn, &area, layout)?;
     let programme = super::programme(conn, today)?;
     let counties = counties
         .into_iter()
@@ -219,11 +261,9 @@ fn national_figures(
             }
         })
         .collect();
-    let users = samveis_domain::insight::targets::users_of(&area.adoption);
-    let (target_lines, unmatched) = samveis_domain::insight::targets::targets_vs_actuals(&targets, users);
     let page = NationalPage {
         targets: target_rows(&target_lines),
-        unmatched_targets: unmatched.len(),
+        unmatched_targets: unmatched,
         frame: Frame::anonymous(""),
         layout: LayoutView::new("/innsikt".into(), &area),
         headline: headline(&area),

@@ -248,6 +248,8 @@ async fn grants_request(app: &TestApp, route: &RouteSpec, t: &Targets, s: &Sampl
         ("POST", "/tilskudd/soknader/{id}") => {
             app.post_form(path, &[("version", "2"), ("handling", "lagre"), ("purpose", "Matrise")]).await
         }
+        // The target is sent: admitted, the delete is refused (only drafts go).
+        ("POST", "/tilskudd/soknader/{id}/slett") => app.post_form(path, &[("version", "2"), ("bekreft", "ja")]).await,
         ("POST", "/tilskudd/soknader/{id}/vedtak") => {
             app.post_form(
                 path,

@@ -32,11 +32,22 @@ pub async fn bodo_sent_application(app: &TestApp) -> (i64, i64) {
             let author = samveis::audit::Author::system("test");
             let now = chrono::Utc::now().naive_utc();
             let ctx = samveis::context::Ctx { who: Principal::User(actor), author, now };
-            let id = samveis::grants::start_application(conn, &ctx, scheme, &OrgUnit::Municipality(bodo))?;
+            let id = samveis::grants::start_application(conn, &ctx, scheme, &OrgUnit::Municipality(bodo))?.id();
+            // The example scheme requires a budget, a plan and the anchoring document.
+            let upload = samveis::files::Upload { file_name: "vedtak.pdf".into(), bytes: b"%PDF-1.7 vedtak".to_vec() };
+            samveis::grants::documents::attach(
+                conn,
+                &ctx,
+                id,
+                samveis::grants::documents::Purpose::Anchoring,
+                &upload,
+            )?;
             let form = samveis::grants::ApplicationForm {
                 applied: "800 000".into(),
                 purpose: "Innføre digitalt tilsyn".into(),
                 declared_other_aid: "3 000 000".into(),
+                budget: "Prosjektleder og opplæring".into(),
+                plan: "Opplæring og utrulling i hjemmetjenesten".into(),
                 ..Default::default()
             };
             let content = samveis::grants::ApplicationContent::try_from(&form)?;
@@ -125,7 +136,7 @@ backends! {
         let wrong = app.post_file(&format!("{path}/dokument"), &[], "vedtak.exe", b"MZ").await;
         assert!(wrong.text().contains("«vedtak.exe» har en filtype som ikke tas imot"), "{}", wrong.text());
         let sent = app.post_form(&path, &[("version", "1"), ("handling", "send"), ("applied", "800 000"), ("own_financing", "0"),
-            ("purpose", "Forprosjekt og kartlegging"), ("budget", "Innkjøp av sensorer")]).await;
+            ("purpose", "Forprosjekt og kartlegging"), ("budget", "Innkjøp av sensorer"), ("plan", "Opplæring og utrulling")]).await;
         assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.text());
         let stale = app.post_form(&path, &[("version", "1"), ("handling", "lagre"), ("purpose", "x")]).await;
         assert_eq!(stale.status, StatusCode::FORBIDDEN, "a sent application is no longer the applicant's to change");
@@ -157,7 +168,9 @@ backends! {
         assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(too_much.text().contains("Videre fordeling (600000 kr) er mer enn innvilget beløp (500000 kr)."), "{}", too_much.text());
         let decided = officer.post_form(&format!("{path}/vedtak"), &[("version", &version), ("outcome", "innvilg"), ("granted", "500 000"),
-            ("aid_type", "not_state_aid"), ("conditions", "Rapporter i statusrapportene."), ("targets", "50;medisindispensere;stk;2027-12-31\n25 GPS"),
+            ("aid_type", "not_state_aid"), ("conditions", "Rapporter i statusrapportene."),
+            ("mal_antall_1", "50"), ("mal_teknologi_1", "medisineringsstotte"), ("mal_enhet_1", "stk"), ("mal_frist_1", "31.12.2027"),
+            ("mal_antall_2", "25"), ("mal_teknologi_2", "lokalisering"), ("mal_enhet_2", "stk"),
             ("sub_allocations", "1841;100000")]).await;
         assert_eq!(decided.status, StatusCode::SEE_OTHER, "{}", decided.text());
         assert!(agder.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "1"), ("date", "2027-01-01")]).await.status == StatusCode::FORBIDDEN);
@@ -165,12 +178,12 @@ backends! {
         // The target figures follow the municipality into its reports.
         let report = crate::reporting::submission_id(&app, "Teknologistatus 2025", "1804").await;
         let report_page = app.get(&format!("/rapportering/innleveringer/{report}")).await.text();
-        assert!(report_page.contains("Måltall fra tilsagn") && report_page.contains("50 stk medisindispensere (Velferdsteknologi i kommunene 2027"), "{report_page}");
+        assert!(report_page.contains("Måltall fra tilsagn") && report_page.contains("50 stk Elektronisk medisineringsstøtte (Velferdsteknologi i kommunene 2027"), "{report_page}");
         let pdf = app.get_bytes(&format!("{path}/tilskuddsbrev.pdf")).await;
         let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");
         assert_eq!(doc.get_pages().len(), 1);
         let text = doc.extract_text(&[1]).unwrap();
-        for needle in ["Tilsagn om tilskudd", "500 000 kr", "Bodø", "Nordland", "Vår referanse", "Med hilsen", "50 stk medisindispensere (frist 31. desember 2027)", "Fauske-Fuosko: 100 000 kr", "Rapportering", "Aksept"] {
+        for needle in ["Tilsagn om tilskudd", "500 000 kr", "Bodø", "Nordland", "Vår referanse", "Med hilsen", "50 stk Elektronisk medisineringsstøtte (frist 31. desember 2027)", "Fauske-Fuosko: 100 000 kr", "Rapportering", "Aksept"] {
             assert!(text.contains(needle), "{needle} in the letter: {text}");
         }
         assert_eq!(agder.get(&format!("{path}/tilskuddsbrev.pdf")).await.status, StatusCode::FORBIDDEN);
@@ -217,7 +230,7 @@ backends! {
         assert_eq!(paid.status, StatusCode::SEE_OTHER);
         let page = app.get(&path).await.text();
         assert!(page.contains("Innvilget 500 000 kr · utbetalt 300 000 kr · gjenstår 200 000 kr"), "{page}");
-        assert!(page.contains("medisindispensere") && page.contains("Fauske"), "{page}");
+        assert!(page.contains("Elektronisk medisineringsstøtte") && page.contains("Fauske"), "{page}");
         let entry = officer.get(&path).await.attr("input[name=reverse]", "value").unwrap();
         let reversed = officer.post_form(&format!("{path}/bokforing"), &[("reverse", &entry)]).await;
         assert_eq!(reversed.status, StatusCode::SEE_OTHER);

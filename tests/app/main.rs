@@ -16,6 +16,7 @@ mod concurrency;
 mod dhis2;
 mod files;
 mod forms;
+mod grant_forms;
 mod grants;
 mod hostile;
 mod import;

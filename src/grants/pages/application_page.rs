@@ -3,13 +3,15 @@
 //! use. Every action on an application comes back here: with a notice, or with the refusal
 //! named and what was typed.
 
-use super::kr;
+use super::field_errors::FieldErrors;
+use super::{deadline_text, kr, requirements_text};
 use crate::auth::Visitor;
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::grants::applications::{ApplicationForm, Loaded, authorize, load_visible};
-use crate::grants::decisions::DecisionForm;
+use crate::grants::decisions::{DecisionForm, FrameRoom, TargetRow, frame_room};
+use crate::grants::error::FieldProblem;
 use crate::grants::payments::{PaymentRequest, RequestForm};
 use crate::grants::store::{Application, Decision};
 use crate::grants::{GrantError, GrantResult, de_minimis, documents, payments};
@@ -19,7 +21,8 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use samveis_domain::access::{Action, Actor};
-use samveis_domain::grants::{AidType, ApplicationState, DeMinimis, EntryKind, RequestState};
+use samveis_domain::grants::{AidType, ApplicationState, DeMinimis, EntryKind, RequestState, UNITS, read_target_text};
+use samveis_domain::insight::TECHNOLOGIES;
 use std::collections::BTreeSet;
 
 pub struct EntryView {
@@ -87,19 +90,46 @@ pub(super) struct ApplicationPage {
     pub(super) invoice_error: Option<String>,
     de_minimis: Option<String>,
     error: Option<String>,
+    /// The refusals of the application or decision form, by field, and the summary.
+    errors: FieldErrors,
+    /// The scheme's application deadline, in words, and whether it has passed.
+    deadline: String,
+    deadline_passed: bool,
+    /// What the scheme requires of a sent application, in words.
+    requires: String,
+    /// The decision form's target-figure rows as typed, and the choices of their lists.
+    target_form_rows: Vec<TargetRow>,
+    technologies: Vec<(&'static str, &'static str)>,
+    units: &'static [&'static str],
+    /// What is left of the county's frame, in words, for the decision form.
+    frame_room: Option<String>,
+    /// The decision's target figures as the source gave them, and what of it is not a row.
+    target_source: String,
+    target_unread: Vec<String>,
 }
 
 /// What the page shows beyond the records: what was typed, a refusal, a notice.
+#[derive(Default)]
 pub(super) struct Shown {
     pub form: Option<ApplicationForm>,
     pub decision_form: Option<DecisionForm>,
     pub error: Option<String>,
+    /// Refusals by field, for the application or the decision form.
+    pub problems: Vec<FieldProblem>,
+    /// The summary's heading for them.
+    pub heading: &'static str,
     pub notice: Option<&'static str>,
 }
 
 impl Shown {
-    pub fn error(message: String) -> Shown {
-        Shown { form: None, decision_form: None, error: Some(message), notice: None }
+    /// A refusal shown as one message at the top (forms without fields of their own).
+    pub fn error(problems: Vec<FieldProblem>) -> Shown {
+        let message = problems.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join(" ");
+        Shown::message(message)
+    }
+
+    pub fn message(message: String) -> Shown {
+        Shown { error: Some(message), ..Default::default() }
     }
 }
 
@@ -108,6 +138,9 @@ pub(super) struct Extra {
     requests: Vec<PaymentRequest>,
     documents: Vec<crate::files::FileInfo>,
     de_minimis: Option<DeMinimis>,
+    frame_room: Option<FrameRoom>,
+    has_anchoring: bool,
+    today: chrono::NaiveDate,
 }
 
 pub(super) async fn load_page(state: &AppState, actor: Option<Actor>, id: i64) -> AppResult<(Loaded, Extra)> {
@@ -121,7 +154,9 @@ pub(super) async fn load_page(state: &AppState, actor: Option<Actor>, id: i64) -
             let decides = l.may(actor.as_ref(), Action::DecideGrant);
             let amount = l.decision.as_ref().map(|d| d.granted).or(l.application.applied).unwrap_or(0);
             let de_minimis = if decides { Some(de_minimis::de_minimis_check(conn, &l, amount, today)?) } else { None };
-            Ok::<_, GrantError>((l, Extra { requests, documents, de_minimis }))
+            let frame_room = if decides { frame_room(conn, &l)? } else { None };
+            let has_anchoring = documents.iter().any(|f| f.field == documents::ANCHORING);
+            Ok::<_, GrantError>((l, Extra { requests, documents, de_minimis, frame_room, has_anchoring, today }))
         })
         .await?;
     Ok(loaded)
@@ -199,6 +234,18 @@ fn de_minimis_text(m: &DeMinimis) -> String {
     )
 }
 
+/// What is left of the county's frame, for the officer deciding.
+fn frame_text(room: &FrameRoom) -> String {
+    format!(
+        "Fylkesrammen til {} for {}: {}, innvilget før {}, igjen {}.",
+        room.county,
+        room.year,
+        format::kroner(room.frame),
+        format::kroner(room.granted_before),
+        format::kroner(room.left())
+    )
+}
+
 fn blank_decision(a: &Application) -> DecisionForm {
     DecisionForm {
         granted: a.applied.map(|n| n.to_string()).unwrap_or_default(),
@@ -224,9 +271,22 @@ pub(super) fn application_page(visitor: &Visitor, l: &Loaded, extra: &Extra, sho
     let d = l.decision.as_ref();
     let decides = l.may(actor, Action::DecideGrant);
     let accepts = l.may(actor, Action::AcceptGrant);
+    let title = format!("Søknad: {}", l.application.applicant_name);
+    let title = if shown.problems.is_empty() { title } else { format!("Feil: {title}") };
+    let decision_form = shown.decision_form.unwrap_or_else(|| blank_decision(&l.application));
+    let source = d.map(|d| d.target_text.clone()).unwrap_or_default();
     ApplicationPage {
-        frame: Frame::new(visitor, format!("Søknad: {}", l.application.applicant_name), Nav::Grants)
-            .with_notice(shown.notice),
+        frame: Frame::new(visitor, title, Nav::Grants).with_notice(shown.notice),
+        errors: FieldErrors::new(shown.heading, shown.problems),
+        deadline: deadline_text(&l.scheme),
+        deadline_passed: l.scheme.application_deadline.is_some_and(|deadline| extra.today > deadline),
+        requires: requirements_text(&l.scheme.requires, Some(extra.has_anchoring)),
+        target_form_rows: decision_form.target_rows(),
+        technologies: TECHNOLOGIES.iter().map(|t| (t.code, t.label)).collect(),
+        units: &UNITS,
+        frame_room: extra.frame_room.as_ref().map(frame_text),
+        target_unread: read_target_text(&source).unread,
+        target_source: source,
         scheme: l.scheme.name.clone(),
         scheme_id: l.scheme.id,
         state: l.application.state.label(),
@@ -249,7 +309,7 @@ pub(super) fn application_page(visitor: &Visitor, l: &Loaded, extra: &Extra, sho
             .map(|k| (k.code(), k.label()))
             .collect(),
         aid_types: AidType::ALL.iter().map(|t| (t.code(), t.label())).collect(),
-        decision_form: shown.decision_form.unwrap_or_else(|| blank_decision(&l.application)),
+        decision_form,
         requests: extra.requests.iter().map(request_view).collect(),
         documents: document_views(l, extra),
         target_rows: target_rows(d),
@@ -292,19 +352,21 @@ pub(super) async fn after<T>(
     id: i64,
     result: GrantResult<T>,
     flag: &str,
-    shown: impl FnOnce(String) -> Shown,
+    shown: impl FnOnce(Vec<FieldProblem>) -> Shown,
 ) -> AppResult<Response> {
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/tilskudd/soknader/{id}?lagret={flag}")).into_response()),
-        Err(GrantError::Invalid { message, .. }) => {
-            refused(state, visitor, id, shown(message), StatusCode::UNPROCESSABLE_ENTITY).await
+        Err(e @ (GrantError::Invalid { .. } | GrantError::Fields(_))) => {
+            refused(state, visitor, id, shown(e.problems()), StatusCode::UNPROCESSABLE_ENTITY).await
         }
-        Err(GrantError::Conflict(m)) => refused(state, visitor, id, shown(m), StatusCode::CONFLICT).await,
+        Err(GrantError::Conflict(m)) => {
+            refused(state, visitor, id, shown(vec![("version".into(), m)]), StatusCode::CONFLICT).await
+        }
         Err(e) => Err(AppError::from(e)),
     }
 }
 
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     visitor: &Visitor,
     id: i64,

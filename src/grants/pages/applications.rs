@@ -1,19 +1,20 @@
 //! Application pages: the list of one's own applications (and, for the county, those to
 //! decide), starting a draft, the application page, and saving or sending the draft.
 
-use super::application_page::{Shown, after, application_page, checked, load_page};
+use super::application_page::{Shown, after, application_page, load_page};
 use super::{kr, own_units};
 use crate::auth::{CsrfForm, PageUser};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::grants::applications::{
-    self as service, ApplicationContent, ApplicationForm, SaveApplication, applicant_of, load,
+    self as service, ApplicationContent, ApplicationForm, SaveApplication, Started, applicant_of, load,
 };
+use crate::grants::error::FieldProblem;
 use crate::grants::store::{self, Application, Scheme};
 use crate::grants::{GrantError, GrantResult};
 use crate::state::AppState;
-use crate::web::{Frame, Nav, render};
+use crate::web::{Frame, Nav, format, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -103,16 +104,35 @@ fn lists(conn: &mut DbConnection, actor: &Actor, units: &[OrgUnit]) -> GrantResu
         }
     }
     let to_decide = to_decide(conn, actor, &schemes)?;
-    let open = schemes.iter().filter(|s| !s.closed).map(|s| (s.id, s.name.clone())).collect();
+    let open = schemes
+        .iter()
+        .filter(|s| !s.closed)
+        .map(|s| {
+            let deadline = s
+                .application_deadline
+                .map_or("ingen søknadsfrist".into(), |d| format!("søknadsfrist {}", format::date(d)));
+            (s.id, format!("{} ({deadline})", s.name))
+        })
+        .collect();
     Ok((mine, to_decide, open, unit_names))
 }
 
-pub async fn applications(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub slettet: Option<String>,
+}
+
+pub async fn applications(
+    State(state): State<AppState>,
+    PageUser(visitor, user): PageUser,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let units = own_units(&visitor);
     let actor = user.actor.clone();
     let (mine, to_decide, open_schemes, units) = state.db.run(move |conn| lists(conn, &actor, &units)).await?;
     let page = ApplicationsPage {
-        frame: Frame::new(&visitor, "Søknader om tilskudd", Nav::Grants),
+        frame: Frame::new(&visitor, "Søknader om tilskudd", Nav::Grants)
+            .with_notice(q.slettet.is_some().then_some("Utkastet er slettet.")),
         mine,
         to_decide,
         open_schemes,
@@ -129,12 +149,60 @@ pub struct StartForm {
     pub unit: String,
 }
 
+/// Starts a draft, or takes the applicant to the one it already has for the scheme and year.
 pub async fn start(State(state): State<AppState>, CsrfForm(visitor, form): CsrfForm<StartForm>) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     let unit = unit_of(&form.unit).ok_or_else(|| AppError::BadRequest("Velg hvem det søkes for.".into()))?;
     let ctx = Ctx::user(&user, state.now());
-    let id = state.db.run(move |conn| service::start_application(conn, &ctx, form.scheme, &unit)).await?;
-    Ok(Redirect::to(&format!("/tilskudd/soknader/{id}")).into_response())
+    let started = state.db.run(move |conn| service::start_application(conn, &ctx, form.scheme, &unit)).await?;
+    Ok(match started {
+        Started::New(id) => Redirect::to(&format!("/tilskudd/soknader/{id}")),
+        Started::Existing(id) => Redirect::to(&format!("/tilskudd/soknader/{id}?lagret=finnes")),
+    }
+    .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    pub version: i64,
+    /// "ja" when the owner confirmed that the draft is to go.
+    #[serde(default)]
+    pub bekreft: Option<String>,
+}
+
+/// Deletes a draft once its owner has confirmed it; back to the list with a notice.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm(visitor, f): CsrfForm<DeleteForm>,
+) -> AppResult<Response> {
+    let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
+    let ctx = Ctx::user(&user, state.now());
+    let confirmed = f.bekreft.as_deref() == Some("ja");
+    let result = state
+        .db
+        .run(move |conn| {
+            if !confirmed {
+                service::authorize(conn, &ctx, id, Action::EditApplication)?;
+                let message = "Kryss av for å bekrefte at utkastet skal slettes.";
+                return Err(GrantError::invalid("bekreft", message));
+            }
+            service::delete_draft(conn, &ctx, id, f.version)
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/tilskudd/soknader?slettet=1").into_response()),
+        Err(e) => {
+            let heading = "Utkastet ble ikke slettet:";
+            after(&state, &visitor, id, Err::<(), _>(e), "", |problems| Shown {
+                problems,
+                heading,
+                ..Default::default()
+            })
+            .await
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,6 +219,7 @@ fn notice(flag: Option<&str>) -> Option<&'static str> {
         "anmodning" => "Anmodningen om utbetaling er sendt.",
         "behandlet" => "Anmodningen er behandlet.",
         "dokument" => "Dokumentet er lagret.",
+        "finnes" => "Du har allerede et utkast til denne ordningen for dette året. Her er det; fortsett på det.",
         _ => "Utkastet er lagret.",
     })
 }
@@ -162,11 +231,11 @@ pub async fn application(
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let (loaded, extra) = load_page(&state, Some(user.actor.clone()), id).await?;
-    let shown = Shown { form: None, decision_form: None, error: None, notice: notice(q.lagret.as_deref()) };
+    let shown = Shown { notice: notice(q.lagret.as_deref()), ..Default::default() };
     Ok(render(&application_page(&visitor, &loaded, &extra, shown)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct SaveForm {
     #[serde(flatten)]
     pub form: ApplicationForm,
@@ -177,15 +246,11 @@ pub struct SaveForm {
     pub handling: String,
 }
 
-impl TryFrom<&SaveForm> for SaveApplication {
-    type Error = GrantError;
-
-    fn try_from(f: &SaveForm) -> GrantResult<SaveApplication> {
-        Ok(SaveApplication {
-            version: f.version,
-            content: ApplicationContent::try_from(&f.form)?,
-            send: f.handling == "send",
-        })
+impl SaveForm {
+    /// The command, with the amounts that did not read (the service adds what sending lacks).
+    pub(super) fn read(&self) -> (SaveApplication, Vec<FieldProblem>) {
+        let (content, problems) = ApplicationContent::read(&self.form);
+        (SaveApplication { version: self.version, content, send: self.handling == "send" }, problems)
     }
 }
 
@@ -197,20 +262,16 @@ pub async fn save(
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     let send = f.handling == "send";
     let ctx = Ctx::user(&user, state.now());
-    let parsed = SaveApplication::try_from(&f);
-    let result = state
-        .db
-        .run(move |conn| {
-            let c = checked(conn, &ctx, id, Action::EditApplication, parsed)?;
-            service::save_application(conn, &ctx, id, &c)
-        })
-        .await;
+    let (c, problems) = f.read();
+    let result = state.db.run(move |conn| service::save_application_with(conn, &ctx, id, &c, problems)).await;
     let flag = if send { "sendt" } else { "1" };
-    after(&state, &visitor, id, result, flag, |m| Shown {
+    let heading =
+        if send { "Søknaden ble ikke sendt. Rett opp dette:" } else { "Utkastet ble ikke lagret. Rett opp dette:" };
+    after(&state, &visitor, id, result, flag, |problems| Shown {
         form: Some(f.form),
-        decision_form: None,
-        error: Some(m),
-        notice: None,
+        problems,
+        heading,
+        ..Default::default()
     })
     .await
 }

@@ -33,7 +33,7 @@ pub async fn request_payment(
         Err(GrantError::Invalid { field, message }) => {
             let (loaded, extra) = load_page(&state, visitor.actor().cloned(), id).await?;
             let invoice_error = (field == "invoice_number").then(|| message.clone());
-            let mut page = application_page(&visitor, &loaded, &extra, Shown::error(message));
+            let mut page = application_page(&visitor, &loaded, &extra, Shown::message(message));
             page.request_form = form;
             page.invoice_error = invoice_error;
             Ok(render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page))

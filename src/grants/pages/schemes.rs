@@ -1,7 +1,7 @@
 //! The scheme pages: the list (with the programme office's form for a new scheme), one scheme
 //! with its frames, county tables and grants, its export, and closing it.
 
-use super::{kr, own_units, recipients_label};
+use super::{deadline_text, kr, own_units, recipients_label, requirements_text};
 use crate::auth::{CsrfForm, Visitor};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -56,7 +56,14 @@ struct SchemesPage {
 }
 
 pub async fn schemes(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
-    let form = SchemeForm { recipients: "municipalities".into(), ..Default::default() };
+    let yes = || Some("ja".to_string());
+    let form = SchemeForm {
+        recipients: "municipalities".into(),
+        requires_budget: yes(),
+        requires_plan: yes(),
+        requires_anchoring: yes(),
+        ..Default::default()
+    };
     schemes_page(&state, &visitor, form, None).await
 }
 
@@ -167,6 +174,9 @@ struct SchemePage {
     demo: bool,
     may_manage: bool,
     may_apply: bool,
+    /// The application deadline and what a sent application must hold, in words.
+    deadline: String,
+    requires: String,
 }
 
 fn frame_basis(f: &store::Frame) -> String {
@@ -278,6 +288,8 @@ pub async fn scheme(State(state): State<AppState>, visitor: Visitor, Path(id): P
         totals: (format::kroner(granted), format::kroner(paid), format::kroner(payable)),
         may_manage: visitor.may(Action::ManageGrants, &Resource::Any),
         may_apply: !scheme.closed && !own_units(&visitor).is_empty(),
+        deadline: deadline_text(&scheme),
+        requires: requirements_text(&scheme.requires, None),
         scheme,
     };
     Ok(render(&page))

@@ -7,6 +7,7 @@ impl From<GrantError> for AppError {
     fn from(e: GrantError) -> Self {
         match e {
             GrantError::Invalid { message, .. } => AppError::BadRequest(message),
+            e @ GrantError::Fields(_) => AppError::BadRequest(e.to_string()),
             GrantError::Conflict(message) => AppError::Conflict(message),
             GrantError::Forbidden => AppError::Forbidden,
             GrantError::NotFound(message) => AppError::NotFound(message),

@@ -18,4 +18,4 @@ pub use money::{KronerError, MAX_KRONER, parse_kroner};
 pub use overview::{Allocation, CountyLine, FrameTable, GrantFigures, frame_table};
 pub use screening::{ApplicationText, Warning, screen};
 pub use states::{AidType, ApplicationState, RequestEvent, RequestState, UnknownCode};
-pub use targets::{TargetFigure, parse_target_figures};
+pub use targets::{TargetFigure, TargetText, UNITS, parse_date, parse_target_figures, read_target_text};

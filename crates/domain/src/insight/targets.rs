@@ -21,9 +21,13 @@ const WORDS: [(&str, &[&str]); 8] = [
     ("videokonsultasjon", &["video", "skjermbesøk"]),
 ];
 
-/// The technology a target names, if any.
+/// The technology a target names, if any: one chosen from the list in the decision form (its
+/// label, "Trygghetsalarm (mobil)"), or one named by the words of a text.
 pub fn technology_of(target: &TargetFigure) -> Option<Technology> {
-    let text = target.technology.to_lowercase();
+    let text = target.technology.trim().to_lowercase();
+    if let Some(t) = TECHNOLOGIES.iter().find(|t| t.label.to_lowercase() == text || t.code == text) {
+        return Some(*t);
+    }
     let code = WORDS.iter().find(|(_, words)| words.iter().any(|w| text.contains(w))).map(|(c, _)| *c)?;
     TECHNOLOGIES.iter().copied().find(|t| t.code == code)
 }
@@ -78,8 +82,33 @@ pub fn targets_vs_actuals(
     for l in &mut lines {
         l.actual = actual(&l.technology);
     }
-    lines.sort_by_key(|l| (TECHNOLOGIES.iter().position(|t| *t == l.technology), !l.comparable, l.unit.clone()));
+    sort(&mut lines);
     (lines, unmatched)
+}
+
+fn sort(lines: &mut [TargetLine]) {
+    lines.sort_by_key(|l| (TECHNOLOGIES.iter().position(|t| *t == l.technology), !l.comparable, l.unit.clone()));
+}
+
+/// The lines of several org units, each its own targets against its own reported users, added
+/// up per technology and unit: the targets summed, and the users of those that reported (none
+/// when none of them did). So a recipient's target is never read against others' users.
+pub fn sum_lines(lines: impl IntoIterator<Item = TargetLine>) -> Vec<TargetLine> {
+    let mut out: Vec<TargetLine> = Vec::new();
+    for l in lines {
+        match out.iter_mut().find(|o| o.technology == l.technology && o.unit == l.unit) {
+            Some(o) => {
+                o.target = o.target.saturating_add(l.target);
+                o.actual = match (o.actual, l.actual) {
+                    (None, None) => None,
+                    (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
+                };
+            }
+            None => out.push(l),
+        }
+    }
+    sort(&mut out);
+    out
 }
 
 /// Users per technology from one org unit's status.
@@ -114,6 +143,9 @@ mod tests {
         assert_eq!(lines.first().map(|l| l.technology.code), Some("medisineringsstotte"));
         assert_eq!(unmatched.len(), 1, "a target naming no technology is not guessed");
         assert_eq!(technology_of(&target(10, "mobile trygghetsalarmer")).map(|t| t.code), Some("trygghetsalarm_mobil"));
+        for t in TECHNOLOGIES {
+            assert_eq!(technology_of(&target(1, t.label)), Some(t), "chosen from the list: {}", t.label);
+        }
     }
 
     #[test]
@@ -147,6 +179,9 @@ mod tests {
             ]
         );
         assert_eq!(lines[0].reached_tenths(), Some(500), "30 of 60 users");
+        let (other, _) = targets_vs_actuals(&[counted(40, "trygghetsalarm", "brukere")], |_| None);
+        let summed = sum_lines(lines.iter().cloned().chain(other));
+        assert_eq!((summed[0].target, summed[0].actual), (100, Some(30)), "users of those that reported");
         assert_eq!(lines[1].reached_tenths(), None, "100 stk do not compare with users");
         assert_eq!(lines[2].reached_tenths(), None, "nor 12 kommuner with 126 298 users");
     }
