@@ -233,6 +233,12 @@ diesel::table! {
         closed -> Bool,
         version -> BigInt,
         created_at -> Timestamp,
+        authority -> Text,
+        county_decides -> Bool,
+        legal_basis -> Text,
+        payment_terms -> Text,
+        accept_by -> Nullable<Date>,
+        accept_weeks -> Nullable<Integer>,
     }
 }
 
@@ -313,6 +319,7 @@ diesel::table! {
         reference -> Text,
         accepted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        decided_by -> Text,
     }
 }
 

@@ -6,7 +6,7 @@ use super::applications::{Loaded, authorize, parse_kroner, ticked};
 use super::de_minimis::de_minimis_check;
 use super::error::{GrantError, GrantResult};
 use super::letter;
-use super::store::{self, Decision, SubAllocation};
+use super::store::{self, Decision, Scheme, SubAllocation};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
@@ -277,6 +277,7 @@ fn grant(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &GrantTerms) -> 
         decided_on: ctx.now.date(),
         reference: terms.reference.clone(),
         accepted_at: None,
+        decided_by: decider(&l.scheme, &l.offices),
     };
     let decision_id = store::insert_decision(conn, &decision, ctx.now)?;
     let entry = store::NewEntry {
@@ -291,6 +292,15 @@ fn grant(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &GrantTerms) -> 
     store::insert_entry(conn, &entry, ctx.now)?;
     letter::store_letter(conn, l, &Decision { id: decision_id, ..decision }, ctx.now)?;
     Ok(())
+}
+
+/// Who decides a scheme's grants: Statsforvalteren of the applicant's county when the scheme is
+/// administered by the county governors, else the scheme's owner. A key of the authorities table.
+pub(super) fn decider(scheme: &Scheme, offices: &[String]) -> String {
+    match offices.first() {
+        Some(office) if scheme.terms.county_decides => office.clone(),
+        _ => scheme.terms.authority.clone(),
+    }
 }
 
 /// The applicant accepts the grant letter's terms.

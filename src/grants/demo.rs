@@ -6,7 +6,7 @@
 
 use super::distribution::{FrameCommand, Split, save_frame};
 use super::import::{Applicant, HistoricGrant, historic, record_grant};
-use super::store::{self, NewScheme, SubAllocation};
+use super::store::{self, NewScheme, SchemeTerms, SubAllocation};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -77,6 +77,14 @@ fn municipality(conn: &mut DbConnection, layout: Layout, name: &str) -> Result<(
 }
 
 fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
+    // The source gives the rules and the budget post, and that the county governors administer
+    // the scheme; it gives no payment terms and no deadline for acceptance.
+    let terms = SchemeTerms {
+        authority: "helsedirektoratet".into(),
+        county_decides: true,
+        legal_basis: "tilskuddsregelverket for «Kommunalt kompetanse- og innovasjonstilskudd»".into(),
+        ..SchemeTerms::default()
+    };
     let new = NewScheme {
         name: SCHEME_2015,
         owner: "Helsedirektoratet (programkontoret)",
@@ -86,6 +94,7 @@ fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         rules: "Tilskudd til utviklingskommuner i Nasjonalt velferdsteknologiprogram. Fylkesrammene ble fordelt manuelt.",
         first_year: 2015,
         last_year: Some(2015),
+        terms: &terms,
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
     let mut hand = Vec::new();
@@ -125,16 +134,30 @@ fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The KS letter of 8 May 2023 (KS 23/02307-5): KS decides; budget chapter and post not given.
+fn terms_2023() -> SchemeTerms {
+    SchemeTerms {
+        authority: "ks".into(),
+        county_decides: false,
+        legal_basis: "midlene KS er tildelt i statsbudsjettet for 2022–2023 til å drive kommunenettverk for innføring av velferdsteknologi".into(),
+        payment_terms: "Utgifter skal føres med egen prosjektkode i kommunens regnskapssystem, og utskrift vedlegges faktura. Tilskuddet blir utbetalt etterskuddsvis når KS har mottatt faktura med vedlegg som dokumenterer utgiftene. Faktura skal være datert 31. desember 2023 og være mottatt senest 15. januar 2024. Faktura merkes med prosjektnummer 102265.".into(),
+        accept_by: NaiveDate::from_ymd_opt(2023, 5, 15),
+        accept_weeks: None,
+    }
+}
+
 fn scheme_2023(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
+    let terms = terms_2023();
     let new = NewScheme {
         name: SCHEME_2023,
         owner: "KS",
         budget_chapter: "",
         budget_post: "",
         recipients: "municipalities",
-        rules: "Frikjøp av nettverkskoordinatorer i hvert fylke. Utbetales etterskuddsvis mot faktura med egen prosjektkode; faktura datert 31.12. og mottatt senest 15. januar året etter.",
+        rules: "Frikjøp av nettverkskoordinatorer i hvert fylke. Rollen som nettverkskoordinator skal dekke alle kommuner i fylket; endringer i frikjøpsnivå og aktiviteter avklares på forhånd med KS.",
         first_year: 2023,
         last_year: Some(2023),
+        terms: &terms,
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
     let all = rows::<Ks2023>("grant-2023-ks-network.csv", KS_2023)?;
@@ -181,6 +204,14 @@ fn scheme_2023(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
 }
 
 fn example_scheme(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
+    let terms = SchemeTerms {
+        authority: "helsedirektoratet".into(),
+        county_decides: true,
+        legal_basis: "regelverket for eksempelordningen «Velferdsteknologi i kommunene 2027» (demodata)".into(),
+        payment_terms: "Tilskuddet utbetales etter anmodning om utbetaling i Samveis, med faktura, kostnader så langt mot godkjent budsjett og kort status.".into(),
+        accept_by: None,
+        accept_weeks: Some(3),
+    };
     let new = NewScheme {
         name: SCHEME_EXAMPLE,
         owner: "Helsedirektoratet (programkontoret)",
@@ -190,6 +221,7 @@ fn example_scheme(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         rules: "Demodata: en eksempelordning å søke på. Fylkesrammene er fordelt med nøkkelen befolkning 50 % og kommuner 50 %, befolkning 1. januar 2026.",
         first_year: 2027,
         last_year: Some(2027),
+        terms: &terms,
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
     let weights = Weights { population: 50, municipalities: 50, equal: 0 };

@@ -76,6 +76,9 @@ pub(super) struct HistoricGrant<'a> {
 pub(super) fn record_grant(conn: &mut DbConnection, ctx: &Ctx, g: HistoricGrant) -> GrantResult<i64> {
     let now = ctx.now;
     let id = store::insert_application(conn, g.application, now)?;
+    let scheme = store::scheme(conn, g.application.scheme_id)?
+        .ok_or_else(|| super::schemes::not_found(g.application.scheme_id))?;
+    let offices = super::applications::application_offices(conn, g.application)?;
     let decision = Decision {
         id: 0,
         application_id: id,
@@ -87,6 +90,7 @@ pub(super) fn record_grant(conn: &mut DbConnection, ctx: &Ctx, g: HistoricGrant)
         decided_on: g.decided_on,
         reference: g.reference.into(),
         accepted_at: Some(g.decided_on.and_hms_opt(12, 0, 0).unwrap_or_default()),
+        decided_by: super::decisions::decider(&scheme, &offices),
     };
     let decision_id = store::insert_decision(conn, &decision, now)?;
     let entry = NewEntry {

@@ -3,10 +3,12 @@
 //! the granted applications with their balances).
 
 use super::error::{GrantError, GrantResult};
-use super::store::{self, Application, Decision, Entry, Frame, Scheme};
+use super::store::{self, Application, Decision, Entry, Frame, Scheme, SchemeTerms};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
+use crate::registry::authorities;
+use chrono::NaiveDate;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::grants::{ApplicationState, Balance, FrameTable, GrantFigures, balance, frame_table};
 use std::collections::BTreeMap;
@@ -28,8 +30,25 @@ pub struct SchemeForm {
     pub first_year: String,
     #[serde(default)]
     pub last_year: String,
+    /// The rules text shown with the scheme (not the payment terms, which have their own field).
     #[serde(default)]
     pub rules: String,
+    /// The owner's key in the authorities table.
+    #[serde(default)]
+    pub authority: String,
+    /// "fylke": Statsforvalteren of the applicant's county decides; "eier": the owner does.
+    #[serde(default)]
+    pub decides: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub payment_terms: String,
+    /// An acceptance deadline as ÅÅÅÅ-MM-DD, or
+    #[serde(default)]
+    pub accept_by: String,
+    /// a number of weeks after the decision.
+    #[serde(default)]
+    pub accept_weeks: String,
 }
 
 /// A new scheme, checked: names filled in, a known recipient group, years in order.
@@ -44,6 +63,7 @@ pub struct NewSchemeCommand {
     pub rules: String,
     pub first_year: i32,
     pub last_year: Option<i32>,
+    pub terms: SchemeTerms,
 }
 
 pub const RECIPIENTS: [&str; 3] = ["municipalities", "projects", "undertakings"];
@@ -53,6 +73,40 @@ fn year(label: &str, text: &str) -> GrantResult<Option<i32>> {
         "" => Ok(None),
         y => y.parse().map(Some).map_err(|_| GrantError::invalid("year", format!("{label} «{y}» er ikke et årstall."))),
     }
+}
+
+/// Who decides, the legal basis, the payment terms and the acceptance deadline, as typed.
+fn terms(f: &SchemeForm) -> GrantResult<SchemeTerms> {
+    let authority = authorities::authority(f.authority.trim())
+        .ok_or_else(|| GrantError::invalid("authority", format!("Ukjent myndighet «{}».", f.authority.trim())))?;
+    let county_decides = match f.decides.as_str() {
+        "fylke" => true,
+        "eier" => false,
+        other => return Err(GrantError::invalid("decides", format!("Velg hvem som fatter vedtak (ikke «{other}»)."))),
+    };
+    let accept_by = match f.accept_by.trim() {
+        "" => None,
+        d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            GrantError::invalid("accept_by", format!("Frist for aksept «{d}» er ikke en dato (ÅÅÅÅ-MM-DD)."))
+        })?),
+    };
+    let accept_weeks = match f.accept_weeks.trim() {
+        "" => None,
+        w => Some(w.parse::<i32>().ok().filter(|n| (1..=52).contains(n)).ok_or_else(|| {
+            GrantError::invalid("accept_weeks", format!("Uker til aksept «{w}» må være et helt tall fra 1 til 52."))
+        })?),
+    };
+    if accept_by.is_some() && accept_weeks.is_some() {
+        return Err(GrantError::invalid("accept_weeks", "Oppgi enten en dato eller et antall uker for aksept, ikke begge."));
+    }
+    Ok(SchemeTerms {
+        authority: authority.key.clone(),
+        county_decides,
+        legal_basis: f.legal_basis.trim().into(),
+        payment_terms: f.payment_terms.trim().into(),
+        accept_by,
+        accept_weeks,
+    })
 }
 
 impl TryFrom<&SchemeForm> for NewSchemeCommand {
@@ -81,6 +135,7 @@ impl TryFrom<&SchemeForm> for NewSchemeCommand {
             rules: f.rules.trim().into(),
             first_year: first,
             last_year: last,
+            terms: terms(f)?,
         })
     }
 }
@@ -101,9 +156,12 @@ pub fn create_scheme(conn: &mut DbConnection, ctx: &Ctx, c: &NewSchemeCommand) -
             rules: &c.rules,
             first_year: c.first_year,
             last_year: c.last_year,
+            terms: &c.terms,
         };
         let id = store::insert_scheme(conn, &new, ctx.now)?;
-        let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year]});
+        let t = &c.terms;
+        let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year],
+            "myndighet": t.authority, "fylket_vedtar": t.county_decides, "hjemmel": t.legal_basis, "utbetalingsvilkår": t.payment_terms, "aksept_innen": t.accept_by, "aksept_uker": t.accept_weeks});
         let change = Change {
             action: "opprettet",
             record_type: "tilskuddsordning",

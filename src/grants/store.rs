@@ -26,18 +26,39 @@ pub struct Scheme {
     pub last_year: Option<i32>,
     pub closed: bool,
     pub version: i64,
+    pub terms: SchemeTerms,
+}
+
+/// What a scheme's grant letters say beyond the grant: who decides, on what legal basis, how the
+/// grant is paid and by when it must be accepted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SchemeTerms {
+    /// The owner: a key of `data/registry/myndigheter.csv` ("helsedirektoratet", "ks").
+    pub authority: String,
+    /// Statsforvalteren of the applicant's county decides the grants (else the owner does).
+    pub county_decides: bool,
+    /// The rules and budget chapter/post the grants are given under; empty when not known.
+    pub legal_basis: String,
+    /// How the grant is paid out; empty when the scheme does not say.
+    pub payment_terms: String,
+    /// The acceptance deadline: a date, or a number of weeks after the decision.
+    pub accept_by: Option<NaiveDate>,
+    pub accept_weeks: Option<i32>,
 }
 
 type SchemeTuple = (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64);
+type TermsTuple = (String, bool, String, String, Option<NaiveDate>, Option<i32>);
 
-fn scheme_of(t: SchemeTuple) -> Scheme {
+fn scheme_of((t, terms): (SchemeTuple, TermsTuple)) -> Scheme {
     let (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version) = t;
-    Scheme { id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version }
+    let (authority, county_decides, legal_basis, payment_terms, accept_by, accept_weeks) = terms;
+    let terms = SchemeTerms { authority, county_decides, legal_basis, payment_terms, accept_by, accept_weeks };
+    Scheme { id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version, terms }
 }
 
 macro_rules! scheme_columns {
     () => {
-        (
+        ((
             grant_schemes::id,
             grant_schemes::name,
             grant_schemes::owner,
@@ -49,7 +70,15 @@ macro_rules! scheme_columns {
             grant_schemes::last_year,
             grant_schemes::closed,
             grant_schemes::version,
-        )
+        ),
+        (
+            grant_schemes::authority,
+            grant_schemes::county_decides,
+            grant_schemes::legal_basis,
+            grant_schemes::payment_terms,
+            grant_schemes::accept_by,
+            grant_schemes::accept_weeks,
+        ))
     };
 }
 
@@ -62,6 +91,7 @@ pub struct NewScheme<'a> {
     pub rules: &'a str,
     pub first_year: i32,
     pub last_year: Option<i32>,
+    pub terms: &'a SchemeTerms,
 }
 
 pub fn insert_scheme(conn: &mut DbConnection, s: &NewScheme, now: NaiveDateTime) -> StoreResult<i64> {
@@ -78,6 +108,12 @@ pub fn insert_scheme(conn: &mut DbConnection, s: &NewScheme, now: NaiveDateTime)
             grant_schemes::closed.eq(false),
             grant_schemes::version.eq(1),
             grant_schemes::created_at.eq(now),
+            grant_schemes::authority.eq(&s.terms.authority),
+            grant_schemes::county_decides.eq(s.terms.county_decides),
+            grant_schemes::legal_basis.eq(&s.terms.legal_basis),
+            grant_schemes::payment_terms.eq(&s.terms.payment_terms),
+            grant_schemes::accept_by.eq(s.terms.accept_by),
+            grant_schemes::accept_weeks.eq(s.terms.accept_weeks),
         ))
         .returning(grant_schemes::id)
         .get_result(conn)?)
@@ -90,13 +126,13 @@ pub fn close_scheme(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
 }
 
 pub fn schemes(conn: &mut DbConnection) -> StoreResult<Vec<Scheme>> {
-    let rows: Vec<SchemeTuple> =
+    let rows: Vec<(SchemeTuple, TermsTuple)> =
         grant_schemes::table.select(scheme_columns!()).order(grant_schemes::first_year.desc()).load(conn)?;
     Ok(rows.into_iter().map(scheme_of).collect())
 }
 
 pub fn scheme(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Scheme>> {
-    let row: Option<SchemeTuple> = grant_schemes::table.find(id).select(scheme_columns!()).first(conn).optional()?;
+    let row: Option<(SchemeTuple, TermsTuple)> = grant_schemes::table.find(id).select(scheme_columns!()).first(conn).optional()?;
     Ok(row.map(scheme_of))
 }
 
@@ -433,6 +469,9 @@ pub struct Decision {
     pub reference: String,
     #[schema(value_type = Option<String>)]
     pub accepted_at: Option<NaiveDateTime>,
+    /// The authority that made the decision: a key of `data/registry/myndigheter.csv`; empty
+    /// for decisions recorded before it was kept (the letter then applies the scheme's rule).
+    pub decided_by: String,
 }
 
 /// A decision as read; the aid type is checked against the codes the domain knows.
@@ -449,6 +488,7 @@ struct DecisionRow {
     decided_on: NaiveDate,
     reference: String,
     accepted_at: Option<NaiveDateTime>,
+    decided_by: String,
 }
 
 /// A stored JSON column that does not read is an error, like an unknown code.
@@ -471,6 +511,7 @@ impl TryFrom<DecisionRow> for Decision {
             decided_on: r.decided_on,
             reference: r.reference,
             accepted_at: r.accepted_at,
+            decided_by: r.decided_by,
         })
     }
 }
@@ -488,6 +529,7 @@ macro_rules! decision_columns {
             grant_decisions::decided_on,
             grant_decisions::reference,
             grant_decisions::accepted_at,
+            grant_decisions::decided_by,
         )
     };
 }
@@ -508,6 +550,7 @@ pub fn insert_decision(conn: &mut DbConnection, d: &Decision, now: NaiveDateTime
             grant_decisions::reference.eq(&d.reference),
             grant_decisions::accepted_at.eq(d.accepted_at),
             grant_decisions::created_at.eq(now),
+            grant_decisions::decided_by.eq(&d.decided_by),
         ))
         .returning(grant_decisions::id)
         .get_result(conn)?)

@@ -53,10 +53,17 @@ struct SchemesPage {
     may_manage: bool,
     form: SchemeForm,
     error: Option<String>,
+    /// The authorities a scheme can belong to: (key, name).
+    authorities: Vec<(String, String)>,
 }
 
 pub async fn schemes(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
-    let form = SchemeForm { recipients: "municipalities".into(), ..Default::default() };
+    let form = SchemeForm {
+        recipients: "municipalities".into(),
+        authority: "helsedirektoratet".into(),
+        decides: "fylke".into(),
+        ..Default::default()
+    };
     schemes_page(&state, &visitor, form, None).await
 }
 
@@ -86,6 +93,7 @@ async fn schemes_page(
         may_manage: visitor.may(Action::ManageGrants, &Resource::Any),
         form,
         error,
+        authorities: crate::registry::authorities::all().iter().map(|a| (a.key.clone(), a.name.clone())).collect(),
     };
     Ok(render_with_status(status, &page))
 }
@@ -167,6 +175,27 @@ struct SchemePage {
     demo: bool,
     may_manage: bool,
     may_apply: bool,
+    /// Who decides, and the acceptance deadline, as the letter states them.
+    decides: String,
+    accept: String,
+}
+
+/// "Statsforvalteren i søkerens fylke" or the owner's name.
+fn decides_label(s: &Scheme) -> String {
+    if s.terms.county_decides {
+        return "Statsforvalteren i søkerens fylke".into();
+    }
+    crate::registry::authorities::authority(&s.terms.authority).map_or_else(|| s.owner.clone(), |a| a.name.clone())
+}
+
+/// "15. mai 2023", "3 uker etter vedtaket" or "ingen frist registrert".
+fn accept_label(s: &Scheme) -> String {
+    match (s.terms.accept_by, s.terms.accept_weeks) {
+        (Some(date), _) => format::date(date),
+        (None, Some(1)) => "1 uke etter vedtaket".into(),
+        (None, Some(weeks)) => format!("{weeks} uker etter vedtaket"),
+        (None, None) => "ingen frist registrert".into(),
+    }
 }
 
 fn frame_basis(f: &store::Frame) -> String {
@@ -278,6 +307,8 @@ pub async fn scheme(State(state): State<AppState>, visitor: Visitor, Path(id): P
         totals: (format::kroner(granted), format::kroner(paid), format::kroner(payable)),
         may_manage: visitor.may(Action::ManageGrants, &Resource::Any),
         may_apply: !scheme.closed && !own_units(&visitor).is_empty(),
+        decides: decides_label(&scheme),
+        accept: accept_label(&scheme),
         scheme,
     };
     Ok(render(&page))
