@@ -195,7 +195,7 @@ pub fn decide(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &DecideCommand) ->
             Outcome::Grant(terms) => {
                 grant(conn, ctx, &loaded, terms)?;
                 a.state = ApplicationState::Granted;
-                let after = serde_json::json!({"tilstand": a.state, "innvilget": terms.granted, "vilkår": terms.conditions, "måltall": terms.targets, "støttetype": terms.aid_type});
+                let after = serde_json::json!({"tilstand": a.state, "innvilget": terms.granted, "vilkår": terms.conditions, "måltall": terms.targets, "støttetype": terms.aid_type, "vedtatt_av": decider(&loaded.scheme, &loaded.offices)});
                 ("innvilget", after)
             }
             Outcome::Reject => {

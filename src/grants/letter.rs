@@ -64,7 +64,8 @@ fn authority_or(key: &str, fallback: &str) -> Authority {
 
 /// Who decided: as recorded, or (for decisions recorded before that was kept) by the scheme's rule.
 fn sender_of(l: &Loaded, d: &Decision) -> Authority {
-    let key = if d.decided_by.is_empty() { super::decisions::decider(&l.scheme, &l.offices) } else { d.decided_by.clone() };
+    let key =
+        if d.decided_by.is_empty() { super::decisions::decider(&l.scheme, &l.offices) } else { d.decided_by.clone() };
     authority_or(&key, &l.scheme.owner)
 }
 
@@ -74,7 +75,8 @@ fn appeal_body(sender: &Authority, scheme: &Scheme) -> Option<String> {
     if !sender.public_body {
         return None;
     }
-    let key = if sender.key == scheme.terms.authority { sender.superior.as_str() } else { scheme.terms.authority.as_str() };
+    let key =
+        if sender.key == scheme.terms.authority { sender.superior.as_str() } else { scheme.terms.authority.as_str() };
     authorities::authority(key).map(|a| a.name.clone())
 }
 
@@ -227,7 +229,10 @@ fn grant(w: &mut Writer, l: &Letter) {
     );
     section(w, "Hjemmel");
     let basis = if l.legal_basis.is_empty() {
-        format!("Hjemmelen for ordningen er ikke registrert i Samveis. Kontakt {} for grunnlaget for vedtaket.", l.sender.name)
+        format!(
+            "Hjemmelen for ordningen er ikke registrert i Samveis. Kontakt {} for grunnlaget for vedtaket.",
+            l.sender.name
+        )
     } else {
         format!("Tilskuddet gis etter {}.", l.legal_basis)
     };
@@ -263,7 +268,10 @@ fn terms(w: &mut Writer, l: &Letter) {
     );
     section(w, "Utbetaling");
     let payment = if l.payment_terms.is_empty() {
-        format!("Ordningen har ikke registrert utbetalingsvilkår i Samveis. Kontakt {} før dere ber om utbetaling.", l.sender.name)
+        format!(
+            "Ordningen har ikke registrert utbetalingsvilkår i Samveis. Kontakt {} før dere ber om utbetaling.",
+            l.sender.name
+        )
     } else {
         l.payment_terms.clone()
     };
@@ -307,8 +315,12 @@ fn contact_role(l: &Letter) -> String {
 fn closing(w: &mut Writer, l: &Letter) {
     section(w, "Kontakt");
     let address = if l.sender.postal_address.is_empty() { String::new() } else { format!(", {}", l.sender.address()) };
+    let reference = if l.reference.is_empty() { String::new() } else { format!(" {}", l.reference) };
     w.paragraph(
-        &format!("Spørsmål om vedtaket rettes til saksbehandleren for ordningen: {}{address}. Oppgi vår referanse.", contact_role(l)),
+        &format!(
+            "Spørsmål om vedtaket rettes til {}{address}. Oppgi vår referanse{reference} når dere tar kontakt.",
+            contact_role(l)
+        ),
         REGULAR,
         BODY,
         0.0,

@@ -97,7 +97,10 @@ fn terms(f: &SchemeForm) -> GrantResult<SchemeTerms> {
         })?),
     };
     if accept_by.is_some() && accept_weeks.is_some() {
-        return Err(GrantError::invalid("accept_weeks", "Oppgi enten en dato eller et antall uker for aksept, ikke begge."));
+        return Err(GrantError::invalid(
+            "accept_weeks",
+            "Oppgi enten en dato eller et antall uker for aksept, ikke begge.",
+        ));
     }
     Ok(SchemeTerms {
         authority: authority.key.clone(),

@@ -53,32 +53,47 @@ fn scheme_of((t, terms): (SchemeTuple, TermsTuple)) -> Scheme {
     let (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version) = t;
     let (authority, county_decides, legal_basis, payment_terms, accept_by, accept_weeks) = terms;
     let terms = SchemeTerms { authority, county_decides, legal_basis, payment_terms, accept_by, accept_weeks };
-    Scheme { id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version, terms }
+    Scheme {
+        id,
+        name,
+        owner,
+        budget_chapter,
+        budget_post,
+        recipients,
+        rules,
+        first_year,
+        last_year,
+        closed,
+        version,
+        terms,
+    }
 }
 
 macro_rules! scheme_columns {
     () => {
-        ((
-            grant_schemes::id,
-            grant_schemes::name,
-            grant_schemes::owner,
-            grant_schemes::budget_chapter,
-            grant_schemes::budget_post,
-            grant_schemes::recipients,
-            grant_schemes::rules,
-            grant_schemes::first_year,
-            grant_schemes::last_year,
-            grant_schemes::closed,
-            grant_schemes::version,
-        ),
         (
-            grant_schemes::authority,
-            grant_schemes::county_decides,
-            grant_schemes::legal_basis,
-            grant_schemes::payment_terms,
-            grant_schemes::accept_by,
-            grant_schemes::accept_weeks,
-        ))
+            (
+                grant_schemes::id,
+                grant_schemes::name,
+                grant_schemes::owner,
+                grant_schemes::budget_chapter,
+                grant_schemes::budget_post,
+                grant_schemes::recipients,
+                grant_schemes::rules,
+                grant_schemes::first_year,
+                grant_schemes::last_year,
+                grant_schemes::closed,
+                grant_schemes::version,
+            ),
+            (
+                grant_schemes::authority,
+                grant_schemes::county_decides,
+                grant_schemes::legal_basis,
+                grant_schemes::payment_terms,
+                grant_schemes::accept_by,
+                grant_schemes::accept_weeks,
+            ),
+        )
     };
 }
 
@@ -132,7 +147,8 @@ pub fn schemes(conn: &mut DbConnection) -> StoreResult<Vec<Scheme>> {
 }
 
 pub fn scheme(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Scheme>> {
-    let row: Option<(SchemeTuple, TermsTuple)> = grant_schemes::table.find(id).select(scheme_columns!()).first(conn).optional()?;
+    let row: Option<(SchemeTuple, TermsTuple)> =
+        grant_schemes::table.find(id).select(scheme_columns!()).first(conn).optional()?;
     Ok(row.map(scheme_of))
 }
 

@@ -10,11 +10,11 @@
 
 use krilla::color::luma;
 use krilla::configure::{Accessibility, Configuration, ConfigurationBuilder};
-use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::destination::XyzDestination;
+use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
-use krilla::outline::{Outline, OutlineNode};
 use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule};
 use krilla::surface::Surface;
@@ -26,8 +26,8 @@ use krilla::text::{Font, TextDirection};
 use krilla::{Document, SerializeSettings};
 use skrifa::MetadataProvider;
 use skrifa::instance::{LocationRef, Size};
-use std::num::NonZeroU16;
 use skrifa::raw::TableProvider;
+use std::num::NonZeroU16;
 
 pub const PAGE_W: f32 = 595.0;
 pub const PAGE_H: f32 = 842.0;
@@ -72,12 +72,13 @@ pub fn width(text: &str, weight: Weight, size: f32) -> f32 {
     units * size / per_em
 }
 
-/// Splits text into lines no wider than `max`; a newline starts a new line.
+/// Splits text into lines no wider than `max` at plain spaces; a newline starts a new line.
 pub fn wrap(text: &str, weight: Weight, size: f32, max: f32) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
-        for word in paragraph.split_whitespace() {
+        // Only a plain space breaks a line: a no-break space ("2 000 000") holds its word together.
+        for word in paragraph.split([' ', '\t']).filter(|w| !w.is_empty()) {
             let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
             if width(&candidate, weight, size) > max && !line.is_empty() {
                 lines.push(std::mem::replace(&mut line, word.to_string()));
@@ -172,7 +173,16 @@ impl Default for Writer {
 
 impl Writer {
     pub fn new() -> Writer {
-        Writer { pages: vec![Vec::new()], groups: Vec::new(), roots: Vec::new(), texts: 0, marks: Vec::new(), list: None, table: None, y: PAGE_H - MARGIN }
+        Writer {
+            pages: vec![Vec::new()],
+            groups: Vec::new(),
+            roots: Vec::new(),
+            texts: 0,
+            marks: Vec::new(),
+            list: None,
+            table: None,
+            y: PAGE_H - MARGIN,
+        }
     }
 
     fn steps(&mut self) -> &mut Vec<Step> {
@@ -451,7 +461,8 @@ fn draw(surface: &mut Surface, step: &Step, fonts: &[Font; 2], ids: &mut [Option
                     }
                 }
                 None => {
-                    let _artifact = surface.start_tagged(ContentTag::Artifact(Artifact::new(ArtifactType::Footer, None)));
+                    let _artifact =
+                        surface.start_tagged(ContentTag::Artifact(Artifact::new(ArtifactType::Footer, None)));
                 }
             }
             surface.set_fill(Some(Fill::default()));
@@ -489,6 +500,14 @@ mod tests {
     }
 
     #[test]
+    fn a_no_break_space_is_kept_and_not_broken() {
+        let amount = "2\u{a0}000\u{a0}000 kr";
+        let text = format!("{}{amount}", "ord ".repeat(60));
+        let lines = wrap(&text, REGULAR, BODY, 200.0);
+        assert!(lines.len() > 2 && lines.join(" ").contains(amount), "{lines:?}");
+    }
+
+    #[test]
     fn the_font_has_every_sami_letter() {
         let font = skrifa::FontRef::new(REGULAR_TTF).unwrap();
         for c in "ÆØÅæøåÁáČčĐđŊŋŠšŦŧŽžÄäÖöÏï".chars() {
@@ -507,6 +526,18 @@ mod tests {
         w.bar("Digitalt tilsyn", 0.5, "3 / 1");
         let ua = ConfigurationBuilder::new().with_accessibility_validator(Accessibility::UA1).finish().unwrap();
         let pdf = w.render("Tittel", "Samveis", ua).expect("valid PDF/UA-1");
-        assert!(pdf.starts_with(b"%PDF"));
+        let claims_ua = |pdf: &[u8]| pdf.windows(12).any(|w| w == b"pdfuaid:part");
+        assert!(pdf.starts_with(b"%PDF") && claims_ua(&pdf));
+        let plain = w.render("Tittel", "Samveis", Configuration::default()).unwrap();
+        assert!(!claims_ua(&plain), "only a validated document claims PDF/UA");
+    }
+
+    #[test]
+    fn text_the_font_cannot_show_still_gives_a_tagged_document() {
+        let mut w = Writer::new();
+        w.heading(1, "Søknad", 13.0);
+        w.paragraph("Formål: 数字 😀", REGULAR, BODY, 0.0);
+        let pdf = w.finish("Tittel", "Samveis").expect("a document all the same");
+        assert!(pdf.starts_with(b"%PDF") && !pdf.windows(12).any(|w| w == b"pdfuaid:part"));
     }
 }

@@ -16,7 +16,13 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     flat(&text)
 }
 
-fn flat(text: &str) -> String {
+/// The text of one page, flattened like `pdf_text`.
+pub fn page_text(pdf: &[u8], page: u32) -> String {
+    let doc = lopdf::Document::load_mem(pdf).expect("a PDF");
+    flat(&doc.extract_text(&[page]).unwrap_or_default())
+}
+
+pub fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -39,6 +45,11 @@ pub fn fonts_embedded(pdf: &[u8]) -> bool {
         }
     }
     descriptors > 0
+}
+
+/// Claims PDF/UA-1 in its XMP metadata (written only when krilla's validator accepted it).
+fn pdf_ua(pdf: &[u8]) -> bool {
+    pdf.windows(b"pdfuaid:part".len()).any(|w| w == b"pdfuaid:part")
 }
 
 /// A tagged PDF in Norwegian bokmål with its title shown.
@@ -87,6 +98,7 @@ backends! {
         }
         assert!(fonts_embedded(&pdf), "the font is embedded");
         assert!(tagged_nb(&pdf), "tagged, in bokmål");
+        assert!(pdf_ua(&pdf), "PDF/UA-1");
     }
 
     async fn the_ks_2023_letter_reproduces_the_source(app) {
@@ -118,7 +130,7 @@ backends! {
             assert!(text.contains(&flat(&needle)), "{needle} in the KS letter: {text}");
         }
         assert!(!text.contains("Frikjøp av nettverkskoordinatorer i hvert fylke"), "payment terms, not the rules text: {text}");
-        assert!(fonts_embedded(&pdf));
+        assert!(fonts_embedded(&pdf) && pdf_ua(&pdf));
     }
 
     async fn status_reports_keep_sami_letters_and_embed_their_font(app) {
@@ -129,9 +141,9 @@ backends! {
             assert!(text.contains(name), "{name} in the county report: {text}");
         }
         assert!(!text.contains('?'), "nothing replaced: {text}");
-        assert!(fonts_embedded(&county) && tagged_nb(&county));
+        assert!(fonts_embedded(&county) && tagged_nb(&county) && pdf_ua(&county));
         let national = app.get_bytes("/innsikt/statusrapport.pdf").await;
-        assert!(fonts_embedded(&national) && tagged_nb(&national));
+        assert!(fonts_embedded(&national) && tagged_nb(&national) && pdf_ua(&national));
         assert!(pdf_text(&national).contains("Teknologier i drift"));
         assert_ne!(app.other_browser().get("/innsikt/fylker/56/statusrapport.pdf").await.status, StatusCode::OK);
     }
