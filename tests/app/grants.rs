@@ -95,7 +95,12 @@ backends! {
         let created = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("budget_chapter", "761"), ("budget_post", "68"), ("recipients", "municipalities"), ("first_year", "2028"),
             ("authority", "helsedirektoratet"), ("decides", "fylke"), ("legal_basis", "regelverket for ny ordning"), ("payment_terms", "Etter anmodning."), ("accept_weeks", "3")]).await;
         assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
-        assert!(created.location.unwrap().ends_with("/fordeling"));
+        let location = created.location.unwrap();
+        assert!(location.ends_with("/fordeling"));
+        let shown = app.get(location.trim_end_matches("/fordeling")).await.text();
+        for typed in ["Statsforvalteren i søkerens fylke", "regelverket for ny ordning", "3 uker etter vedtaket", "Etter anmodning."] {
+            assert!(shown.contains(typed), "{typed} on the scheme page: {shown}");
+        }
         let tried = app.post_form(&path, &[("handling", "prov"), ("year", "2027"), ("amount", "1 000 001"), ("layout", "2024"),
             ("population_year", "2026"), ("mode", "key"), ("weights", "population=50,municipalities=50,equal=0")]).await;
         assert_eq!(tried.status, StatusCode::OK);

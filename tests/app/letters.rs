@@ -113,6 +113,12 @@ backends! {
             .await
             .unwrap();
         app.login(ADMIN).await;
+        let ks = app.db.run(|conn| samveis::grants::store::schemes(conn)).await.unwrap();
+        let ks = ks.iter().find(|s| s.name.starts_with("KS:")).unwrap().id;
+        let scheme_page = app.get(&format!("/tilskudd/{ks}")).await.text();
+        for shown in ["15. mai 2023", "Faktura merkes med prosjektnummer 102265.", "midlene KS er tildelt"] {
+            assert!(scheme_page.contains(shown), "{shown} on the scheme page: {scheme_page}");
+        }
         let pdf = app.get_bytes(&format!("/tilskudd/soknader/{id}/tilskuddsbrev.pdf")).await;
         let text = pdf_text(&pdf);
         for needle in [
