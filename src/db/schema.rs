@@ -237,6 +237,7 @@ diesel::table! {
         county_decides -> Bool,
         legal_basis -> Text,
         payment_terms -> Text,
+        reporting -> Text,
         accept_by -> Nullable<Date>,
         accept_weeks -> Nullable<Integer>,
     }

@@ -83,6 +83,7 @@ fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         authority: "helsedirektoratet".into(),
         county_decides: true,
         legal_basis: "tilskuddsregelverket for «Kommunalt kompetanse- og innovasjonstilskudd»".into(),
+        reporting: "Kommunene rapporterer i 2015 på samme måte som i 2014, på rapporteringsmøtene i slutten av mai og i slutten av oktober 2015. I mai leveres plan for overgang til drift i 2016, en figur over tjenesteflyten og teknologien, status og fremdriftsplan for følgeforskningen og status for gevinstrealiseringen; i oktober status for arbeidet og planer og søknad for 2016.".into(),
         ..SchemeTerms::default()
     };
     let new = NewScheme {
@@ -141,6 +142,7 @@ fn terms_2023() -> SchemeTerms {
         county_decides: false,
         legal_basis: "midlene KS er tildelt i statsbudsjettet for 2022–2023 til å drive kommunenettverk for innføring av velferdsteknologi".into(),
         payment_terms: "Utgifter skal føres med egen prosjektkode i kommunens regnskapssystem, og utskrift vedlegges faktura. Tilskuddet blir utbetalt etterskuddsvis når KS har mottatt faktura med vedlegg som dokumenterer utgiftene. Faktura skal være datert 31. desember 2023 og være mottatt senest 15. januar 2024. Faktura merkes med prosjektnummer 102265.".into(),
+        reporting: "Nettverkskoordinator rapporterer til KS på oppdraget: elektronisk innrapportering på fremdrift to ganger i året, koordinatorsamlinger digitalt og fysisk (om lag én gang i måneden), kompetansebygging i prosessledelse og enkeltmøter etter behov.".into(),
         accept_by: NaiveDate::from_ymd_opt(2023, 5, 15),
         accept_weeks: None,
     }
@@ -209,6 +211,7 @@ fn example_scheme(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         county_decides: true,
         legal_basis: "regelverket for eksempelordningen «Velferdsteknologi i kommunene 2027» (demodata)".into(),
         payment_terms: "Tilskuddet utbetales etter anmodning om utbetaling i Samveis, med faktura, kostnader så langt mot godkjent budsjett og kort status.".into(),
+        reporting: String::new(),
         accept_by: None,
         accept_weeks: Some(3),
     };

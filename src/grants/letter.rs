@@ -42,6 +42,8 @@ pub struct Letter {
     /// "Fauske-Fuosko: 100 000 kr"
     pub passed_on: Vec<String>,
     pub payment_terms: String,
+    /// The scheme's reporting duties; empty: the reporting rounds in Samveis.
+    pub reporting: String,
     pub accept_by: Option<NaiveDate>,
     pub aid_type: String,
 }
@@ -133,6 +135,7 @@ fn letter_of(conn: &mut DbConnection, l: &Loaded, d: &Decision) -> GrantResult<L
         targets: d.target_figures.iter().map(target_line).collect(),
         passed_on: d.sub_allocations.iter().map(|s| format!("{}: {}", s.name, format::kroner(s.amount))).collect(),
         payment_terms: l.scheme.terms.payment_terms.clone(),
+        reporting: l.scheme.terms.reporting.clone(),
         accept_by: accept_by(&l.scheme, d.decided_on),
         aid_type: d.aid_type.label().to_string(),
     })
@@ -260,12 +263,17 @@ fn section(w: &mut Writer, title: &str) {
 /// Reporting, payment and acceptance.
 fn terms(w: &mut Writer, l: &Letter) {
     section(w, "Rapportering");
-    w.paragraph(
-        "Tilskuddet følges opp i rapporteringsrundene i Samveis: statusrapporter, milepæler og gevinstrapportering. Måltallene over rapporteres per periode, med oppnådd antall mot mål.",
-        REGULAR,
-        BODY,
-        0.0,
-    );
+    let reporting = if l.reporting.is_empty() {
+        "Tilskuddet følges opp i rapporteringsrundene i Samveis: statusrapporter, milepæler og gevinstrapportering."
+    } else {
+        l.reporting.as_str()
+    };
+    let targets = if l.targets.is_empty() {
+        ""
+    } else {
+        " Måltallene over rapporteres per periode, med oppnådd antall mot mål."
+    };
+    w.paragraph(&format!("{reporting}{targets}"), REGULAR, BODY, 0.0);
     section(w, "Utbetaling");
     let payment = if l.payment_terms.is_empty() {
         format!(

@@ -43,6 +43,8 @@ pub struct SchemeForm {
     pub legal_basis: String,
     #[serde(default)]
     pub payment_terms: String,
+    #[serde(default)]
+    pub reporting: String,
     /// An acceptance deadline as ÅÅÅÅ-MM-DD, or
     #[serde(default)]
     pub accept_by: String,
@@ -107,6 +109,7 @@ fn terms(f: &SchemeForm) -> GrantResult<SchemeTerms> {
         county_decides,
         legal_basis: f.legal_basis.trim().into(),
         payment_terms: f.payment_terms.trim().into(),
+        reporting: f.reporting.trim().into(),
         accept_by,
         accept_weeks,
     })
@@ -164,7 +167,7 @@ pub fn create_scheme(conn: &mut DbConnection, ctx: &Ctx, c: &NewSchemeCommand) -
         let id = store::insert_scheme(conn, &new, ctx.now)?;
         let t = &c.terms;
         let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year],
-            "myndighet": t.authority, "fylket_vedtar": t.county_decides, "hjemmel": t.legal_basis, "utbetalingsvilkår": t.payment_terms, "aksept_innen": t.accept_by, "aksept_uker": t.accept_weeks});
+            "myndighet": t.authority, "fylket_vedtar": t.county_decides, "hjemmel": t.legal_basis, "utbetalingsvilkår": t.payment_terms, "rapportering": t.reporting, "aksept_innen": t.accept_by, "aksept_uker": t.accept_weeks});
         let change = Change {
             action: "opprettet",
             record_type: "tilskuddsordning",

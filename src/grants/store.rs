@@ -41,18 +41,21 @@ pub struct SchemeTerms {
     pub legal_basis: String,
     /// How the grant is paid out; empty when the scheme does not say.
     pub payment_terms: String,
+    /// What the recipient reports, and when; empty: the reporting rounds in Samveis.
+    pub reporting: String,
     /// The acceptance deadline: a date, or a number of weeks after the decision.
     pub accept_by: Option<NaiveDate>,
     pub accept_weeks: Option<i32>,
 }
 
 type SchemeTuple = (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64);
-type TermsTuple = (String, bool, String, String, Option<NaiveDate>, Option<i32>);
+type TermsTuple = (String, bool, String, String, String, Option<NaiveDate>, Option<i32>);
 
 fn scheme_of((t, terms): (SchemeTuple, TermsTuple)) -> Scheme {
     let (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version) = t;
-    let (authority, county_decides, legal_basis, payment_terms, accept_by, accept_weeks) = terms;
-    let terms = SchemeTerms { authority, county_decides, legal_basis, payment_terms, accept_by, accept_weeks };
+    let (authority, county_decides, legal_basis, payment_terms, reporting, accept_by, accept_weeks) = terms;
+    let terms =
+        SchemeTerms { authority, county_decides, legal_basis, payment_terms, reporting, accept_by, accept_weeks };
     Scheme {
         id,
         name,
@@ -90,6 +93,7 @@ macro_rules! scheme_columns {
                 grant_schemes::county_decides,
                 grant_schemes::legal_basis,
                 grant_schemes::payment_terms,
+                grant_schemes::reporting,
                 grant_schemes::accept_by,
                 grant_schemes::accept_weeks,
             ),
@@ -127,6 +131,7 @@ pub fn insert_scheme(conn: &mut DbConnection, s: &NewScheme, now: NaiveDateTime)
             grant_schemes::county_decides.eq(s.terms.county_decides),
             grant_schemes::legal_basis.eq(&s.terms.legal_basis),
             grant_schemes::payment_terms.eq(&s.terms.payment_terms),
+            grant_schemes::reporting.eq(&s.terms.reporting),
             grant_schemes::accept_by.eq(s.terms.accept_by),
             grant_schemes::accept_weeks.eq(s.terms.accept_weeks),
         ))

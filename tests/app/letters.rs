@@ -83,6 +83,7 @@ backends! {
             "Tilskuddet gis etter regelverket for eksempelordningen «Velferdsteknologi i kommunene 2027» (demodata), kap. 761, post 68 i statsbudsjettet.".into(),
             "Rapporter i statusrapportene.".into(),
             "Tilskuddet utbetales etter anmodning om utbetaling i Samveis".into(),
+            "Tilskuddet følges opp i rapporteringsrundene i Samveis".into(),
             format!("innen {}.", format::date(accept_by)),
             "forvaltningsloven §§ 28 og 29".into(),
             "Klagefristen er tre uker".into(),
@@ -113,7 +114,7 @@ backends! {
             .await
             .unwrap();
         app.login(ADMIN).await;
-        let ks = app.db.run(|conn| samveis::grants::store::schemes(conn)).await.unwrap();
+        let ks = app.db.run(samveis::grants::store::schemes).await.unwrap();
         let ks = ks.iter().find(|s| s.name.starts_with("KS:")).unwrap().id;
         let scheme_page = app.get(&format!("/tilskudd/{ks}")).await.text();
         for shown in ["15. mai 2023", "Faktura merkes med prosjektnummer 102265.", "midlene KS er tildelt"] {
@@ -130,6 +131,7 @@ backends! {
             "Tilskuddet gis etter midlene KS er tildelt i statsbudsjettet for 2022–2023".into(),
             "innen 15. mai 2023.".into(),
             "Faktura merkes med prosjektnummer 102265.".into(),
+            "Nettverkskoordinator rapporterer til KS på oppdraget: elektronisk innrapportering på fremdrift to ganger i året".into(),
             "KS er ikke et forvaltningsorgan".into(),
             "Saksbehandler, KS".into(),
         ] {

@@ -85,7 +85,7 @@ backends! {
             read!(conn, seen, file_references, (i64, String, String, i64, String, String, String, NaiveDateTime));
             let g = read!(conn, seen, grant_schemes,
                 (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64, NaiveDateTime,
-                 String, bool, String, String, Option<NaiveDate>, Option<i32>));
+                 String, bool, String, String, String, Option<NaiveDate>, Option<i32>));
             assert!(!g.is_empty());
             let fr = read!(conn, seen, grant_frames, (i64, i64, i32, i64, i32, Option<i32>, Option<String>, NaiveDateTime));
             assert!(!fr.is_empty());
