@@ -207,8 +207,8 @@ fn heading(w: &mut Writer, l: &Letter) {
     let right = PAGE_W - MARGIN - 170.0;
     w.text_at(right, top - 16.0, REGULAR, 9.0, &format!("Dato: {}", format::date(l.date)));
     let reference = if l.reference.is_empty() { "–".to_string() } else { l.reference.clone() };
-    w.text_at(right, top - 30.0, REGULAR, 9.0, &format!("Vår referanse: {reference}"));
-    w.y = top - 90.0;
+    let last = w.paragraph_at((right, top - 30.0), REGULAR, 9.0, 170.0, &format!("Vår referanse: {reference}"));
+    w.y = (top - 90.0).min(last - 30.0);
     w.paragraph(&l.recipient, BOLD, BODY, 0.0);
 }
 
@@ -326,8 +326,8 @@ fn closing(w: &mut Writer, l: &Letter) {
     let reference = if l.reference.is_empty() { String::new() } else { format!(" {}", l.reference) };
     w.paragraph(
         &format!(
-            "Spørsmål om vedtaket rettes til {}{address}. Oppgi vår referanse{reference} når dere tar kontakt.",
-            contact_role(l)
+            "Spørsmål om vedtaket rettes til saksbehandler hos {}{address}. Oppgi vår referanse{reference} når dere tar kontakt.",
+            l.sender.name
         ),
         REGULAR,
         BODY,

@@ -246,6 +246,20 @@ impl Writer {
         self.put((x, y), weight, size, text, Some(g));
     }
 
+    /// A paragraph at a place, wrapped to `max` points wide (a letterhead column); returns the
+    /// baseline of its last line.
+    pub fn paragraph_at(&mut self, at: (f32, f32), weight: Weight, size: f32, max: f32, text: &str) -> f32 {
+        let g = self.block(Kind::Paragraph);
+        let (x, mut y) = at;
+        for (i, line) in wrap(text, weight, size, max).iter().enumerate() {
+            if i > 0 {
+                y -= size * 1.3;
+            }
+            self.put((x, y), weight, size, line, Some(g));
+        }
+        y
+    }
+
     /// A heading group, with its title and its place in the outline.
     fn heading_group(&mut self, level: u16, text: &str, top: f32) -> usize {
         let g = self.block(Kind::Heading(level));
