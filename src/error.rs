@@ -124,3 +124,10 @@ macro_rules! area_error {
         }
     };
 }
+
+/// A document that could not be written is our failure (500), logged with its cause.
+impl From<crate::web::pdf::PdfError> for AppError {
+    fn from(e: crate::web::pdf::PdfError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}

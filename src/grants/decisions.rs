@@ -6,7 +6,7 @@ use super::applications::{Loaded, authorize, parse_kroner, ticked};
 use super::de_minimis::de_minimis_check;
 use super::error::{FieldProblem, GrantError, GrantResult};
 use super::letter;
-use super::store::{self, Decision, SubAllocation};
+use super::store::{self, Decision, Scheme, SubAllocation};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
@@ -387,7 +387,7 @@ pub fn decide(conn: &mut DbConnection, ctx: &Ctx, id: i64, c: &DecideCommand) ->
             Outcome::Grant(terms) => {
                 grant(conn, ctx, &loaded, terms)?;
                 a.state = ApplicationState::Granted;
-                let after = serde_json::json!({"tilstand": a.state, "innvilget": terms.granted, "vilkår": terms.conditions, "måltall": terms.targets, "støttetype": terms.aid_type, "begrunnelse_utover_rammen": terms.justification});
+                let after = serde_json::json!({"tilstand": a.state, "innvilget": terms.granted, "vilkår": terms.conditions, "måltall": terms.targets, "støttetype": terms.aid_type, "begrunnelse_utover_rammen": terms.justification, "vedtatt_av": decider(&loaded.scheme, &loaded.offices)});
                 ("innvilget", after)
             }
             Outcome::Reject => {
@@ -485,6 +485,7 @@ fn grant(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &GrantTerms) -> 
         decided_on: ctx.now.date(),
         reference: terms.reference.clone(),
         accepted_at: None,
+        decided_by: decider(&l.scheme, &l.offices),
         target_text: String::new(),
         frame_justification: terms.justification.clone(),
     };
@@ -501,6 +502,15 @@ fn grant(conn: &mut DbConnection, ctx: &Ctx, l: &Loaded, terms: &GrantTerms) -> 
     store::insert_entry(conn, &entry, ctx.now)?;
     letter::store_letter(conn, l, &Decision { id: decision_id, ..decision }, ctx.now)?;
     Ok(())
+}
+
+/// Who decides a scheme's grants: Statsforvalteren of the applicant's county when the scheme is
+/// administered by the county governors, else the scheme's owner. A key of the authorities table.
+pub(super) fn decider(scheme: &Scheme, offices: &[String]) -> String {
+    match offices.first() {
+        Some(office) if scheme.terms.county_decides => office.clone(),
+        _ => scheme.terms.authority.clone(),
+    }
 }
 
 /// The applicant accepts the grant letter's terms.

@@ -6,7 +6,7 @@
 
 use super::distribution::{FrameCommand, Split, save_frame};
 use super::import::{Applicant, HistoricGrant, historic, record_grant};
-use super::store::{self, NewScheme, Requirements, SubAllocation};
+use super::store::{self, NewScheme, Requirements, SchemeTerms, SubAllocation};
 use crate::context::Ctx;
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -77,6 +77,15 @@ fn municipality(conn: &mut DbConnection, layout: Layout, name: &str) -> Result<(
 }
 
 fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
+    // The source gives the rules and the budget post, and that the county governors administer
+    // the scheme; it gives no payment terms and no deadline for acceptance.
+    let terms = SchemeTerms {
+        authority: "helsedirektoratet".into(),
+        county_decides: true,
+        legal_basis: "tilskuddsregelverket for «Kommunalt kompetanse- og innovasjonstilskudd»".into(),
+        reporting: "Kommunene rapporterer i 2015 på samme måte som i 2014, på rapporteringsmøtene i slutten av mai og i slutten av oktober 2015. I mai leveres plan for overgang til drift i 2016, en figur over tjenesteflyten og teknologien, status og fremdriftsplan for følgeforskningen og status for gevinstrealiseringen; i oktober status for arbeidet og planer og søknad for 2016.".into(),
+        ..SchemeTerms::default()
+    };
     let new = NewScheme {
         name: SCHEME_2015,
         owner: "Helsedirektoratet (programkontoret)",
@@ -86,6 +95,7 @@ fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         rules: "Tilskudd til utviklingskommuner i Nasjonalt velferdsteknologiprogram. Fylkesrammene ble fordelt manuelt.",
         first_year: 2015,
         last_year: Some(2015),
+        terms: &terms,
         application_deadline: None,
         requires: Requirements::default(),
     };
@@ -128,16 +138,31 @@ fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The KS letter of 8 May 2023 (KS 23/02307-5): KS decides; budget chapter and post not given.
+fn terms_2023() -> SchemeTerms {
+    SchemeTerms {
+        authority: "ks".into(),
+        county_decides: false,
+        legal_basis: "midlene KS er tildelt i statsbudsjettet for 2022–2023 til å drive kommunenettverk for innføring av velferdsteknologi".into(),
+        payment_terms: "Utgifter skal føres med egen prosjektkode i kommunens regnskapssystem, og utskrift vedlegges faktura. Tilskuddet blir utbetalt etterskuddsvis når KS har mottatt faktura med vedlegg som dokumenterer utgiftene. Faktura skal være datert 31. desember 2023 og være mottatt senest 15. januar 2024. Faktura merkes med prosjektnummer 102265.".into(),
+        reporting: "Nettverkskoordinator rapporterer til KS på oppdraget: elektronisk innrapportering på fremdrift to ganger i året, koordinatorsamlinger digitalt og fysisk (om lag én gang i måneden), kompetansebygging i prosessledelse og enkeltmøter etter behov.".into(),
+        accept_by: NaiveDate::from_ymd_opt(2023, 5, 15),
+        accept_weeks: None,
+    }
+}
+
 fn scheme_2023(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
+    let terms = terms_2023();
     let new = NewScheme {
         name: SCHEME_2023,
         owner: "KS",
         budget_chapter: "",
         budget_post: "",
         recipients: "municipalities",
-        rules: "Frikjøp av nettverkskoordinatorer i hvert fylke. Utbetales etterskuddsvis mot faktura med egen prosjektkode; faktura datert 31.12. og mottatt senest 15. januar året etter.",
+        rules: "Frikjøp av nettverkskoordinatorer i hvert fylke. Rollen som nettverkskoordinator skal dekke alle kommuner i fylket; endringer i frikjøpsnivå og aktiviteter avklares på forhånd med KS.",
         first_year: 2023,
         last_year: Some(2023),
+        terms: &terms,
         application_deadline: None,
         requires: Requirements::default(),
     };
@@ -187,6 +212,15 @@ fn scheme_2023(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
 }
 
 fn example_scheme(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
+    let terms = SchemeTerms {
+        authority: "helsedirektoratet".into(),
+        county_decides: true,
+        legal_basis: "regelverket for eksempelordningen «Velferdsteknologi i kommunene 2027» (demodata)".into(),
+        payment_terms: "Tilskuddet utbetales etter anmodning om utbetaling i Samveis, med faktura, kostnader så langt mot godkjent budsjett og kort status.".into(),
+        reporting: String::new(),
+        accept_by: None,
+        accept_weeks: Some(3),
+    };
     let new = NewScheme {
         name: SCHEME_EXAMPLE,
         owner: "Helsedirektoratet (programkontoret)",
@@ -196,6 +230,7 @@ fn example_scheme(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         rules: "Demodata: en eksempelordning å søke på. Fylkesrammene er fordelt med nøkkelen befolkning 50 % og kommuner 50 %, befolkning 1. januar 2026. Søknaden skal ha budsjett, plan og vedlagt forankringsvedtak.",
         first_year: 2027,
         last_year: Some(2027),
+        terms: &terms,
         // No deadline: the demo is applied to whenever it is walked (and tested).
         application_deadline: None,
         requires: Requirements { budget: true, plan: true, anchoring: true },

@@ -21,6 +21,9 @@ pub enum GrantError {
     NotFound(String),
     #[error(transparent)]
     Store(StoreError),
+    /// The grant letter could not be written.
+    #[error(transparent)]
+    Document(#[from] crate::web::pdf::PdfError),
 }
 
 impl GrantError {

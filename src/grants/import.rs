@@ -73,26 +73,35 @@ pub(super) struct HistoricGrant<'a> {
     pub synthetic_payment: Option<(i64, NaiveDate)>,
 }
 
+/// The decision of a historic grant; the authority that made it follows the scheme's rule.
+fn historic_decision(conn: &mut DbConnection, g: &HistoricGrant, application_id: i64) -> GrantResult<Decision> {
+    let scheme = store::scheme(conn, g.application.scheme_id)?
+        .ok_or_else(|| super::schemes::not_found(g.application.scheme_id))?;
+    let offices = super::applications::application_offices(conn, g.application)?;
+    Ok(Decision {
+        id: 0,
+        application_id,
+        granted: g.granted,
+        conditions: g.conditions.into(),
+        target_figures: parse_target_figures(g.target_text),
+        sub_allocations: g.subs.clone(),
+        aid_type: AidType::NotStateAid,
+        decided_on: g.decided_on,
+        reference: g.reference.into(),
+        accepted_at: Some(g.decided_on.and_hms_opt(12, 0, 0).unwrap_or_default()),
+        decided_by: super::decisions::decider(&scheme, &offices),
+        target_text: g.target_text.into(),
+        frame_justification: String::new(),
+    })
+}
+
 /// Records a historic grant: the application, its decision (with the target figures' source
 /// text kept verbatim beside the rows read from it), the granted entry and, for demo data, a
 /// synthetic payment. Audited.
 pub(super) fn record_grant(conn: &mut DbConnection, ctx: &Ctx, g: HistoricGrant) -> GrantResult<i64> {
     let now = ctx.now;
     let id = store::insert_application(conn, g.application, now)?;
-    let decision = Decision {
-        id: 0,
-        application_id: id,
-        granted: g.granted,
-        conditions: g.conditions.into(),
-        target_figures: parse_target_figures(g.target_text),
-        sub_allocations: g.subs,
-        aid_type: AidType::NotStateAid,
-        decided_on: g.decided_on,
-        reference: g.reference.into(),
-        accepted_at: Some(g.decided_on.and_hms_opt(12, 0, 0).unwrap_or_default()),
-        target_text: g.target_text.into(),
-        frame_justification: String::new(),
-    };
+    let decision = historic_decision(conn, &g, id)?;
     let decision_id = store::insert_decision(conn, &decision, now)?;
     let entry = NewEntry {
         decision_id,
@@ -116,7 +125,7 @@ pub(super) fn record_grant(conn: &mut DbConnection, ctx: &Ctx, g: HistoricGrant)
         };
         store::insert_entry(conn, &paid, now)?;
     }
-    let after = serde_json::json!({"mottaker": g.application.applicant_name, "innvilget": g.granted, "vilkår": g.conditions, "måltall_i_kilden": g.target_text, "vedtaksdato": g.decided_on});
+    let after = serde_json::json!({"mottaker": g.application.applicant_name, "innvilget": g.granted, "vilkår": g.conditions, "måltall_i_kilden": g.target_text, "vedtaksdato": g.decided_on, "vedtatt_av": decision.decided_by});
     let change = Change {
         action: "importert",
         record_type: "søknad",

@@ -3,10 +3,11 @@
 //! the granted applications with their balances).
 
 use super::error::{GrantError, GrantResult};
-use super::store::{self, Application, Decision, Entry, Frame, Requirements, Scheme};
+use super::store::{self, Application, Decision, Entry, Frame, Requirements, Scheme, SchemeTerms};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::DbConnection;
+use crate::registry::authorities;
 use chrono::NaiveDate;
 use samveis_domain::access::{Action, Resource};
 use samveis_domain::grants::{ApplicationState, Balance, FrameTable, GrantFigures, balance, frame_table, parse_date};
@@ -29,6 +30,7 @@ pub struct SchemeForm {
     pub first_year: String,
     #[serde(default)]
     pub last_year: String,
+    /// The rules text shown with the scheme (not the payment terms, which have their own field).
     #[serde(default)]
     pub rules: String,
     /// The last day to send an application in (31.12.2027 or 2027-12-31); empty: no deadline.
@@ -40,6 +42,24 @@ pub struct SchemeForm {
     pub requires_plan: Option<String>,
     #[serde(default)]
     pub requires_anchoring: Option<String>,
+    /// The owner's key in the authorities table.
+    #[serde(default)]
+    pub authority: String,
+    /// "fylke": Statsforvalteren of the applicant's county decides; "eier": the owner does.
+    #[serde(default)]
+    pub decides: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub payment_terms: String,
+    #[serde(default)]
+    pub reporting: String,
+    /// An acceptance deadline as ÅÅÅÅ-MM-DD, or
+    #[serde(default)]
+    pub accept_by: String,
+    /// a number of weeks after the decision.
+    #[serde(default)]
+    pub accept_weeks: String,
 }
 
 /// A new scheme, checked: names filled in, a known recipient group, years in order.
@@ -56,6 +76,7 @@ pub struct NewSchemeCommand {
     pub last_year: Option<i32>,
     pub application_deadline: Option<NaiveDate>,
     pub requires: Requirements,
+    pub terms: SchemeTerms,
 }
 
 pub const RECIPIENTS: [&str; 3] = ["municipalities", "projects", "undertakings"];
@@ -65,6 +86,44 @@ fn year(label: &str, text: &str) -> GrantResult<Option<i32>> {
         "" => Ok(None),
         y => y.parse().map(Some).map_err(|_| GrantError::invalid("year", format!("{label} «{y}» er ikke et årstall."))),
     }
+}
+
+/// Who decides, the legal basis, the payment terms and the acceptance deadline, as typed.
+fn terms(f: &SchemeForm) -> GrantResult<SchemeTerms> {
+    let authority = authorities::authority(f.authority.trim())
+        .ok_or_else(|| GrantError::invalid("authority", format!("Ukjent myndighet «{}».", f.authority.trim())))?;
+    let county_decides = match f.decides.as_str() {
+        "fylke" => true,
+        "eier" => false,
+        other => return Err(GrantError::invalid("decides", format!("Velg hvem som fatter vedtak (ikke «{other}»)."))),
+    };
+    let accept_by = match f.accept_by.trim() {
+        "" => None,
+        d => Some(parse_date(d).ok_or_else(|| {
+            GrantError::invalid("accept_by", format!("Frist for aksept «{d}» er ikke en dato; skriv den som 15.5.2023 eller 2023-05-15."))
+        })?),
+    };
+    let accept_weeks = match f.accept_weeks.trim() {
+        "" => None,
+        w => Some(w.parse::<i32>().ok().filter(|n| (1..=52).contains(n)).ok_or_else(|| {
+            GrantError::invalid("accept_weeks", format!("Uker til aksept «{w}» må være et helt tall fra 1 til 52."))
+        })?),
+    };
+    if accept_by.is_some() && accept_weeks.is_some() {
+        return Err(GrantError::invalid(
+            "accept_weeks",
+            "Oppgi enten en dato eller et antall uker for aksept, ikke begge.",
+        ));
+    }
+    Ok(SchemeTerms {
+        authority: authority.key.clone(),
+        county_decides,
+        legal_basis: f.legal_basis.trim().into(),
+        payment_terms: f.payment_terms.trim().into(),
+        reporting: f.reporting.trim().into(),
+        accept_by,
+        accept_weeks,
+    })
 }
 
 impl TryFrom<&SchemeForm> for NewSchemeCommand {
@@ -110,6 +169,7 @@ impl TryFrom<&SchemeForm> for NewSchemeCommand {
             last_year: last,
             application_deadline: deadline,
             requires,
+            terms: terms(f)?,
         })
     }
 }
@@ -132,9 +192,12 @@ pub fn create_scheme(conn: &mut DbConnection, ctx: &Ctx, c: &NewSchemeCommand) -
             last_year: c.last_year,
             application_deadline: c.application_deadline,
             requires: c.requires,
+            terms: &c.terms,
         };
         let id = store::insert_scheme(conn, &new, ctx.now)?;
-        let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year], "søknadsfrist": c.application_deadline, "krav": c.requires});
+        let t = &c.terms;
+        let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year], "søknadsfrist": c.application_deadline, "krav": c.requires,
+            "myndighet": t.authority, "fylket_vedtar": t.county_decides, "hjemmel": t.legal_basis, "utbetalingsvilkår": t.payment_terms, "rapportering": t.reporting, "aksept_innen": t.accept_by, "aksept_uker": t.accept_weeks});
         let change = Change {
             action: "opprettet",
             record_type: "tilskuddsordning",

@@ -26,6 +26,7 @@ pub struct Scheme {
     pub last_year: Option<i32>,
     pub closed: bool,
     pub version: i64,
+    pub terms: SchemeTerms,
     /// The last day an application can be sent in; none: no deadline.
     #[schema(value_type = Option<String>)]
     pub application_deadline: Option<NaiveDate>,
@@ -42,16 +43,34 @@ pub struct Requirements {
     pub anchoring: bool,
 }
 
-type SchemeTuple = (
-    (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64),
-    (Option<NaiveDate>, bool, bool, bool),
-);
+/// What a scheme's grant letters say beyond the grant: who decides, on what legal basis, how the
+/// grant is paid and by when it must be accepted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SchemeTerms {
+    /// The owner: a key of `data/registry/myndigheter.csv` ("helsedirektoratet", "ks").
+    pub authority: String,
+    /// Statsforvalteren of the applicant's county decides the grants (else the owner does).
+    pub county_decides: bool,
+    /// The rules and budget chapter/post the grants are given under; empty when not known.
+    pub legal_basis: String,
+    /// How the grant is paid out; empty when the scheme does not say.
+    pub payment_terms: String,
+    /// What the recipient reports, and when; empty: the reporting rounds in Samveis.
+    pub reporting: String,
+    /// The acceptance deadline: a date, or a number of weeks after the decision.
+    pub accept_by: Option<NaiveDate>,
+    pub accept_weeks: Option<i32>,
+}
 
-fn scheme_of(t: SchemeTuple) -> Scheme {
-    let (
-        (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version),
-        rest,
-    ) = t;
+type SchemeTuple = (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64);
+type TermsTuple = (String, bool, String, String, String, Option<NaiveDate>, Option<i32>);
+type RequiresTuple = (Option<NaiveDate>, bool, bool, bool);
+
+fn scheme_of((t, terms, rest): (SchemeTuple, TermsTuple, RequiresTuple)) -> Scheme {
+    let (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version) = t;
+    let (authority, county_decides, legal_basis, payment_terms, reporting, accept_by, accept_weeks) = terms;
+    let terms =
+        SchemeTerms { authority, county_decides, legal_basis, payment_terms, reporting, accept_by, accept_weeks };
     let (application_deadline, budget, plan, anchoring) = rest;
     let requires = Requirements { budget, plan, anchoring };
     Scheme {
@@ -66,6 +85,7 @@ fn scheme_of(t: SchemeTuple) -> Scheme {
         last_year,
         closed,
         version,
+        terms,
         application_deadline,
         requires,
     }
@@ -88,6 +108,15 @@ macro_rules! scheme_columns {
                 grant_schemes::version,
             ),
             (
+                grant_schemes::authority,
+                grant_schemes::county_decides,
+                grant_schemes::legal_basis,
+                grant_schemes::payment_terms,
+                grant_schemes::reporting,
+                grant_schemes::accept_by,
+                grant_schemes::accept_weeks,
+            ),
+            (
                 grant_schemes::application_deadline,
                 grant_schemes::requires_budget,
                 grant_schemes::requires_plan,
@@ -106,6 +135,7 @@ pub struct NewScheme<'a> {
     pub rules: &'a str,
     pub first_year: i32,
     pub last_year: Option<i32>,
+    pub terms: &'a SchemeTerms,
     pub application_deadline: Option<NaiveDate>,
     pub requires: Requirements,
 }
@@ -124,6 +154,13 @@ pub fn insert_scheme(conn: &mut DbConnection, s: &NewScheme, now: NaiveDateTime)
             grant_schemes::closed.eq(false),
             grant_schemes::version.eq(1),
             grant_schemes::created_at.eq(now),
+            grant_schemes::authority.eq(&s.terms.authority),
+            grant_schemes::county_decides.eq(s.terms.county_decides),
+            grant_schemes::legal_basis.eq(&s.terms.legal_basis),
+            grant_schemes::payment_terms.eq(&s.terms.payment_terms),
+            grant_schemes::reporting.eq(&s.terms.reporting),
+            grant_schemes::accept_by.eq(s.terms.accept_by),
+            grant_schemes::accept_weeks.eq(s.terms.accept_weeks),
             grant_schemes::application_deadline.eq(s.application_deadline),
             grant_schemes::requires_budget.eq(s.requires.budget),
             grant_schemes::requires_plan.eq(s.requires.plan),
@@ -140,13 +177,14 @@ pub fn close_scheme(conn: &mut DbConnection, id: i64) -> StoreResult<()> {
 }
 
 pub fn schemes(conn: &mut DbConnection) -> StoreResult<Vec<Scheme>> {
-    let rows: Vec<SchemeTuple> =
+    let rows: Vec<(SchemeTuple, TermsTuple, RequiresTuple)> =
         grant_schemes::table.select(scheme_columns!()).order(grant_schemes::first_year.desc()).load(conn)?;
     Ok(rows.into_iter().map(scheme_of).collect())
 }
 
 pub fn scheme(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Scheme>> {
-    let row: Option<SchemeTuple> = grant_schemes::table.find(id).select(scheme_columns!()).first(conn).optional()?;
+    let row: Option<(SchemeTuple, TermsTuple, RequiresTuple)> =
+        grant_schemes::table.find(id).select(scheme_columns!()).first(conn).optional()?;
     Ok(row.map(scheme_of))
 }
 
@@ -516,6 +554,9 @@ pub struct Decision {
     pub reference: String,
     #[schema(value_type = Option<String>)]
     pub accepted_at: Option<NaiveDateTime>,
+    /// The authority that made the decision: a key of `data/registry/myndigheter.csv`; empty
+    /// for decisions recorded before it was kept (the letter then applies the scheme's rule).
+    pub decided_by: String,
     /// The text the target figures were read from, verbatim (historic grants); empty when they
     /// were entered as rows.
     pub target_text: String,
@@ -537,6 +578,7 @@ struct DecisionRow {
     decided_on: NaiveDate,
     reference: String,
     accepted_at: Option<NaiveDateTime>,
+    decided_by: String,
     target_text: String,
     frame_justification: String,
 }
@@ -561,6 +603,7 @@ impl TryFrom<DecisionRow> for Decision {
             decided_on: r.decided_on,
             reference: r.reference,
             accepted_at: r.accepted_at,
+            decided_by: r.decided_by,
             target_text: r.target_text,
             frame_justification: r.frame_justification,
         })
@@ -580,6 +623,7 @@ macro_rules! decision_columns {
             grant_decisions::decided_on,
             grant_decisions::reference,
             grant_decisions::accepted_at,
+            grant_decisions::decided_by,
             grant_decisions::target_text,
             grant_decisions::frame_justification,
         )
@@ -602,6 +646,7 @@ pub fn insert_decision(conn: &mut DbConnection, d: &Decision, now: NaiveDateTime
             grant_decisions::reference.eq(&d.reference),
             grant_decisions::accepted_at.eq(d.accepted_at),
             grant_decisions::created_at.eq(now),
+            grant_decisions::decided_by.eq(&d.decided_by),
             grant_decisions::target_text.eq(&d.target_text),
             grant_decisions::frame_justification.eq(&d.frame_justification),
         ))

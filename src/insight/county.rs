@@ -378,7 +378,7 @@ pub async fn county_export(
     let county = county_area(&state, number.clone(), layout).await?;
     let (name, area) = (&county.0, &county.1);
     if file == "statusrapport.pdf" {
-        let pdf = super::report::county(state.today(), name, area);
+        let pdf = super::report::county(state.today(), name, area)?;
         return Ok(crate::exports::attachment("application/pdf", &format!("statusrapport-{number}.pdf"), pdf));
     }
     let stem = match area.layout {

@@ -316,7 +316,7 @@ pub async fn national_pdf(
         .run(move |conn| {
             let area = super::area(conn, None, layout)?;
             let programme = super::programme(conn, today)?;
-            Ok::<_, AppError>(super::report::national(today, &area, &programme))
+            Ok::<_, AppError>(super::report::national(today, &area, &programme)?)
         })
         .await?;
     Ok(crate::exports::attachment("application/pdf", &format!("statusrapport-{today}.pdf"), pdf))

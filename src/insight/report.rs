@@ -4,19 +4,13 @@
 
 use super::{AreaInsight, Programme};
 use crate::web::format;
-use crate::web::pdf::{BODY, BOLD, MARGIN, PAGE_H, PAGE_W, REGULAR, Writer};
+use crate::web::pdf::{BODY, BOLD, MARGIN, PAGE_H, PAGE_W, PdfError, REGULAR, Writer};
 use chrono::NaiveDate;
 
 /// A cover: the title in a grey band, the programme and the date, then the opening paragraph.
 fn cover(w: &mut Writer, title: &str, today: NaiveDate, area: &AreaInsight, whose: &str) {
-    {
-        let c = w.page();
-        c.set_fill_gray(0.92);
-        c.rect(MARGIN, PAGE_H - 300.0, PAGE_W - 2.0 * MARGIN, 170.0);
-        c.fill_nonzero();
-        c.set_fill_gray(0.0);
-    }
-    w.text_at(MARGIN + 20.0, PAGE_H - 190.0, BOLD, 24.0, title);
+    w.rect(MARGIN, PAGE_H - 300.0, PAGE_W - 2.0 * MARGIN, 170.0, 235);
+    w.heading_at(1, MARGIN + 20.0, PAGE_H - 190.0, 24.0, title);
     w.text_at(MARGIN + 20.0, PAGE_H - 220.0, REGULAR, 14.0, "Nasjonalt velferdsteknologiprogram");
     w.text_at(MARGIN + 20.0, PAGE_H - 250.0, REGULAR, 11.0, &format!("Samveis, {}", format::date(today)));
     w.y = PAGE_H - 340.0;
@@ -43,7 +37,7 @@ fn cover(w: &mut Writer, title: &str, today: NaiveDate, area: &AreaInsight, whos
 
 /// Technologies in operation as bars, with in operation / in trial written beside.
 fn adoption_bars(w: &mut Writer, area: &AreaInsight) {
-    w.paragraph("Teknologier i drift", BOLD, 14.0, 0.0);
+    w.heading(2, "Teknologier i drift", 14.0);
     w.paragraph("Andel av kommunene som har levert, med antall i drift / i utprøving.", REGULAR, 9.0, 0.0);
     w.gap(6.0);
     for a in &area.adoption {
@@ -53,20 +47,21 @@ fn adoption_bars(w: &mut Writer, area: &AreaInsight) {
 }
 
 /// The county governor's view as a PDF: cover, technologies, and one row per municipality.
-pub fn county(today: NaiveDate, name: &str, area: &AreaInsight) -> Vec<u8> {
+pub fn county(today: NaiveDate, name: &str, area: &AreaInsight) -> Result<Vec<u8>, PdfError> {
     let mut w = Writer::new();
     cover(&mut w, &format!("Statusrapport: {name}"), today, area, &format!(" i {name}"));
     w.new_page();
     adoption_bars(&mut w, area);
     w.gap(16.0);
-    w.paragraph("Kommunene", BOLD, 14.0, 0.0);
+    w.heading(2, "Kommunene", 14.0);
+    w.table();
     let header = [
         (MARGIN, false, "Kommune"),
         (MARGIN + 250.0, true, "I drift"),
         (MARGIN + 330.0, true, "Brukere"),
         (MARGIN + 450.0, true, "Investering"),
     ];
-    w.row(&header, BOLD, 9.0);
+    w.row(&header, true, 9.0);
     for l in &area.lines {
         let (in_operation, users, investment) = match l.statuses {
             Some(_) => (l.in_operation().to_string(), format::number(l.users()), format::kroner(l.investment())),
@@ -78,39 +73,41 @@ pub fn county(today: NaiveDate, name: &str, area: &AreaInsight) -> Vec<u8> {
             (MARGIN + 330.0, true, users.as_str()),
             (MARGIN + 450.0, true, investment.as_str()),
         ];
-        w.row(&cells, REGULAR, 9.0);
+        w.row(&cells, false, 9.0);
     }
     w.finish(&format!("Statusrapport – {name}"), "Samveis")
 }
 
-pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> Vec<u8> {
+pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> Result<Vec<u8>, PdfError> {
     let mut w = Writer::new();
     cover(&mut w, "Statusrapport", today, area, "");
     w.new_page();
     adoption_bars(&mut w, area);
     if let Some(p) = &programme.project_status {
         w.gap(16.0);
-        w.paragraph("Prosjektstatus", BOLD, 14.0, 0.0);
+        w.heading(2, "Prosjektstatus", 14.0);
         w.paragraph(
             &format!("Hvert prosjekt teller med sin siste innsendte statusrapport. {}", p.line),
             REGULAR,
             9.0,
             0.0,
         );
+        w.table();
         for (status, count) in &p.counts {
-            w.row(&[(MARGIN, false, status), (MARGIN + 260.0, true, &count.to_string())], REGULAR, BODY);
+            w.row(&[(MARGIN, false, status), (MARGIN + 260.0, true, &count.to_string())], false, BODY);
         }
     }
     if let Some(benefits_round) = &programme.benefits_round {
         w.gap(16.0);
-        w.paragraph(&format!("Gevinster ({benefits_round})"), BOLD, 14.0, 0.0);
+        w.heading(2, &format!("Gevinster ({benefits_round})"), 14.0);
+        w.table();
         let header = [
             (MARGIN, false, "Teknologi"),
             (MARGIN + 290.0, true, "Unngåtte kostnader"),
             (MARGIN + 380.0, true, "Timer"),
             (MARGIN + 460.0, true, "Brukere"),
         ];
-        w.row(&header, BOLD, 9.0);
+        w.row(&header, true, 9.0);
         for b in &programme.benefits {
             let (kr, hours, users) =
                 (format::kroner(b.avoided_kroner), format::hundredths(b.freed_hours), format::number(b.included_users));
@@ -121,13 +118,13 @@ pub fn national(today: NaiveDate, area: &AreaInsight, programme: &Programme) -> 
                     (MARGIN + 380.0, true, &hours),
                     (MARGIN + 460.0, true, &users),
                 ],
-                REGULAR,
+                false,
                 9.0,
             );
         }
     }
     w.gap(16.0);
-    w.paragraph("Tilskudd", BOLD, 14.0, 0.0);
+    w.heading(2, "Tilskudd", 14.0);
     w.paragraph(
         &format!(
             "Innvilget i alt {}, utbetalt {} (fra regnskapet for alle ordninger).",

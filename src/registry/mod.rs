@@ -2,6 +2,7 @@
 //! depends on no other area.
 
 pub mod api;
+pub mod authorities;
 pub mod collaborations;
 mod error;
 pub mod pages;

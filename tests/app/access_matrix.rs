@@ -233,7 +233,14 @@ async fn grants_request(app: &TestApp, route: &RouteSpec, t: &Targets, s: &Sampl
         ("POST", "/tilskudd/ny") => {
             app.post_form(
                 path,
-                &[("name", "Matrise"), ("owner", "Matrise"), ("recipients", "municipalities"), ("first_year", "2027")],
+                &[
+                    ("name", "Matrise"),
+                    ("owner", "Matrise"),
+                    ("recipients", "municipalities"),
+                    ("first_year", "2027"),
+                    ("authority", "helsedirektoratet"),
+                    ("decides", "fylke"),
+                ],
             )
             .await
         }

@@ -95,9 +95,23 @@ backends! {
         app.login(ADMIN).await;
         let bad = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("recipients", "municipalities"), ("first_year", "2028"), ("last_year", "2027")]).await;
         assert!(bad.text().contains("Siste år kan ikke være før første år.") && bad.attr("#name", "value").as_deref() == Some("Ny ordning"));
-        let created = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("budget_chapter", "761"), ("budget_post", "68"), ("recipients", "municipalities"), ("first_year", "2028")]).await;
+        let both = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("recipients", "municipalities"), ("first_year", "2028"),
+            ("authority", "helsedirektoratet"), ("decides", "fylke"), ("payment_terms", "Etter anmodning."), ("accept_by", "2028-02-30"), ("accept_weeks", "3")]).await;
+        assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(both.text().contains("Frist for aksept «2028-02-30» er ikke en dato (ÅÅÅÅ-MM-DD)."), "{}", both.text());
+        assert_eq!(both.attr("#payment_terms", "value").or_else(|| Some(both.select("#payment_terms").join(""))).as_deref(), Some("Etter anmodning."), "what was typed stays");
+        let unknown = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("recipients", "municipalities"), ("first_year", "2028"),
+            ("authority", "fylkesmannen"), ("decides", "fylke")]).await;
+        assert!(unknown.text().contains("Ukjent myndighet «fylkesmannen»."), "{}", unknown.text());
+        let created = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("budget_chapter", "761"), ("budget_post", "68"), ("recipients", "municipalities"), ("first_year", "2028"),
+            ("authority", "helsedirektoratet"), ("decides", "fylke"), ("legal_basis", "regelverket for ny ordning"), ("payment_terms", "Etter anmodning."), ("accept_weeks", "3")]).await;
         assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.text());
-        assert!(created.location.unwrap().ends_with("/fordeling"));
+        let location = created.location.unwrap();
+        assert!(location.ends_with("/fordeling"));
+        let shown = app.get(location.trim_end_matches("/fordeling")).await.text();
+        for typed in ["Statsforvalteren i søkerens fylke", "regelverket for ny ordning", "3 uker etter vedtaket", "Etter anmodning."] {
+            assert!(shown.contains(typed), "{typed} on the scheme page: {shown}");
+        }
         let tried = app.post_form(&path, &[("handling", "prov"), ("year", "2027"), ("amount", "1 000 001"), ("layout", "2024"),
             ("population_year", "2026"), ("mode", "key"), ("weights", "population=50,municipalities=50,equal=0")]).await;
         assert_eq!(tried.status, StatusCode::OK);
@@ -180,11 +194,9 @@ backends! {
         let report_page = app.get(&format!("/rapportering/innleveringer/{report}")).await.text();
         assert!(report_page.contains("Måltall fra tilsagn") && report_page.contains("50 stk Elektronisk medisineringsstøtte (Velferdsteknologi i kommunene 2027"), "{report_page}");
         let pdf = app.get_bytes(&format!("{path}/tilskuddsbrev.pdf")).await;
-        let doc = lopdf::Document::load_mem(&pdf).expect("a PDF");
-        assert_eq!(doc.get_pages().len(), 1);
-        let text = doc.extract_text(&[1]).unwrap();
-        for needle in ["Tilsagn om tilskudd", "500 000 kr", "Bodø", "Nordland", "Vår referanse", "Med hilsen", "50 stk Elektronisk medisineringsstøtte (frist 31. desember 2027)", "Fauske-Fuosko: 100 000 kr", "Rapportering", "Aksept"] {
-            assert!(text.contains(needle), "{needle} in the letter: {text}");
+        let text = crate::letters::pdf_text(&pdf);
+        for needle in ["Vedtak om tilskudd", "500 000 kr", "Bodø kommune", "Statsforvalteren i Nordland", "Vår referanse", "Med hilsen", "50 stk Elektronisk medisineringsstøtte (frist 31. desember 2027)", "Fauske-Fuosko: 100 000 kr", "Rapportering", "Aksept", "Klagerett"] {
+            assert!(text.contains(&needle.split_whitespace().collect::<Vec<_>>().join(" ")), "{needle} in the letter: {text}");
         }
         assert_eq!(agder.get(&format!("{path}/tilskuddsbrev.pdf")).await.status, StatusCode::FORBIDDEN);
         let accepted = app.post_form(&format!("{path}/aksept"), &[]).await;

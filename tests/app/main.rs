@@ -22,6 +22,7 @@ mod hostile;
 mod import;
 mod indicators;
 mod insight;
+mod letters;
 mod mail;
 mod properties;
 mod registry;

@@ -84,7 +84,8 @@ backends! {
             read!(conn, seen, stored_files, (String, i64, Vec<u8>, NaiveDateTime));
             read!(conn, seen, file_references, (i64, String, String, i64, String, String, String, NaiveDateTime));
             let g = read!(conn, seen, grant_schemes,
-                (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64, NaiveDateTime, Option<NaiveDate>, bool, bool, bool));
+                (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64, NaiveDateTime,
+                 String, bool, String, String, String, Option<NaiveDate>, Option<i32>, Option<NaiveDate>, bool, bool, bool));
             assert!(!g.is_empty());
             let fr = read!(conn, seen, grant_frames, (i64, i64, i32, i64, i32, Option<i32>, Option<String>, NaiveDateTime));
             assert!(!fr.is_empty());
@@ -97,7 +98,7 @@ backends! {
             assert!(!ap.is_empty());
             read!(conn, seen, historic_grant_keys, (i64, i32, String, String, String, i64, NaiveDateTime));
             let d = read!(conn, seen, grant_decisions,
-                (i64, i64, i64, String, String, String, String, NaiveDate, String, Option<NaiveDateTime>, NaiveDateTime, String, String));
+                (i64, i64, i64, String, String, String, String, NaiveDate, String, Option<NaiveDateTime>, NaiveDateTime, String, String, String));
             assert!(!d.is_empty());
             read!(conn, seen, payment_requests, (
                 i64, i64, bool, i64, String, NaiveDate, String, i64,

@@ -53,6 +53,8 @@ struct SchemesPage {
     may_manage: bool,
     form: SchemeForm,
     error: Option<String>,
+    /// The authorities a scheme can belong to: (key, name).
+    authorities: Vec<(String, String)>,
 }
 
 pub async fn schemes(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
@@ -62,6 +64,8 @@ pub async fn schemes(State(state): State<AppState>, visitor: Visitor) -> AppResu
         requires_budget: yes(),
         requires_plan: yes(),
         requires_anchoring: yes(),
+        authority: "helsedirektoratet".into(),
+        decides: "fylke".into(),
         ..Default::default()
     };
     schemes_page(&state, &visitor, form, None).await
@@ -93,6 +97,7 @@ async fn schemes_page(
         may_manage: visitor.may(Action::ManageGrants, &Resource::Any),
         form,
         error,
+        authorities: crate::registry::authorities::all().iter().map(|a| (a.key.clone(), a.name.clone())).collect(),
     };
     Ok(render_with_status(status, &page))
 }
@@ -177,6 +182,27 @@ struct SchemePage {
     /// The application deadline and what a sent application must hold, in words.
     deadline: String,
     requires: String,
+    /// Who decides, and the acceptance deadline, as the letter states them.
+    decides: String,
+    accept: String,
+}
+
+/// "Statsforvalteren i søkerens fylke" or the owner's name.
+fn decides_label(s: &Scheme) -> String {
+    if s.terms.county_decides {
+        return "Statsforvalteren i søkerens fylke".into();
+    }
+    crate::registry::authorities::authority(&s.terms.authority).map_or_else(|| s.owner.clone(), |a| a.name.clone())
+}
+
+/// "15. mai 2023", "3 uker etter vedtaket" or "ingen frist registrert".
+fn accept_label(s: &Scheme) -> String {
+    match (s.terms.accept_by, s.terms.accept_weeks) {
+        (Some(date), _) => format::date(date),
+        (None, Some(1)) => "1 uke etter vedtaket".into(),
+        (None, Some(weeks)) => format!("{weeks} uker etter vedtaket"),
+        (None, None) => "ingen frist registrert".into(),
+    }
 }
 
 fn frame_basis(f: &store::Frame) -> String {
@@ -290,6 +316,8 @@ pub async fn scheme(State(state): State<AppState>, visitor: Visitor, Path(id): P
         may_apply: !scheme.closed && !own_units(&visitor).is_empty(),
         deadline: deadline_text(&scheme),
         requires: requirements_text(&scheme.requires, None),
+        decides: decides_label(&scheme),
+        accept: accept_label(&scheme),
         scheme,
     };
     Ok(render(&page))

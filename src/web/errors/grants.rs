@@ -12,6 +12,7 @@ impl From<GrantError> for AppError {
             GrantError::Forbidden => AppError::Forbidden,
             GrantError::NotFound(message) => AppError::NotFound(message),
             GrantError::Store(e) => AppError::Store(e),
+            GrantError::Document(e) => e.into(),
         }
     }
 }
