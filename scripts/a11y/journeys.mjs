@@ -152,6 +152,29 @@ async function postAs(page, path, fields = {}) {
   );
 }
 
+
+/// A small file of the kind users attach (a PDF the browser uploads from disk).
+function attachment(name) {
+  const file = join(work, name);
+  writeFileSync(file, '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+  return file;
+}
+
+async function notice(page) {
+  return page.evaluate(() => [...document.querySelectorAll('.ds-alert')].map((a) => a.innerText).join(' | '));
+}
+
+async function errorSummary(page) {
+  return page.evaluate(() => {
+    const s = document.querySelector('.ds-error-summary');
+    return {
+      title: document.title,
+      links: s ? [...s.querySelectorAll('a')].map((a) => a.getAttribute('href')) : [],
+      focused: !!s && s.contains(document.activeElement),
+    };
+  });
+}
+
 // ------------------------------------------------------------------ the journeys
 
 const journeys = [];
@@ -183,6 +206,102 @@ journey('county officer Nordland: how far has each municipality come', async (br
   const detail = await page.$$eval('#kommunene-tabell thead th', (ths) => ths.map((t) => t.innerText.trim()));
   expect(detail.includes('Leverandør'), 'one technology in detail', detail);
   await look(page, 'county page, one technology');
+});
+
+journey('municipal editor Bodø: every error at once, corrected, sent; applies for a grant', async (browser) => {
+  const { page } = await signIn(browser, 'kommune.bodo@samveis.demo');
+  await follow(page, 'Rapportering');
+  await look(page, 'my reports');
+  await follow(page, 'Teknologistatus 2025');
+  await (await page.$('#trygghetsalarm_fast_brukere')).type('tolv');
+  await press(page, 'Send inn');
+  const errors = await errorSummary(page);
+  expect(errors.title.startsWith('Feil'), 'the title says there are errors', errors.title);
+  expect(errors.links.length >= 10, 'every missing and bad field is listed at once', errors.links);
+  expect(errors.links.includes('#trygghetsalarm_fast_brukere'), 'the bad value is linked', errors.links);
+  expect(errors.focused, 'focus moves to the error summary');
+  expect((await page.$eval('#trygghetsalarm_fast_brukere', (i) => i.value)) === 'tolv', 'what was typed is kept');
+  await look(page, 'report with errors');
+  const codes = await page.$$eval('select[id$="_bruk"]', (ss) => ss.map((s) => s.id));
+  for (const id of codes) {
+    await page.select(`#${id}`, 'I drift');
+    const users = await page.$(`#${id.replace(/_bruk$/, '_brukere')}`);
+    await users.click({ clickCount: 3 });
+    await users.type('12');
+  }
+  await press(page, 'Lagre utkast');
+  expect(/lagret/i.test(await notice(page)), 'the corrected draft is saved', await notice(page));
+  await press(page, 'Send inn');
+  expect(/sendt/i.test(await notice(page)), 'the report is sent', await notice(page));
+
+  await follow(page, 'Tilskudd');
+  await follow(page, 'Mine søknader og søknad om tilskudd');
+  await look(page, 'grant applications');
+  await press(page, 'Start søknad');
+  await type(page, 'Søkt beløp (kr)', '400 000');
+  await (await page.$('#purpose')).type('Innføring av digitalt tilsyn i hjemmetjenesten i Bodø.');
+  await press(page, 'Send søknaden');
+  const refused = await errorSummary(page);
+  expect(refused.links.length >= 2 && refused.title.startsWith('Feil'), 'what the scheme requires is asked for, all at once', refused.links);
+  await look(page, 'application with errors');
+  await (await page.$('#budget')).type('Innkjøp 300 000 kr, opplæring 100 000 kr.');
+  await (await page.$('#plan')).type('Anskaffelse våren 2027, drift fra høsten.');
+  await (await page.$('#political_anchoring')).click();
+  const upload = await page.$('#doc-anchoring');
+  await upload.uploadFile(attachment('forankringsvedtak.pdf'));
+  await press(page, 'Last opp');
+  expect((await page.$eval('#budget', (t) => t.value)).includes('Innkjøp'), 'the upload keeps what was typed');
+  await press(page, 'Send søknaden');
+  expect(/sendt/i.test(await notice(page)), 'the application is sent', await notice(page));
+});
+
+journey('county officer Nordland decides the application; the letter is a decision', async (browser) => {
+  const { page } = await signIn(browser, 'fylke.nordland@samveis.demo');
+  await follow(page, 'Tilskudd');
+  await follow(page, 'Søknader');
+  const link = await page.$$eval('a[href^="/tilskudd/soknader/"]', (as) => as.filter((a) => /Bodø/.test(a.closest('tr')?.innerText || '') && /Velferdsteknologi i kommunene 2027/.test(a.closest('tr')?.innerText || '')).map((a) => a.getAttribute('href'))[0]);
+  expect(!!link, 'Bodø\'s application is in the list');
+  await page.goto(`${BASE}${link}`);
+  await (await page.$('#outcome-grant')).click();
+  await type(page, 'Innvilget beløp (kr)', '300 000');
+  await (await page.$('#conditions')).type('Tilbudet skal også gis på samisk, som i Hábmer og Divtasvuodna.');
+  await (await page.$('#mal_antall_1')).type('50');
+  const tech = await page.$$eval('#mal_teknologi_1 option', (os) => os.find((o) => /Digitalt tilsyn/.test(o.textContent))?.value);
+  await page.select('#mal_teknologi_1', tech);
+  const unit = await page.$$eval('#mal_enhet_1 option', (os) => os.find((o) => o.value === 'brukere' || o.textContent === 'brukere')?.value);
+  if (unit) await page.select('#mal_enhet_1', unit);
+  await (await page.$('#mal_frist_1')).type('31.12.2027');
+  await look(page, 'decision form');
+  await press(page, 'Lagre vedtaket');
+  const decided = await text(page);
+  expect(/Innvilget|innvilget/.test(decided) && decided.includes('31. desember 2027'), 'the decision holds the target figure with its deadline', decided.slice(0, 500));
+  const pdf = await download(page, await page.$eval('a[href$="tilskuddsbrev.pdf"]', (a) => a.href));
+  const letter = pdfText(pdf).replace(/\s+/g, ' ');
+  for (const needle of ['Statsforvalteren i Nordland', 'Bodø kommune', 'Hjemmel', 'forvaltningsloven', 'tre uker', '300 000 kr', 'Hábmer', 'Divtasvuodna', '31. desember 2027']) {
+    expect(letter.includes(needle), `the letter says «${needle}»`, letter.slice(0, 300));
+  }
+});
+
+journey('project leader Salten: ticks and a comment survive an upload; sent', async (browser) => {
+  const { page } = await signIn(browser, 'prosjekt.salten@samveis.demo');
+  await follow(page, 'Rapportering');
+  await follow(page, 'Milepæl 4: Kartlegging og tildeling');
+  await (await field(page, 'Egenerklæringsskjema', 'checkbox')).click();
+  await (await field(page, 'Flytskjema for kartlegging og tildeling', 'checkbox')).click();
+  await (await page.$('#kommentar')).type('Kartleggingen er ferdig i Saltdal og Fauske.');
+  await (await page.$('#fil_egenerklaering-fil')).uploadFile(attachment('egenerklaering.pdf'));
+  await Promise.all([page.waitForNavigation(), page.click('button[value="last_opp:fil_egenerklaering"]')]);
+  expect(/lagret/i.test(await notice(page)), 'the file is stored', await notice(page));
+  const kept = await page.evaluate(() => [document.querySelector('#leveranser-1').checked, document.querySelector('#leveranser-2').checked, document.querySelector('#kommentar').value]);
+  expect(kept[0] && kept[1], 'both ticks are kept after the upload', kept);
+  expect(kept[2] === 'Kartleggingen er ferdig i Saltdal og Fauske.', 'the comment is kept after the upload', kept[2]);
+  await look(page, 'milestone after an upload');
+  await (await page.$('#fil_flytskjema-fil')).uploadFile(attachment('flytskjema.pdf'));
+  await page.$eval('#ferdig_dato', (i) => { i.value = '2021-09-15'; });
+  await press(page, 'Send inn');
+  const sent = await notice(page);
+  const summary = await errorSummary(page);
+  expect(/sendt/i.test(sent), 'the milestone is sent with both files', `${sent} ${summary.links.join(' ')}`);
 });
 
 journey('programme office opens a new round; the figures stay', async (browser) => {

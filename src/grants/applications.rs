@@ -367,6 +367,9 @@ impl Started {
 /// Starts a draft application for the principal's org unit; one it already has for the scheme
 /// and year is given back instead of a second.
 pub fn start_application(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, unit: &OrgUnit) -> GrantResult<Started> {
+    // Who may apply for the unit is settled before anything about the scheme is told.
+    let facts = ApplicationFacts { applicant: Some(unit), offices: &[], draft: true };
+    ctx.require(Action::EditApplication, &Resource::Application(facts))?;
     crate::db::write(conn, |conn| {
         let scheme = store::scheme(conn, scheme_id)?.ok_or_else(|| scheme_not_found(scheme_id))?;
         if scheme.closed {
@@ -374,8 +377,6 @@ pub fn start_application(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, uni
             return Err(GrantError::invalid("scheme", message));
         }
         let draft = draft(&scheme, applicant_of(conn, unit)?, ctx.now);
-        let facts = ApplicationFacts { applicant: Some(unit), offices: &[], draft: true };
-        ctx.require(Action::EditApplication, &Resource::Application(facts))?;
         store::lock_scheme(conn, scheme_id)?;
         if let Some(existing) = store::draft_of(conn, &draft)? {
             return Ok(Started::Existing(existing));

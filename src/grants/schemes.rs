@@ -100,7 +100,10 @@ fn terms(f: &SchemeForm) -> GrantResult<SchemeTerms> {
     let accept_by = match f.accept_by.trim() {
         "" => None,
         d => Some(parse_date(d).ok_or_else(|| {
-            GrantError::invalid("accept_by", format!("Frist for aksept «{d}» er ikke en dato; skriv den som 15.5.2023 eller 2023-05-15."))
+            GrantError::invalid(
+                "accept_by",
+                format!("Frist for aksept «{d}» er ikke en dato; skriv den som 15.5.2023 eller 2023-05-15."),
+            )
         })?),
     };
     let accept_weeks = match f.accept_weeks.trim() {

@@ -17,10 +17,11 @@ fn cover(w: &mut Writer, title: &str, today: NaiveDate, area: &AreaInsight, whos
     let (offering, population) = area.offering();
     w.paragraph(
         &format!(
-            "Tallene er regnet ut fra hver kommunes siste innsendte teknologistatus da rapporten ble laget. {} {} av {} kommuner{whose} har levert teknologistatus. {offering} kommuner har minst én teknologi i drift; der bor {} innbyggere.",
+            "Tallene er regnet ut fra hver kommunes siste innsendte teknologistatus da rapporten ble laget. {} {} av {} kommuner{whose} har levert teknologistatus. {} har minst én teknologi i drift; der bor {} innbyggere.",
             area.status_line(),
             area.reported(),
             area.lines.len(),
+            format::count(offering as i64, "kommune", "kommuner"),
             format::number(population)
         ),
         REGULAR,

@@ -61,6 +61,13 @@ fn assert_refused_on(page: &Page, field: &str, message: &str) {
 }
 
 backends! {
+    async fn who_may_apply_is_settled_before_the_scheme_is_told(app) {
+        app.login(VIEWER).await;
+        let page = app.post_form("/tilskudd/soknader/ny", &[("scheme", "1"), ("unit", "kommune:1804")]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.text());
+        assert!(!page.text().contains("avsluttet"), "a viewer learns nothing about the scheme: {}", page.text());
+    }
+
     async fn target_figures_are_typed_as_rows_with_norwegian_dates(app) {
         let (_, id) = bodo_sent_application(&app).await;
         let path = format!("/tilskudd/soknader/{id}");
@@ -257,7 +264,7 @@ backends! {
     async fn the_programme_office_sets_a_scheme_deadline_and_requirements(app) {
         app.login(ADMIN).await;
         let form = |deadline: &'static str| vec![("name", "Ordning med frist"), ("owner", "Programkontoret"), ("recipients", "municipalities"),
-            ("first_year", "2028"), ("application_deadline", deadline), ("requires_budget", "ja")];
+            ("first_year", "2028"), ("application_deadline", deadline), ("requires_budget", "ja"), ("authority", "helsedirektoratet"), ("decides", "fylke")];
         let new = app.get("/tilskudd").await;
         assert_eq!(new.attr("#requires_anchoring", "checked").as_deref(), Some(""), "the 2015 guidance's requirements are ticked to begin with");
         let bad = app.post_form("/tilskudd/ny", &form("31.13.2028")).await;

@@ -98,7 +98,7 @@ backends! {
         let both = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("recipients", "municipalities"), ("first_year", "2028"),
             ("authority", "helsedirektoratet"), ("decides", "fylke"), ("payment_terms", "Etter anmodning."), ("accept_by", "2028-02-30"), ("accept_weeks", "3")]).await;
         assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(both.text().contains("Frist for aksept «2028-02-30» er ikke en dato (ÅÅÅÅ-MM-DD)."), "{}", both.text());
+        assert!(both.text().contains("Frist for aksept «2028-02-30» er ikke en dato; skriv den som 15.5.2023 eller 2023-05-15."), "{}", both.text());
         assert_eq!(both.attr("#payment_terms", "value").or_else(|| Some(both.select("#payment_terms").join(""))).as_deref(), Some("Etter anmodning."), "what was typed stays");
         let unknown = app.post_form("/tilskudd/ny", &[("name", "Ny ordning"), ("owner", "Programkontoret"), ("recipients", "municipalities"), ("first_year", "2028"),
             ("authority", "fylkesmannen"), ("decides", "fylke")]).await;

@@ -136,6 +136,9 @@ fn shown(input: &str, value: &str, chosen: &[String], file: Option<&FileInfo>) -
         "light" => TrafficLight::from_code(value).map(|t| t.label().to_string()).unwrap_or_default(),
         "money" => value.parse().map(format::kroner).unwrap_or_else(|_| value.to_string()),
         "number" => value.parse().map(format::number).unwrap_or_else(|_| value.to_string()),
+        "date" => {
+            chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map(format::date).unwrap_or_else(|_| value.to_string())
+        }
         _ => value.to_string(),
     }
 }
@@ -213,4 +216,13 @@ fn anchor(template: &FormTemplate, name: &str) -> String {
 /// The error summary of a refused form, in the form's order.
 pub fn summary(template: &FormTemplate, errors: &[FieldError]) -> Vec<SummaryLink> {
     errors.iter().map(|e| SummaryLink { anchor: anchor(template, &e.field), message: e.message.clone() }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_date_reads_the_norwegian_way() {
+        assert_eq!(super::shown("date", "2021-09-15", &[], None), "15. september 2021");
+        assert_eq!(super::shown("date", "15.09.2021x", &[], None), "15.09.2021x", "what cannot be read is kept");
+    }
 }
