@@ -424,7 +424,11 @@ fn sub_allocations(conn: &mut DbConnection, l: &Loaded, terms: &GrantTerms) -> G
     }
     let passed_on: i64 = subs.iter().map(|s| s.amount).sum();
     if passed_on > terms.granted {
-        let message = format!("Videre fordeling ({passed_on} kr) er mer enn innvilget beløp ({} kr).", terms.granted);
+        let message = format!(
+            "Videre fordeling ({}) er mer enn innvilget beløp ({}).",
+            crate::web::format::kroner(passed_on),
+            crate::web::format::kroner(terms.granted)
+        );
         return Err(GrantError::invalid("sub_allocations", message));
     }
     Ok(subs)

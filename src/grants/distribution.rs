@@ -94,7 +94,10 @@ pub struct FrameCommand {
 pub fn save_frame(conn: &mut DbConnection, ctx: &Ctx, scheme_id: i64, c: &FrameCommand) -> GrantResult<i64> {
     ctx.require(Action::ManageGrants, &Resource::Any)?;
     if c.amount < 0 {
-        return Err(GrantError::invalid("amount", format!("Rammen kan ikke være negativ ({} kr).", c.amount)));
+        return Err(GrantError::invalid(
+            "amount",
+            format!("Rammen kan ikke være negativ ({}).", crate::web::format::kroner(c.amount)),
+        ));
     }
     crate::db::write(conn, |conn| {
         let scheme = store::scheme(conn, scheme_id)?.ok_or_else(|| not_found(scheme_id))?;
@@ -167,7 +170,10 @@ fn allocations_of(conn: &mut DbConnection, c: &FrameCommand) -> GrantResult<Allo
                 return Err(GrantError::invalid("by_hand", format!("Fylke «{n}» finnes ikke i {layout}-inndelingen.")));
             }
             if let Some((n, a)) = amounts.iter().find(|(_, a)| a.is_some_and(|a| a < 0)) {
-                let message = format!("Beløpet for fylke {n} kan ikke være negativt ({} kr).", a.unwrap_or_default());
+                let message = format!(
+                    "Beløpet for fylke {n} kan ikke være negativt ({}).",
+                    crate::web::format::kroner(a.unwrap_or_default())
+                );
                 return Err(GrantError::invalid("by_hand", message));
             }
             let allocations = names

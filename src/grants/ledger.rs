@@ -134,9 +134,9 @@ fn check_reversible(entries: &[Entry], entry: &Entry) -> GrantResult<()> {
     let b = balance(&after);
     if b.payable() < 0 || b.net_paid() < 0 {
         return Err(invalid(format!(
-            "Post {entry_id} kan ikke tilbakeføres: da ville regnskapet ikke gå opp (gjenstår {} kr, netto utbetalt {} kr).",
-            b.payable(),
-            b.net_paid()
+            "Post {entry_id} kan ikke tilbakeføres: da ville regnskapet ikke gå opp (gjenstår {}, netto utbetalt {}).",
+            crate::web::format::kroner(b.payable()),
+            crate::web::format::kroner(b.net_paid())
         )));
     }
     Ok(())

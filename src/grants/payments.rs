@@ -164,7 +164,9 @@ fn check_room(l: &Loaded, earlier: &[PaymentRequest], amount: i64) -> GrantResul
     let left = l.balance().payable() - open;
     if amount > left {
         return Err(invalid(format!(
-            "Beløpet ({amount} kr) er mer enn det som gjenstår av tilskuddet etter ubehandlede anmodninger ({left} kr)."
+            "Beløpet ({}) er mer enn det som gjenstår av tilskuddet etter ubehandlede anmodninger ({}).",
+            crate::web::format::kroner(amount),
+            crate::web::format::kroner(left)
         )));
     }
     if earlier.iter().any(|r| r.final_payment && r.state != RequestState::Returned) {

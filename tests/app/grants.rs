@@ -180,7 +180,7 @@ backends! {
         let too_much = officer.post_form(&format!("{path}/vedtak"), &[("version", &version), ("outcome", "innvilg"), ("granted", "500 000"),
             ("aid_type", "not_state_aid"), ("sub_allocations", "1841;600000")]).await;
         assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(too_much.text().contains("Videre fordeling (600000 kr) er mer enn innvilget beløp (500000 kr)."), "{}", too_much.text());
+        assert!(too_much.text().contains("Videre fordeling (600 000 kr) er mer enn innvilget beløp (500 000 kr)."), "{}", too_much.text());
         let decided = officer.post_form(&format!("{path}/vedtak"), &[("version", &version), ("outcome", "innvilg"), ("granted", "500 000"),
             ("aid_type", "not_state_aid"), ("conditions", "Rapporter i statusrapportene."),
             ("mal_antall_1", "50"), ("mal_teknologi_1", "medisineringsstotte"), ("mal_enhet_1", "stk"), ("mal_frist_1", "31.12.2027"),
@@ -210,7 +210,7 @@ backends! {
         };
         let too_much = app.post_form(&format!("{path}/utbetaling"), &ask("600 000", "2027-17", false)).await;
         assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(too_much.text().contains("mer enn det som gjenstår av tilskuddet etter ubehandlede anmodninger (500000 kr)"), "{}", too_much.text());
+        assert!(too_much.text().contains("mer enn det som gjenstår av tilskuddet etter ubehandlede anmodninger (500 000 kr)"), "{}", too_much.text());
         assert_eq!(too_much.attr("#req-amount", "value").as_deref(), Some("600 000"), "what was typed stays");
         let asked = app.post_form(&format!("{path}/utbetaling"), &ask("100 000", "2027-17", false)).await;
         assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.text());
@@ -237,7 +237,7 @@ backends! {
 
         let beyond = officer.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "600 000"), ("date", "2027-02-01")]).await;
         assert_eq!(beyond.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(beyond.text().contains("Utbetalingen på 600000 kr er større enn det som gjenstår av tilskuddet (500000 kr)"), "{}", beyond.text());
+        assert!(beyond.text().contains("Utbetalingen på 600 000 kr er større enn det som gjenstår av tilskuddet (500 000 kr)"), "{}", beyond.text());
         let paid = officer.post_form(&format!("{path}/bokforing"), &[("kind", "paid"), ("amount", "300 000"), ("date", "2027-02-01"), ("note", "Faktura 2027-17")]).await;
         assert_eq!(paid.status, StatusCode::SEE_OTHER);
         let page = app.get(&path).await.text();

@@ -1,6 +1,7 @@
 //! The money ledger of a grant: append-only entries. Balances are sums; a wrong entry is
 //! reversed by a new entry, never edited.
 
+use crate::number::grouped;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,11 +80,11 @@ pub fn balance<'a>(entries: impl IntoIterator<Item = &'a LedgerEntry>) -> Balanc
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LedgerError {
-    #[error("beløpet må være større enn 0 kr (var {0} kr)")]
+    #[error("beløpet må være større enn 0 kr (var {}\u{a0}kr)", grouped(*.0))]
     NotPositive(i64),
-    #[error("utbetalingen på {amount} kr er større enn det som gjenstår av tilskuddet ({payable} kr)")]
+    #[error("utbetalingen på {}\u{a0}kr er større enn det som gjenstår av tilskuddet ({}\u{a0}kr)", grouped(*amount), grouped(*payable))]
     BeyondBalance { amount: i64, payable: i64 },
-    #[error("tilbakebetalingen på {amount} kr er større enn det som er utbetalt ({net_paid} kr)")]
+    #[error("tilbakebetalingen på {}\u{a0}kr er større enn det som er utbetalt ({}\u{a0}kr)", grouped(*amount), grouped(*net_paid))]
     RepaidBeyondPaid { amount: i64, net_paid: i64 },
 }
 
@@ -129,7 +130,7 @@ mod tests {
         assert_eq!(check_payment(&b, EntryKind::Paid, 200_000), Ok(()));
         assert_eq!(
             check_payment(&b, EntryKind::Paid, 200_001).unwrap_err().to_string(),
-            "utbetalingen på 200001 kr er større enn det som gjenstår av tilskuddet (200000 kr)"
+            "utbetalingen på 200\u{a0}001\u{a0}kr er større enn det som gjenstår av tilskuddet (200\u{a0}000\u{a0}kr)"
         );
         assert_eq!(check_payment(&b, EntryKind::Paid, 0), Err(LedgerError::NotPositive(0)));
         assert!(check_payment(&b, EntryKind::Repaid, 300_001).is_err());
