@@ -311,7 +311,7 @@ journey('programme office opens a new round; the figures stay', async (browser) 
   const delivered = (t) => (t.match(/Kommuner som har levert (\d+) av (\d+)/) || []).slice(1).join(' av ');
   expect(/^[1-9]\d* av 357$/.test(delivered(before)), 'the nation has delivered statuses', delivered(before));
   await follow(page, 'Rapportering');
-  await page.goto(`${BASE}/rapportering/runder/ny`);
+  await follow(page, 'Ny runde');
   await type(page, 'Navn', 'Teknologistatus 2026');
   const option = await page.$$eval('#template_id option', (os) => os.find((o) => o.textContent.startsWith('Teknologistatus'))?.value);
   await page.select('#template_id', option);
