@@ -20,6 +20,9 @@ pub struct CalendarEntry {
     pub title: String,
     /// A page in Samveis, if any.
     pub link: Option<String>,
+    /// What the entry is, whoever's calendar it is in and whatever else is added: "event-12",
+    /// "round-6-deadline", "grant-31-acceptance". The feed's UID adds the public host.
+    pub identity: String,
 }
 
 pub fn kind_label(kind: &str) -> &'static str {
@@ -66,10 +69,16 @@ pub fn add_event(conn: &mut DbConnection, ctx: &Ctx, event: &NewEvent) -> Result
 /// Everything in the actor's calendar, by date.
 pub fn entries(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CalendarEntry>, AppError> {
     let mut out: Vec<CalendarEntry> = calendar_events::table
-        .select((calendar_events::event_date, calendar_events::kind, calendar_events::title))
-        .load::<(NaiveDate, String, String)>(conn)?
+        .select((calendar_events::id, calendar_events::event_date, calendar_events::kind, calendar_events::title))
+        .load::<(i64, NaiveDate, String, String)>(conn)?
         .into_iter()
-        .map(|(date, kind, title)| CalendarEntry { date, kind: static_kind(&kind), title, link: None })
+        .map(|(id, date, kind, title)| CalendarEntry {
+            date,
+            kind: static_kind(&kind),
+            title,
+            link: None,
+            identity: format!("event-{id}"),
+        })
         .collect();
     // Rounds: all of them for those who follow rounds; otherwise those one reports in.
     let follows = may(Some(actor), Action::ViewRounds, &Resource::Any);
@@ -90,6 +99,7 @@ pub fn entries(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CalendarEnt
             kind: "deadline",
             title: format!("Frist: {}", r.name),
             link: Some(link),
+            identity: format!("round-{}-deadline", r.id),
         });
     }
     // Grants one has been given and not yet accepted: accept within three weeks of the decision.
@@ -103,6 +113,7 @@ pub fn entries(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CalendarEnt
                     kind: "deadline",
                     title: format!("Aksepter tilskuddet: {}", a.applicant_name),
                     link: Some(format!("/tilskudd/soknader/{}", a.id)),
+                    identity: format!("grant-{}-acceptance", a.id),
                 });
             }
         }
@@ -139,17 +150,32 @@ pub fn actor_of_token(conn: &mut DbConnection, token: &str) -> Result<Option<Act
     Ok(crate::auth::store::active_actor(conn, user_id)?)
 }
 
-/// The entries as iCalendar (RFC 5545): one all-day event each.
+/// The host of the public address ("samveis.no" of "https://samveis.no:443/"), which makes
+/// the UIDs global.
+fn host_of(base_url: &str) -> &str {
+    let rest = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let host = rest.split('/').next().unwrap_or(rest);
+    host.rsplit_once(':').filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit())).map_or(host, |(h, _)| h)
+}
+
+/// The entries as iCalendar (RFC 5545): one all-day event each, its DTEND the day after (DTEND
+/// is exclusive), its UID what the entry is at the public host, so a calendar program sees the
+/// same event as the same, across users and whatever else is added.
 pub fn to_ical(entries: &[CalendarEntry], base_url: &str) -> String {
     use icalendar::{Calendar, Component, Event, EventLike};
-    let mut cal = Calendar::new();
+    let mut cal = Calendar::empty();
+    cal.append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", "-//Samveis//Nasjonalt velferdsteknologiprogram//NB"))
+        .append_property(("CALSCALE", "GREGORIAN"));
     cal.name("Samveis").description("Frister og samlinger i Nasjonalt velferdsteknologiprogram");
-    for (i, e) in entries.iter().enumerate() {
+    let host = host_of(base_url);
+    for e in entries {
         let mut event = Event::new();
         event
-            .uid(&format!("samveis-{}-{i}-{}@samveis", e.date, e.kind))
+            .uid(&format!("{}@{host}", e.identity))
             .summary(&e.title)
-            .all_day(e.date)
+            .starts(e.date)
+            .ends(e.date.succ_opt().unwrap_or(e.date))
             .add_property("CATEGORIES", kind_label(e.kind));
         if let Some(link) = &e.link {
             event.url(&format!("{base_url}{link}"));
@@ -157,4 +183,14 @@ pub fn to_ical(entries: &[CalendarEntry], base_url: &str) -> String {
         cal.push(event.done());
     }
     cal.done().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_uid_host_is_the_public_host_without_scheme_or_port() {
+        assert_eq!(super::host_of("https://samveis.no"), "samveis.no");
+        assert_eq!(super::host_of("http://127.0.0.1:8080"), "127.0.0.1");
+        assert_eq!(super::host_of("https://samveis.example.no:8443/sti"), "samveis.example.no");
+    }
 }
