@@ -426,12 +426,7 @@ fn import_surveymonkey(
         for p in &report.problems {
             println!("  rad {}: {}", p.row, p.message);
         }
-        let rows: BTreeSet<String> = report.problems.iter().filter(|p| p.row > 2).map(|p| p.row.to_string()).collect();
-        bail!(
-            "{} problem(er) i filen (rader: {})",
-            report.problems.len(),
-            rows.into_iter().collect::<Vec<_>>().join(",")
-        );
+        bail!("{}", problems_summary(&report.problems));
     }
     if report.written {
         println!("Importert {} svar i runde {round}; de er sendt inn og kan vurderes.", report.imported);
@@ -439,6 +434,22 @@ fn import_surveymonkey(
         println!("Prøvekjøring: ingenting er lagret. Kjør uten --dry-run for å importere.");
     }
     Ok(())
+}
+
+/// "2 problemer i filen (rader: 3, 9, 10)", rows in numeric order; a problem in the two header
+/// rows says what it is.
+fn problems_summary(problems: &[samveis_domain::reporting::ImportProblem]) -> String {
+    let count = crate::web::format::count(problems.len() as i64, "problem", "problemer");
+    let rows: BTreeSet<usize> = problems.iter().filter(|p| p.row > 2).map(|p| p.row).collect();
+    let header: Vec<&str> = problems.iter().filter(|p| p.row <= 2).map(|p| p.message.as_str()).collect();
+    let mut parts = Vec::new();
+    if !rows.is_empty() {
+        parts.push(format!("rader: {}", rows.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")));
+    }
+    if !header.is_empty() {
+        parts.push(format!("i overskriftene: {}", header.join("; ")));
+    }
+    format!("{count} i filen ({})", parts.join("; "))
 }
 
 fn distribute(url: &str, frame: i64, layout: i32, population_year: Option<i32>, weights: &str) -> anyhow::Result<()> {
@@ -539,4 +550,24 @@ fn round_results(url: &str, round: i64, by: Option<&str>, format: Option<&str>) 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use samveis_domain::reporting::ImportProblem;
+
+    fn problem(row: usize, message: &str) -> ImportProblem {
+        ImportProblem { row, message: message.into() }
+    }
+
+    #[test]
+    fn an_import_summary_lists_rows_in_numeric_order_and_names_header_problems() {
+        let rows = [problem(10, "a"), problem(9, "b"), problem(3, "c")];
+        assert_eq!(super::problems_summary(&rows).replace('\u{a0}', " "), "3 problemer i filen (rader: 3, 9, 10)");
+        let header = [problem(1, "ingen spørsmål i filen har samme tekst som et felt i rundens skjema")];
+        assert_eq!(
+            super::problems_summary(&header).replace('\u{a0}', " "),
+            "1 problem i filen (i overskriftene: ingen spørsmål i filen har samme tekst som et felt i rundens skjema)"
+        );
+    }
 }
