@@ -170,7 +170,10 @@ fn a_surveymonkey_export_imports_all_or_nothing() {
 
     let (ok, out, err) = import(&[]);
     assert!(!ok, "an unmatched row stops the import: {out}");
-    assert!(out.contains("rad 5: «Bodo» er ikke en kommune i runden"), "{out}");
+    assert!(
+        out.contains("rad 5: «Bodo» er ikke en kommune i runden") && out.contains("mente du Bodø (1804)?"),
+        "{out}"
+    );
     assert!(out.contains("Ingenting er importert") && err.contains("rader: 5"), "{out}{err}");
     assert_eq!(delivered(&db, &round), "0");
 

@@ -114,6 +114,58 @@ fn find_org<'a>(expected: &'a [Expected], value: &str) -> Found<'a> {
     }
 }
 
+/// Letters as a reader compares names: lower case, diacritics folded (ø→o, å→a, á→a, č→c …).
+fn folded(text: &str) -> Vec<char> {
+    municipality_name(text)
+        .chars()
+        .map(|c| match c {
+            'ø' | 'ö' => 'o',
+            'å' | 'á' | 'ä' | 'à' => 'a',
+            'æ' => 'e',
+            'č' => 'c',
+            'đ' => 'd',
+            'ŋ' => 'n',
+            'š' => 's',
+            'ŧ' => 't',
+            'ž' => 'z',
+            other => other,
+        })
+        .collect()
+}
+
+/// How many letters must change to turn one name into the other (Levenshtein).
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != cb)).min(row[j] + 1).min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+/// The municipality of the round a name not found was most likely meant as: the one name a
+/// letter or two away ("Bodo" → Bodø), or none when no name is that close or two are.
+fn suggestion<'a>(expected: &'a [Expected], value: &str) -> Option<&'a Expected> {
+    let typed = folded(value);
+    let near = |e: &Expected| {
+        let names = std::iter::once(e.name.as_str()).chain(e.name.split(" - "));
+        names.map(|n| distance(&typed, &folded(n))).min().unwrap_or(usize::MAX)
+    };
+    let limit = if typed.len() <= 4 { 1 } else { 2 };
+    let close: Vec<(&Expected, usize)> = expected.iter().map(|e| (e, near(e))).filter(|(_, d)| *d <= limit).collect();
+    let best = close.iter().map(|(_, d)| *d).min()?;
+    let mut at_best = close.iter().filter(|(_, d)| *d == best);
+    match (at_best.next(), at_best.next()) {
+        (Some((e, _)), None) => Some(e),
+        _ => None,
+    }
+}
+
 /// The heading of column `i` in a header row, trimmed ("" where the row is short).
 fn heading(row: &[String], i: usize) -> &str {
     row.get(i).map(|s| s.trim()).unwrap_or_default()
@@ -295,7 +347,12 @@ pub fn plan_import(
                 continue;
             }
             Found::None => {
-                plan.problems.push(ImportProblem { row, message: format!("«{org}» er ikke en kommune i runden") });
+                let hint = suggestion(expected, &org)
+                    .map(|e| format!("; mente du {} ({})?", e.name, e.id))
+                    .unwrap_or_else(|| "; skriv kommunenummeret eller navnet slik det står i registeret".into());
+                let message =
+                    format!("«{org}» er ikke en kommune i runden: ingen mottaker har det navnet eller nummeret{hint}");
+                plan.problems.push(ImportProblem { row, message });
                 continue;
             }
         };
@@ -431,7 +488,13 @@ mod tests {
         let plan = plan_import(&survey(), &rows, &expected(), &BTreeSet::new());
         let messages: Vec<String> = plan.problems.iter().map(|p| format!("rad {}: {}", p.row, p.message)).collect();
         assert_eq!(plan.rows.len(), 1, "{messages:?}");
-        assert!(messages.contains(&"rad 3: «Bodo» er ikke en kommune i runden".to_string()), "{messages:?}");
+        assert!(
+            messages.contains(
+                &"rad 3: «Bodo» er ikke en kommune i runden: ingen mottaker har det navnet eller nummeret; mente du Bodø (1804)?"
+                    .to_string()
+            ),
+            "{messages:?}"
+        );
         assert!(messages.contains(&"rad 4: kommunen er ikke oppgitt".to_string()));
         assert!(messages.iter().any(|m| m.starts_with("rad 5: Oslo: ") && m.contains("«Kanskje»")), "{messages:?}");
         assert!(messages.contains(&"rad 7: Bodø har svart før, i rad 6".to_string()));
@@ -486,5 +549,22 @@ mod tests {
         let plan = plan_import(&survey(), &rows, &expected(), &BTreeSet::from([3]));
         assert_eq!(plan.problems, vec![]);
         assert_eq!((plan.rows.len(), plan.rows[0].row, plan.respondents), (1, 4, 2));
+    }
+
+    #[test]
+    fn a_name_not_found_suggests_the_one_close_name_and_never_guesses_between_two() {
+        let e = |id: &str, name: &str| Expected { id: id.into(), name: name.into() };
+        let round = [e("1804", "Bodø"), e("1841", "Fauske - Fuossko"), e("1875", "Hamarøy"), e("1865", "Vågan")];
+        assert_eq!(suggestion(&round, "Bodo").map(|m| m.id.as_str()), Some("1804"));
+        assert_eq!(
+            suggestion(&round, "Fuosko kommune").map(|m| m.id.as_str()),
+            Some("1841"),
+            "a part of a parallel name"
+        );
+        assert_eq!(suggestion(&round, "Hamaroy").map(|m| m.id.as_str()), Some("1875"));
+        assert_eq!(suggestion(&round, "Tromsø"), None, "nothing close");
+        let two = [e("1", "Vang"), e("2", "Vana")];
+        assert_eq!(suggestion(&two, "Vanx"), None, "two as close: no guess");
+        assert_eq!(distance(&folded("kitten"), &folded("sitting")), 3);
     }
 }
