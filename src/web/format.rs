@@ -2,21 +2,7 @@
 //! `14. mai 2020`, times in Norwegian local time.
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
-
-const MONTHS: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
+use samveis_domain::words::MONTHS;
 
 /// Groups of three digits joined by no-break spaces, so a number never breaks over two lines:
 /// 5550203 -> "5 550 203"; -1200 -> "−1 200".

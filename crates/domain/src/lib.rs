@@ -10,3 +10,4 @@ pub mod insight;
 pub mod number;
 pub mod registry;
 pub mod reporting;
+pub mod words;

@@ -3,6 +3,7 @@
 //! ("50 medisindispensere, 25 helsesjekk, 25 GPS og test av fallsensor"). What a text says that
 //! is not read into a row is handed back as typed ([`TargetText::unread`]), never dropped.
 
+use crate::words::MONTHS;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -54,21 +55,6 @@ impl TargetText {
         self.unread.is_empty()
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
 
 /// A date as Norwegians write it: "31.12.2027", "1.2.2027", "31. desember 2027", or ISO
 /// "2027-12-31".

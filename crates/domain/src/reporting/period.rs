@@ -2,6 +2,7 @@
 //! range. Codes follow DHIS2's period syntax where it has one (2021, 2021S1, 2021Q3, 202105);
 //! tertials are written 2021T2 and ranges 2021-03-01_2021-04-30.
 
+use crate::words::MONTHS;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -22,21 +23,6 @@ pub enum Period {
     "«{0}» er ikke en gyldig periode (for eksempel 2021, 2021S2, 2021T3, 2021Q4, 202105 eller 2021-03-01_2021-04-30)"
 )]
 pub struct PeriodError(pub String);
-
-const MONTHS: [&str; 12] = [
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-];
 
 fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
