@@ -102,14 +102,18 @@ pub fn entries(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<CalendarEnt
             identity: format!("round-{}-deadline", r.id),
         });
     }
-    // Grants one has been given and not yet accepted: accept within three weeks of the decision.
+    // Grants one has been given and not yet accepted: by the deadline the letter states, or
+    // within three weeks of the decision where the scheme gives none.
     for (kind, id) in &own {
         for a in crate::grants::store::applications_of_applicant(conn, kind, id)? {
             if let Some(d) =
                 crate::grants::store::decision_of_application(conn, a.id)?.filter(|d| d.accepted_at.is_none())
             {
+                let terms = crate::grants::store::scheme(conn, a.scheme_id)?.map(|s| s.terms);
                 out.push(CalendarEntry {
-                    date: d.decided_on + chrono::Duration::days(21),
+                    date: terms
+                        .and_then(|t| t.accept_by(d.decided_on))
+                        .unwrap_or(d.decided_on + chrono::Duration::days(21)),
                     kind: "deadline",
                     title: format!("Aksepter tilskuddet: {}", a.applicant_name),
                     link: Some(format!("/tilskudd/soknader/{}", a.id)),

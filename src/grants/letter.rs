@@ -112,11 +112,6 @@ fn recipient(conn: &mut DbConnection, l: &Loaded) -> GrantResult<String> {
     Ok(if full { name } else { format!("{name} kommune") })
 }
 
-/// The acceptance deadline: the scheme's date, or its number of weeks after the decision.
-fn accept_by(s: &Scheme, decided_on: NaiveDate) -> Option<NaiveDate> {
-    s.terms.accept_by.or_else(|| s.terms.accept_weeks.map(|w| decided_on + chrono::Duration::weeks(i64::from(w))))
-}
-
 /// The letter's content, from the decision, the scheme and the registry.
 fn letter_of(conn: &mut DbConnection, l: &Loaded, d: &Decision) -> GrantResult<Letter> {
     let sender = sender_of(l, d);
@@ -136,7 +131,7 @@ fn letter_of(conn: &mut DbConnection, l: &Loaded, d: &Decision) -> GrantResult<L
         passed_on: d.sub_allocations.iter().map(|s| format!("{}: {}", s.name, format::kroner(s.amount))).collect(),
         payment_terms: l.scheme.terms.payment_terms.clone(),
         reporting: l.scheme.terms.reporting.clone(),
-        accept_by: accept_by(&l.scheme, d.decided_on),
+        accept_by: l.scheme.terms.accept_by(d.decided_on),
         aid_type: d.aid_type.label().to_string(),
     })
 }

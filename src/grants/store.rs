@@ -62,6 +62,14 @@ pub struct SchemeTerms {
     pub accept_weeks: Option<i32>,
 }
 
+impl SchemeTerms {
+    /// The acceptance deadline of a grant decided on `decided_on`: the scheme's date, or its
+    /// number of weeks after the decision; none when the scheme gives neither.
+    pub fn accept_by(&self, decided_on: NaiveDate) -> Option<NaiveDate> {
+        self.accept_by.or_else(|| self.accept_weeks.map(|w| decided_on + chrono::Duration::weeks(i64::from(w))))
+    }
+}
+
 type SchemeTuple = (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64);
 type TermsTuple = (String, bool, String, String, String, Option<NaiveDate>, Option<i32>);
 type RequiresTuple = (Option<NaiveDate>, bool, bool, bool);
