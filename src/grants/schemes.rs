@@ -88,6 +88,17 @@ fn year(label: &str, text: &str) -> GrantResult<Option<i32>> {
     }
 }
 
+/// A date typed in a scheme's form (31.12.2027 or 2027-12-31); empty: none. What cannot be read
+/// is refused on its field, naming what was typed.
+fn optional_date(field: &'static str, what: &str, example: &str, text: &str) -> GrantResult<Option<NaiveDate>> {
+    match text.trim() {
+        "" => Ok(None),
+        d => parse_date(d).map(Some).ok_or_else(|| {
+            GrantError::invalid(field, format!("{what} «{d}» er ikke en dato; skriv den som {example}."))
+        }),
+    }
+}
+
 /// Who decides, the legal basis, the payment terms and the acceptance deadline, as typed.
 fn terms(f: &SchemeForm) -> GrantResult<SchemeTerms> {
     let authority = authorities::authority(f.authority.trim())
@@ -97,15 +108,7 @@ fn terms(f: &SchemeForm) -> GrantResult<SchemeTerms> {
         "eier" => false,
         other => return Err(GrantError::invalid("decides", format!("Velg hvem som fatter vedtak (ikke «{other}»)."))),
     };
-    let accept_by = match f.accept_by.trim() {
-        "" => None,
-        d => Some(parse_date(d).ok_or_else(|| {
-            GrantError::invalid(
-                "accept_by",
-                format!("Frist for aksept «{d}» er ikke en dato; skriv den som 15.5.2023 eller 2023-05-15."),
-            )
-        })?),
-    };
+    let accept_by = optional_date("accept_by", "Frist for aksept", "15.5.2023 eller 2023-05-15", &f.accept_by)?;
     let accept_weeks = match f.accept_weeks.trim() {
         "" => None,
         w => Some(w.parse::<i32>().ok().filter(|n| (1..=52).contains(n)).ok_or_else(|| {
@@ -146,15 +149,12 @@ impl TryFrom<&SchemeForm> for NewSchemeCommand {
         if last.is_some_and(|l| l < first) {
             return Err(GrantError::invalid("last_year", "Siste år kan ikke være før første år."));
         }
-        let deadline = match f.application_deadline.trim() {
-            "" => None,
-            d => Some(parse_date(d).ok_or_else(|| {
-                GrantError::invalid(
-                    "application_deadline",
-                    format!("Søknadsfristen «{d}» er ikke en dato; skriv den som 1.3.2027 eller 2027-03-01."),
-                )
-            })?),
-        };
+        let deadline = optional_date(
+            "application_deadline",
+            "Søknadsfristen",
+            "1.3.2027 eller 2027-03-01",
+            &f.application_deadline,
+        )?;
         let on = |v: &Option<String>| v.as_deref() == Some("ja");
         let requires = Requirements {
             budget: on(&f.requires_budget),
