@@ -7,15 +7,16 @@ use reqwest::StatusCode;
 
 const PDF: &[u8] = b"%PDF-1.7\n% Samveis test: DPIA for Bod\xc3\xb8\n%%EOF\n";
 
-/// Opens a milestone 3 round for Nordland's municipalities; returns Bodø's and Fauske's submissions.
-async fn m3_round(app: &TestApp) -> (i64, i64) {
-    let now = chrono::Utc::now().naive_utc();
+/// Opens a round of the shipped form `code` for Nordland's municipalities, reviewed by the
+/// county; returns the submission id of each municipality, by number.
+pub async fn nordland_round(app: &TestApp, code: &'static str) -> std::collections::HashMap<String, i64> {
+    let now = app.now();
     app.db
         .run(move |conn| {
             use samveis::reporting::{self, Audience, RoundSpec, store};
-            let template = store::template_by_code(conn, "milepael_m3")?.unwrap().id;
+            let template = store::template_by_code(conn, code)?.unwrap().id;
             let spec = RoundSpec {
-                name: "M3 Nordland".into(),
+                name: format!("{code} Nordland"),
                 template_id: template,
                 period: "2026".into(),
                 deadline: "2026-12-15".into(),
@@ -23,15 +24,18 @@ async fn m3_round(app: &TestApp) -> (i64, i64) {
                 audience: Audience::County { layout: 2024, county: "18".into() },
                 demo: false,
             };
-            let ctx = samveis::context::Ctx::system("test", now);
-            let round = reporting::open_round(conn, &ctx, &spec)?;
+            let round = reporting::open_round(conn, &samveis::context::Ctx::system("test", now), &spec)?;
             let all = store::submissions_of_round(conn, round)?;
-            let of = |n: &str| all.iter().find(|s| s.org.id == n).unwrap().id;
-            let ids = (of("1804"), of("1841"));
-            Ok::<_, samveis::error::AppError>(ids)
+            Ok::<_, samveis::error::AppError>(all.into_iter().map(|s| (s.org.id, s.id)).collect())
         })
         .await
         .unwrap()
+}
+
+/// A milestone 3 round for Nordland; Bodø's and Fauske's submissions.
+async fn m3_round(app: &TestApp) -> (i64, i64) {
+    let ids = nordland_round(app, "milepael_m3").await;
+    (ids["1804"], ids["1841"])
 }
 
 fn version(page: &Page) -> String {

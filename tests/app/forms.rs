@@ -14,26 +14,7 @@ const FLYT: &str = "Flytskjema for kartlegging og tildeling";
 /// Opens a round of the shipped form `code` for Nordland's municipalities, reviewed by the
 /// county; returns Bodø's submission.
 async fn nordland_round(app: &TestApp, code: &'static str) -> i64 {
-    let now = app.now();
-    app.db
-        .run(move |conn| {
-            use samveis::reporting::{self, Audience, RoundSpec, store};
-            let template = store::template_by_code(conn, code)?.unwrap().id;
-            let spec = RoundSpec {
-                name: format!("{code} Nordland"),
-                template_id: template,
-                period: "2026".into(),
-                deadline: "2026-12-15".into(),
-                reviewer: reporting::REVIEWER_COUNTY.into(),
-                audience: Audience::County { layout: 2024, county: "18".into() },
-                demo: false,
-            };
-            let round = reporting::open_round(conn, &samveis::context::Ctx::system("test", now), &spec)?;
-            let all = store::submissions_of_round(conn, round)?;
-            Ok::<_, samveis::error::AppError>(all.iter().find(|s| s.org.id == "1804").unwrap().id)
-        })
-        .await
-        .unwrap()
+    crate::files::nordland_round(app, code).await["1804"]
 }
 
 /// The shipped form `code`, as stored.

@@ -4,20 +4,9 @@
 //! and year that can be deleted, and the decision beyond the county's frame justified.
 
 use crate::backends;
-use crate::grants::bodo_sent_application;
+use crate::grants::{bodo_sent_application, scheme_id};
 use crate::helpers::*;
 use reqwest::StatusCode;
-
-async fn scheme_id(app: &TestApp, name_part: &str) -> i64 {
-    let part = name_part.to_string();
-    app.db
-        .run(move |conn| {
-            let all = samveis::grants::store::schemes(conn)?;
-            Ok::<_, samveis::db::StoreError>(all.into_iter().find(|s| s.name.contains(&part)).unwrap().id)
-        })
-        .await
-        .unwrap()
-}
 
 /// Gives a scheme an application deadline (the demo's example scheme has none).
 async fn set_deadline(app: &TestApp, scheme: i64, deadline: chrono::NaiveDate) {

@@ -7,7 +7,8 @@ use reqwest::StatusCode;
 use samveis_domain::access::{Actor, Assignment, OrgUnit, Principal, Role, Scope};
 use samveis_domain::registry::MunicipalityNumber;
 
-async fn scheme_id(app: &TestApp, name_part: &str) -> i64 {
+/// The id of the scheme whose name contains `name_part`.
+pub async fn scheme_id(app: &TestApp, name_part: &str) -> i64 {
     let part = name_part.to_string();
     app.db
         .run(move |conn| {
