@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { sticksOut } from './reflow.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -233,16 +234,7 @@ async function runAxe(page) {
 async function reflow(page) {
   await page.setViewport({ width: 320, height: 900 });
   try {
-    const wide = await page.evaluate(() => {
-      const width = document.documentElement.clientWidth;
-      if (document.documentElement.scrollWidth <= width) return [];
-      const inRegion = (e) => e.closest('.table-wrap, pre, .chart-figure');
-      return [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > width + 1 && !inRegion(e))
-        .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > width + 1))
-        .slice(0, 3)
-        .map((e) => ({ target: e.tagName.toLowerCase() + (e.id ? `#${e.id}` : ''), html: e.outerHTML.slice(0, 200), summary: `right edge at ${Math.round(e.getBoundingClientRect().right)} px` }));
-    });
+    const wide = await sticksOut(page);
     if (!wide.length) return [];
     return [{ id: 'reflow-320', impact: 'serious', help: 'Content must reflow at 320 px without sideways scrolling (WCAG 1.4.10)', helpUrl: 'https://www.w3.org/WAI/WCAG21/Understanding/reflow.html', nodeCount: wide.length, nodes: wide }];
   } finally {

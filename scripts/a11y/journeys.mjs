@@ -10,6 +10,7 @@
 // Exit:  0 when every expectation held and no step had a violation; 1 otherwise.
 
 import puppeteer from 'puppeteer-core';
+import { sticksOut } from './reflow.mjs';
 import { readSheet } from 'read-excel-file/node';
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
@@ -48,18 +49,6 @@ async function axe(page) {
   });
 }
 
-async function sticksOut(page) {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth <= width) return [];
-    return [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-wrap, pre, .chart-figure'))
-      .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > width + 1))
-      .slice(0, 3)
-      .map((e) => e.outerHTML.slice(0, 120));
-  });
-}
-
 /// Checks the page as it is now at 1366 and 390 px (axe) and 320 px (reflow), then goes back to
 /// 1366 px. The page is not reloaded, so a page showing errors is checked with its errors.
 async function look(page, step) {
@@ -74,7 +63,7 @@ async function look(page, step) {
   }
   await page.setViewport({ width: 320, height: 900 });
   const wide = await sticksOut(page);
-  expect(wide.length === 0, `${step}: reflows at 320 px`, wide.join(' | '));
+  expect(wide.length === 0, `${step}: reflows at 320 px`, wide.map((w) => w.html).join(' | '));
   await page.setViewport({ width: 1366, height: 900 });
 }
 
@@ -165,6 +154,10 @@ async function notice(page) {
 }
 
 async function errorSummary(page) {
+  // The browser applies autofocus at its next rendering step, not at load: give it that moment.
+  await page
+    .waitForFunction(() => document.querySelector('.ds-error-summary')?.contains(document.activeElement), { timeout: 2000 })
+    .catch(() => {});
   return page.evaluate(() => {
     const s = document.querySelector('.ds-error-summary');
     return {
