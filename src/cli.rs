@@ -138,6 +138,32 @@ pub enum RoundsCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Open a round and print its id.
+    Open {
+        /// The template's code (teknologistatus, pandemilosninger_2020, …); its latest version is used.
+        #[arg(long)]
+        template: String,
+        /// 2026 (year), 2026S1 (half), 2026T2 (tertial), 2026Q3 (quarter), 202605 (month) or 2020-03-17..2020-03-24.
+        #[arg(long)]
+        period: String,
+        /// The deadline, YYYY-MM-DD.
+        #[arg(long)]
+        deadline: String,
+        /// The municipal layout the round asks in: 2015, 2020 or 2024.
+        #[arg(long, default_value_t = 2024)]
+        layout: i32,
+        /// alle (default), fylke:NN, kommuner:NNNN,NNNN, samarbeid:ID,ID or medlemmer:ID,ID.
+        #[arg(long)]
+        audience: Option<String>,
+        /// Default: the template's name and the period.
+        #[arg(long)]
+        name: Option<String>,
+        /// county (the county governor reviews; default) or programme.
+        #[arg(long)]
+        reviewer: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,6 +290,20 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command: UserCommand::List { db } } => list_users(&db.url),
         Command::Rounds { command: RoundsCommand::List { db } } => list_rounds(&db.url),
+        Command::Rounds {
+            command: RoundsCommand::Open { template, period, deadline, layout, audience, name, reviewer, db },
+        } => {
+            let request = crate::reporting::RoundRequest {
+                template,
+                period,
+                deadline,
+                layout: Some(layout),
+                audience,
+                name,
+                reviewer,
+            };
+            open_round(&db.url, &request)
+        }
         Command::Import { command: ImportCommand::Surveymonkey { round, file, dry_run, skip, db } } => {
             import_surveymonkey(&db.url, round, &file, dry_run, &skip)
         }
@@ -503,6 +543,23 @@ fn list_rounds(url: &str) -> anyhow::Result<()> {
     for r in lines {
         println!("{}\t{}\t{}\t{}\t{}\t{}", r.id, r.name, r.period, r.deadline, r.expected, r.delivered);
     }
+    Ok(())
+}
+
+/// `samveis rounds open`: prints the new round's id on the first line, so scripts can read it.
+fn open_round(url: &str, request: &crate::reporting::RoundRequest) -> anyhow::Result<()> {
+    let db = open(url)?;
+    let ctx = crate::context::Ctx::system("kommandolinje", now());
+    let (id, name, recipients) = db
+        .run_blocking(|conn| {
+            let spec = crate::reporting::spec_of(conn, request)?;
+            let round = crate::reporting::prepare_round(conn, &ctx, &spec)?;
+            let id = crate::reporting::open_round(conn, &ctx, &spec)?;
+            Ok::<_, crate::reporting::ReportingError>((id, round.name, round.recipients.len()))
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{id}");
+    eprintln!("Åpnet «{name}» for {}.", crate::web::format::count(recipients as i64, "mottaker", "mottakere"));
     Ok(())
 }
 

@@ -244,6 +244,7 @@ routes! {
     API = [
         GET "/api/v1/me" SignedIn => registry_api::me;
         GET "/api/v1/rounds" SignedIn => reporting_api::rounds;
+        POST "/api/v1/rounds" Policy(Action::ManageRounds) => reporting_api::open_round;
         GET "/api/v1/dhis2/dataValueSets" SignedIn => crate::reporting::dhis2::get_set;
         POST "/api/v1/dhis2/dataValueSets" Policy(Action::ManageRounds) => crate::reporting::dhis2::post_set,
             limit crate::reporting::dhis2::MAX_SET_BYTES;

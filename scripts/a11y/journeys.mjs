@@ -313,7 +313,12 @@ journey('programme office opens a new round; the figures stay', async (browser) 
   await (await page.$('#rev-county')).click();
   await (await page.$('#aud-all')).click();
   await look(page, 'new round form');
-  await press(page, 'Åpne runden');
+  await press(page, 'Se over mottakerne');
+  const confirm = await text(page);
+  expect(/går til 357\s+kommuner/.test(confirm), 'the confirmation names the number of recipients first', confirm.slice(0, 400));
+  await look(page, 'new round confirmation');
+  const open = await page.waitForSelector('::-p-text(Åpne runden for)');
+  await Promise.all([page.waitForNavigation(), open.click()]);
   expect((await text(page)).includes('Teknologistatus 2026'), 'the round is open', await text(page));
   await follow(page, 'Innsikt');
   const after = await text(page);

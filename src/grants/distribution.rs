@@ -35,7 +35,16 @@ pub fn county_bases(conn: &mut DbConnection, layout: Layout, year: Option<i32>) 
     if let Some(y) = year {
         let missing = members.iter().filter(|(_, n)| !population.contains_key(n)).count();
         if missing > 0 {
-            let message = format!("Befolkningstall for {y} mangler for {missing} kommuner i {layout}-inndelingen.");
+            let years: Vec<String> =
+                registry::population_years(conn, layout)?.iter().map(ToString::to_string).collect();
+            let available = match years.as_slice() {
+                [] => {
+                    format!("{layout}-inndelingen har ingen befolkningstall, så nøkkelen kan ikke vekte befolkning der")
+                }
+                _ => format!("{layout}-inndelingen har tall for {}", samveis_domain::words::listed(&years)),
+            };
+            let count = crate::web::format::count(missing as i64, "kommune", "kommuner");
+            let message = format!("Befolkningstall for {y} mangler for {count} i {layout}-inndelingen; {available}.");
             return Err(GrantError::invalid("population_year", message));
         }
     }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Bump when the files in data/registry change, so existing databases are reloaded.
-const REFERENCE_DATA_VERSION: &str = "2026-11-25";
+const REFERENCE_DATA_VERSION: &str = "2026-12-04";
 const VERSION_KEY: &str = "reference_data_version";
 pub const MEDIUM_FROM_KEY: &str = "size_class_medium_from";
 pub const LARGE_FROM_KEY: &str = "size_class_large_from";
@@ -22,7 +22,11 @@ const LAYOUT_FILES: [(i32, &str); 3] = [
     (2020, include_str!("../../data/registry/kommuner-2020.csv")),
     (2024, include_str!("../../data/registry/kommuner-2024.csv")),
 ];
-const POPULATION_2024: &str = include_str!("../../data/registry/befolkning-2024-inndeling.csv");
+/// Population by year and layout beyond the layout files' own columns (see `data/registry/SOURCES.md`).
+const POPULATION_FILES: [(i32, &str, &str); 2] = [
+    (2020, "befolkning-2020-inndeling.csv", include_str!("../../data/registry/befolkning-2020-inndeling.csv")),
+    (2024, "befolkning-2024-inndeling.csv", include_str!("../../data/registry/befolkning-2024-inndeling.csv")),
+];
 const TRANSITIONS: &str = include_str!("../../data/registry/kommunenummer-overgang.csv");
 const OFFICES: &str = include_str!("../../data/registry/statsforvalterembeter.csv");
 
@@ -107,8 +111,10 @@ fn parse_reference_data() -> StoreResult<ReferenceData> {
             municipalities.push((layout, r.kommunenummer, r.navn, r.navn_norsk, r.fylkesnummer));
         }
     }
-    for r in rows::<PopulationRecord>("befolkning-2024-inndeling.csv", POPULATION_2024)? {
-        population.push((2024, r.kommunenummer, r.ar, r.innbyggere));
+    for (layout, file, text) in POPULATION_FILES {
+        for r in rows::<PopulationRecord>(file, text)? {
+            population.push((layout, r.kommunenummer, r.ar, r.innbyggere));
+        }
     }
     let transitions = rows::<TransitionRecord>("kommunenummer-overgang.csv", TRANSITIONS)?
         .into_iter()

@@ -131,6 +131,29 @@ pub fn population_by_year(
         .load(conn)?)
 }
 
+/// The years (1 January) with a population figure for every municipality of a layout, oldest first.
+pub fn population_years(conn: &mut DbConnection, layout: Layout) -> StoreResult<Vec<i32>> {
+    let municipalities = municipality_numbers(conn, layout)?.len() as i64;
+    let counts: Vec<(i32, i64)> = municipality_population::table
+        .filter(municipality_population::layout.eq(layout.year()))
+        .group_by(municipality_population::year)
+        .select((municipality_population::year, diesel::dsl::count_star()))
+        .order(municipality_population::year.asc())
+        .load(conn)?;
+    Ok(counts.into_iter().filter(|(_, n)| *n == municipalities).map(|(y, _)| y).collect())
+}
+
+/// Which population years each layout has, in words: "2024, 2025 og 2026 (2024-inndelingen); …".
+pub fn population_years_described(conn: &mut DbConnection) -> StoreResult<String> {
+    let mut parts = Vec::new();
+    for layout in [Layout::Y2024, Layout::Y2020, Layout::Y2015] {
+        let years: Vec<String> = population_years(conn, layout)?.iter().map(ToString::to_string).collect();
+        let years = if years.is_empty() { "ingen".to_string() } else { samveis_domain::words::listed(&years) };
+        parts.push(format!("{layout}-inndelingen: {years}"));
+    }
+    Ok(parts.join("; "))
+}
+
 /// The set of municipality numbers in a layout, for validating what users type.
 pub fn municipality_numbers(conn: &mut DbConnection, layout: Layout) -> StoreResult<BTreeSet<String>> {
     Ok(municipalities::table

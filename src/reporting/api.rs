@@ -37,6 +37,26 @@ pub struct Round {
     pub demo: bool,
 }
 
+fn round_out(
+    conn: &mut crate::db::DbConnection,
+    r: store::RoundRow,
+    today: chrono::NaiveDate,
+) -> Result<Round, AppError> {
+    let total = super::completeness(conn, &r, today, Breakdown::County)?.pop().map(|t| t.counts).unwrap_or_default();
+    Ok(Round {
+        period_label: Period::parse(&r.period).map(|p| p.label()).unwrap_or_default(),
+        id: r.id,
+        name: r.name,
+        period: r.period,
+        deadline: r.deadline,
+        reviewer: r.reviewer.code().into(),
+        template_id: r.template_id,
+        expected: total.expected,
+        delivered: total.delivered,
+        demo: r.demo,
+    })
+}
+
 #[utoipa::path(get, path = "/api/v1/rounds", responses((status = 200, body = [Round]), (status = 401, description = "Ikke innlogget")), tag = "reporting")]
 pub async fn rounds(State(state): State<AppState>, visitor: Visitor) -> ApiResult<Vec<Round>> {
     signed_in(&visitor)?;
@@ -44,29 +64,74 @@ pub async fn rounds(State(state): State<AppState>, visitor: Visitor) -> ApiResul
     let rounds = state
         .db
         .run(move |conn| {
-            let mut out = Vec::new();
-            for r in store::rounds(conn)? {
-                let total = super::completeness(conn, &r, today, Breakdown::County)?
-                    .pop()
-                    .map(|t| t.counts)
-                    .unwrap_or_default();
-                out.push(Round {
-                    period_label: Period::parse(&r.period).map(|p| p.label()).unwrap_or_default(),
-                    id: r.id,
-                    name: r.name,
-                    period: r.period,
-                    deadline: r.deadline,
-                    reviewer: r.reviewer.code().into(),
-                    template_id: r.template_id,
-                    expected: total.expected,
-                    delivered: total.delivered,
-                    demo: r.demo,
-                });
-            }
-            Ok::<_, AppError>(out)
+            store::rounds(conn)?.into_iter().map(|r| round_out(conn, r, today)).collect::<Result<Vec<_>, _>>()
         })
         .await?;
     Ok(Json(rounds))
+}
+
+/// A round to open. Only `template`, `period` and `deadline` are required.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RoundInput {
+    /// The template's code (teknologistatus, pandemilosninger_2020, …); its latest version is used.
+    pub template: String,
+    /// 2026, 2026S1, 2026T2, 2026Q3, 202605 or a date range 2020-03-17..2020-03-24.
+    pub period: String,
+    /// YYYY-MM-DD.
+    pub deadline: String,
+    /// The municipal layout: 2015, 2020 or 2024 (default).
+    pub layout: Option<i32>,
+    /// alle (default), fylke:NN, kommuner:NNNN,NNNN, samarbeid:ID,ID or medlemmer:ID,ID.
+    pub audience: Option<String>,
+    /// Default: the template's name and the period.
+    pub name: Option<String>,
+    /// county (default) or programme.
+    pub reviewer: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/rounds", request_body = RoundInput,
+    responses((status = 201, body = Round), (status = 403, description = "Bare programkontoret åpner runder"),
+              (status = 422, description = "Ugyldige felt, hvert med melding")), tag = "reporting")]
+pub async fn open_round(
+    State(state): State<AppState>,
+    ApiWriter(user): ApiWriter,
+    Json(input): Json<RoundInput>,
+) -> Result<(axum::http::StatusCode, Json<Round>), ApiError> {
+    let ctx = Ctx::user(&user, state.now());
+    let today = state.today();
+    let request = super::RoundRequest {
+        template: input.template,
+        period: input.period,
+        deadline: input.deadline,
+        layout: input.layout,
+        audience: input.audience,
+        name: input.name,
+        reviewer: input.reviewer,
+    };
+    let opened = state
+        .db
+        .run(move |conn| {
+            let spec = super::spec_of(conn, &request)?;
+            super::open_round(conn, &ctx, &spec)
+        })
+        .await;
+    let id = opened.map_err(|e| match e {
+        super::ReportingError::Invalid(errors) => {
+            let fields = errors.into_iter().map(|e| crate::web::FieldMessage { field: e.field, message: e.message });
+            let fields: Vec<_> = fields.collect();
+            let messages: Vec<&str> = fields.iter().map(|f| f.message.as_str()).collect();
+            ApiError(AppError::BadRequest(format!("Runden ble ikke åpnet: {}", messages.join(" "))), fields)
+        }
+        other => other.into(),
+    })?;
+    let round = state
+        .db
+        .run(move |conn| {
+            let row = store::round(conn, id)?.ok_or_else(|| AppError::Internal(format!("runde {id} forsvant")))?;
+            round_out(conn, row, today)
+        })
+        .await?;
+    Ok((axum::http::StatusCode::CREATED, Json(round)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

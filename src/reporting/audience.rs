@@ -127,3 +127,48 @@ pub fn resolve_audience(conn: &mut DbConnection, audience: &Audience) -> Reporti
     }
     Ok(orgs)
 }
+
+impl Audience {
+    /// An audience as the command line and the API write it, on a layout: `alle` (or nothing),
+    /// `fylke:18`, `kommuner:1804,1806`, `samarbeid:3,4` (one answer per collaboration) or
+    /// `medlemmer:3,4` (each member municipality answers).
+    pub fn parse(text: &str, layout: i32) -> ReportingResult<Audience> {
+        let text = text.trim();
+        let (kind, list) = text.split_once(':').unwrap_or((text, ""));
+        let values = || samveis_domain::registry::member_tokens(list).map(str::to_string).collect::<Vec<_>>();
+        let ids = || {
+            values()
+                .iter()
+                .map(|v| {
+                    v.parse()
+                        .map_err(|_| ReportingError::invalid("audience", format!("«{v}» er ikke et samarbeids-id.")))
+                })
+                .collect::<ReportingResult<Vec<i64>>>()
+        };
+        let audience = match kind.trim().to_lowercase().as_str() {
+            "" | "alle" => Audience::AllMunicipalities { layout },
+            "fylke" => Audience::County { layout, county: list.trim().to_string() },
+            "kommuner" => Audience::Municipalities { layout, numbers: values() },
+            "samarbeid" => Audience::Collaborations { ids: ids()? },
+            "medlemmer" => Audience::CollaborationMembers { ids: ids()? },
+            _ => {
+                return Err(ReportingError::invalid(
+                    "audience",
+                    format!(
+                        "Ukjente mottakere «{text}»: skriv alle, fylke:NN, kommuner:NNNN,NNNN, samarbeid:ID,ID eller medlemmer:ID,ID."
+                    ),
+                ));
+            }
+        };
+        let empty = match &audience {
+            Audience::County { county, .. } => county.is_empty(),
+            Audience::Municipalities { numbers, .. } => numbers.is_empty(),
+            Audience::Collaborations { ids } | Audience::CollaborationMembers { ids } => ids.is_empty(),
+            Audience::AllMunicipalities { .. } => false,
+        };
+        if empty {
+            return Err(ReportingError::invalid("audience", format!("«{text}» mangler verdier etter kolon.")));
+        }
+        Ok(audience)
+    }
+}

@@ -22,6 +22,7 @@ pub mod import_pages;
 pub mod pages;
 pub mod reminders;
 pub mod review;
+pub mod round_request;
 pub mod rounds;
 pub mod scale;
 pub mod store;
@@ -35,5 +36,8 @@ pub use completeness::{Breakdown, completeness, survey_results};
 pub use demo::load as load_demo;
 pub use error::{ReportingError, ReportingResult};
 pub use review::{Decision, ReviewCommand, review};
-pub use rounds::{REVIEWER_COUNTY, REVIEWER_PROGRAMME, RoundSpec, ensure_templates, open_round};
+pub use round_request::{RoundRequest, spec_of};
+pub use rounds::{
+    PreparedRound, REVIEWER_COUNTY, REVIEWER_PROGRAMME, RoundSpec, ensure_templates, open_round, prepare_round,
+};
 pub use submissions::{SaveCommand, save};

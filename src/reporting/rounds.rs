@@ -3,7 +3,7 @@
 
 use super::audience::{Audience, resolve_audience};
 use super::error::{ReportingError, ReportingResult};
-use super::store;
+use super::store::{self, OrgRow, TemplateRow};
 use crate::audit::{self, Change};
 use crate::context::Ctx;
 use crate::db::{DbConnection, StoreError};
@@ -17,7 +17,8 @@ use samveis_domain::reporting::{Period, Reviewer};
 pub const REVIEWER_PROGRAMME: &str = "programme";
 pub const REVIEWER_COUNTY: &str = "county";
 
-/// What an admin types to open a round.
+/// What an admin types to open a round. A blank name becomes the template's name and the period
+/// ("Teknologistatus 2026").
 pub struct RoundSpec {
     pub name: String,
     pub template_id: i64,
@@ -37,9 +38,6 @@ struct Checked {
 }
 
 fn check(spec: &RoundSpec) -> ReportingResult<Checked> {
-    if spec.name.trim().is_empty() {
-        return Err(ReportingError::invalid("name", "Navn på runden mangler."));
-    }
     let period =
         Period::parse(&spec.period).map_err(|e| ReportingError::invalid("period", capitalized(&e.to_string())))?;
     let deadline = NaiveDate::parse_from_str(spec.deadline.trim(), "%Y-%m-%d").map_err(|_| {
@@ -51,39 +49,70 @@ fn check(spec: &RoundSpec) -> ReportingResult<Checked> {
     Ok(Checked { period, deadline, reviewer, audience })
 }
 
-/// Opens a round: checks it, freezes its template and creates one draft per expected org unit.
-pub fn open_round(conn: &mut DbConnection, ctx: &Ctx, spec: &RoundSpec) -> ReportingResult<i64> {
+/// A round as it would open: shown for confirmation before anything is written, then opened.
+pub struct PreparedRound {
+    pub name: String,
+    pub template: TemplateRow,
+    pub period: Period,
+    pub deadline: NaiveDate,
+    pub reviewer: Reviewer,
+    /// Who it asks, described ("Alle kommuner (2020-inndelingen)").
+    pub audience_label: String,
+    audience: String,
+    pub recipients: Vec<OrgRow>,
+}
+
+/// Checks a spec against the database (template usable, audience not empty) without writing.
+pub fn prepare_round(conn: &mut DbConnection, ctx: &Ctx, spec: &RoundSpec) -> ReportingResult<PreparedRound> {
     ctx.require(Action::ManageRounds, &Resource::Any)?;
     let Checked { period, deadline, reviewer, audience } = check(spec)?;
+    let template = store::template(conn, spec.template_id)?
+        .ok_or_else(|| ReportingError::invalid("template_id", format!("Skjema {} finnes ikke.", spec.template_id)))?;
+    if let Err(errors) = template.template.check() {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let message = format!("Skjemaet kan ikke brukes ennå: {}.", list.join("; "));
+        return Err(ReportingError::invalid("template_id", message));
+    }
+    let recipients = resolve_audience(conn, &spec.audience)?;
+    let name = match spec.name.trim() {
+        "" => default_name(&template.name, &period),
+        given => given.to_string(),
+    };
+    let audience_label = spec.audience.describe();
+    Ok(PreparedRound { name, template, period, deadline, reviewer, audience_label, audience, recipients })
+}
+
+/// A round named by its template and period: "Teknologistatus per kommune 2026"; a template
+/// already named for its year ("Løsninger vurdert under pandemien (17. mars 2020)") keeps its name.
+fn default_name(template: &str, period: &Period) -> String {
+    let year = period.dates().0.format("%Y").to_string();
+    if template.contains(&year) { template.to_string() } else { format!("{template} {}", period.label()) }
+}
+
+/// Opens a round: checks it, freezes its template and creates one draft per expected org unit.
+pub fn open_round(conn: &mut DbConnection, ctx: &Ctx, spec: &RoundSpec) -> ReportingResult<i64> {
     crate::db::write(conn, |conn| {
-        let template = store::template(conn, spec.template_id)?.ok_or_else(|| {
-            ReportingError::invalid("template_id", format!("Skjema {} finnes ikke.", spec.template_id))
-        })?;
-        if let Err(errors) = template.template.check() {
-            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            let message = format!("Skjemaet kan ikke brukes ennå: {}.", list.join("; "));
-            return Err(ReportingError::invalid("template_id", message));
-        }
-        let orgs = resolve_audience(conn, &spec.audience)?;
+        let round = prepare_round(conn, ctx, spec)?;
         let new = store::NewRound {
-            name: spec.name.trim(),
-            template_id: template.id,
-            period: &period.code(),
-            deadline,
-            reviewer,
-            audience: &audience,
+            name: &round.name,
+            template_id: round.template.id,
+            period: &round.period.code(),
+            deadline: round.deadline,
+            reviewer: round.reviewer,
+            audience: &round.audience,
             demo: spec.demo,
         };
         let id = store::insert_round(conn, &new, ctx.now)?;
-        if !store::freeze_template(conn, template.id, &template.definition)? {
+        if !store::freeze_template(conn, round.template.id, &round.template.definition)? {
             return Err(ReportingError::Conflict(
                 "Skjemaet ble endret mens runden ble åpnet. Se over skjemaet og prøv igjen.".into(),
             ));
         }
-        store::insert_expected(conn, id, &orgs, ctx.now)?;
+        store::insert_expected(conn, id, &round.recipients, ctx.now)?;
         let after = serde_json::json!({
-            "navn": spec.name.trim(), "skjema": format!("{} v{}", template.code, template.version),
-            "periode": period.code(), "frist": deadline, "vurderer": reviewer.code(), "mottakere": orgs.len(),
+            "navn": round.name, "skjema": format!("{} v{}", round.template.code, round.template.version),
+            "periode": round.period.code(), "frist": round.deadline, "vurderer": round.reviewer.code(),
+            "mottakere": round.recipients.len(),
         });
         let change = Change {
             action: "åpnet",

@@ -201,6 +201,11 @@ async fn api_request(app: &TestApp, route: &RouteSpec, t: &Targets, s: &Sample) 
             )
             .await
         }
+        ("POST", "/api/v1/rounds") => {
+            let token = api_token(app).await;
+            let body = json!({"template": "teknologistatus", "period": "2026", "deadline": "2026-12-01", "audience": "fylke:18"});
+            app.send_json(Method::POST, path, &body, token.as_deref()).await
+        }
         ("GET", "/api/v1/distribution") => app.get(&format!("{path}?frame=1000&layout=2024&weights=equal=100")).await,
         ("GET", "/api/v1/applications") => app.get(&format!("{path}?scheme={}", t.scheme)).await,
         ("PUT", "/api/v1/submissions/{id}") => {

@@ -259,6 +259,130 @@ fn grants_distribute_prints_a_key_that_sums_to_the_frame() {
     assert!(!ok && err.contains("befolkningsår"), "{err}");
 }
 
+/// The expected count of a round in `rounds list` (id, name, period, deadline, expected, delivered).
+fn expected(db: &str, round: &str) -> String {
+    let (_, list, _) = samveis(&["rounds", "list", "--database", db], "");
+    let line =
+        list.lines().find(|l| l.split('\t').next() == Some(round)).unwrap_or_else(|| panic!("{round} in {list}"));
+    line.split('\t').nth(4).unwrap().to_string()
+}
+
+#[test]
+fn rounds_open_on_any_layout_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("rounds.db").display());
+    let open = |extra: &[&str]| {
+        let mut args = vec!["rounds", "open", "--database", &db];
+        args.extend_from_slice(extra);
+        samveis(&args, "")
+    };
+    let (ok, out, err) = open(&[
+        "--template",
+        "pandemilosninger_2020",
+        "--period",
+        "2020-03-17..2020-03-24",
+        "--deadline",
+        "2020-03-24",
+        "--layout",
+        "2020",
+    ]);
+    assert!(ok, "{err}");
+    let id = out.trim().to_string();
+    assert!(id.parse::<i64>().is_ok(), "prints the new round's id: {out}");
+    assert_eq!(expected(&db, &id), "356");
+    assert!(err.replace('\u{a0}', " ").contains("356 mottakere"), "{err}");
+    for (period, layout, audience, count) in [
+        ("2026", "2024", "alle", "357"),
+        ("2016S1", "2015", "fylke:18", "44"),
+        ("2026Q3", "2024", "kommuner:1804,1806", "2"),
+        ("202605", "2020", "fylke:18", "41"),
+    ] {
+        let (ok, out, err) = open(&[
+            "--template",
+            "teknologistatus",
+            "--period",
+            period,
+            "--deadline",
+            "2026-12-01",
+            "--layout",
+            layout,
+            "--audience",
+            audience,
+        ]);
+        assert!(ok, "{period} {layout} {audience}: {err}");
+        assert_eq!(expected(&db, out.trim()), count, "{period} {layout} {audience}");
+    }
+}
+
+#[test]
+fn rounds_open_refuses_what_it_cannot_open_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("refused.db").display());
+    let open = |extra: &[&str]| {
+        let mut args = vec!["rounds", "open", "--database", &db];
+        args.extend_from_slice(extra);
+        samveis(&args, "")
+    };
+    let (ok, _, err) = open(&["--template", "status", "--period", "2026", "--deadline", "2026-12-01"]);
+    assert!(!ok && err.contains("Ukjent skjema «status»") && err.contains("teknologistatus"), "{err}");
+    let (ok, _, err) =
+        open(&["--template", "teknologistatus", "--period", "2026", "--deadline", "2026-12-01", "--layout", "2019"]);
+    assert!(!ok && err.contains("2019"), "{err}");
+    let (ok, _, err) = open(&[
+        "--template",
+        "teknologistatus",
+        "--period",
+        "2026",
+        "--deadline",
+        "2026-12-01",
+        "--layout",
+        "2020",
+        "--audience",
+        "kommuner:5614",
+    ]);
+    assert!(!ok && err.contains("«5614» finnes ikke i 2020-inndelingen"), "{err}");
+    let (ok, _, err) =
+        open(&["--template", "teknologistatus", "--period", "2026", "--deadline", "2026-12-01", "--audience", "fylke"]);
+    assert!(!ok && err.contains("mangler verdier"), "{err}");
+}
+
+#[test]
+fn population_years_follow_the_sources_on_each_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("population.db").display());
+    let distribute = |layout: &str, year: &str| {
+        let args = [
+            "grants",
+            "distribute",
+            "--frame",
+            "1000000",
+            "--layout",
+            layout,
+            "--population-year",
+            year,
+            "--weights",
+            "population=100",
+            "--database",
+            &db,
+        ];
+        samveis(&args, "")
+    };
+    // 1 January 2024-2026 at 2020 borders: the 2024 municipalities added up (Ålesund and Haram are 2020's Ålesund).
+    for year in ["2020", "2022", "2024", "2025", "2026"] {
+        let (ok, out, err) = distribute("2020", year);
+        assert!(ok, "{year}: {err}");
+        let population: i64 = out.lines().skip(1).map(|l| l.split(',').nth(2).unwrap().parse::<i64>().unwrap()).sum();
+        assert!(population > 5_300_000, "{year}: {population}");
+    }
+    let (_, out, _) = distribute("2020", "2024");
+    let national: i64 = out.lines().skip(1).map(|l| l.split(',').nth(2).unwrap().parse::<i64>().unwrap()).sum();
+    assert_eq!(national, 5_550_203, "the same national total as SSB's for 1 January 2024");
+    let (ok, _, err) = distribute("2020", "2021");
+    assert!(!ok && err.contains("2020-inndelingen har tall for 2020, 2022, 2024, 2025 og 2026"), "{err}");
+    let (ok, _, err) = distribute("2015", "2015");
+    assert!(!ok && err.contains("2015-inndelingen har ingen befolkningstall"), "{err}");
+}
+
 #[test]
 fn historic_grants_import_whole_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();

@@ -27,6 +27,7 @@ mod mail;
 mod properties;
 mod registry;
 mod reporting;
+mod rounds;
 mod schema;
 mod templates;
 mod throttle;

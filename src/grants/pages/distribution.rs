@@ -56,6 +56,8 @@ struct DistributionPage {
     form: DistributionForm,
     preview: Vec<PreviewLine>,
     preview_sum: String,
+    /// Which population years each layout has.
+    population_years: String,
     error: Option<String>,
 }
 
@@ -133,17 +135,18 @@ async fn distribution_page(
     try_key: bool,
 ) -> AppResult<Response> {
     let tried = form.clone();
-    let (scheme, rows, error) = state
+    let (scheme, rows, error, population_years) = state
         .db
         .run(move |conn| {
             let scheme =
                 store::scheme(conn, id)?.ok_or_else(|| AppError::NotFound(format!("Fant ikke ordning {id}.")))?;
+            let years = crate::registry::store::population_years_described(conn)?;
             if !try_key || error.is_some() {
-                return Ok((scheme, vec![], error));
+                return Ok((scheme, vec![], error, years));
             }
             match preview(conn, &tried) {
-                Ok(rows) => Ok((scheme, rows, None)),
-                Err(GrantError::Invalid { message, .. }) => Ok((scheme, vec![], Some(message))),
+                Ok(rows) => Ok((scheme, rows, None, years)),
+                Err(GrantError::Invalid { message, .. }) => Ok((scheme, vec![], Some(message), years)),
                 Err(e) => Err(AppError::from(e)),
             }
         })
@@ -156,6 +159,7 @@ async fn distribution_page(
         form,
         preview: preview_lines(rows),
         preview_sum: format::kroner(sum),
+        population_years,
         error,
     };
     Ok(render_with_status(status, &page))

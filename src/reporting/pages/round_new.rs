@@ -5,7 +5,9 @@ use crate::auth::{CsrfBody, PageUser, Visitor};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::reporting::store;
-use crate::reporting::{Audience, REVIEWER_COUNTY, ReportingError, RoundSpec, open_round};
+use crate::reporting::{
+    Audience, PreparedRound, REVIEWER_COUNTY, ReportingError, RoundSpec, open_round, prepare_round,
+};
 use crate::state::AppState;
 use crate::web::{Frame, Nav, render_with_status};
 use askama::Template;
@@ -34,6 +36,13 @@ pub struct RoundForm {
     pub county: String,
     #[serde(default)]
     pub numbers: String,
+    /// The municipal layout the round asks in ("2024", "2020", "2015").
+    #[serde(default)]
+    pub layout: String,
+    /// Which step the form is at: `se-over` shows the confirmation, `endre` goes back to the form,
+    /// nothing opens the round.
+    #[serde(default)]
+    pub step: String,
     /// Chosen collaboration ids (check boxes, so several values under one name).
     #[serde(skip)]
     pub collaborations: Vec<String>,
@@ -53,6 +62,8 @@ impl RoundForm {
                 "audience" => form.audience = v,
                 "county" => form.county = v,
                 "numbers" => form.numbers = v,
+                "layout" => form.layout = v,
+                "steg" => form.step = v,
                 "samarbeid" => form.collaborations.push(v),
                 _ => {}
             }
@@ -67,7 +78,8 @@ struct NewRoundPage {
     frame: Frame,
     form: RoundForm,
     templates: Vec<(i64, String)>,
-    counties: Vec<(String, String)>,
+    /// The counties of each layout: layout, then (value `2024:18`, name).
+    counties: Vec<(i32, Vec<(String, String)>)>,
     /// Active collaborations: id, label, chosen.
     collaborations: Vec<(String, String, bool)>,
     error: Option<String>,
@@ -87,7 +99,14 @@ async fn new_round_page(
                 .into_iter()
                 .map(|t| (t.id, format!("{} (versjon {})", t.name, t.version)))
                 .collect();
-            let counties = crate::registry::store::county_names(conn, Layout::CURRENT)?;
+            let mut counties = Vec::new();
+            for layout in [Layout::Y2024, Layout::Y2020, Layout::Y2015] {
+                let year = layout.year();
+                let names = crate::registry::store::county_names(conn, layout)?;
+                let options =
+                    names.into_iter().map(|(n, name)| (format!("{year}:{n}"), format!("{n} {name}"))).collect();
+                counties.push((year, options));
+            }
             let all: Vec<_> =
                 crate::registry::collaborations::list(conn)?.into_iter().filter(|c| c.is_active_on(today)).collect();
             Ok::<_, AppError>((templates, counties, all))
@@ -121,15 +140,50 @@ async fn new_round_page(
 
 pub async fn new_round(State(state): State<AppState>, PageUser(visitor, user): PageUser) -> AppResult<Response> {
     user.require(Action::ManageRounds, &Resource::Any)?;
-    let form = RoundForm { reviewer: REVIEWER_COUNTY.into(), audience: "alle".into(), ..Default::default() };
+    let form = RoundForm {
+        reviewer: REVIEWER_COUNTY.into(),
+        audience: "alle".into(),
+        layout: Layout::CURRENT.year().to_string(),
+        ..Default::default()
+    };
     new_round_page(&state, &visitor, form, None).await
 }
 
+/// The chosen layout (default the current one).
+fn layout_of(form: &RoundForm) -> Result<i32, ReportingError> {
+    match form.layout.trim() {
+        "" => Ok(Layout::CURRENT.year()),
+        text => Layout::parse(text).map(Layout::year).map_err(|e| {
+            ReportingError::invalid("layout", format!("{}.", crate::web::format::capitalized(&e.to_string())))
+        }),
+    }
+}
+
+/// The chosen county ("2020:18", or "18" in the chosen layout), which must be in the round's layout.
+fn county_of(form: &RoundForm, layout: i32) -> Result<String, ReportingError> {
+    let (year, number) = match form.county.split_once(':') {
+        Some((year, number)) => (year.trim().parse().unwrap_or(layout), number.trim()),
+        None => (layout, form.county.trim()),
+    };
+    if number.is_empty() {
+        return Err(ReportingError::invalid("county", "Velg fylket runden skal gå til."));
+    }
+    if year != layout {
+        return Err(ReportingError::invalid(
+            "county",
+            format!(
+                "Fylke {number} er valgt fra {year}-inndelingen, men runden spør i {layout}-inndelingen. Velg et fylke fra {layout}-inndelingen, eller velg {year}-inndelingen."
+            ),
+        ));
+    }
+    Ok(number.to_string())
+}
+
 fn audience_of(form: &RoundForm) -> Result<Audience, ReportingError> {
-    let layout = Layout::CURRENT.year();
+    let layout = layout_of(form)?;
     match form.audience.as_str() {
         "alle" => Ok(Audience::AllMunicipalities { layout }),
-        "fylke" => Ok(Audience::County { layout, county: form.county.clone() }),
+        "fylke" => Ok(Audience::County { layout, county: county_of(form, layout)? }),
         "utvalgte" => Ok(Audience::Municipalities {
             layout,
             numbers: samveis_domain::registry::member_tokens(&form.numbers).map(str::to_string).collect(),
@@ -174,18 +228,72 @@ impl TryFrom<&RoundForm> for RoundSpec {
     }
 }
 
+#[derive(Template)]
+#[template(path = "reporting/round_confirm.html")]
+struct ConfirmPage {
+    frame: Frame,
+    form: RoundForm,
+    name: String,
+    template: String,
+    period: String,
+    deadline: String,
+    reviewer: &'static str,
+    audience: String,
+    recipients: Vec<String>,
+    /// "357 kommuner", "3 samarbeid".
+    count: String,
+}
+
+/// The confirmation: what will open and how many it asks, before anything is written.
+fn confirm_page(visitor: &Visitor, form: RoundForm, round: &PreparedRound) -> Response {
+    let municipalities = round.recipients.iter().filter(|r| r.is_municipality()).count() as i64;
+    let collaborations = round.recipients.len() as i64 - municipalities;
+    let mut parts = Vec::new();
+    if municipalities > 0 {
+        parts.push(crate::web::format::count(municipalities, "kommune", "kommuner"));
+    }
+    if collaborations > 0 {
+        parts.push(crate::web::format::count(collaborations, "samarbeid", "samarbeid"));
+    }
+    let page = ConfirmPage {
+        frame: Frame::new(visitor, "Se over runden", Nav::Reporting),
+        form,
+        name: round.name.clone(),
+        template: format!("{} (versjon {})", round.template.name, round.template.version),
+        period: round.period.label(),
+        deadline: crate::web::format::date(round.deadline),
+        reviewer: round.reviewer.label(),
+        audience: round.audience_label.clone(),
+        recipients: round.recipients.iter().map(|r| format!("{} ({})", r.name, r.id)).collect(),
+        count: parts.join(" og "),
+    };
+    render_with_status(StatusCode::OK, &page)
+}
+
 pub async fn create_round(State(state): State<AppState>, CsrfBody(visitor, body): CsrfBody) -> AppResult<Response> {
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     user.require(Action::ManageRounds, &Resource::Any)?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
         .map_err(|e| AppError::BadRequest(format!("Skjemaet kunne ikke leses: {e}")))?;
     let form = RoundForm::from_pairs(pairs);
+    if form.step == "endre" {
+        return new_round_page(&state, &visitor, form, None).await;
+    }
     let ctx = Ctx::user(&user, state.now());
-    let result = match RoundSpec::try_from(&form) {
-        Ok(spec) => state.db.run(move |conn| Ok::<_, AppError>(open_round(conn, &ctx, &spec))).await?,
-        Err(e) => Err(e),
+    let preview = form.step == "se-over";
+    let spec = match RoundSpec::try_from(&form) {
+        Ok(spec) => spec,
+        Err(e) => return new_round_page(&state, &visitor, form, Some(e.to_string())).await,
     };
-    match result {
+    if preview {
+        let prepared = state.db.run(move |conn| Ok::<_, AppError>(prepare_round(conn, &ctx, &spec))).await?;
+        return match prepared {
+            Ok(round) => Ok(confirm_page(&visitor, form, &round)),
+            Err(e @ ReportingError::Invalid(_)) => new_round_page(&state, &visitor, form, Some(e.to_string())).await,
+            Err(e) => Err(e.into()),
+        };
+    }
+    match state.db.run(move |conn| Ok::<_, AppError>(open_round(conn, &ctx, &spec))).await? {
         Ok(id) => Ok(Redirect::to(&format!("/rapportering/runder/{id}")).into_response()),
         Err(e @ ReportingError::Invalid(_)) => new_round_page(&state, &visitor, form, Some(e.to_string())).await,
         Err(e) => Err(e.into()),

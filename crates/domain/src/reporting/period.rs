@@ -43,7 +43,8 @@ impl Period {
         if !t.is_ascii() {
             return Err(bad());
         }
-        if let Some((from, to)) = t.split_once('_') {
+        // A date range as stored (`A_B`) or as people write it (`A..B`).
+        if let Some((from, to)) = t.split_once("..").or_else(|| t.split_once('_')) {
             let parse = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad());
             let (from, to) = (parse(from)?, parse(to)?);
             return if from <= to { Ok(Period::Range(from, to)) } else { Err(bad()) };
@@ -157,11 +158,24 @@ mod tests {
         }
         let r = Period::parse("2021-09-01_2021-12-10").unwrap();
         assert_eq!(r.label(), "1. september – 10. desember 2021");
+        let written = Period::parse("2020-03-17..2020-03-24").unwrap();
+        assert_eq!(written.code(), "2020-03-17_2020-03-24");
+        assert_eq!(written.label(), "17. mars – 24. mars 2020");
     }
 
     #[test]
     fn bad_periods_are_named() {
-        for bad in ["21", "2021S3", "2021T0", "202113", "2021X1", "2021-12-10_2021-09-01", "ååå"] {
+        for bad in [
+            "21",
+            "2021S3",
+            "2021T0",
+            "202113",
+            "2021X1",
+            "2021-12-10_2021-09-01",
+            "2021-12-10..2021-09-01",
+            "2020-03-17..",
+            "ååå",
+        ] {
             let err = Period::parse(bad).unwrap_err();
             assert!(err.to_string().contains(bad), "{err}");
         }
