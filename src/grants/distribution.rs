@@ -43,8 +43,12 @@ pub fn county_bases(conn: &mut DbConnection, layout: Layout, year: Option<i32>) 
                 }
                 _ => format!("{layout}-inndelingen har tall for {}", samveis_domain::words::listed(&years)),
             };
-            let count = crate::web::format::count(missing as i64, "kommune", "kommuner");
-            let message = format!("Befolkningstall for {y} mangler for {count} i {layout}-inndelingen; {available}.");
+            let message = if missing == members.len() {
+                format!("Befolkningstall for {y} finnes ikke i {layout}-inndelingen; {available}.")
+            } else {
+                let count = crate::web::format::count(missing as i64, "kommune", "kommuner");
+                format!("Befolkningstall for {y} mangler for {count} i {layout}-inndelingen; {available}.")
+            };
             return Err(GrantError::invalid("population_year", message));
         }
     }
