@@ -2,6 +2,7 @@
 //! synchronous, so queries run on the blocking pool through [`Db::run`]; async stays at the edge.
 
 pub mod schema;
+mod start;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
@@ -38,6 +39,9 @@ pub enum StoreError {
     Migration(String),
     #[error("ugyldig database-URL «{0}»: bruk sqlite://FIL eller postgres://…")]
     Url(String),
+    /// The database cannot be opened; the message names the cause and what to do.
+    #[error("{0}")]
+    Start(String),
     /// The task stopped before it ended: a panic (its message) or a runtime shutting down.
     #[error("databaseoppgaven ble avbrutt: {0}")]
     Interrupted(String),
@@ -146,6 +150,11 @@ impl Db {
         if conn_url.is_empty() {
             return Err(StoreError::Url(url.to_string()));
         }
+        match backend {
+            Backend::Sqlite => start::check_sqlite(&conn_url),
+            Backend::Postgres => start::check_postgres(&conn_url),
+        }
+        .map_err(StoreError::Start)?;
         let manager = ConnectionManager::<DbConnection>::new(conn_url);
         let pool = Pool::builder()
             .max_size(if backend == Backend::Sqlite { 8 } else { 10 })

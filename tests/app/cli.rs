@@ -476,3 +476,26 @@ fn a_workbook_with_a_cell_in_the_far_corner_is_refused_not_an_abort() {
     assert!(err.contains("XFD1048576"), "{err}");
     assert_eq!(delivered(&db, &round), "0");
 }
+
+#[test]
+fn a_database_that_cannot_be_opened_is_named_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notater.db");
+    std::fs::write(&text, "ikke en database").unwrap();
+    let postgres =
+        std::env::var("SAMVEIS_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let server = postgres.rsplit_once('/').map(|(s, _)| s.to_string()).unwrap();
+    let cases = [
+        ("sqlite:///finnes/ikke/samveis.db".to_string(), "mappen «/finnes/ikke» finnes ikke"),
+        (format!("sqlite://{}", text.display()), "er ikke en SQLite-database"),
+        (format!("sqlite://{}", dir.path().display()), "er en mappe, ikke en databasefil"),
+        (format!("{server}/samveis_finnes_ikke"), "createdb"),
+        ("postgres://postgres@127.0.0.1:1/samveis".to_string(), "PostgreSQL svarer ikke på 127.0.0.1:1"),
+    ];
+    for (url, said) in cases {
+        let (ok, _, err) = samveis(&["migrate", "--database", &url], "");
+        assert!(!ok && err.contains(said), "{url}: {err}");
+        assert!(!err.contains("timed out"), "{url}: {err}");
+    }
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), "ikke en database", "the file is left as it was");
+}
