@@ -100,6 +100,22 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Write a consistent backup while the server runs (SQLite: VACUUM INTO; PostgreSQL: pg_dump -Fc).
+    Backup {
+        /// The backup file; it must not exist.
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Restore a backup into a new, empty database (no sessions survive: everyone signs in again).
+    Restore {
+        /// A file written by `samveis backup`.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// E-mail in the outbox.
     Mail {
         #[command(subcommand)]
@@ -289,21 +305,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             add_user(&db.url, &email, &role, &scope, name)
         }
         Command::User { command: UserCommand::List { db } } => list_users(&db.url),
-        Command::Rounds { command: RoundsCommand::List { db } } => list_rounds(&db.url),
-        Command::Rounds {
-            command: RoundsCommand::Open { template, period, deadline, layout, audience, name, reviewer, db },
-        } => {
-            let request = crate::reporting::RoundRequest {
-                template,
-                period,
-                deadline,
-                layout: Some(layout),
-                audience,
-                name,
-                reviewer,
-            };
-            open_round(&db.url, &request)
-        }
+        Command::Rounds { command } => rounds(command),
+        Command::Backup { to, db } => backup(&db.url, &to),
+        Command::Restore { from, db } => restore(&db.url, &from),
         Command::Import { command: ImportCommand::Surveymonkey { round, file, dry_run, skip, db } } => {
             import_surveymonkey(&db.url, round, &file, dry_run, &skip)
         }
@@ -313,10 +317,40 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Grants { command: GrantsCommand::Distribute { frame, layout, population_year, weights, db } } => {
             distribute(&db.url, frame, layout, population_year, &weights)
         }
-        Command::Rounds { command: RoundsCommand::Results { round, by, format, db } } => {
+    }
+}
+
+fn rounds(command: RoundsCommand) -> anyhow::Result<()> {
+    match command {
+        RoundsCommand::List { db } => list_rounds(&db.url),
+        RoundsCommand::Results { round, by, format, db } => {
             round_results(&db.url, round, by.as_deref(), format.as_deref())
         }
+        RoundsCommand::Open { template, period, deadline, layout, audience, name, reviewer, db } => {
+            let layout = Some(layout);
+            open_round(
+                &db.url,
+                &crate::reporting::RoundRequest { template, period, deadline, layout, audience, name, reviewer },
+            )
+        }
     }
+}
+
+/// `samveis backup`: a consistent copy while the server runs.
+fn backup(url: &str, to: &std::path::Path) -> anyhow::Result<()> {
+    let done = crate::operations::backup(url, to)?;
+    println!("Sikkerhetskopi skrevet til {} ({}).", to.display(), crate::web::format::file_size(done.bytes as i64));
+    Ok(())
+}
+
+/// `samveis restore`: into an empty database, then this version's migrations; no session survives.
+fn restore(url: &str, from: &std::path::Path) -> anyhow::Result<()> {
+    crate::operations::restore(url, from)?;
+    let db = open(url)?;
+    let done = crate::operations::end_sessions(&db, from, now())?;
+    let ended = crate::web::format::count(done.sessions_ended as i64, "innlogging", "innlogginger");
+    println!("Gjenopprettet fra {}; {ended} avsluttet.", from.display());
+    Ok(())
 }
 
 fn load_demo(db: &Db) -> anyhow::Result<()> {

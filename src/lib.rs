@@ -21,6 +21,7 @@ pub mod home;
 pub mod insight;
 pub mod mail;
 pub mod openapi;
+pub mod operations;
 pub mod registry;
 pub mod reporting;
 pub mod routes;

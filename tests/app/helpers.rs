@@ -72,6 +72,31 @@ fn prepare(url: &str) {
     db.run_blocking(|conn| samveis::demo::load(conn, chrono::Utc::now().naive_utc())).expect("demo set");
 }
 
+/// A new, empty database on a backend (for restores): a SQLite file that does not exist yet,
+/// or a PostgreSQL database with no tables.
+pub async fn empty_database(backend: Backend) -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("samveis-test-{}", run_id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}", dir.join(format!("empty{n}.db")).display())
+        }
+        Backend::Postgres => {
+            let name = format!("samveis_t_{}_{n}", run_id());
+            let admin = postgres_admin_url();
+            let create = name.clone();
+            tokio::task::spawn_blocking(move || {
+                let mut c = PgConnection::establish(&admin).unwrap();
+                diesel::sql_query(format!("CREATE DATABASE {create}")).execute(&mut c).unwrap();
+            })
+            .await
+            .unwrap();
+            postgres_url(&name)
+        }
+    }
+}
+
 async fn sqlite_database() -> String {
     let template = SQLITE_TEMPLATE
         .get_or_init(|| async {

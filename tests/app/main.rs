@@ -24,6 +24,7 @@ mod indicators;
 mod insight;
 mod letters;
 mod mail;
+mod operations;
 mod properties;
 mod registry;
 mod reporting;
