@@ -68,7 +68,19 @@ pub async fn spawn(state: AppState) -> anyhow::Result<SocketAddr> {
     Ok(addr)
 }
 
+/// Ctrl-C, or SIGTERM as systemd sends it: requests in flight finish, then the server stops.
 async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
     let _ = tokio::signal::ctrl_c().await;
 }
 
