@@ -152,6 +152,8 @@ routes! {
         POST "/rapportering/runder/ny" Policy(Action::ManageRounds) => reporting::create_round;
         GET "/rapportering/runder/{id}" Policy(Action::ViewRounds) => reporting::round;
         GET "/rapportering/runder/{id}/resultater" Policy(Action::ViewRounds) => reporting::results;
+        GET "/rapportering/runder/{id}/frist" Policy(Action::ManageRounds) => crate::reporting::pages::round_deadline::form;
+        POST "/rapportering/runder/{id}/frist" Policy(Action::ManageRounds) => crate::reporting::pages::round_deadline::save;
         GET "/rapportering/runder/{id}/{fil}" Policy(Action::ViewRounds) => reporting::export;
         POST "/rapportering/runder/{id}/paminnelse" Policy(Action::SendReminders) => reporting::remind;
         GET "/rapportering/runder/{id}/import" Policy(Action::ManageRounds) => crate::reporting::import_pages::form;

@@ -11,7 +11,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
 pub struct EntryView {
+    /// "22.–23. november 2021".
     pub date: String,
+    /// "09.00–10.30", empty for whole days.
+    pub time: String,
     pub kind: &'static str,
     pub title: String,
     pub link: Option<String>,
@@ -21,7 +24,8 @@ fn views(entries: &[&CalendarEntry]) -> Vec<EntryView> {
     entries
         .iter()
         .map(|e| EntryView {
-            date: format::date(e.date),
+            date: format::days(e.when.first(), e.when.last()),
+            time: e.when.times().map(|(start, end)| format::times(start, end)).unwrap_or_default(),
             kind: kind_label(e.kind),
             title: e.title.clone(),
             link: e.link.clone(),
@@ -47,7 +51,8 @@ async fn page(
     let actor = user.actor.clone();
     let entries = state.db.run(move |conn| super::entries(conn, &actor)).await?;
     let today = state.today();
-    let (upcoming, past): (Vec<&CalendarEntry>, Vec<&CalendarEntry>) = entries.iter().partition(|e| e.date >= today);
+    let (upcoming, past): (Vec<&CalendarEntry>, Vec<&CalendarEntry>) =
+        entries.iter().partition(|e| e.when.last() >= today);
     let mut past = past;
     past.reverse();
     Ok(render(&CalendarPage {

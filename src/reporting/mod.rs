@@ -35,5 +35,5 @@ pub use completeness::{Breakdown, completeness, survey_results};
 pub use demo::load as load_demo;
 pub use error::{ReportingError, ReportingResult};
 pub use review::{Decision, ReviewCommand, review};
-pub use rounds::{REVIEWER_COUNTY, REVIEWER_PROGRAMME, RoundSpec, ensure_templates, open_round};
+pub use rounds::{REVIEWER_COUNTY, REVIEWER_PROGRAMME, RoundSpec, change_deadline, ensure_templates, open_round};
 pub use submissions::{SaveCommand, save};
