@@ -181,6 +181,10 @@ routes! {
     CALENDAR = [
         GET "/kalender" SignedIn => crate::calendar::pages::calendar;
         POST "/kalender/abonnement" SignedIn => crate::calendar::pages::subscribe;
+        GET "/kalender/ny" Policy(Action::ManageRounds) => crate::calendar::event_form::new;
+        POST "/kalender/ny" Policy(Action::ManageRounds) => crate::calendar::event_form::create;
+        GET "/kalender/hendelser/{id}" Policy(Action::ManageRounds) => crate::calendar::event_form::edit;
+        POST "/kalender/hendelser/{id}" Policy(Action::ManageRounds) => crate::calendar::event_form::update;
         GET "/kalender/feed/{fil}" Public => crate::calendar::pages::feed;
     ]
 }

@@ -2,6 +2,7 @@
 //! reports in or follows, and the acceptance deadlines of one's own grants; on a page and as a
 //! personal iCalendar feed behind a secret token (calendar apps cannot log in).
 
+pub mod event_form;
 pub mod pages;
 
 use crate::context::Ctx;
@@ -76,6 +77,80 @@ pub fn add_event(conn: &mut DbConnection, ctx: &Ctx, event: &NewEvent) -> Result
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// An event as stored, for its form.
+pub struct StoredEvent {
+    pub when: When,
+    pub kind: &'static str,
+    pub title: String,
+}
+
+/// One gathering or webinar, if it is there.
+pub fn event(conn: &mut DbConnection, id: i64) -> Result<Option<StoredEvent>, AppError> {
+    Ok(events(conn)?.into_iter().find(|e| e.identity == format!("event-{id}")).map(|e| StoredEvent {
+        when: e.when,
+        kind: e.kind,
+        title: e.title,
+    }))
+}
+
+fn audited(event: &NewEvent) -> serde_json::Value {
+    let time = |t: Option<NaiveTime>| t.map(|t| t.format("%H.%M").to_string());
+    let (start, end) = event.when.times().unzip();
+    serde_json::json!({
+        "type": kind_label(event.kind), "tittel": event.title, "dato": event.when.first(), "siste_dag": event.when.last(),
+        "starttid": time(start), "sluttid": time(end),
+    })
+}
+
+/// The programme office adds a gathering or webinar (none: a new one) or changes one: a change
+/// counts (the feed's SEQUENCE) and is dated (LAST-MODIFIED). Audited.
+pub fn save_event(conn: &mut DbConnection, ctx: &Ctx, id: Option<i64>, event: &NewEvent) -> Result<i64, AppError> {
+    ctx.require(Action::ManageRounds, &Resource::Any)?;
+    crate::db::write(conn, |conn| {
+        let (start_time, end_time) = event.when.times().unzip();
+        let fields = (
+            calendar_events::event_date.eq(event.when.first()),
+            calendar_events::end_date.eq(event.when.last()),
+            calendar_events::start_time.eq(start_time),
+            calendar_events::end_time.eq(end_time),
+            calendar_events::kind.eq(event.kind),
+            calendar_events::title.eq(event.title),
+            calendar_events::updated_at.eq(ctx.now),
+        );
+        let (id, before) = match id {
+            Some(id) => {
+                let before = self::event(conn, id)?.ok_or_else(|| AppError::NotFound("Fant ikke hendelsen.".into()))?;
+                let old = NewEvent { when: before.when, kind: before.kind, title: &before.title, demo: false };
+                diesel::update(calendar_events::table.find(id))
+                    .set((fields, calendar_events::revision.eq(calendar_events::revision + 1)))
+                    .execute(conn)?;
+                (id, Some(audited(&old)))
+            }
+            None => {
+                let id = diesel::insert_into(calendar_events::table)
+                    .values((
+                        fields,
+                        calendar_events::demo.eq(event.demo),
+                        calendar_events::created_at.eq(ctx.now),
+                        calendar_events::revision.eq(0),
+                    ))
+                    .returning(calendar_events::id)
+                    .get_result(conn)?;
+                (id, None)
+            }
+        };
+        let change = crate::audit::Change {
+            action: if before.is_some() { "endret" } else { "opprettet" },
+            record_type: "kalenderhendelse",
+            record_id: id.to_string(),
+            before,
+            after: Some(audited(event)),
+        };
+        crate::audit::record(conn, &ctx.author, ctx.now, change)?;
+        Ok(id)
+    })
 }
 
 type EventTuple = (i64, NaiveDate, NaiveDate, Option<NaiveTime>, Option<NaiveTime>, String, String, i64, NaiveDateTime);

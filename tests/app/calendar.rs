@@ -191,4 +191,53 @@ backends! {
         assert!(admin.get(&format!("/admin/logg?type=runde&id={round}")).await.text().contains("endret frist"));
     }
 
+    async fn the_programme_office_adds_and_changes_a_webinar_and_the_feed_follows(app) {
+        let at = day(2030, 1, 2).and_hms_opt(12, 0, 0).unwrap();
+        let app = app.fix_clock(at).await;
+        app.login(ADMIN).await;
+        assert!(app.get("/kalender").await.body.contains("href=\"/kalender/ny\""));
+        assert_eq!(app.get("/kalender/ny").await.status, StatusCode::OK);
+        let title = "Velferdsteknologiens ABC";
+        let typed = [("kind", "webinar"), ("title", title), ("date", "05.02.2030"), ("end_date", ""), ("start_time", "10.30"), ("end_time", "09.00")];
+        let bad = app.post_form("/kalender/ny", &typed).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().contains("Sluttiden er før starttiden samme dag."), "{}", bad.text());
+        assert_eq!((bad.attr("#title", "value").as_deref(), bad.attr("#start_time", "value").as_deref()), (Some(title), Some("10.30")), "what was typed stays");
+        let unread = app.post_form("/kalender/ny", &[("kind", "webinar"), ("title", ""), ("date", "5. februarr 2030"), ("start_time", "ni")]).await;
+        assert_eq!(unread.status, StatusCode::UNPROCESSABLE_ENTITY);
+        for message in ["Tittelen mangler.", "Datoen «5. februarr 2030» kan ikke leses.", "Starttiden «ni» kan ikke leses."] {
+            assert!(unread.text().contains(message), "{message} in {}", unread.text());
+        }
+        let added = app.post_form("/kalender/ny", &[("kind", "webinar"), ("title", title), ("date", "05.02.2030"), ("start_time", "09:00"), ("end_time", "10:30")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+        assert!(app.get("/kalender").await.text().contains(&format!("5. februar 2030 09.00–10.30 Webinar {title}")));
+        let first = feed(&app).await;
+        assert_sound(&first);
+        let webinar = event(&first, title);
+        let uid = webinar.get_uid().unwrap().to_string();
+        let oslo = |h, m| DatePerhapsTime::DateTime(CalendarDateTime::WithTimezone { date_time: day(2030, 2, 5).and_hms_opt(h, m, 0).unwrap(), tzid: "Europe/Oslo".into() });
+        assert_eq!((webinar.get_start(), webinar.get_end()), (Some(oslo(9, 0)), Some(oslo(10, 30))));
+        assert_eq!((webinar.get_sequence(), webinar.get_last_modified()), (Some(0), Some(at.and_utc())));
+        // It becomes a gathering of two whole days, an hour later.
+        let id = uid.strip_prefix("event-").and_then(|rest| rest.split_once('@')).unwrap().0.to_string();
+        let path = format!("/kalender/hendelser/{id}");
+        assert_eq!(app.get(&path).await.attr("#start_time", "value").as_deref(), Some("09:00"));
+        let later = at + chrono::Duration::hours(1);
+        app.clock.set(later);
+        let changed = app.post_form(&path, &[("kind", "gathering"), ("title", title), ("date", "2030-02-05"), ("end_date", "2030-02-06"), ("start_time", ""), ("end_time", "")]).await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.text());
+        let second = feed(&app).await;
+        assert_sound(&second);
+        let gathering = event(&second, title);
+        assert_eq!(gathering.get_uid(), Some(uid.as_str()), "the same event");
+        assert_eq!((gathering.get_start(), gathering.get_end()), (Some(DatePerhapsTime::Date(day(2030, 2, 5))), Some(DatePerhapsTime::Date(day(2030, 2, 7)))));
+        assert_eq!((gathering.get_sequence(), gathering.get_last_modified()), (Some(1), Some(later.and_utc())));
+        assert_eq!(events(&second).len(), events(&first).len(), "changed, not added");
+        assert_eq!(app.get(&path).await.attr("#end_date", "value").as_deref(), Some("2030-02-06"));
+        assert!(app.get(&format!("/admin/logg?type=kalenderhendelse&id={id}")).await.text().contains("endret"));
+        let bodo = app.other_browser();
+        bodo.login(BODO).await;
+        assert_eq!(bodo.get("/kalender/ny").await.status, StatusCode::FORBIDDEN);
+        assert!(!bodo.get("/kalender").await.body.contains(&path), "no form for those who may not change it");
+    }
 }

@@ -14,13 +14,13 @@ pub struct When {
 /// Why the days and times given do not make an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum WhenError {
-    #[error("siste dag ({last}) er før første dag ({first})")]
+    #[error("siste dag er før første dag")]
     LastBeforeFirst { first: NaiveDate, last: NaiveDate },
-    #[error("sluttid mangler (starttiden er {start})")]
+    #[error("sluttiden mangler når starttiden er gitt")]
     NoEndTime { start: NaiveTime },
-    #[error("starttid mangler (sluttiden er {end})")]
+    #[error("starttiden mangler når sluttiden er gitt")]
     NoStartTime { end: NaiveTime },
-    #[error("slutter ({end}) før det begynner ({start})")]
+    #[error("sluttiden er før starttiden samme dag")]
     EndsBeforeStart { start: NaiveTime, end: NaiveTime },
 }
 
