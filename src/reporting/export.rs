@@ -8,31 +8,29 @@ use super::{permitted_in_round, store};
 use crate::db::DbConnection;
 use crate::exports::{Cell, Table};
 use samveis_domain::access::{Action, Actor};
-use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State};
+use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State, label_of};
 
-/// The columns' headers. A label that several sections share («Gevinstkategori» under every
-/// technology of the benefits form) is named with its section: «Trygghetsalarm – Gevinstkategori».
+/// The columns' headers, each field named as the form's messages name it ([`label_of`]): a label
+/// that several sections share («Gevinstkategori» under every technology of the benefits form)
+/// is named with its section, «Trygghetsalarm: Gevinstkategori».
 fn headers(template: &FormTemplate) -> Vec<String> {
     let mut h = vec!["Nummer".to_string(), "Navn".into(), "Tilstand".into(), "Sendt inn".into()];
-    let shared = |label: &str| template.fields().filter(|f| f.label == label).count() > 1;
-    for section in &template.sections {
-        for f in &section.fields {
-            let label = if shared(&f.label) { format!("{} – {}", section.title, f.label) } else { f.label.clone() };
-            match &f.kind {
-                FieldKind::Table { rows, columns } => {
-                    for r in rows {
-                        for c in columns {
-                            h.push(format!("{label} – {r} – {c}"));
-                        }
+    for f in template.fields() {
+        let label = label_of(template, &f.code);
+        match &f.kind {
+            FieldKind::Table { rows, columns } => {
+                for r in rows {
+                    for c in columns {
+                        h.push(format!("{label} – {r} – {c}"));
                     }
                 }
-                FieldKind::TrafficLight => {
-                    let comment = format!("{label} – kommentar");
-                    h.push(label);
-                    h.push(comment);
-                }
-                _ => h.push(label),
             }
+            FieldKind::TrafficLight => {
+                let comment = format!("{label} – kommentar");
+                h.push(label);
+                h.push(comment);
+            }
+            _ => h.push(label),
         }
     }
     h
