@@ -46,10 +46,11 @@ impl From<&AuditEvent> for AuditView {
 }
 
 /// The record types every part of Samveis writes to the trail, with how the filter names them.
-const RECORD_TYPES: [(&str, &str); 9] = [
+const RECORD_TYPES: [(&str, &str); 10] = [
     ("bruker", "Bruker"),
     ("indikator", "Indikator"),
     ("innlevering", "Innlevering"),
+    ("kalenderhendelse", "Hendelse i kalenderen"),
     ("runde", "Rapporteringsrunde"),
     ("samarbeid", "Samarbeid"),
     ("skjema", "Skjema"),
@@ -100,6 +101,7 @@ fn record_link(record_type: &str, id: &str) -> String {
         "bruker" => format!("/admin/brukere/{id}"),
         "indikator" => format!("/innsikt/indikatorer/{id}"),
         "innlevering" => format!("/rapportering/innleveringer/{id}"),
+        "kalenderhendelse" => format!("/kalender/hendelser/{id}"),
         "runde" => format!("/rapportering/runder/{id}"),
         "skjema" => format!("/rapportering/maler/{id}"),
         "søknad" => format!("/tilskudd/soknader/{id}"),

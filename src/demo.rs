@@ -197,6 +197,9 @@ const CALENDAR_2021: &str = include_str!("../data/demo/programme-calendar-autumn
 #[derive(serde::Deserialize)]
 struct CalendarRecord {
     date: chrono::NaiveDate,
+    end_date: Option<chrono::NaiveDate>,
+    start_time: Option<chrono::NaiveTime>,
+    end_time: Option<chrono::NaiveTime>,
     kind: String,
     title: String,
 }
@@ -210,7 +213,11 @@ fn load_calendar(conn: &mut DbConnection, now: NaiveDateTime) -> Result<(), AppE
     }
     for e in csv_rows::<CalendarRecord>("programme-calendar-autumn-2021.csv", CALENDAR_2021)? {
         if e.kind != "deadline" {
-            let event = crate::calendar::NewEvent { date: e.date, kind: &e.kind, title: &e.title, demo: true };
+            let when =
+                samveis_domain::calendar::When::new(e.date, e.end_date, e.start_time, e.end_time).map_err(|err| {
+                    AppError::Internal(format!("programme-calendar-autumn-2021.csv, «{}»: {err}", e.title))
+                })?;
+            let event = crate::calendar::NewEvent { when, kind: &e.kind, title: &e.title, demo: true };
             crate::calendar::add_event(conn, &crate::context::Ctx::system("demodata", now), &event)?;
         }
     }

@@ -152,6 +152,8 @@ routes! {
         POST "/rapportering/runder/ny" Policy(Action::ManageRounds) => reporting::create_round;
         GET "/rapportering/runder/{id}" Policy(Action::ViewRounds) => reporting::round;
         GET "/rapportering/runder/{id}/resultater" Policy(Action::ViewRounds) => reporting::results;
+        GET "/rapportering/runder/{id}/frist" Policy(Action::ManageRounds) => crate::reporting::pages::round_deadline::form;
+        POST "/rapportering/runder/{id}/frist" Policy(Action::ManageRounds) => crate::reporting::pages::round_deadline::save;
         GET "/rapportering/runder/{id}/{fil}" Policy(Action::ViewRounds) => reporting::export;
         POST "/rapportering/runder/{id}/paminnelse" Policy(Action::SendReminders) => reporting::remind;
         GET "/rapportering/runder/{id}/import" Policy(Action::ManageRounds) => crate::reporting::import_pages::form;
@@ -179,6 +181,10 @@ routes! {
     CALENDAR = [
         GET "/kalender" SignedIn => crate::calendar::pages::calendar;
         POST "/kalender/abonnement" SignedIn => crate::calendar::pages::subscribe;
+        GET "/kalender/ny" Policy(Action::ManageRounds) => crate::calendar::event_form::new;
+        POST "/kalender/ny" Policy(Action::ManageRounds) => crate::calendar::event_form::create;
+        GET "/kalender/hendelser/{id}" Policy(Action::ManageRounds) => crate::calendar::event_form::edit;
+        POST "/kalender/hendelser/{id}" Policy(Action::ManageRounds) => crate::calendar::event_form::update;
         GET "/kalender/feed/{fil}" Public => crate::calendar::pages::feed;
     ]
 }

@@ -11,17 +11,28 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
 pub struct EntryView {
+    /// "22.–23. november 2021".
     pub date: String,
+    /// "09.00–10.30", empty for whole days.
+    pub time: String,
     pub kind: &'static str,
     pub title: String,
     pub link: Option<String>,
+    /// The event's form, for the programme office.
+    pub edit: Option<String>,
 }
 
-fn views(entries: &[&CalendarEntry]) -> Vec<EntryView> {
+fn views(entries: &[&CalendarEntry], may_manage: bool) -> Vec<EntryView> {
     entries
         .iter()
         .map(|e| EntryView {
-            date: format::date(e.date),
+            edit: e
+                .identity
+                .strip_prefix("event-")
+                .filter(|_| may_manage)
+                .map(|id| format!("/kalender/hendelser/{id}")),
+            date: format::days(e.when.first(), e.when.last()),
+            time: e.when.times().map(|(start, end)| format::times(start, end)).unwrap_or_default(),
             kind: kind_label(e.kind),
             title: e.title.clone(),
             link: e.link.clone(),
@@ -36,6 +47,7 @@ struct CalendarPage {
     upcoming: Vec<EntryView>,
     past: Vec<EntryView>,
     feed: Option<String>,
+    may_manage: bool,
 }
 
 async fn page(
@@ -46,15 +58,18 @@ async fn page(
 ) -> AppResult<Response> {
     let actor = user.actor.clone();
     let entries = state.db.run(move |conn| super::entries(conn, &actor)).await?;
+    let may_manage = visitor.may(samveis_domain::access::Action::ManageRounds, &samveis_domain::access::Resource::Any);
     let today = state.today();
-    let (upcoming, past): (Vec<&CalendarEntry>, Vec<&CalendarEntry>) = entries.iter().partition(|e| e.date >= today);
+    let (upcoming, past): (Vec<&CalendarEntry>, Vec<&CalendarEntry>) =
+        entries.iter().partition(|e| e.when.last() >= today);
     let mut past = past;
     past.reverse();
     Ok(render(&CalendarPage {
         frame: Frame::new(visitor, "Kalender", Nav::Calendar),
-        upcoming: views(&upcoming),
-        past: views(&past),
+        upcoming: views(&upcoming, may_manage),
+        past: views(&past, may_manage),
         feed,
+        may_manage,
     }))
 }
 

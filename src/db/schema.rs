@@ -161,6 +161,8 @@ diesel::table! {
         audience -> Text,
         demo -> Bool,
         created_at -> Timestamp,
+        revision -> BigInt,
+        updated_at -> Timestamp,
     }
 }
 
@@ -374,6 +376,11 @@ diesel::table! {
         title -> Text,
         demo -> Bool,
         created_at -> Timestamp,
+        end_date -> Date,
+        start_time -> Nullable<Time>,
+        end_time -> Nullable<Time>,
+        revision -> BigInt,
+        updated_at -> Timestamp,
     }
 }
 

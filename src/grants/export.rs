@@ -21,7 +21,7 @@ pub fn grants_table(o: &SchemeOverview) -> Table {
     ]
     .map(String::from)
     .to_vec();
-    let number = |n: Option<i64>| n.map_or(Cell::Text(String::new()), Cell::Number);
+    let kroner = |n: Option<i64>| Cell::or_empty(n, Cell::Kroner);
     let rows = o
         .grants
         .iter()
@@ -32,8 +32,8 @@ pub fn grants_table(o: &SchemeOverview) -> Table {
                 Cell::Text(g.application.county_number.clone()),
                 Cell::Text(g.application.applicant_name.clone()),
                 Cell::Text(g.application.state.label().into()),
-                number(g.application.applied),
-                number(d.map(|d| d.granted)),
+                kroner(g.application.applied),
+                kroner(d.map(|d| d.granted)),
                 Cell::Text(
                     d.map(|d| {
                         d.target_figures
@@ -54,9 +54,9 @@ pub fn grants_table(o: &SchemeOverview) -> Table {
                     })
                     .unwrap_or_default(),
                 ),
-                Cell::Number(g.balance.net_paid()),
-                Cell::Number(g.balance.payable()),
-                Cell::Text(d.map(|d| d.decided_on.format("%d.%m.%Y").to_string()).unwrap_or_default()),
+                Cell::Kroner(g.balance.net_paid()),
+                Cell::Kroner(g.balance.payable()),
+                Cell::or_empty(d.map(|d| d.decided_on), Cell::Date),
                 Cell::Text(d.map(|d| d.reference.clone()).unwrap_or_default()),
             ]
         })

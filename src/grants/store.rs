@@ -671,6 +671,11 @@ pub fn decision_of_application(conn: &mut DbConnection, application_id: i64) -> 
     Ok(row.map(Decision::try_from).transpose()?)
 }
 
+/// When a decision was recorded (UTC).
+pub fn decision_made_at(conn: &mut DbConnection, decision_id: i64) -> StoreResult<NaiveDateTime> {
+    Ok(grant_decisions::table.find(decision_id).select(grant_decisions::created_at).first(conn)?)
+}
+
 /// The decisions of a scheme's applications, by application id.
 pub fn decisions_of_scheme(conn: &mut DbConnection, scheme_id: i64) -> StoreResult<Vec<Decision>> {
     let rows: Vec<DecisionRow> = grant_decisions::table

@@ -261,7 +261,10 @@ fn row(l: &MunicipalityLine, picked: Option<usize>) -> RowView {
         in_operation: l.in_operation(),
         users: format::number(one.map_or_else(|| l.users(), |s| s.users.unwrap_or(0))),
         investment: format::kroner(one.map_or_else(|| l.investment(), |s| s.investment.unwrap_or(0))),
-        submitted: l.submitted_at.map(|t| format::date(t.date())).unwrap_or_else(|| "Ikke levert".into()),
+        submitted: l
+            .submitted_at
+            .map(|t| format::date(format::oslo_time(t).date()))
+            .unwrap_or_else(|| "Ikke levert".into()),
         vendor: one.and_then(|s| s.vendor.clone()).unwrap_or_else(|| "–".into()),
     }
 }
@@ -343,16 +346,16 @@ fn export_row(l: &MunicipalityLine) -> Vec<Cell> {
     let mut row = vec![
         Cell::Text(l.number.clone()),
         Cell::Text(l.name.clone()),
-        Cell::Text(l.submitted_at.map(|t| t.format("%d.%m.%Y").to_string()).unwrap_or_default()),
+        Cell::or_empty(l.submitted_at, |t| Cell::Date(crate::web::format::oslo_time(t).date())),
     ];
     for i in 0..TECHNOLOGIES.len() {
         let s = l.statuses.as_ref().and_then(|s| s.get(i));
         row.push(Cell::Text(s.and_then(|s| s.state.as_ref()).map(|s| s.label().to_string()).unwrap_or_default()));
         row.push(s.and_then(|s| s.users).map_or(Cell::Text(String::new()), Cell::Number));
-        row.push(s.and_then(|s| s.investment).map_or(Cell::Text(String::new()), Cell::Number));
+        row.push(Cell::or_empty(s.and_then(|s| s.investment), Cell::Kroner));
     }
     row.push(Cell::Number(l.in_operation() as i64));
-    row.push(Cell::Number(l.investment()));
+    row.push(Cell::Kroner(l.investment()));
     row.push(Cell::Text(if l.mapped { "ja".into() } else { String::new() }));
     let checks: Vec<String> = l
         .statuses

@@ -8,24 +8,29 @@ use super::{permitted_in_round, store};
 use crate::db::DbConnection;
 use crate::exports::{Cell, Table};
 use samveis_domain::access::{Action, Actor};
-use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State};
+use samveis_domain::reporting::{Answer, Answers, FieldKind, FormTemplate, State, label_of};
 
+/// The columns' headers, each field named as the form's messages name it ([`label_of`]): a label
+/// that several sections share («Gevinstkategori» under every technology of the benefits form)
+/// is named with its section, «Trygghetsalarm: Gevinstkategori».
 fn headers(template: &FormTemplate) -> Vec<String> {
     let mut h = vec!["Nummer".to_string(), "Navn".into(), "Tilstand".into(), "Sendt inn".into()];
     for f in template.fields() {
+        let label = label_of(template, &f.code);
         match &f.kind {
             FieldKind::Table { rows, columns } => {
                 for r in rows {
                     for c in columns {
-                        h.push(format!("{} – {r} – {c}", f.label));
+                        h.push(format!("{label} – {r} – {c}"));
                     }
                 }
             }
             FieldKind::TrafficLight => {
-                h.push(f.label.clone());
-                h.push(format!("{} – kommentar", f.label));
+                let comment = format!("{label} – kommentar");
+                h.push(label);
+                h.push(comment);
             }
-            _ => h.push(f.label.clone()),
+            _ => h.push(label),
         }
     }
     h
@@ -53,10 +58,11 @@ fn cells(template: &FormTemplate, answers: &samveis_domain::reporting::Answers) 
             }
             (FieldKind::TrafficLight, _) => out.extend([Cell::Text(String::new()), Cell::Text(String::new())]),
             (_, None) => out.push(Cell::Text(String::new())),
+            (FieldKind::Money, Some(Answer::Whole(n))) => out.push(Cell::Kroner(*n)),
             (_, Some(a)) => out.push(match a {
                 Answer::Whole(n) => Cell::Number(*n),
                 Answer::Hundredths(n) => Cell::Decimal(*n),
-                Answer::Date(d) => Cell::Text(d.format("%d.%m.%Y").to_string()),
+                Answer::Date(d) => Cell::Date(*d),
                 Answer::Text(t) | Answer::Choice(t) | Answer::File(t) => Cell::Text(t.clone()),
                 Answer::Choices(list) => Cell::Text(list.join("; ")),
                 Answer::Light { light, .. } => Cell::Text(light.label().into()),
@@ -87,7 +93,7 @@ pub fn round_table(conn: &mut DbConnection, actor: &Actor, round_id: i64) -> Rep
             Cell::Text(s.org.id.clone()),
             Cell::Text(s.org.name.clone()),
             Cell::Text(state.label().into()),
-            Cell::Text(s.submitted_at.map(|t| t.format("%d.%m.%Y").to_string()).unwrap_or_default()),
+            Cell::or_empty(s.submitted_at, |t| Cell::Date(crate::web::format::oslo_time(t).date())),
         ];
         row.extend(cells(&template.template, &answers));
         rows.push(row);

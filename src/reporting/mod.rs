@@ -38,6 +38,7 @@ pub use error::{ReportingError, ReportingResult};
 pub use review::{Decision, ReviewCommand, review};
 pub use round_request::{RoundRequest, spec_of};
 pub use rounds::{
-    PreparedRound, REVIEWER_COUNTY, REVIEWER_PROGRAMME, RoundSpec, ensure_templates, open_round, prepare_round,
+    PreparedRound, REVIEWER_COUNTY, REVIEWER_PROGRAMME, RoundSpec, change_deadline, ensure_templates, open_round,
+    prepare_round,
 };
 pub use submissions::{SaveCommand, save};

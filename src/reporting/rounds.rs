@@ -29,6 +29,37 @@ pub struct RoundSpec {
     pub demo: bool,
 }
 
+/// A deadline as typed: "2021-12-10" (the date field), "10.12.2021" or "10. desember 2021".
+fn parse_deadline(text: &str) -> ReportingResult<NaiveDate> {
+    samveis_domain::grants::parse_date(text).ok_or_else(|| {
+        ReportingError::invalid("deadline", format!("Fristen «{}» er ikke en gyldig dato (ÅÅÅÅ-MM-DD).", text.trim()))
+    })
+}
+
+/// Moves a round's deadline (the calendar's event changes with it: SEQUENCE and LAST-MODIFIED);
+/// audited with the deadline before and after.
+pub fn change_deadline(conn: &mut DbConnection, ctx: &Ctx, round_id: i64, text: &str) -> ReportingResult<NaiveDate> {
+    ctx.require(Action::ManageRounds, &Resource::Any)?;
+    let deadline = parse_deadline(text)?;
+    crate::db::write(conn, |conn| {
+        let round = store::round(conn, round_id)?
+            .ok_or_else(|| ReportingError::NotFound(format!("Fant ikke runde {round_id}.")))?;
+        if round.deadline == deadline {
+            return Ok(deadline);
+        }
+        store::set_deadline(conn, round_id, deadline, ctx.now)?;
+        let change = Change {
+            action: "endret frist",
+            record_type: "runde",
+            record_id: round_id.to_string(),
+            before: Some(serde_json::json!({ "frist": round.deadline })),
+            after: Some(serde_json::json!({ "frist": deadline })),
+        };
+        audit::record(conn, &ctx.author, ctx.now, change)?;
+        Ok(deadline)
+    })
+}
+
 /// A spec's values, checked.
 struct Checked {
     period: Period,
@@ -40,9 +71,7 @@ struct Checked {
 fn check(spec: &RoundSpec) -> ReportingResult<Checked> {
     let period =
         Period::parse(&spec.period).map_err(|e| ReportingError::invalid("period", capitalized(&e.to_string())))?;
-    let deadline = NaiveDate::parse_from_str(spec.deadline.trim(), "%Y-%m-%d").map_err(|_| {
-        ReportingError::invalid("deadline", format!("Fristen «{}» er ikke en gyldig dato (ÅÅÅÅ-MM-DD).", spec.deadline))
-    })?;
+    let deadline = parse_deadline(&spec.deadline)?;
     let reviewer = Reviewer::from_code(&spec.reviewer)
         .ok_or_else(|| ReportingError::invalid("reviewer", format!("Ukjent vurderer «{}».", spec.reviewer)))?;
     let audience = serde_json::to_string(&spec.audience).map_err(ReportingError::internal)?;

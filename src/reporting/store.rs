@@ -180,9 +180,13 @@ pub struct RoundRow {
     pub reviewer: Reviewer,
     pub audience: String,
     pub demo: bool,
+    /// How many times the round has been changed (its deadline moved): the calendar's SEQUENCE.
+    pub revision: i64,
+    /// When it was opened or last changed (UTC): the calendar's LAST-MODIFIED.
+    pub updated_at: NaiveDateTime,
 }
 
-type RoundTuple = (i64, String, i64, String, NaiveDate, String, String, bool);
+type RoundTuple = (i64, String, i64, String, NaiveDate, String, String, bool, i64, NaiveDateTime);
 
 fn round_columns() -> (
     rounds::id,
@@ -193,6 +197,8 @@ fn round_columns() -> (
     rounds::reviewer,
     rounds::audience,
     rounds::demo,
+    rounds::revision,
+    rounds::updated_at,
 ) {
     (
         rounds::id,
@@ -203,12 +209,16 @@ fn round_columns() -> (
         rounds::reviewer,
         rounds::audience,
         rounds::demo,
+        rounds::revision,
+        rounds::updated_at,
     )
 }
 
-fn round_row((id, name, template_id, period, deadline, reviewer, audience, demo): RoundTuple) -> StoreResult<RoundRow> {
+fn round_row(
+    (id, name, template_id, period, deadline, reviewer, audience, demo, revision, updated_at): RoundTuple,
+) -> StoreResult<RoundRow> {
     let reviewer = Reviewer::from_code(&reviewer).ok_or_else(|| corrupt(format!("ukjent vurderer «{reviewer}»")))?;
-    Ok(RoundRow { id, name, template_id, period, deadline, reviewer, audience, demo })
+    Ok(RoundRow { id, name, template_id, period, deadline, reviewer, audience, demo, revision, updated_at })
 }
 
 pub fn rounds(conn: &mut DbConnection) -> StoreResult<Vec<RoundRow>> {
@@ -244,9 +254,19 @@ pub fn insert_round(conn: &mut DbConnection, r: &NewRound, now: NaiveDateTime) -
             rounds::audience.eq(r.audience),
             rounds::demo.eq(r.demo),
             rounds::created_at.eq(now),
+            rounds::updated_at.eq(now),
         ))
         .returning(rounds::id)
         .get_result(conn)?)
+}
+
+/// Moves a round's deadline, counting the change; false when the round is not there.
+pub fn set_deadline(conn: &mut DbConnection, id: i64, deadline: NaiveDate, now: NaiveDateTime) -> StoreResult<bool> {
+    crate::generation::changed(conn)?;
+    let n = diesel::update(rounds::table.find(id))
+        .set((rounds::deadline.eq(deadline), rounds::revision.eq(rounds::revision + 1), rounds::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// An org unit expected to answer, with its name and layout as the round froze them.

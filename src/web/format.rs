@@ -1,7 +1,7 @@
 //! Norwegian formatting of numbers and dates, as users read them: `1 447 130 kr`,
 //! `14. mai 2020`, times in Norwegian local time.
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use samveis_domain::words::MONTHS;
 
 /// Groups of three digits joined by no-break spaces, so a number never breaks over two lines:
@@ -64,6 +64,26 @@ pub fn date(d: NaiveDate) -> String {
 
 pub fn optional_date(d: Option<NaiveDate>) -> String {
     d.map(date).unwrap_or_default()
+}
+
+/// Days from the first to the last, the shared month and year once: "7. september 2021",
+/// "22.–23. november 2021", "30. november–1. desember 2021", "30. desember 2021–2. januar 2022".
+pub fn days(first: NaiveDate, last: NaiveDate) -> String {
+    let month = |d: NaiveDate| MONTHS[d.month0() as usize];
+    if last <= first {
+        date(first)
+    } else if (first.year(), first.month()) == (last.year(), last.month()) {
+        format!("{}.–{}", first.day(), date(last))
+    } else if first.year() == last.year() {
+        format!("{}. {}–{}", first.day(), month(first), date(last))
+    } else {
+        format!("{}–{}", date(first), date(last))
+    }
+}
+
+/// "09.00–10.30".
+pub fn times(start: NaiveTime, end: NaiveTime) -> String {
+    format!("{}–{}", start.format("%H.%M"), end.format("%H.%M"))
 }
 
 fn last_sunday(year: i32, month: u32) -> Option<NaiveDate> {
@@ -159,6 +179,17 @@ mod tests {
     fn dates_read_the_norwegian_way() {
         assert_eq!(date(NaiveDate::from_ymd_opt(2020, 5, 14).unwrap()), "14. mai 2020");
         assert_eq!(weekday(NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()), "onsdag");
+    }
+
+    #[test]
+    fn a_span_of_days_names_its_month_and_year_once() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(days(d(2021, 9, 7), d(2021, 9, 7)), "7. september 2021");
+        assert_eq!(days(d(2021, 11, 22), d(2021, 11, 23)), "22.–23. november 2021");
+        assert_eq!(days(d(2021, 11, 30), d(2021, 12, 1)), "30. november–1. desember 2021");
+        assert_eq!(days(d(2021, 12, 30), d(2022, 1, 2)), "30. desember 2021–2. januar 2022");
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(times(t(9, 0), t(10, 30)), "09.00–10.30");
     }
 
     #[test]

@@ -136,6 +136,7 @@ fn sample_path(route: &RouteSpec, t: &Targets, role_id: Option<i64>) -> String {
         .replace("{number}", "1804")
         .replace("/collaborations/{id}", &format!("/collaborations/{}", t.collaboration))
         .replace("/runder/{id}", &format!("/runder/{}", t.round))
+        .replace("/kalender/hendelser/{id}", "/kalender/hendelser/1")
         .replace("/tilskudd/soknader/{id}", &format!("/tilskudd/soknader/{}", t.application))
         .replace("{anmodning}", "1")
         .replace("/tilskudd/{id}/{fil}", &format!("/tilskudd/{}/tilsagn.csv", t.scheme))
@@ -303,6 +304,10 @@ async fn reporting_request(app: &TestApp, route: &RouteSpec, s: &Sample) -> Opti
             app.post_form(path, &fields).await
         }
         ("POST", "/rapportering/runder/{id}/paminnelse") => app.post_form(path, &[]).await,
+        // Refused as incomplete when admitted: only access is under test.
+        ("POST", "/kalender/ny") | ("POST", "/kalender/hendelser/{id}") => app.post_form(path, &[("title", "")]).await,
+        // Refused as no date when admitted: the round's deadline stays for the other requests.
+        ("POST", "/rapportering/runder/{id}/frist") => app.post_form(path, &[("deadline", "ikke en dato")]).await,
         ("POST", "/rapportering/innleveringer/{id}") => {
             app.post_form(path, &[("_version", "1"), ("_handling", "lagre"), ("digitalt_tilsyn_brukere", "5")]).await
         }

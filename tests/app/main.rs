@@ -14,6 +14,7 @@ mod cli;
 mod collaborations;
 mod concurrency;
 mod dhis2;
+mod exports;
 mod files;
 mod forms;
 mod grant_forms;

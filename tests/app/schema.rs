@@ -74,7 +74,7 @@ backends! {
             assert!(!a.is_empty());
             let t = read!(conn, seen, form_templates, (i64, String, i32, String, String, bool, NaiveDateTime));
             assert!(t.len() >= 4);
-            let r = read!(conn, seen, rounds, (i64, String, i64, String, NaiveDate, String, String, bool, NaiveDateTime));
+            let r = read!(conn, seen, rounds, (i64, String, i64, String, NaiveDate, String, String, bool, NaiveDateTime, i64, NaiveDateTime));
             assert!(!r.is_empty());
             let s = read!(conn, seen, submissions,
                 (i64, i64, String, String, String, i32, String, String, i64, Option<NaiveDateTime>, String, NaiveDateTime, Option<String>));
@@ -106,7 +106,7 @@ backends! {
             ));
             let l = read!(conn, seen, ledger_entries, (i64, i64, String, i64, NaiveDate, String, Option<i64>, bool, NaiveDateTime));
             assert!(!l.is_empty());
-            let e = read!(conn, seen, calendar_events, (i64, NaiveDate, String, String, bool, NaiveDateTime));
+            let e = read!(conn, seen, calendar_events, (i64, NaiveDate, String, String, bool, NaiveDateTime, NaiveDate, Option<chrono::NaiveTime>, Option<chrono::NaiveTime>, i64, NaiveDateTime));
             assert!(!e.is_empty());
             let ct = read!(conn, seen, calendar_tokens, (String, i64, NaiveDateTime));
             assert!(!ct.is_empty());

@@ -5,6 +5,7 @@
 //! CLI are adapters around it. See `docs/` and the glossary for the Norwegian terms.
 
 pub mod access;
+pub mod calendar;
 pub mod grants;
 pub mod insight;
 pub mod number;

@@ -133,10 +133,31 @@ fn figure_rows(e: &Evaluated, by_value: bool) -> Vec<FigureRow> {
         .collect()
 }
 
+/// A value in hundredths of `unit`: kroner as kroner (with øre), the rest as decimals.
+fn in_unit(unit: Unit, hundredths: i64) -> Cell {
+    if unit == Unit::Kroner { Cell::KronerHundredths(hundredths) } else { Cell::Decimal(hundredths) }
+}
+
+/// What the numerator and denominator of a figure are, as headers: a sum or an average is made
+/// of values in the indicator's unit (kroner, never øre unnamed beside them); a count or a share
+/// of org units.
+fn parts_headers(d: &Definition) -> (String, String) {
+    let unit = unit_label(d.unit).to_lowercase();
+    match d.aggregation {
+        Aggregation::Sum => (format!("Teller: sum ({unit})"), "Nevner".into()),
+        Aggregation::Average => (format!("Teller: sum ({unit})"), "Nevner: antall verdier".into()),
+        Aggregation::Count => ("Teller: antall enheter".into(), "Nevner".into()),
+        Aggregation::Share => ("Teller: antall enheter".into(), "Nevner: enheter som svarte".into()),
+    }
+}
+
 /// The computed figures as a table for CSV and XLSX: numbers stay numbers.
 pub fn table(e: &Evaluated) -> Table {
     let d = &e.indicator.definition;
-    let decimal = |v: Option<i64>| v.map_or(Cell::Text(String::new()), Cell::Decimal);
+    let numerator = |n: i64| match d.aggregation {
+        Aggregation::Sum | Aggregation::Average => in_unit(d.unit, n),
+        Aggregation::Count | Aggregation::Share => Cell::Number(n),
+    };
     // The nation's total last; its key is empty.
     let rows: Vec<Vec<Cell>> = e
         .computed
@@ -147,13 +168,14 @@ pub fn table(e: &Evaluated) -> Table {
             vec![
                 Cell::Text(f.key.clone()),
                 Cell::Text(f.name.clone()),
-                decimal(f.value),
-                Cell::Number(f.numerator),
+                Cell::or_empty(f.value, |v| in_unit(d.shown_in(), v)),
+                numerator(f.numerator),
                 Cell::Number(f.denominator),
                 Cell::Number(i64::from(f.reporting)),
             ]
         })
         .collect();
+    let (numerator_header, denominator_header) = parts_headers(d);
     Table {
         title: format!(
             "{} – {} – {} – inndeling {}",
@@ -166,8 +188,8 @@ pub fn table(e: &Evaluated) -> Table {
             "Nummer".into(),
             "Navn".into(),
             format!("Verdi ({})", unit_label(d.shown_in()).to_lowercase()),
-            "Teller".into(),
-            "Nevner".into(),
+            numerator_header,
+            denominator_header,
             "Rapporterende enheter".into(),
         ],
         rows,

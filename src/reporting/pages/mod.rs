@@ -9,6 +9,7 @@ pub mod mine;
 pub mod reminders;
 pub mod results;
 pub mod review;
+pub mod round_deadline;
 pub mod round_new;
 pub mod rounds;
 pub mod submission;
