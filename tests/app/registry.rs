@@ -52,6 +52,8 @@ backends! {
             let rows = app.get(&format!("/kommuner?q={query}")).await.select("tbody tr td:first-child");
             assert_eq!(rows, [number], "{query}");
         }
+        let fauske_2020 = app.get("/kommuner?inndeling=2020&q=Fuosko").await.select("tbody tr td:first-child");
+        assert_eq!(fauske_2020, ["1841"], "2024's Sami form finds the same Fauske in 2020");
         let heroy = app.get("/kommuner?q=Herøy").await.select("tbody tr td:first-child");
         assert_eq!(heroy, ["1515", "1818"], "both, never one guessed");
 
