@@ -228,7 +228,13 @@ fn by_name<'a>(expected: &'a [Expected], registry: RoundRegistry, v: &str) -> Re
         },
         [] => elsewhere(expected, registry, v),
         many => {
-            let example = many.first().map(|r| format!("{} ({})", r.name_norwegian, r.county_name)).unwrap_or_default();
+            // The example names the one in the round, where one is.
+            let example = many
+                .iter()
+                .find(|r| expected.iter().any(|e| e.id == r.number))
+                .or(many.first())
+                .map(|r| format!("{} ({})", r.name_norwegian, r.county_name))
+                .unwrap_or_default();
             Resolved::Problem(format!(
                 "«{v}» er navnet på flere kommuner i {layout}-inndelingen: {}{}; skriv kommunenummeret, eller fylket som i «{example}»",
                 listed(many, "eller"),
@@ -811,7 +817,7 @@ mod tests {
                  (1875, Nordland); skriv kommunenummeret",
                 "rad 5: «Herøy» er navnet på flere kommuner i 2024-inndelingen: Herøy (1515, Møre og Romsdal) eller \
                  Herøy (1818, Nordland) (bare 1818 er med i runden); skriv kommunenummeret, eller fylket som i «Herøy \
-                 (Møre og Romsdal)»",
+                 (Nordland)»",
                 "rad 6: «Oslove» er ikke en kommune i runden: Oslo-Oslove (0301, Oslo) er ikke blant mottakerne av runden",
             ]
         );
