@@ -495,6 +495,12 @@ fn import_surveymonkey(
     if !report.ignored_columns.is_empty() {
         println!("Kolonner som ikke brukes: {}", report.ignored_columns.join(" | "));
     }
+    for n in &report.notes {
+        println!("  rad {}: {}", n.row, n.message);
+    }
+    for sentence in report.effect.sentences() {
+        println!("{sentence}");
+    }
     if !report.problems.is_empty() {
         println!("Ingenting er importert. Disse radene må rettes i filen eller hoppes over med --skip:");
         for p in &report.problems {

@@ -7,7 +7,7 @@ use crate::db::schema::{
 use crate::db::{DbConnection, StoreError, StoreResult};
 use crate::per_backend;
 use diesel::prelude::*;
-use samveis_domain::registry::SizeThresholds;
+use samveis_domain::registry::{SizeThresholds, official_name};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -108,7 +108,9 @@ fn parse_reference_data() -> StoreResult<ReferenceData> {
                     population.push((layout, r.kommunenummer.clone(), 2022, count));
                 }
             }
-            municipalities.push((layout, r.kommunenummer, r.navn, r.navn_norsk, r.fylkesnummer));
+            // SSB writes both forms where Geonorge's name is only one («Rosse» → «Rosse - Røros»).
+            let name = official_name(&r.navn, &r.navn_norsk);
+            municipalities.push((layout, r.kommunenummer, name, r.navn_norsk, r.fylkesnummer));
         }
     }
     for (layout, file, text) in POPULATION_FILES {
@@ -311,5 +313,95 @@ mod tests {
             assert_eq!(n, 1, "county {number} in {layout}");
         }
         assert_eq!(data.offices.len(), 10);
+    }
+
+    /// The registry's name index over the shipped files, as the store builds it.
+    fn shipped_index() -> samveis_domain::registry::NameIndex {
+        use samveis_domain::registry::{CodeMap, Layout, NameIndex, Registered};
+        let data = parse_reference_data().unwrap();
+        let layout = |year: i32| Layout::from_year(year).unwrap();
+        let county = |l: i32, n: &str| data.counties.iter().find(|c| c.0 == l && c.1 == n).unwrap().2.clone();
+        let rows = data.municipalities.iter().map(|(l, number, name, norwegian, c)| Registered {
+            layout: layout(*l),
+            number: number.clone(),
+            name: name.clone(),
+            name_norwegian: norwegian.clone(),
+            county_name: county(*l, c),
+        });
+        let codes = data.transitions.iter().map(|(l, from, to, _, _)| (layout(*l), from.clone(), to.clone()));
+        NameIndex::new(rows.collect(), CodeMap::new(codes))
+    }
+
+    /// How people write a form: as it is, in capitals, with «kommune», without Sami diacritics.
+    fn typed_forms(form: &str) -> Vec<String> {
+        let plain: String = form
+            .chars()
+            .map(|c| match c {
+                'á' => 'a',
+                'Á' => 'A',
+                'š' => 's',
+                'ŋ' => 'n',
+                'č' => 'c',
+                'đ' => 'd',
+                'ž' => 'z',
+                'ŧ' => 't',
+                other => other,
+            })
+            .collect();
+        vec![form.to_string(), form.to_uppercase(), format!("{form} kommune"), plain]
+    }
+
+    #[test]
+    fn every_name_of_every_municipality_of_every_layout_finds_it() {
+        use samveis_domain::registry::{Layout, official_name, parallel_forms};
+        let index = shipped_index();
+        for (year, text) in LAYOUT_FILES {
+            let layout = Layout::from_year(year).unwrap();
+            for r in rows::<MunicipalityRecord>("kommuner", text).unwrap() {
+                let official = official_name(&r.navn, &r.navn_norsk);
+                let forms = parallel_forms(&official, &r.navn_norsk);
+                let reversed = forms.iter().rev().cloned().collect::<Vec<_>>().join(" - ");
+                let names = [r.navn.clone(), r.navn_norsk.clone(), official.clone(), reversed].into_iter().chain(forms);
+                let typed: std::collections::BTreeSet<String> = names.flat_map(|n| typed_forms(&n)).collect();
+                for typed in typed {
+                    let hits: Vec<String> = index.find(layout, &typed).hits.iter().map(|h| h.number.clone()).collect();
+                    assert!(hits.contains(&r.kommunenummer), "{year} «{typed}» → {hits:?}, not {}", r.kommunenummer);
+                    if hits.len() > 1 {
+                        // A name two municipalities share (Herøy): the county tells them apart.
+                        let with_county = format!("{typed} ({})", r.fylkesnavn);
+                        let hits: Vec<String> =
+                            index.find(layout, &with_county).hits.iter().map(|h| h.number.clone()).collect();
+                        assert_eq!(hits, std::slice::from_ref(&r.kommunenummer), "{year} «{with_county}»");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_shared_in_a_layout_are_the_documented_ones() {
+        use samveis_domain::registry::Layout;
+        let index = shipped_index();
+        let shared = |layout, name: &str| {
+            let found = index.find(layout, name);
+            found.hits.iter().map(|h| format!("{} {}", h.number, h.county_name)).collect::<Vec<_>>()
+        };
+        assert_eq!(shared(Layout::Y2015, "Herøy"), ["1515 Møre og Romsdal", "1818 Nordland"]);
+        assert_eq!(shared(Layout::Y2015, "Bø").len(), 2);
+        assert_eq!(shared(Layout::Y2015, "Os").len(), 2);
+        assert_eq!(shared(Layout::Y2024, "Våler").len(), 2);
+        assert_eq!(shared(Layout::Y2024, "Rosse"), ["5025 Trøndelag"], "2020's Sami name finds Røros");
+        assert_eq!(shared(Layout::Y2020, "Røros"), ["5025 Trøndelag"]);
+        assert_eq!(shared(Layout::Y2015, "Guovdageaidnu"), ["2011 Finnmark"]);
+        assert_eq!(shared(Layout::Y2024, "Bodo"), ["1804 Nordland"], "æøå left out, where unambiguous");
+        assert_eq!(official_name_of(&index, Layout::Y2020, "5025"), "Rosse - Røros");
+    }
+
+    fn official_name_of(
+        index: &samveis_domain::registry::NameIndex,
+        layout: samveis_domain::registry::Layout,
+        n: &str,
+    ) -> String {
+        index.get(layout, n).unwrap().name.clone()
     }
 }

@@ -8,7 +8,9 @@ use crate::db::schema::{
 };
 use crate::db::{DbConnection, StoreResult};
 use diesel::prelude::*;
-use samveis_domain::registry::{CodeMap, CountyNumber, Layout, MunicipalityNumber, MunicipalityRow, SizeThresholds};
+use samveis_domain::registry::{
+    CodeMap, CountyNumber, Layout, MunicipalityNumber, MunicipalityRow, NameIndex, Registered, SizeThresholds,
+};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -68,6 +70,7 @@ fn load_municipality_rows(
     thresholds: SizeThresholds,
 ) -> StoreResult<Vec<MunicipalityRow>> {
     let latest = latest_population(conn, layout)?;
+    let index = name_index(conn)?;
     let rows: Vec<(String, String, String, String, String)> =
         municipalities::table
             .inner_join(counties::table.on(
@@ -86,6 +89,7 @@ fn load_municipality_rows(
         .into_iter()
         .filter_map(|(number, name, name_norwegian, county_number, county_name)| {
             let pop = latest.get(&number).copied();
+            let other_names = index.other_names(layout, &number).iter().map(|(_, n)| n.clone()).collect();
             Some(MunicipalityRow {
                 number: MunicipalityNumber::parse(&number).ok()?,
                 name,
@@ -95,9 +99,46 @@ fn load_municipality_rows(
                 population: pop.map(|p| p.1),
                 population_year: pop.map(|p| p.0),
                 size_class: pop.map(|p| thresholds.classify(p.1)),
+                other_names,
             })
         })
         .collect())
+}
+
+/// Every municipality of every layout with its names and the code transitions, to find a typed
+/// name or number in any layout. Reference data only changes with a release, so the index is
+/// built once per process (the first database asked; every database of a release has the same).
+pub fn name_index(conn: &mut DbConnection) -> StoreResult<Arc<NameIndex>> {
+    static INDEX: std::sync::OnceLock<Arc<NameIndex>> = std::sync::OnceLock::new();
+    if let Some(index) = INDEX.get() {
+        return Ok(index.clone());
+    }
+    let rows: Vec<(i32, String, String, String, String)> =
+        municipalities::table
+            .inner_join(counties::table.on(
+                counties::layout.eq(municipalities::layout).and(counties::number.eq(municipalities::county_number)),
+            ))
+            .select((
+                municipalities::layout,
+                municipalities::number,
+                municipalities::name,
+                municipalities::name_norwegian,
+                counties::name,
+            ))
+            .order((municipalities::layout, municipalities::number))
+            .load(conn)?;
+    let rows = rows
+        .into_iter()
+        .map(|(layout, number, name, name_norwegian, county_name)| {
+            let layout = Layout::from_year(layout).map_err(|_| unknown_stored("inndeling", &layout.to_string()))?;
+            Ok(Registered { layout, number, name, name_norwegian, county_name })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+    if rows.is_empty() {
+        return Ok(Arc::new(NameIndex::default()));
+    }
+    let index = Arc::new(NameIndex::new(rows, code_map(conn)?));
+    Ok(INDEX.get_or_init(|| index).clone())
 }
 
 pub fn municipality_row(

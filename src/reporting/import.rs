@@ -11,9 +11,10 @@ use crate::error::VERSION_CONFLICT;
 use crate::files;
 use crate::reporting::files::OWNER_IMPORT;
 use samveis_domain::access::{Action, Resource};
+use samveis_domain::registry::Layout;
 use samveis_domain::reporting::{
-    Answers, Event, FormTemplate, ImportExpected, ImportProblem, ImportRow, State, missing_as_problems, parse,
-    plan_import,
+    Answers, Event, FormTemplate, Held, ImportEffect, ImportExpected, ImportProblem, ImportRow, RoundRegistry, State,
+    import_effect, missing_as_problems, parse, plan_import_in,
 };
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -95,6 +96,10 @@ pub struct ImportReport {
     pub skipped: Vec<usize>,
     pub problems: Vec<ImportProblem>,
     pub ignored_columns: Vec<String>,
+    /// Rows read other than letter for letter (an older number carried over, «Bodo» as Bodø).
+    pub notes: Vec<ImportProblem>,
+    /// What the import does to the answers the round already holds.
+    pub effect: ImportEffect,
     pub written: bool,
 }
 
@@ -177,6 +182,27 @@ fn write(conn: &mut DbConnection, ctx: &Ctx, source: &str, chosen: &[Chosen]) ->
     Ok(())
 }
 
+/// The layout of a round whose recipients are all municipalities (so the registry can explain a
+/// name or number that is none of them); none for a round of collaborations.
+fn municipal_layout(submissions: &[SubmissionRow]) -> Option<Layout> {
+    let first = submissions.first()?;
+    let same = submissions.iter().all(|s| s.org.is_municipality() && s.org.layout == first.org.layout);
+    same.then(|| Layout::from_year(first.org.layout).ok()).flatten()
+}
+
+/// The round's submissions as the import's effect counts them.
+fn held(submissions: &[SubmissionRow]) -> Vec<Held> {
+    submissions
+        .iter()
+        .map(|s| Held {
+            org_id: s.org.id.clone(),
+            name: format!("{} ({})", s.org.name, s.org.id),
+            state: s.state,
+            answered: serde_json::from_str::<Answers>(&s.answers).is_ok_and(|a| !a.is_empty()),
+        })
+        .collect()
+}
+
 /// Imports the sheet of `job` into its survey round, or reports what stops it.
 pub fn import_survey(conn: &mut DbConnection, ctx: &Ctx, job: &SurveyImport) -> ReportingResult<ImportReport> {
     ctx.require(Action::ManageRounds, &Resource::Any)?;
@@ -190,16 +216,22 @@ pub fn import_survey(conn: &mut DbConnection, ctx: &Ctx, job: &SurveyImport) -> 
         let submissions = store::submissions_of_round(conn, round_id)?;
         let expected: Vec<ImportExpected> =
             submissions.iter().map(|s| ImportExpected { id: s.org.id.clone(), name: s.org.name.clone() }).collect();
-        let plan = plan_import(&template.template, job.rows, &expected, job.skip);
+        let index = crate::registry::store::name_index(conn)?;
+        let registry = municipal_layout(&submissions).map(|layout| RoundRegistry { layout, index: &index });
+        let plan = plan_import_in(&template.template, job.rows, (&expected, registry), job.skip);
         let mut report = ImportReport {
             respondents: plan.respondents,
             ignored_columns: plan.ignored_columns,
             skipped: job.skip.iter().copied().collect(),
             problems: plan.problems,
+            notes: plan.notes,
             ..Default::default()
         };
         let chosen = choose(&template.template, &submissions, plan.rows, &mut report)?;
+        let imported: Vec<&str> = chosen.iter().map(|c| c.row.org_id.as_str()).collect();
+        report.effect = import_effect(&held(&submissions), &imported);
         report.problems.sort_by_key(|p| p.row);
+        report.notes.sort_by_key(|p| p.row);
         if !report.problems.is_empty() || job.dry_run {
             report.imported = if report.problems.is_empty() { chosen.len() } else { 0 };
             return Ok(report);

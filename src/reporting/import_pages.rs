@@ -30,6 +30,10 @@ pub struct Preview {
     pub problem_rows: Vec<usize>,
     pub skipped: Vec<usize>,
     pub ignored: Vec<String>,
+    /// Rows read other than letter for letter, by row number.
+    pub notes: Vec<(usize, String)>,
+    /// What the import does to the answers the round already holds.
+    pub effect: Vec<String>,
     /// Whether the file was kept for a confirmation (not when no skipping could make it import).
     pub kept: bool,
 }
@@ -56,6 +60,8 @@ fn preview(sha256: String, file_name: String, report: ImportReport) -> Preview {
         problem_rows: problem_rows.into_iter().collect(),
         skipped: report.skipped,
         ignored: report.ignored_columns,
+        notes: report.notes.into_iter().map(|p| (p.row, p.message)).collect(),
+        effect: report.effect.sentences(),
         kept,
     }
 }

@@ -39,6 +39,66 @@ backends! {
         assert_eq!(old.select("tbody tr").len(), 428);
     }
 
+    async fn the_search_finds_every_name_form_in_any_order_and_former_municipalities(app) {
+        for (query, number) in [
+            ("Oslove-Oslo", "0301"),
+            ("porsangu kommune", "5622"),
+            ("KAUTOKEINO - GUOVDAGEAIDNU", "5612"),
+            ("Gaivuotna Kaivuono", "5540"),
+            ("Rosse", "5025"),
+            ("bodo", "1804"),
+            ("Voss kommune", "4621"),
+        ] {
+            let rows = app.get(&format!("/kommuner?q={query}")).await.select("tbody tr td:first-child");
+            assert_eq!(rows, [number], "{query}");
+        }
+        let fauske_2020 = app.get("/kommuner?inndeling=2020&q=Fuosko").await.select("tbody tr td:first-child");
+        assert_eq!(fauske_2020, ["1841"], "2024's Sami form finds the same Fauske in 2020");
+        let heroy = app.get("/kommuner?q=Herøy").await.select("tbody tr td:first-child");
+        assert_eq!(heroy, ["1515", "1818"], "both, never one guessed");
+
+        let tjome = app.get("/kommuner?q=Tjøme").await;
+        assert!(tjome.select("tbody tr").is_empty());
+        let text = tjome.text();
+        assert!(text.contains("Ingen kommuner i 2024-inndelingen passer til søket"), "{text}");
+        assert!(
+            text.contains("Tjøme (0723) var en kommune i 2015-inndelingen. 2015 (1. januar 2015): Tjøme (0723) → 2020 (1. januar 2020): Færder (3811) → 2024 (1. januar 2024): Færder (3911)."),
+            "{text}"
+        );
+        let tysfjord = app.get("/kommuner?q=tysfjord").await.text();
+        assert!(tysfjord.contains("Tysfjord (1850, delt) → 2020 (1. januar 2020): Narvik (1806), Hábmer - Hamarøy (1875)"), "{tysfjord}");
+        let notteroy = app.get("/kommuner?q=Nøtterøy").await.text();
+        assert!(notteroy.contains("Nøtterøy (0722) var en kommune i 2015-inndelingen"), "{notteroy}");
+        let bodo = app.get("/kommuner?q=Bodø").await.text();
+        assert!(!bodo.contains("Kommuner i andre inndelinger"), "the same Bodø in every layout: {bodo}");
+        let faerder_2015 = app.get("/kommuner?inndeling=2015&q=Færder").await.text();
+        assert!(faerder_2015.contains("Færder (3911) er en kommune i 2024-inndelingen"), "{faerder_2015}");
+    }
+
+    async fn a_municipality_page_shows_the_official_name_its_forms_and_its_lineage(app) {
+        let roros = app.get("/kommuner/5025?inndeling=2020").await;
+        assert_eq!(roros.select("h1"), ["Rosse - Røros kommune"], "as SSB writes it for 2020");
+        assert!(roros.text().contains("Navneformer Rosse, Røros Norsk navn Røros Fylke"), "{}", roros.text());
+        let roros_now = app.get("/kommuner/5025").await.text();
+        assert!(roros_now.contains("Navn i andre inndelinger Rosse - Røros"), "{roros_now}");
+        let kafjord = app.get("/kommuner/5540").await.text();
+        assert!(kafjord.contains("Navneformer Gáivuotna, Kåfjord, Kaivuono"), "{kafjord}");
+        let faerder = app.get("/kommuner/3911").await;
+        let steps = faerder.select(".table-wrap[aria-label=Kommunehistorikk] tbody tr");
+        assert_eq!(
+            steps,
+            [
+                "2015 1. januar 2015 Nøtterøy (0722) , Tjøme (0723)",
+                "2020 1. januar 2020 Færder (3811)",
+                "2024 1. januar 2024 Færder (3911)"
+            ]
+        );
+        let tysfjord = app.get("/kommuner/1850?inndeling=2015").await;
+        let steps = tysfjord.select(".table-wrap[aria-label=Kommunehistorikk] tbody tr");
+        assert_eq!(steps[0], "2015 1. januar 2015 Tysfjord (1850) – delt");
+        assert!(steps[2].contains("Narvik (1806)") && steps[2].contains("Hamarøy (1875)"), "{steps:?}");
+    }
+
     async fn bad_filter_values_are_named(app) {
         let page = app.get("/kommuner?inndeling=2019").await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST);

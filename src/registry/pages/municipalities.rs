@@ -4,8 +4,10 @@ use super::{CollaborationRow, bad_layout};
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::registry::collaborations as collabs;
-use crate::registry::store::{self, Transition};
-use crate::registry::views::{Choice, MunicipalityView, layout_choices, layout_param};
+use crate::registry::store;
+use crate::registry::views::{
+    Choice, ElsewhereView, LineageStep, MunicipalityView, layout_choices, layout_param, lineage,
+};
 use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render, url_encode};
 use askama::Template;
@@ -48,6 +50,8 @@ struct MunicipalitiesPage {
     count: usize,
     population_total: String,
     population_year: String,
+    /// Municipalities of other layouts the search found (a former one: «Tjøme» on 2024).
+    elsewhere: Vec<ElsewhereView>,
 }
 
 fn parse_filter(q: &MunicipalityQuery) -> AppResult<MunicipalityFilter> {
@@ -115,13 +119,22 @@ pub async fn municipalities(
 ) -> AppResult<Response> {
     let layout = layout_param(q.inndeling.as_deref()).map_err(bad_layout)?;
     let filter = parse_filter(&q)?;
-    let (all, counties) = state
+    let (all, counties, index) = state
         .db
         .run(move |conn| {
-            Ok::<_, AppError>((store::municipality_rows(conn, layout)?, store::county_names(conn, layout)?))
+            let rows = store::municipality_rows(conn, layout)?;
+            Ok::<_, AppError>((rows, store::county_names(conn, layout)?, store::name_index(conn)?))
         })
         .await?;
     let rows = filter.apply(all);
+    let shown = rows.iter().map(|r| r.number.to_string()).collect();
+    let query = q.q.as_deref().map(str::trim).filter(|q| q.chars().any(char::is_alphabetic));
+    let elsewhere = query
+        .map(|q| index.search_elsewhere(layout, q, &shown))
+        .unwrap_or_default()
+        .iter()
+        .map(|e| ElsewhereView::new(layout, e.then, &index.lineage(e.then.layout, &e.then.number)))
+        .collect();
     let current_county = filter.county.as_ref().map(ToString::to_string).unwrap_or_default();
     let current_size = filter.size_class.map(|s| s.code()).unwrap_or_default();
     let total: Option<i64> = rows.iter().map(|r| r.population).sum();
@@ -137,6 +150,7 @@ pub async fn municipalities(
         population_total: format::optional_number(total),
         population_year: rows.iter().filter_map(|r| r.population_year).max().map(|y| y.to_string()).unwrap_or_default(),
         rows: rows.iter().map(MunicipalityView::from).collect(),
+        elsewhere,
     };
     Ok(render(&page))
 }
@@ -156,8 +170,8 @@ struct MunicipalityPage {
     other_layouts: Vec<Layout>,
     population: Vec<(i32, String)>,
     collaborations: Vec<CollaborationRow>,
-    transitions: Vec<Transition>,
-    later: bool,
+    /// 2015 → 2020 → 2024: the municipalities of each layout this one lies in or came from.
+    lineage: Vec<LineageStep>,
 }
 
 pub async fn municipality(
@@ -178,11 +192,11 @@ pub async fn municipality(
             let Some(row) = store::municipality_row(conn, layout, &number)? else { return Ok(None) };
             let population = store::population_by_year(conn, layout, &number)?;
             let collaborations = collabs::of_municipality(conn, layout, &number)?;
-            let transitions = store::transitions(conn, layout, &number)?;
-            Ok::<_, AppError>(Some((layout, layouts, row, population, collaborations, transitions)))
+            let lineage = lineage(&store::name_index(conn)?.lineage(layout, number.as_str()));
+            Ok::<_, AppError>(Some((layout, layouts, row, population, collaborations, lineage)))
         })
         .await?;
-    let Some((layout, layouts, row, population, collaborations, transitions)) = data else {
+    let Some((layout, layouts, row, population, collaborations, lineage)) = data else {
         return Err(AppError::NotFound("Fant ikke kommunen i denne inndelingen.".into()));
     };
     let page = MunicipalityPage {
@@ -193,8 +207,7 @@ pub async fn municipality(
         other_layouts: layouts.into_iter().filter(|l| *l != layout).collect(),
         population: population.into_iter().map(|(y, p)| (y, format::number(p))).collect(),
         collaborations: collaborations.iter().map(|c| CollaborationRow::new(c, today)).collect(),
-        later: layout != Layout::CURRENT,
-        transitions,
+        lineage,
     };
     Ok(render(&page))
 }

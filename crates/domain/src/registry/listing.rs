@@ -1,7 +1,7 @@
 //! The municipality list (kommunelisten): filter by county, size class and name, and sort.
 //! Pure, so the page, the API and the tests share one definition of "matches".
 
-use super::{CountyNumber, MunicipalityNumber, SizeClass};
+use super::{CountyNumber, MunicipalityNumber, NameForms, SizeClass};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,6 +17,9 @@ pub struct MunicipalityRow {
     pub population: Option<i64>,
     pub population_year: Option<i32>,
     pub size_class: Option<SizeClass>,
+    /// The official names the same municipality has in other layouts («Rosse - Røros» for
+    /// Røros in 2020), which the search also finds.
+    pub other_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,10 +64,19 @@ pub struct MunicipalityFilter {
     pub direction: SortDirection,
 }
 
-/// Whether `query` is found in either name, ignoring case.
+/// Whether `query` is found in either name: a part of one, or its forms in any order, ignoring
+/// case, diacritics and «kommune» (see [`NameForms::found_by`]).
 pub fn name_matches(query: &str, name: &str, name_norwegian: &str) -> bool {
-    let q = query.trim().to_lowercase();
-    q.is_empty() || name.to_lowercase().contains(&q) || name_norwegian.to_lowercase().contains(&q)
+    query.trim().is_empty() || NameForms::new([(name, name_norwegian)], "").found_by(query)
+}
+
+impl MunicipalityRow {
+    /// Every name the row answers to, with its county.
+    pub fn name_forms(&self) -> NameForms {
+        let names = std::iter::once((self.name.as_str(), self.name_norwegian.as_str()))
+            .chain(self.other_names.iter().map(|n| (n.as_str(), self.name_norwegian.as_str())));
+        NameForms::new(names, &self.county_name)
+    }
 }
 
 impl MunicipalityFilter {
@@ -77,7 +89,7 @@ impl MunicipalityFilter {
         }
         match self.query.as_deref().map(str::trim) {
             None | Some("") => true,
-            Some(q) => row.number.as_str().starts_with(q) || name_matches(q, &row.name, &row.name_norwegian),
+            Some(q) => row.number.as_str().starts_with(q) || row.name_forms().found_by(q),
         }
     }
 
@@ -146,6 +158,7 @@ mod tests {
             population: Some(population),
             population_year: Some(2026),
             size_class: Some(crate::registry::SizeThresholds::SSB.classify(population)),
+            other_names: vec![],
         }
     }
 
@@ -168,6 +181,14 @@ mod tests {
         assert_eq!(f.apply(sample())[0].number.as_str(), "5618");
         let f = MunicipalityFilter { query: Some("bodø".into()), ..Default::default() };
         assert_eq!(f.apply(sample())[0].number.as_str(), "1804");
+        for query in ["Oslove-Oslo", "oslove kommune", "bodo", "Kautokeino - Guovdageaidnu", "deatnu tana"] {
+            let f = MunicipalityFilter { query: Some(query.into()), ..Default::default() };
+            assert_eq!(f.apply(sample()).len(), 1, "{query}");
+        }
+        let mut roros = row("5025", "Røros", "Røros", "50", 5_500);
+        roros.other_names = vec!["Rosse - Røros".into()];
+        let f = MunicipalityFilter { query: Some("rosse".into()), ..Default::default() };
+        assert_eq!(f.apply(vec![roros]).len(), 1, "a name of another layout");
     }
 
     #[test]

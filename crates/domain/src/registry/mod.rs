@@ -4,6 +4,8 @@
 mod collaboration;
 mod layout;
 mod listing;
+mod name_index;
+mod names;
 mod number;
 mod size_class;
 mod transition;
@@ -15,6 +17,8 @@ pub use layout::{Layout, LayoutError};
 pub use listing::{
     MunicipalityFilter, MunicipalityRow, MunicipalitySort, SortDirection, name_matches, norwegian_collation_key,
 };
+pub use name_index::{Elsewhere, Found, NameIndex, Registered, Step};
+pub use names::{Closeness, NameForms, Typed, official_name, parallel_forms, words};
 pub use number::{CountyNumber, MunicipalityNumber, NumberError};
 pub use size_class::{SizeClass, SizeThresholds, SizeThresholdsError};
 pub use transition::CodeMap;

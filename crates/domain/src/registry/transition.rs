@@ -49,6 +49,28 @@ impl CodeMap {
             .collect()
     }
 
+    /// Every number of layout `to` that a municipality of layout `from` may lie in, splits and
+    /// mergers included (a 2024 number back to all the older numbers that became it): the
+    /// candidates to name, never to choose between. Sorted.
+    pub fn candidates(&self, from: Layout, number: &str, to: Layout) -> Vec<String> {
+        if from == to {
+            return vec![number.to_string()];
+        }
+        let current = if from == Layout::CURRENT {
+            vec![number.to_string()]
+        } else {
+            self.to_current.get(&(from, number.to_string())).cloned().unwrap_or_default()
+        };
+        let mut out: Vec<String> = if to == Layout::CURRENT {
+            current
+        } else {
+            current.iter().flat_map(|c| self.from_current.get(&(to, c.clone())).cloned().unwrap_or_default()).collect()
+        };
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Whether any of `numbers` (of layout `from`) lies among `area` (numbers of layout `to`).
     pub fn any_in(&self, from: Layout, numbers: &[&str], to: Layout, area: &BTreeSet<String>) -> bool {
         numbers.iter().any(|n| self.numbers_in(from, n, to).iter().any(|m| area.contains(m)))
@@ -83,5 +105,15 @@ mod tests {
         let nordland: BTreeSet<String> = ["1804", "1806", "1875"].map(String::from).into();
         assert!(m.any_in(Layout::Y2015, &["1852", "1850"], Layout::Y2024, &nordland));
         assert!(!m.any_in(Layout::Y2015, &["1852"], Layout::Y2024, &nordland), "Tjeldsund is in Troms now");
+    }
+
+    #[test]
+    fn candidates_name_every_side_of_a_split_or_merger() {
+        let m = map();
+        assert_eq!(m.candidates(Layout::Y2024, "5512", Layout::Y2015), ["1852", "1913"], "a merger back: both");
+        assert_eq!(m.candidates(Layout::Y2015, "1850", Layout::Y2024), ["1806", "1875"]);
+        assert_eq!(m.candidates(Layout::Y2015, "1804", Layout::Y2020), ["1804"]);
+        assert!(m.candidates(Layout::Y2015, "1850", Layout::Y2020).is_empty(), "no 2020 source of 1806 or 1875 here");
+        assert_eq!(m.candidates(Layout::Y2020, "1804", Layout::Y2020), ["1804"]);
     }
 }

@@ -6,6 +6,7 @@ mod answers;
 mod check;
 mod completeness;
 mod dhis2;
+mod import_effect;
 mod period;
 mod reviewer;
 mod submission;
@@ -25,12 +26,14 @@ pub use completeness::{
     Completeness, CompletenessRow, Delivery, Expected, completeness_by_membership, group_completeness,
 };
 pub use dhis2::{DataValue, data_values, field_of, raw_from_values};
+pub use import_effect::{Effect as ImportEffect, Held, import_effect};
 pub use period::{Period, PeriodError};
 pub use reviewer::Reviewer;
 pub use submission::{Event, State, TransitionError};
 pub use survey::{OptionResult, SurveyResponse, option_results};
 pub use survey_import::{
-    Expected as ImportExpected, ImportPlan, ImportProblem, ImportRow, missing_as_problems, parse_end_date, plan_import,
+    Expected as ImportExpected, ImportPlan, ImportProblem, ImportRow, Recipients, RoundRegistry, missing_as_problems,
+    parse_end_date, plan_import, plan_import_in,
 };
 pub use template::{CrossRule, Field, FieldKind, FormTemplate, Section, TemplateError, TrafficLight};
 pub use template_edit::{EditError, KIND_CODES, TemplateEdit, apply_edit, kind_code, kind_from_code};

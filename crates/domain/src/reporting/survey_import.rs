@@ -7,6 +7,7 @@
 
 use super::answers::{RawAnswers, missing_required, parse};
 use super::template::{FieldKind, FormTemplate};
+use crate::registry::{Closeness, Layout, NameForms, NameIndex, Registered, parallel_forms};
 use chrono::NaiveDateTime;
 use std::collections::BTreeSet;
 
@@ -42,6 +43,18 @@ pub struct ImportPlan {
     pub respondents: usize,
     /// Columns the importer did not use (e.g. "Other (please specify)"), for the report.
     pub ignored_columns: Vec<String>,
+    /// How rows were read where it was not letter for letter (an older number carried over
+    /// through the code transitions, a name read without æ, ø and å): shown, not blocking.
+    pub notes: Vec<ImportProblem>,
+}
+
+/// The registry as an import into a round of municipalities sees it: the round's layout and
+/// every municipality of every layout, so that a name or number that is no recipient is
+/// explained, and an older number is carried over where the code transitions tell one.
+#[derive(Debug, Clone, Copy)]
+pub struct RoundRegistry<'a> {
+    pub layout: Layout,
+    pub index: &'a NameIndex,
 }
 
 fn norm(text: &str) -> String {
@@ -82,35 +95,181 @@ fn is_org_header(text: &str) -> bool {
     n.contains("kommune") || n == "custom data 1" || n == "custom data"
 }
 
-/// How a round's org unit is found from what a respondent wrote.
-enum Found<'a> {
-    One(&'a Expected),
-    /// The name belongs to several (Herøy, Våler): the number is needed.
-    Ambiguous,
-    None,
+/// How a round's org unit is found from what a respondent wrote: one unit (with a note where it
+/// was not read letter for letter), or why none is.
+enum Resolved<'a> {
+    One(&'a Expected, Option<String>),
+    Problem(String),
 }
 
-fn find_org<'a>(expected: &'a [Expected], value: &str) -> Found<'a> {
+/// Finds the org unit a cell names: its number, or (with the registry) any of its names in the
+/// round's layout, or an older number carried over; without the registry (rounds of
+/// collaborations), the name as the round has it.
+fn resolve<'a>(expected: &'a [Expected], registry: Option<RoundRegistry>, value: &str) -> Resolved<'a> {
     let v = value.trim();
     if v.is_empty() {
-        return Found::None;
+        return Resolved::Problem("kommunen er ikke oppgitt".into());
     }
-    let padded = if v.len() == 3 && v.bytes().all(|b| b.is_ascii_digit()) { format!("0{v}") } else { v.to_string() };
+    let is_number = (3..=4).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit());
+    let padded = if is_number && v.len() == 3 { format!("0{v}") } else { v.to_string() };
     if let Some(e) = expected.iter().find(|e| e.id == padded) {
-        return Found::One(e);
+        return Resolved::One(e, None);
     }
-    let name = municipality_name(v);
-    // "Fauske - Fuossko": the Norwegian and the Sami name each match.
-    let hits: Vec<&Expected> = expected
-        .iter()
-        .filter(|e| {
-            municipality_name(&e.name) == name || e.name.split(" - ").any(|part| municipality_name(part) == name)
-        })
-        .collect();
+    match registry {
+        Some(registry) if is_number => by_number(expected, registry, &padded),
+        Some(registry) => by_name(expected, registry, v),
+        None => by_round_name(expected, v),
+    }
+}
+
+fn by_round_name<'a>(expected: &'a [Expected], v: &str) -> Resolved<'a> {
+    let closeness = |e: &Expected| NameForms::new([(e.name.as_str(), "")], "").matches(v);
+    let exact: Vec<&Expected> = expected.iter().filter(|e| closeness(e) == Some(Closeness::Exact)).collect();
+    let hits = if exact.is_empty() { expected.iter().filter(|e| closeness(e).is_some()).collect() } else { exact };
     match hits.as_slice() {
-        [one] => Found::One(one),
-        [] => Found::None,
-        _ => Found::Ambiguous,
+        [one] if closeness(one) == Some(Closeness::Loose) => {
+            Resolved::One(one, Some(format!("«{v}» er lest som {} ({})", one.name, one.id)))
+        }
+        [one] => Resolved::One(one, None),
+        [] => Resolved::Problem(format!(
+            "«{v}» er ikke en kommune i runden: ingen mottaker har det navnet eller nummeret{}",
+            hint(expected, v)
+        )),
+        _ => Resolved::Problem(format!("«{v}» er navnet på flere kommuner i runden; skriv kommunenummeret")),
+    }
+}
+
+/// "; mente du Bodø (1804)?" for the one recipient a letter or two away, or how to write it.
+fn hint(expected: &[Expected], v: &str) -> String {
+    suggestion(expected, v)
+        .map(|e| format!("; mente du {} ({})?", e.name, e.id))
+        .unwrap_or_else(|| "; skriv kommunenummeret eller navnet slik det står i registeret".into())
+}
+
+/// "Narvik (1806, Nordland) og Hamarøy (1875, Nordland)".
+fn listed(municipalities: &[&Registered], and: &str) -> String {
+    let each: Vec<String> =
+        municipalities.iter().map(|r| format!("{} ({}, {})", r.name, r.number, r.county_name)).collect();
+    match each.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} {and} {last}", rest.join(", ")),
+        _ => each.join(""),
+    }
+}
+
+/// Which of several candidates are recipients of the round, said after their list.
+fn in_round(expected: &[Expected], candidates: &[&Registered]) -> String {
+    let among: Vec<&str> =
+        candidates.iter().filter(|r| expected.iter().any(|e| e.id == r.number)).map(|r| r.number.as_str()).collect();
+    match among.as_slice() {
+        [] => String::new(),
+        [one] if candidates.len() > 1 => format!(" (bare {one} er med i runden)"),
+        _ => String::new(),
+    }
+}
+
+fn by_number<'a>(expected: &'a [Expected], registry: RoundRegistry, n: &str) -> Resolved<'a> {
+    let (layout, index) = (registry.layout, registry.index);
+    let not = |why: String| Resolved::Problem(format!("«{n}» er ikke en kommune i runden: {why}"));
+    if let Some(r) = index.get(layout, n) {
+        return not(format!("{n} er {} ({}), som ikke er blant mottakerne av runden", r.name, r.county_name));
+    }
+    let seen: Vec<&Registered> = index.layouts_of(n);
+    let Some(then) = seen.first() else {
+        return not(format!("ingen kommune har nummeret {n} i 2015-, 2020- eller 2024-inndelingen"));
+    };
+    let mut targets: Vec<String> = seen
+        .iter()
+        .flat_map(|r| index.codes().candidates(r.layout, n, layout))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    targets.retain(|t| index.get(layout, t).is_some());
+    let was = format!("{n} er {} i {}-inndelingen", then.name, then.layout);
+    let now: Vec<&Registered> = targets.iter().filter_map(|t| index.get(layout, t)).collect();
+    match now.as_slice() {
+        [one] => match expected.iter().find(|e| e.id == one.number) {
+            Some(e) => {
+                let note = format!(
+                    "{n} ({}) → {} ({layout}): {} er {} i {layout}-inndelingen, ført over etter kodeovergangene",
+                    then.layout, one.number, then.name, one.name
+                );
+                Resolved::One(e, Some(note))
+            }
+            None => not(format!(
+                "{was}, som er {} ({}) i {layout}-inndelingen og ikke blant mottakerne av runden",
+                one.name, one.number
+            )),
+        },
+        [] => not(format!("{was}, og kodeovergangene sier ikke hvilken kommune den er i {layout}-inndelingen")),
+        many => not(format!(
+            "{was}, som ble delt: i {layout}-inndelingen ligger den i {}{}; skriv kommunenummeret i {layout}-inndelingen",
+            listed(many, "og"),
+            in_round(expected, many)
+        )),
+    }
+}
+
+fn by_name<'a>(expected: &'a [Expected], registry: RoundRegistry, v: &str) -> Resolved<'a> {
+    let layout = registry.layout;
+    let found = registry.index.find(layout, v);
+    match found.hits.as_slice() {
+        [one] => match expected.iter().find(|e| e.id == one.number) {
+            Some(e) => {
+                let loose = found.closeness == Closeness::Loose;
+                Resolved::One(e, loose.then(|| format!("«{v}» er lest som {} ({})", one.name, one.number)))
+            }
+            None => Resolved::Problem(format!(
+                "«{v}» er ikke en kommune i runden: {} ({}, {}) er ikke blant mottakerne av runden{}",
+                one.name,
+                one.number,
+                one.county_name,
+                suggestion(expected, v).map(|e| format!("; mente du {} ({})?", e.name, e.id)).unwrap_or_default()
+            )),
+        },
+        [] => elsewhere(expected, registry, v),
+        many => {
+            // The example names the one in the round, where one is.
+            let example = many
+                .iter()
+                .find(|r| expected.iter().any(|e| e.id == r.number))
+                .or(many.first())
+                .map(|r| format!("{} ({})", r.name_norwegian, r.county_name))
+                .unwrap_or_default();
+            Resolved::Problem(format!(
+                "«{v}» er navnet på flere kommuner i {layout}-inndelingen: {}{}; skriv kommunenummeret, eller fylket som i «{example}»",
+                listed(many, "eller"),
+                in_round(expected, many)
+            ))
+        }
+    }
+}
+
+/// A name that is no municipality of the round's layout: a former one, one of a later layout,
+/// or none at all.
+fn elsewhere<'a>(expected: &'a [Expected], registry: RoundRegistry, v: &str) -> Resolved<'a> {
+    let layout = registry.layout;
+    let not = |why: String| Resolved::Problem(format!("«{v}» er ikke en kommune i runden: {why}"));
+    let found = registry.index.elsewhere(layout, v);
+    let Some(e) = found.first() else {
+        return not(format!("ingen kommune i {layout}-inndelingen har det navnet{}", hint(expected, v)));
+    };
+    let then = e.then;
+    let verb = if then.layout < layout { "var en kommune" } else { "er en kommune" };
+    let was = format!("{} ({}) {verb} i {}-inndelingen", then.name, then.number, then.layout);
+    match e.now.as_slice() {
+        [one] => {
+            let ask = match expected.iter().find(|x| x.id == one.number) {
+                Some(x) => format!("mente du {} ({})?", x.name, x.id),
+                None => format!("{} er ikke blant mottakerne av runden", one.name),
+            };
+            not(format!("{was} og ligger i {} ({}) i {layout}-inndelingen; {ask}", one.name, one.number))
+        }
+        [] => not(format!("{was}, og kodeovergangene sier ikke hvilken kommune den er i {layout}-inndelingen")),
+        many => not(format!(
+            "{was} og ligger i flere kommuner i {layout}-inndelingen: {}{}; skriv kommunenummeret",
+            listed(many, "og"),
+            in_round(expected, many)
+        )),
     }
 }
 
@@ -153,7 +312,8 @@ fn distance(a: &[char], b: &[char]) -> usize {
 fn suggestion<'a>(expected: &'a [Expected], value: &str) -> Option<&'a Expected> {
     let typed = folded(value);
     let near = |e: &Expected| {
-        let names = std::iter::once(e.name.as_str()).chain(e.name.split(" - "));
+        let forms = parallel_forms(&e.name, "");
+        let names = std::iter::once(e.name.as_str()).chain(forms.iter().map(String::as_str));
         names.map(|n| distance(&typed, &folded(n))).min().unwrap_or(usize::MAX)
     };
     let limit = if typed.len() <= 4 { 1 } else { 2 };
@@ -196,7 +356,7 @@ fn column(template: &FormTemplate, question: &str, sub: &str, starts_question: b
 /// Among the candidate columns, the one whose values match the most org units names them.
 fn choose_org_column(
     rows: &[Vec<String>],
-    expected: &[Expected],
+    recipients: Recipients,
     candidates: &[usize],
     out: &mut [Column],
     plan: &mut ImportPlan,
@@ -204,7 +364,7 @@ fn choose_org_column(
     let matches = |col: usize| {
         rows.iter()
             .skip(2)
-            .filter(|r| r.get(col).is_some_and(|v| matches!(find_org(expected, v), Found::One(_))))
+            .filter(|r| r.get(col).is_some_and(|v| matches!(resolve(recipients.0, recipients.1, v), Resolved::One(..))))
             .count()
     };
     match candidates.iter().copied().max_by_key(|c| (matches(*c), std::cmp::Reverse(*c))) {
@@ -235,7 +395,12 @@ fn note_ignored(rows: &[Vec<String>], out: &[Column], plan: &mut ImportPlan) {
 
 /// Reads the two header rows into a meaning per column. Among the columns whose heading could
 /// name the municipality, the one whose values match the most org units wins.
-fn columns(template: &FormTemplate, rows: &[Vec<String>], expected: &[Expected], plan: &mut ImportPlan) -> Vec<Column> {
+fn columns(
+    template: &FormTemplate,
+    rows: &[Vec<String>],
+    recipients: Recipients,
+    plan: &mut ImportPlan,
+) -> Vec<Column> {
     let width = rows[0].len().max(rows[1].len());
     let mut out = Vec::with_capacity(width);
     let mut question = String::new();
@@ -252,7 +417,7 @@ fn columns(template: &FormTemplate, rows: &[Vec<String>], expected: &[Expected],
         }
         out.push(column);
     }
-    choose_org_column(rows, expected, &org_candidates, &mut out, plan);
+    choose_org_column(rows, recipients, &org_candidates, &mut out, plan);
     note_ignored(rows, &out, plan);
     let found = out.iter().any(|c| matches!(c, Column::Field(_) | Column::Option { .. }));
     if !found {
@@ -315,12 +480,27 @@ pub fn plan_import(
     expected: &[Expected],
     skip: &BTreeSet<usize>,
 ) -> ImportPlan {
+    plan_import_in(template, rows, (expected, None), skip)
+}
+
+/// The round's recipients, and the registry where they are municipalities.
+pub type Recipients<'a> = (&'a [Expected], Option<RoundRegistry<'a>>);
+
+/// [`plan_import`] into a round whose recipients are municipalities of the registry's layout:
+/// every name of a municipality is known, an older number is carried over where the code
+/// transitions tell one, and a name or number that is no recipient is explained.
+pub fn plan_import_in(
+    template: &FormTemplate,
+    rows: &[Vec<String>],
+    recipients: Recipients,
+    skip: &BTreeSet<usize>,
+) -> ImportPlan {
     let mut plan = ImportPlan::default();
     if rows.len() < 2 {
         plan.problems.push(ImportProblem { row: 1, message: "filen mangler de to overskriftsradene".into() });
         return plan;
     }
-    let columns = columns(template, rows, expected, &mut plan);
+    let columns = columns(template, rows, recipients, &mut plan);
     if !plan.problems.is_empty() {
         return plan;
     }
@@ -335,23 +515,12 @@ pub fn plan_import(
             continue;
         }
         let Some((org, raw, ended)) = read_row(template, &columns, cells, row, &mut plan) else { continue };
-        let unit = match find_org(expected, &org) {
-            Found::One(unit) => unit,
-            Found::Ambiguous => {
-                let message = format!("«{org}» er navnet på flere kommuner i runden; skriv kommunenummeret");
-                plan.problems.push(ImportProblem { row, message });
-                continue;
+        let unit = match resolve(recipients.0, recipients.1, &org) {
+            Resolved::One(unit, note) => {
+                plan.notes.extend(note.map(|message| ImportProblem { row, message }));
+                unit
             }
-            Found::None if org.is_empty() => {
-                plan.problems.push(ImportProblem { row, message: "kommunen er ikke oppgitt".into() });
-                continue;
-            }
-            Found::None => {
-                let hint = suggestion(expected, &org)
-                    .map(|e| format!("; mente du {} ({})?", e.name, e.id))
-                    .unwrap_or_else(|| "; skriv kommunenummeret eller navnet slik det står i registeret".into());
-                let message =
-                    format!("«{org}» er ikke en kommune i runden: ingen mottaker har det navnet eller nummeret{hint}");
+            Resolved::Problem(message) => {
                 plan.problems.push(ImportProblem { row, message });
                 continue;
             }
@@ -479,7 +648,7 @@ mod tests {
         let rows = sheet(&[
             HEAD,
             SUB,
-            &["1", "", "Bodo", "Digitalt tilsyn", "", "", ""],
+            &["1", "", "Boddø", "Digitalt tilsyn", "", "", ""],
             &["2", "", "", "Digitalt tilsyn", "", "", ""],
             &["3", "", "Oslo", "", "", "", "Kanskje"],
             &["4", "", "1804", "", "", "", ""],
@@ -490,7 +659,7 @@ mod tests {
         assert_eq!(plan.rows.len(), 1, "{messages:?}");
         assert!(
             messages.contains(
-                &"rad 3: «Bodo» er ikke en kommune i runden: ingen mottaker har det navnet eller nummeret; mente du Bodø (1804)?"
+                &"rad 3: «Boddø» er ikke en kommune i runden: ingen mottaker har det navnet eller nummeret; mente du Bodø (1804)?"
                     .to_string()
             ),
             "{messages:?}"
@@ -549,6 +718,111 @@ mod tests {
         let plan = plan_import(&survey(), &rows, &expected(), &BTreeSet::from([3]));
         assert_eq!(plan.problems, vec![]);
         assert_eq!((plan.rows.len(), plan.rows[0].row, plan.respondents), (1, 4, 2));
+    }
+
+    fn registry() -> NameIndex {
+        use crate::registry::CodeMap;
+        use Layout::{Y2015, Y2020, Y2024};
+        let r = |layout, number: &str, name: &str, norwegian: &str, county: &str| Registered {
+            layout,
+            number: number.into(),
+            name: name.into(),
+            name_norwegian: norwegian.into(),
+            county_name: county.into(),
+        };
+        let rows = vec![
+            r(Y2015, "0723", "Tjøme", "Tjøme", "Vestfold"),
+            r(Y2015, "1850", "Tysfjord", "Tysfjord", "Nordland"),
+            r(Y2020, "5430", "Guovdageaidnu - Kautokeino", "Kautokeino", "Troms og Finnmark"),
+            r(Y2020, "5025", "Rosse - Røros", "Røros", "Trøndelag"),
+            r(Y2024, "3911", "Færder", "Færder", "Vestfold"),
+            r(Y2024, "1804", "Bodø", "Bodø", "Nordland"),
+            r(Y2024, "1806", "Narvik", "Narvik", "Nordland"),
+            r(Y2024, "1875", "Hamarøy", "Hamarøy", "Nordland"),
+            r(Y2024, "5612", "Guovdageaidnu-Kautokeino", "Kautokeino", "Finnmark"),
+            r(Y2024, "5025", "Røros", "Røros", "Trøndelag"),
+            r(Y2024, "1515", "Herøy", "Herøy", "Møre og Romsdal"),
+            r(Y2024, "1818", "Herøy", "Herøy", "Nordland"),
+            r(Y2024, "0301", "Oslo-Oslove", "Oslo", "Oslo"),
+        ];
+        let codes = [
+            (Y2015, "0723", "3911"),
+            (Y2015, "1850", "1806"),
+            (Y2015, "1850", "1875"),
+            (Y2020, "5430", "5612"),
+            (Y2020, "5025", "5025"),
+        ];
+        NameIndex::new(rows, CodeMap::new(codes.map(|(l, f, t)| (l, f.to_string(), t.to_string()))))
+    }
+
+    fn recipients_2024() -> Vec<Expected> {
+        ["1804", "1806", "1818", "1875", "3911", "5025", "5612"]
+            .map(|id| Expected { id: id.into(), name: registry().get(Layout::Y2024, id).unwrap().name.clone() })
+            .into()
+    }
+
+    fn plan_2024(cells: &[&str]) -> (ImportPlan, Vec<String>) {
+        let head: &[&str] = &["Kommune", "Status"];
+        let sub: &[&str] = &["Response", "Response"];
+        let mut all = vec![head.to_vec(), sub.to_vec()];
+        all.extend(cells.iter().map(|c| vec![*c, "I drift"]));
+        let rows: Vec<Vec<String>> = all.iter().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+        let (index, expected) = (registry(), recipients_2024());
+        let registry = RoundRegistry { layout: Layout::Y2024, index: &index };
+        let plan = plan_import_in(&survey(), &rows, (&expected, Some(registry)), &BTreeSet::new());
+        let messages = plan.problems.iter().map(|p| format!("rad {}: {}", p.row, p.message)).collect();
+        (plan, messages)
+    }
+
+    #[test]
+    fn an_older_number_is_carried_over_and_a_split_one_never_guessed() {
+        let (plan, messages) = plan_2024(&["5430", "1850", "0723", "0301", "9999"]);
+        assert_eq!(plan.rows.iter().map(|r| r.org_id.as_str()).collect::<Vec<_>>(), ["5612", "3911"], "{messages:?}");
+        assert!(plan.notes[0].message.starts_with("5430 (2020) → 5612 (2024): "), "{:?}", plan.notes);
+        assert_eq!(plan.notes[0].row, 3);
+        assert_eq!(
+            messages[0],
+            "rad 4: «1850» er ikke en kommune i runden: 1850 er Tysfjord i 2015-inndelingen, som ble delt: i \
+             2024-inndelingen ligger den i Narvik (1806, Nordland) og Hamarøy (1875, Nordland); skriv kommunenummeret \
+             i 2024-inndelingen"
+        );
+        assert_eq!(
+            messages[1],
+            "rad 6: «0301» er ikke en kommune i runden: 0301 er Oslo-Oslove (Oslo), som ikke er blant mottakerne av runden"
+        );
+        assert!(messages[2].starts_with("rad 7: «9999» er ikke en kommune i runden: ingen kommune har nummeret 9999"));
+    }
+
+    #[test]
+    fn a_name_not_in_the_round_says_why_and_what_was_meant() {
+        let (plan, messages) = plan_2024(&[
+            "Tjøme",
+            "Tysfjord kommune",
+            "Herøy",
+            "Oslove",
+            "Rosse",
+            "Herøy (Nordland)",
+            "Bodo",
+            "Guovdageaidnu",
+        ]);
+        let imported: Vec<&str> = plan.rows.iter().map(|r| r.org_id.as_str()).collect();
+        assert_eq!(imported, ["5025", "1818", "1804", "5612"], "{messages:?}");
+        assert_eq!(
+            messages,
+            [
+                "rad 3: «Tjøme» er ikke en kommune i runden: Tjøme (0723) var en kommune i 2015-inndelingen og ligger i \
+                 Færder (3911) i 2024-inndelingen; mente du Færder (3911)?",
+                "rad 4: «Tysfjord kommune» er ikke en kommune i runden: Tysfjord (1850) var en kommune i \
+                 2015-inndelingen og ligger i flere kommuner i 2024-inndelingen: Narvik (1806, Nordland) og Hamarøy \
+                 (1875, Nordland); skriv kommunenummeret",
+                "rad 5: «Herøy» er navnet på flere kommuner i 2024-inndelingen: Herøy (1515, Møre og Romsdal) eller \
+                 Herøy (1818, Nordland) (bare 1818 er med i runden); skriv kommunenummeret, eller fylket som i «Herøy \
+                 (Nordland)»",
+                "rad 6: «Oslove» er ikke en kommune i runden: Oslo-Oslove (0301, Oslo) er ikke blant mottakerne av runden",
+            ]
+        );
+        assert_eq!(plan.notes.len(), 1, "Bodo read as Bodø: {:?}", plan.notes);
+        assert_eq!(plan.notes[0].message, "«Bodo» er lest som Bodø (1804)");
     }
 
     #[test]
