@@ -12,7 +12,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Bump when the files in data/registry change, so existing databases are reloaded.
-const REFERENCE_DATA_VERSION: &str = "2026-12-04";
+const REFERENCE_DATA_VERSION: &str = "2026-12-04b";
 const VERSION_KEY: &str = "reference_data_version";
 pub const MEDIUM_FROM_KEY: &str = "size_class_medium_from";
 pub const LARGE_FROM_KEY: &str = "size_class_large_from";
