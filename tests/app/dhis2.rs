@@ -60,6 +60,9 @@ backends! {
         assert!(!values.iter().any(|v| v["orgUnit"] == "1804"), "Bodø's draft is not exported");
         let csv = app.get(&format!("{SET}?round={round}&format=csv")).await;
         assert!(csv.body.starts_with("dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,comment,followup,deleted\n"), "{}", &csv.body[..200]);
+        // DHIS2 clients ask for `dataValueSets.json` and `dataValueSets.csv`.
+        assert_eq!(app.get(&format!("{SET}.json?round={round}")).await.json(), out);
+        assert_eq!(app.get(&format!("{SET}.csv?round={round}")).await.body, csv.body);
         // DHIS2's own request for a data set names it by `dataSet`; names go out with idScheme=NAME.
         let named = app.get(&format!("{SET}?dataSet={round}&orgUnitIdScheme=NAME")).await.json();
         assert!(named["dataValues"].as_array().unwrap().iter().any(|v| v["orgUnit"] == "Kárášjohka-Karasjok"), "Sami names go out whole");
@@ -193,6 +196,8 @@ backends! {
         let warned = import(&app, "", &set, &token).await;
         assert_eq!((warned["status"].as_str(), counts(&warned)), (Some("WARNING"), [0, 1, 0, 0]), "{warned}");
         assert_eq!(warned["conflicts"][0]["object"], "completeDate", "{warned}");
+        // DHIS2's query names the data set too (dhis2.py sends `?dataSet=`).
+        assert_eq!(counts(&import(&app, &format!("dataSet={round}&dryRun=true"), &good(), &token).await), [0, 1, 1, 0]);
         let other = json!({"dataSet": "Gevinstrapport 2021", "dataValues": [{"dataElement": "digitalt_tilsyn_brukere", "period": "2025", "orgUnit": "1804", "value": 1}]});
         let refused = import(&app, &format!("round={round}"), &other, &token).await;
         assert_eq!(codes(&refused), ["E7600"], "{refused}");

@@ -305,7 +305,9 @@ impl Plan {
             let text = if options.dry_run {
                 format!("Prøvekjøring (dryRun=true): ingenting er lagret. Importen ville gitt {counts}.")
             } else {
-                format!("Lagret i {written} innleveringer: {counts}.")
+                let where_ =
+                    if written == 1 { "1 innlevering".to_string() } else { format!("{written} innleveringer") };
+                format!("Lagret i {where_}: {counts}.")
             };
             (if self.warnings.is_empty() { Status::Success } else { Status::Warning }, text)
         };

@@ -183,10 +183,37 @@ pub async fn get_set(
     headers: HeaderMap,
     Query(q): Query<SetParams>,
 ) -> Result<Response, ApiError> {
+    let csv = wants_csv(q.format.as_deref(), &headers);
+    send_set(state, visitor, q, csv).await
+}
+
+/// The same as JSON, at the address DHIS2 clients ask (`dataValueSets.json`).
+#[utoipa::path(get, path = "/api/v1/dhis2/dataValueSets.json", params(SetParams),
+    responses((status = 200, body = DataValueSet), (status = 401, description = "Ikke innlogget")), tag = "reporting")]
+pub async fn get_set_json(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<SetParams>,
+) -> Result<Response, ApiError> {
+    send_set(state, visitor, q, false).await
+}
+
+/// The same as CSV, at the address DHIS2 clients ask (`dataValueSets.csv`).
+#[utoipa::path(get, path = "/api/v1/dhis2/dataValueSets.csv", params(SetParams),
+    responses((status = 200, content_type = "text/csv", description = "dataelement,period,orgunit,…,deleted"),
+        (status = 401, description = "Ikke innlogget")), tag = "reporting")]
+pub async fn get_set_csv(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<SetParams>,
+) -> Result<Response, ApiError> {
+    send_set(state, visitor, q, true).await
+}
+
+async fn send_set(state: AppState, visitor: Visitor, q: SetParams, csv: bool) -> Result<Response, ApiError> {
     // Each caller gets the delivered answers it may see (a municipality its own).
     let user = visitor.user.clone().ok_or(AppError::Unauthenticated)?;
     let schemes = q.schemes().map_err(AppError::BadRequest)?;
-    let csv = wants_csv(q.format.as_deref(), &headers);
     let body = state
         .db
         .run(move |conn| {
@@ -225,7 +252,7 @@ pub async fn post_set(
     let summary = state
         .db
         .run(move |conn| {
-            let round = round_of(conn, q.round, set.data_set.as_deref())?;
+            let round = round_of(conn, q.round, q.data_set.as_deref().or(set.data_set.as_deref()))?;
             import(conn, &ctx, round, set, options)
         })
         .await?;
