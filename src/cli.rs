@@ -269,6 +269,7 @@ pub fn open(url: &str) -> anyhow::Result<Db> {
     db.run_blocking(|conn| crate::reporting::ensure_templates(conn, now()))?;
     db.run_blocking(|conn| crate::insight::indicators::ensure_builtin(conn, now()))?;
     db.run_blocking(crate::reporting::values::backfill)?;
+    db.run_blocking(crate::registry::collaborations::backfill_codes)?;
     // Reference data or definitions may have changed with this start: views computed by another
     // server on the same database are recomputed.
     db.run_blocking(crate::generation::changed)?;

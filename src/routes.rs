@@ -252,6 +252,8 @@ routes! {
         GET "/api/v1/rounds" SignedIn => reporting_api::rounds;
         POST "/api/v1/rounds" Policy(Action::ManageRounds) => reporting_api::open_round;
         GET "/api/v1/dhis2/dataValueSets" SignedIn => crate::reporting::dhis2::get_set;
+        GET "/api/v1/dhis2/dataValueSets.json" SignedIn => crate::reporting::dhis2::get_set_json;
+        GET "/api/v1/dhis2/dataValueSets.csv" SignedIn => crate::reporting::dhis2::get_set_csv;
         POST "/api/v1/dhis2/dataValueSets" Policy(Action::ManageRounds) => crate::reporting::dhis2::post_set,
             limit crate::reporting::dhis2::MAX_SET_BYTES;
         GET "/api/v1/rounds/{id}/completeness" Policy(Action::ViewRounds) => reporting_api::completeness;

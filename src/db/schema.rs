@@ -73,6 +73,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        code -> Nullable<Text>,
     }
 }
 

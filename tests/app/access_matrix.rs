@@ -191,7 +191,10 @@ async fn api_request(app: &TestApp, route: &RouteSpec, t: &Targets, s: &Sample) 
                       "members": ["1804", "1841"], "valid_from": "2025-01-01"});
     let page = match (route.method, route.path) {
         ("GET", "/api/v1/submissions") => app.get(&format!("{path}?round={}", t.round)).await,
-        ("GET", "/api/v1/dhis2/dataValueSets") => app.get(&format!("{path}?round={}", t.round)).await,
+        (
+            "GET",
+            "/api/v1/dhis2/dataValueSets" | "/api/v1/dhis2/dataValueSets.json" | "/api/v1/dhis2/dataValueSets.csv",
+        ) => app.get(&format!("{path}?round={}", t.round)).await,
         ("POST", "/api/v1/dhis2/dataValueSets") => {
             let token = api_token(app).await;
             app.send_json(

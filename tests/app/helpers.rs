@@ -362,6 +362,12 @@ impl TestApp {
         Self::page(req.send().await.unwrap()).await
     }
 
+    /// Sends a body as it is, with its content type (a CSV file, say) and the CSRF header.
+    pub async fn send_text(&self, path: &str, content_type: &str, body: &str, csrf: &str) -> Page {
+        let req = self.client.post(self.url(path)).header("content-type", content_type).header("x-csrf-token", csrf);
+        Self::page(req.body(body.to_string()).send().await.unwrap()).await
+    }
+
     /// Number of rows in a table, straight from the database.
     pub async fn count(&self, table: &str) -> i64 {
         #[derive(diesel::QueryableByName)]

@@ -59,8 +59,8 @@ backends! {
             read!(conn, seen, governor_offices, (String, String));
             read!(conn, seen, office_counties, (i32, String, String));
             let c = read!(conn, seen, collaborations,
-                (i64, String, String, i32, String, NaiveDate, Option<NaiveDate>, String, i64, NaiveDateTime, NaiveDateTime));
-            assert!(!c.is_empty());
+                (i64, String, String, i32, String, NaiveDate, Option<NaiveDate>, String, i64, NaiveDateTime, NaiveDateTime, Option<String>));
+            assert!(!c.is_empty() && c.iter().all(|c| c.11.is_some()), "every collaboration has its code");
             read!(conn, seen, collaboration_members, (i64, String, i32));
             let u = read!(conn, seen, users, (i64, String, String, String, bool, i64, NaiveDateTime));
             assert!(!u.is_empty());

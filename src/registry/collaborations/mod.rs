@@ -5,7 +5,7 @@ mod save;
 mod write;
 
 pub use save::{EditCollaboration, EndCollaboration, create, end, load_for_change, update};
-pub use write::insert;
+pub use write::{backfill_codes, insert};
 
 use super::store::{self, unknown_stored};
 use crate::db::schema::{collaboration_members, collaborations, municipalities};
@@ -26,6 +26,9 @@ pub struct Member {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CollaborationSummary {
     pub id: i64,
+    /// Given from the name at registration and kept through renames: the DHIS2 org unit code.
+    #[schema(example = "RKK_SALTEN")]
+    pub code: String,
     pub name: String,
     #[schema(value_type = String, example = "project")]
     pub kind: CollaborationKind,
@@ -73,7 +76,7 @@ impl CollaborationDetail {
     }
 }
 
-type SummaryRow = (i64, String, String, i32, String, String, NaiveDate, Option<NaiveDate>);
+type SummaryRow = (i64, Option<String>, String, String, i32, String, String, NaiveDate, Option<NaiveDate>);
 
 fn summaries(conn: &mut DbConnection, only: Option<Vec<i64>>) -> StoreResult<Vec<CollaborationSummary>> {
     let mut query = collaborations::table
@@ -84,6 +87,7 @@ fn summaries(conn: &mut DbConnection, only: Option<Vec<i64>>) -> StoreResult<Vec
         )
         .select((
             collaborations::id,
+            collaborations::code,
             collaborations::name,
             collaborations::kind,
             collaborations::layout,
@@ -103,9 +107,10 @@ fn summaries(conn: &mut DbConnection, only: Option<Vec<i64>>) -> StoreResult<Vec
         .select((collaboration_members::collaboration_id, diesel::dsl::count_star()))
         .load(conn)?;
     rows.into_iter()
-        .map(|(id, name, kind, layout, host_number, host_name, valid_from, valid_to)| {
+        .map(|(id, code, name, kind, layout, host_number, host_name, valid_from, valid_to)| {
             Ok(CollaborationSummary {
                 id,
+                code: code.unwrap_or_default(),
                 name,
                 kind: CollaborationKind::from_code(&kind).ok_or_else(|| unknown_stored("samarbeidstype", &kind))?,
                 layout: Layout::from_year(layout).map_err(|_| unknown_stored("inndeling", &layout.to_string()))?,

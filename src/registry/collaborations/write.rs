@@ -5,7 +5,7 @@ use crate::db::schema::{collaboration_members, collaborations};
 use crate::db::{DbConnection, StoreResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use samveis_domain::registry::{Collaboration, MunicipalityNumber};
+use samveis_domain::registry::{Collaboration, MunicipalityNumber, collaboration_code};
 
 fn write_members(conn: &mut DbConnection, id: i64, members: &[MunicipalityNumber]) -> StoreResult<()> {
     diesel::delete(collaboration_members::table.filter(collaboration_members::collaboration_id.eq(id)))
@@ -52,11 +52,23 @@ impl<'a> From<&'a Collaboration> for EditableColumns<'a> {
     }
 }
 
+/// A new code from `name`, unique among the stored ones.
+fn new_code(conn: &mut DbConnection, name: &str) -> StoreResult<String> {
+    let taken: Vec<String> = collaborations::table
+        .filter(collaborations::code.is_not_null())
+        .select(collaborations::code.assume_not_null())
+        .load(conn)?;
+    let taken: std::collections::BTreeSet<String> = taken.into_iter().collect();
+    Ok(collaboration_code(name, |code| taken.contains(code)))
+}
+
 pub fn insert(conn: &mut DbConnection, c: &Collaboration, now: NaiveDateTime) -> StoreResult<i64> {
     crate::generation::changed(conn)?;
+    let code = new_code(conn, &c.name)?;
     let id: i64 = diesel::insert_into(collaborations::table)
         .values((
             EditableColumns::from(c),
+            collaborations::code.eq(code),
             collaborations::version.eq(1_i64),
             collaborations::created_at.eq(now),
             collaborations::updated_at.eq(now),
@@ -65,6 +77,23 @@ pub fn insert(conn: &mut DbConnection, c: &Collaboration, now: NaiveDateTime) ->
         .get_result(conn)?;
     write_members(conn, id, &c.members)?;
     Ok(id)
+}
+
+/// Gives every collaboration stored without a code (before migration 000017) its code, oldest
+/// first. Idempotent; run when the database is opened.
+pub fn backfill_codes(conn: &mut DbConnection) -> StoreResult<()> {
+    crate::db::write(conn, |conn| {
+        let missing: Vec<(i64, String)> = collaborations::table
+            .filter(collaborations::code.is_null())
+            .order(collaborations::id.asc())
+            .select((collaborations::id, collaborations::name))
+            .load(conn)?;
+        for (id, name) in missing {
+            let code = new_code(conn, &name)?;
+            diesel::update(collaborations::table.find(id)).set(collaborations::code.eq(code)).execute(conn)?;
+        }
+        Ok(())
+    })
 }
 
 /// Writes a new state if the stored version is still `expected_version`; false otherwise.

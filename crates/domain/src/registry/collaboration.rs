@@ -253,6 +253,54 @@ impl From<&Collaboration> for CollaborationDraft {
     }
 }
 
+/// A collaboration's code (kode): given once from its name when it is registered and kept
+/// through renames, so other systems (DHIS2's org unit code) can hold on to it. Upper-case
+/// ASCII letters, digits and `_`, at most 50 characters (DHIS2's limit), always with a letter,
+/// so it never reads as a municipality number: «RKK Salten» is `RKK_SALTEN`, «Kárášjohka
+/// helse» `KARASJOHKA_HELSE`. `taken` says whether a code is in use; a number is added then.
+pub fn collaboration_code(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_uppercase) {
+        let ascii = match c {
+            'Æ' => "AE",
+            'Ø' | 'Ö' | 'Ó' | 'Ò' => "O",
+            'Å' => "AA",
+            'Á' | 'À' | 'Ä' | 'Â' => "A",
+            'Č' => "C",
+            'Đ' => "D",
+            'É' | 'È' | 'Ê' => "E",
+            'Ŋ' => "N",
+            'Š' => "S",
+            'Ŧ' => "T",
+            'Ž' => "Z",
+            'Ü' => "U",
+            'Ï' | 'Í' => "I",
+            c if c.is_ascii_alphanumeric() => {
+                slug.push(c);
+                continue;
+            }
+            _ => "_",
+        };
+        slug.push_str(ascii);
+    }
+    let mut code: String = slug.split('_').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("_");
+    if !code.bytes().any(|b| b.is_ascii_uppercase()) {
+        code = format!("SAMARBEID_{code}").trim_end_matches('_').to_string();
+    }
+    code.truncate(50);
+    let code = code.trim_end_matches('_').to_string();
+    let mut n = 1;
+    let mut candidate = code.clone();
+    while taken(&candidate) {
+        n += 1;
+        let suffix = format!("_{n}");
+        let mut base = code.clone();
+        base.truncate(50 - suffix.len());
+        candidate = format!("{}{suffix}", base.trim_end_matches('_'));
+    }
+    candidate
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,5 +361,28 @@ mod tests {
         for field in ["Name", "Kind", "Layout", "Host", "Members", "ValidFrom"] {
             assert!(fields.contains(field), "{field} missing in {fields:?}");
         }
+    }
+
+    #[test]
+    fn a_collaboration_code_is_its_name_in_dhis2_letters_and_unique() {
+        let free = |_: &str| false;
+        assert_eq!(collaboration_code("RKK Salten", free), "RKK_SALTEN");
+        assert_eq!(
+            collaboration_code("Kárášjohka-Karasjok og Porsáŋgu (helse)", free),
+            "KARASJOHKA_KARASJOK_OG_PORSANGU_HELSE"
+        );
+        assert_eq!(
+            collaboration_code("Ytre Helgeland – Sør-Varanger, Ærø, Åfjord", free),
+            "YTRE_HELGELAND_SOR_VARANGER_AEROE_AAFJORD".replace("AEROE", "AERO")
+        );
+        assert_eq!(collaboration_code("1804", free), "SAMARBEID_1804");
+        assert_eq!(collaboration_code("«»", free), "SAMARBEID");
+        let taken = |c: &str| c == "RKK_SALTEN" || c == "RKK_SALTEN_2";
+        assert_eq!(collaboration_code("RKK  Salten", taken), "RKK_SALTEN_3");
+        let name = "Velferdsteknologi ".repeat(10);
+        let first = collaboration_code(&name, free);
+        let second = collaboration_code(&name, |c: &str| c == first);
+        assert_eq!((first.len(), second.len()), (50, 50));
+        assert!(second.ends_with("_2") && first.starts_with(&second[..48]), "{first} {second}");
     }
 }

@@ -11,7 +11,8 @@ mod size_class;
 mod transition;
 
 pub use collaboration::{
-    Collaboration, CollaborationDraft, CollaborationError, CollaborationField, CollaborationKind, member_tokens,
+    Collaboration, CollaborationDraft, CollaborationError, CollaborationField, CollaborationKind, collaboration_code,
+    member_tokens,
 };
 pub use layout::{Layout, LayoutError};
 pub use listing::{

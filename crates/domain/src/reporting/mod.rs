@@ -25,9 +25,12 @@ pub use check::{Deliverable, Purpose, check, deliverables, deliverables_without_
 pub use completeness::{
     Completeness, CompletenessRow, Delivery, Expected, completeness_by_membership, group_completeness,
 };
-pub use dhis2::{DataValue, data_values, field_of, raw_from_values};
+pub use dhis2::{
+    CHOICE_SEPARATOR, DataValue, IdScheme, ImportCount, ImportStrategy, apply as apply_values, data_values, elements,
+    field_of, raw_from_values,
+};
 pub use import_effect::{Effect as ImportEffect, Held, import_effect};
-pub use period::{Period, PeriodError};
+pub use period::{NotDhis2, Period, PeriodError, dhis2_span};
 pub use reviewer::Reviewer;
 pub use submission::{Event, State, TransitionError};
 pub use survey::{OptionResult, SurveyResponse, option_results};

@@ -117,6 +117,87 @@ impl Period {
     }
 }
 
+/// A round's period that DHIS2 has no period for: a tertial, or a date range that is not a
+/// day, an ISO week (Monday to Sunday), a month, two months, a quarter, a half-year or a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{} ({}) er ingen DHIS2-periode: DHIS2 har dager, uker fra mandag til søndag, måneder, to måneder, kvartaler, halvår og år, men ikke tertialer eller andre tidsrom",
+    .0.label(),
+    .0.code()
+)]
+pub struct NotDhis2(pub Period);
+
+impl Period {
+    /// The period in DHIS2's syntax: `2026`, `2026S1`, `2026Q3`, `202605`, `202605B` (May and June),
+    /// `2026W12`, `20200317`. A range is written as the DHIS2 period that spans exactly its days.
+    pub fn dhis2_code(&self) -> Result<String, NotDhis2> {
+        match *self {
+            Period::Tertial(..) => Err(NotDhis2(*self)),
+            Period::Range(a, b) => dhis2_of_span(a, b).ok_or(NotDhis2(*self)),
+            _ => Ok(self.code()),
+        }
+    }
+}
+
+/// The most specific DHIS2 period whose days are exactly `a..=b`.
+fn dhis2_of_span(a: NaiveDate, b: NaiveDate) -> Option<String> {
+    if a == b {
+        return Some(a.format("%Y%m%d").to_string());
+    }
+    let week = a.iso_week();
+    if a.weekday() == chrono::Weekday::Mon && (b - a).num_days() == 6 {
+        return Some(format!("{}W{}", week.year(), week.week()));
+    }
+    let spans_months = |months: u32| {
+        a.day() == 1 && (a.month() - 1) % months == 0 && month_end(a.year(), a.month() + months - 1) == Some(b)
+    };
+    let (y, m) = (a.year(), a.month());
+    if spans_months(1) {
+        Some(Period::Month(y, m as u8).code())
+    } else if spans_months(2) {
+        Some(format!("{y}{m:02}B"))
+    } else if spans_months(3) {
+        Some(Period::Quarter(y, (1 + (m - 1) / 3) as u8).code())
+    } else if spans_months(6) {
+        Some(Period::HalfYear(y, (1 + (m - 1) / 6) as u8).code())
+    } else if spans_months(12) {
+        Some(Period::Year(y).code())
+    } else {
+        None
+    }
+}
+
+/// The first and last day of a DHIS2 period code (yearly, six-monthly, quarterly, bi-monthly,
+/// monthly, ISO weekly as `2026W5` or `2026W05`, daily); None for anything else.
+pub fn dhis2_span(code: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let t = code.trim();
+    if !t.is_ascii() || t.len() < 4 {
+        return None;
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (y, rest) = t.split_at(4);
+    let year: i32 = y.parse().ok().filter(|_| digits(y))?;
+    let n = |s: &str| if digits(s) { s.parse::<u32>().ok() } else { None };
+    let months = |first: u32, count: u32| Some((date(year, first, 1)?, month_end(year, first + count - 1)?));
+    match rest.as_bytes() {
+        [] => months(1, 12),
+        [b'S', ..] => n(&rest[1..]).filter(|h| (1..=2).contains(h)).and_then(|h| months(1 + 6 * (h - 1), 6)),
+        [b'Q', ..] => n(&rest[1..]).filter(|q| (1..=4).contains(q)).and_then(|q| months(1 + 3 * (q - 1), 3)),
+        [b'W', ..] => {
+            let week = n(&rest[1..]).filter(|_| rest.len() <= 3)?;
+            let monday = NaiveDate::from_isoywd_opt(year, week, chrono::Weekday::Mon)?;
+            Some((monday, monday + chrono::Days::new(6)))
+        }
+        [_, _, b'B'] => n(&rest[..2]).filter(|m| m % 2 == 1 && *m <= 11).and_then(|m| months(m, 2)),
+        [_, _] => n(rest).filter(|m| (1..=12).contains(m)).and_then(|m| months(m, 1)),
+        [_, _, _, _] => {
+            let day = date(year, n(&rest[..2])?, n(&rest[2..])?)?;
+            Some((day, day))
+        }
+        _ => None,
+    }
+}
+
 impl TryFrom<String> for Period {
     type Error = PeriodError;
     fn try_from(s: String) -> Result<Self, Self::Error> {
@@ -161,6 +242,41 @@ mod tests {
         let written = Period::parse("2020-03-17..2020-03-24").unwrap();
         assert_eq!(written.code(), "2020-03-17_2020-03-24");
         assert_eq!(written.label(), "17. mars – 24. mars 2020");
+    }
+
+    #[test]
+    fn periods_are_written_as_dhis2_writes_them_and_read_back() {
+        let range = |a: &str, b: &str| Period::parse(&format!("{a}_{b}")).unwrap();
+        let cases = [
+            (Period::parse("2026").unwrap(), "2026"),
+            (Period::parse("2026S1").unwrap(), "2026S1"),
+            (Period::parse("2026Q3").unwrap(), "2026Q3"),
+            (Period::parse("202605").unwrap(), "202605"),
+            (range("2020-03-16", "2020-03-22"), "2020W12"),
+            (range("2020-03-17", "2020-03-17"), "20200317"),
+            (range("2026-05-01", "2026-06-30"), "202605B"),
+            (range("2026-04-01", "2026-06-30"), "2026Q2"),
+            (range("2026-07-01", "2026-12-31"), "2026S2"),
+            (range("2026-01-01", "2026-12-31"), "2026"),
+            (range("2020-12-28", "2021-01-03"), "2020W53"),
+        ];
+        for (period, code) in cases {
+            assert_eq!(period.dhis2_code().as_deref(), Ok(code), "{period:?}");
+            assert_eq!(dhis2_span(code), Some(period.dates()), "{code}");
+        }
+        assert_eq!(dhis2_span("2020W05"), dhis2_span("2020W5"));
+    }
+
+    #[test]
+    fn periods_dhis2_has_not_are_refused_by_their_dates() {
+        for code in ["2020-03-17_2020-03-24", "2020-03-17_2020-03-23", "2021T2", "2026-02-01_2026-03-31"] {
+            let p = Period::parse(code).unwrap();
+            let err = p.dhis2_code().unwrap_err().to_string();
+            assert!(err.contains(code) && err.contains(&p.label()), "{err}");
+        }
+        for bad in ["2021T2", "2020W54", "202013", "202002B", "20200230", "2020-03-17", "ååå", "2020S3", ""] {
+            assert_eq!(dhis2_span(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -155,6 +155,8 @@ pub enum TemplateError {
     BoundsOnText(String),
     #[error("regelen viser til feltet «{0}», som ikke finnes eller ikke er et tall")]
     RuleField(String),
+    #[error("feltet «{0}»: svaralternativet «{1}» kan ikke inneholde «;», som skiller flere valg i én verdi (DHIS2)")]
+    OptionSeparator(String, String),
 }
 
 fn valid_code(code: &str) -> bool {
@@ -204,6 +206,12 @@ impl FormTemplate {
             };
             if no_options {
                 errors.push(TemplateError::NoOptions(f.code.clone()));
+            }
+            if let FieldKind::MultipleChoice { options } = &f.kind {
+                let separator = super::dhis2::CHOICE_SEPARATOR;
+                for o in options.iter().filter(|o| o.contains(separator)) {
+                    errors.push(TemplateError::OptionSeparator(f.code.clone(), o.clone()));
+                }
             }
             if (f.min.is_some() || f.max.is_some())
                 && !f.kind.is_numeric()
@@ -304,6 +312,17 @@ pub(crate) mod tests {
         ] {
             assert!(errors.iter().any(|e| e.contains(needle)), "{needle} in {errors:?}");
         }
+    }
+
+    #[test]
+    fn a_multiple_choice_option_may_not_hold_the_separator() {
+        // «;» joins several choices in one DHIS2 value (reporting::dhis2::CHOICE_SEPARATOR), so an
+        // option holding it would come back as two.
+        let mut t = alarm_template();
+        let options = vec!["Trygghetsalarm; mobil".into(), "Annet".into()];
+        t.sections[0].fields.push(field("losninger", FieldKind::MultipleChoice { options }));
+        let errors: Vec<String> = t.check().unwrap_err().iter().map(ToString::to_string).collect();
+        assert!(errors.iter().any(|e| e.contains("«losninger»") && e.contains("«;»")), "{errors:?}");
     }
 
     #[test]

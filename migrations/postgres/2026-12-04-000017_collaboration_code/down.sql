@@ -1,0 +1,2 @@
+DROP INDEX collaborations_code;
+ALTER TABLE collaborations DROP COLUMN code;
