@@ -54,6 +54,8 @@ backends! {
         }
         let fauske_2020 = app.get("/kommuner?inndeling=2020&q=Fuosko").await.select("tbody tr td:first-child");
         assert_eq!(fauske_2020, ["1841"], "2024's Sami form finds the same Fauske in 2020");
+        let one = app.get("/kommuner?inndeling=2020&q=Røros").await.text();
+        assert!(one.contains("1 kommune med til sammen"), "one is singular: {one}");
         let heroy = app.get("/kommuner?q=Herøy").await.select("tbody tr td:first-child");
         assert_eq!(heroy, ["1515", "1818"], "both, never one guessed");
 
