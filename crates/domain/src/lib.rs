@@ -11,3 +11,4 @@ pub mod number;
 pub mod registry;
 pub mod reporting;
 pub mod words;
+pub mod work;
