@@ -32,3 +32,4 @@ mod schema;
 mod templates;
 mod throttle;
 mod users;
+mod work;
