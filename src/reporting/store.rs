@@ -574,9 +574,15 @@ pub fn submissions_at_work(
             }
             rows
         }
-        AtWork::ReviewedBy(reviewers) => {
+        AtWork::ReviewedBy { reviewers, municipalities } => {
             let codes: Vec<&str> = reviewers.iter().map(|r| r.code()).collect();
-            base().filter(rounds::reviewer.eq_any(codes)).load(conn)?
+            let query = base().filter(rounds::reviewer.eq_any(codes));
+            match municipalities {
+                Some(numbers) => query
+                    .filter(submissions::org_kind.ne("municipality").or(submissions::org_id.eq_any(*numbers)))
+                    .load(conn)?,
+                None => query.load(conn)?,
+            }
         }
     };
     rows.into_iter().map(lean_row).collect()
@@ -585,7 +591,12 @@ pub fn submissions_at_work(
 /// Whose submissions [`submissions_at_work`] reads.
 pub enum AtWork<'a> {
     Orgs(&'a [OrgUnit]),
-    ReviewedBy(&'a [Reviewer]),
+    /// In the rounds these reviewers review; of these municipalities only, where given (and of
+    /// every collaboration).
+    ReviewedBy {
+        reviewers: &'a [Reviewer],
+        municipalities: Option<&'a [String]>,
+    },
 }
 
 #[cfg(test)]

@@ -63,10 +63,19 @@ fn own_reports(
 /// Sent reports in the rounds the user's desks review, where the policy lets the user review.
 fn reviews(conn: &mut DbConnection, actor: &Actor, desks: &[Desk], tasks: &mut Vec<Task>) -> Result<(), StoreError> {
     let reviewers: Vec<Reviewer> = Reviewer::ALL.into_iter().filter(|r| desks.contains(&Desk::of_review(*r))).collect();
-    let rows = reporting::submissions_at_work(conn, &[State::Submitted], &AtWork::ReviewedBy(&reviewers))?;
-    let mut area = AreaOffices::default();
+    // A county officer's rounds hold the whole country: only their area's municipalities are
+    // read. This narrows what is read; the policy below still decides each one.
+    let area = if desks.contains(&Desk::Programme) {
+        None
+    } else {
+        let offices: Vec<String> = actor.offices().into_iter().cloned().collect();
+        Some(crate::registry::store::municipalities_of_offices(conn, &offices)?)
+    };
+    let who = AtWork::ReviewedBy { reviewers: &reviewers, municipalities: area.as_deref() };
+    let rows = reporting::submissions_at_work(conn, &[State::Submitted], &who)?;
+    let mut area_offices = AreaOffices::default();
     for (s, round) in rows {
-        let offices = area.of(conn, &s.org)?;
+        let offices = area_offices.of(conn, &s.org)?;
         if !may_on_submission(Some(actor), Action::ReviewSubmission, &round, &s, &offices) {
             continue;
         }
