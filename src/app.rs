@@ -13,11 +13,13 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// The routes with their layers. From the outside in: the request id, the trace span, response
-/// compression, security headers, a caught panic's error page, the CSRF cookie.
+/// compression, security headers, a caught panic's error page, the CSRF cookie, the count of
+/// open tasks for the menu.
 pub fn router(state: AppState) -> Router {
     let app = routes::router()
         .layer(axum::middleware::from_fn(web::input::norwegian_rejections))
         .layer(axum::middleware::from_fn(web::input::refuse_control_characters))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::work::menu_count))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie))
         .layer(CatchPanicLayer::custom(web::panic_page));
     observed(secured(app)).with_state(state)

@@ -1,11 +1,13 @@
-//! The front page: what Samveis holds at a glance, a municipality search, and the signed-in
-//! user's own area of work. Also the health check.
+//! The front page: for a signed-in user «Mitt arbeid» first (what waits for them, see
+//! [`crate::work`], and the areas they work in), then what Samveis holds at a glance and a
+//! municipality search. Also the health check.
 
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
 use crate::registry::{collaborations, store};
 use crate::state::AppState;
 use crate::web::{Frame, Nav, format, render};
+use crate::work::{GroupLines, grouped};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -28,14 +30,18 @@ struct HomePage {
     population: String,
     population_year: String,
     active_collaborations: usize,
+    /// The areas the user works in, by role.
     work: Vec<WorkLink>,
+    /// The user's tasks in groups; none for an anonymous visitor.
+    tasks: Option<Vec<GroupLines>>,
     demo: bool,
 }
 
 pub async fn page(State(state): State<AppState>, visitor: Visitor) -> AppResult<Response> {
     let today = state.today();
     let assignments = visitor.user.as_ref().map(|u| u.actor.assignments.clone()).unwrap_or_default();
-    let (counties, active, work) = state
+    let actor = visitor.actor().cloned();
+    let (counties, active, work, tasks) = state
         .db
         .run(move |conn| {
             let counties = store::county_rows(conn, Layout::CURRENT)?;
@@ -52,11 +58,14 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor) -> AppResult<
                 };
                 work.push(WorkLink { href, label: format!("{}: {label}", a.role.label()) });
             }
-            Ok::<_, AppError>((counties, active, work))
+            let tasks = actor.map(|a| crate::work::tasks::tasks_of(conn, &a, today)).transpose()?;
+            Ok::<_, AppError>((counties, active, work, tasks))
         })
         .await?;
+    let mut frame = Frame::new(&visitor, if tasks.is_some() { "Mitt arbeid" } else { "Forside" }, Nav::Home);
+    frame.open_tasks = tasks.as_ref().map(Vec::len);
     let page = HomePage {
-        frame: Frame::new(&visitor, "Forside", Nav::Home),
+        frame,
         municipalities: counties.iter().map(|c| c.municipality_count).sum(),
         counties: counties.len(),
         population: format::optional_number(counties.iter().map(|c| c.population).sum()),
@@ -68,6 +77,7 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor) -> AppResult<
             .unwrap_or_default(),
         active_collaborations: active,
         work,
+        tasks: tasks.map(|t| grouped(t, today)),
         demo: state.config.demo && visitor.may(Action::ViewOwnAccount, &Resource::Any),
     };
     Ok(render(&page))

@@ -28,3 +28,4 @@ pub mod routes;
 pub mod state;
 pub mod users;
 pub mod web;
+pub mod work;

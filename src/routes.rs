@@ -249,6 +249,7 @@ routes! {
     /// The JSON API; every handler here carries its OpenAPI annotation.
     API = [
         GET "/api/v1/me" SignedIn => registry_api::me;
+        GET "/api/v1/me/tasks" SignedIn => crate::work::api::my_tasks;
         GET "/api/v1/rounds" SignedIn => reporting_api::rounds;
         POST "/api/v1/rounds" Policy(Action::ManageRounds) => reporting_api::open_round;
         GET "/api/v1/dhis2/dataValueSets" SignedIn => crate::reporting::dhis2::get_set;

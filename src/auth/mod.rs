@@ -87,6 +87,9 @@ impl SignedIn {
 pub struct Visitor {
     pub user: Option<SignedIn>,
     pub csrf: String,
+    /// The signed-in user's open tasks for the menu, counted before a page is made
+    /// (`crate::work::menu_count`); none where they were not counted.
+    pub open_tasks: Option<usize>,
 }
 
 impl Visitor {
@@ -113,7 +116,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 async fn load_visitor(state: &AppState, parts: &Parts) -> Result<Visitor, AppError> {
     let anonymous = parts.extensions.get::<AnonymousCsrf>().map(|c| c.0.clone()).unwrap_or_default();
     let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
-        return Ok(Visitor { user: None, csrf: anonymous });
+        return Ok(Visitor { user: None, csrf: anonymous, open_tasks: None });
     };
     let now = state.now();
     let found = state
@@ -125,8 +128,8 @@ async fn load_visitor(state: &AppState, parts: &Parts) -> Result<Visitor, AppErr
         })
         .await?;
     Ok(match found {
-        Some((user, csrf)) => Visitor { user: Some(user), csrf },
-        None => Visitor { user: None, csrf: anonymous },
+        Some((user, csrf)) => Visitor { user: Some(user), csrf, open_tasks: None },
+        None => Visitor { user: None, csrf: anonymous, open_tasks: None },
     })
 }
 

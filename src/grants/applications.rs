@@ -17,6 +17,7 @@ use diesel::prelude::*;
 use samveis_domain::access::{Action, Actor, ApplicationFacts, OrgUnit, Resource, may};
 use samveis_domain::grants::{ApplicationState, ApplicationText, Balance, Warning, balance, screen};
 use samveis_domain::registry::Layout;
+use std::collections::BTreeMap;
 
 /// The applying org unit as the access policy knows it (none for a county network).
 pub fn applicant_unit(a: &Application) -> Option<OrgUnit> {
@@ -32,6 +33,27 @@ pub fn application_offices(conn: &mut DbConnection, a: &Application) -> Result<V
         .load(conn)?)
 }
 
+/// Every office by the (layout, county) whose area it covers: the offices of many applications
+/// in one read.
+pub fn offices_by_county(conn: &mut DbConnection) -> Result<BTreeMap<(i32, String), Vec<String>>, StoreError> {
+    let rows: Vec<(i32, String, String)> = office_counties::table
+        .select((office_counties::layout, office_counties::county_number, office_counties::office_code))
+        .load(conn)?;
+    let mut out: BTreeMap<(i32, String), Vec<String>> = BTreeMap::new();
+    for (layout, county, office) in rows {
+        out.entry((layout, county)).or_default().push(office);
+    }
+    Ok(out)
+}
+
+/// Whether the actor may act on an application, from its row and the offices whose area its
+/// county lies in (see [`application_offices`]).
+pub fn may_on_row(actor: Option<&Actor>, action: Action, a: &Application, offices: &[String]) -> bool {
+    let unit = applicant_unit(a);
+    let facts = ApplicationFacts { applicant: unit.as_ref(), offices, draft: a.state == ApplicationState::Draft };
+    may(actor, action, &Resource::Application(facts))
+}
+
 /// An application with its decision and ledger, and what the policy needs.
 pub struct Loaded {
     pub application: Application,
@@ -44,8 +66,7 @@ pub struct Loaded {
 impl Loaded {
     /// Whether a user (or an anonymous visitor) may act on it: for reads and what a page offers.
     pub fn may(&self, actor: Option<&Actor>, action: Action) -> bool {
-        let unit = applicant_unit(&self.application);
-        may(actor, action, &Resource::Application(self.facts(unit.as_ref())))
+        may_on_row(actor, action, &self.application, &self.offices)
     }
 
     /// Refuses unless the principal of a write may act on it.

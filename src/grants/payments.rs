@@ -66,6 +66,16 @@ pub fn of_application(conn: &mut DbConnection, application_id: i64) -> StoreResu
         .load(conn)?)
 }
 
+/// Every request in one of `states`, oldest first.
+pub fn requests_in_states(conn: &mut DbConnection, states: &[RequestState]) -> StoreResult<Vec<PaymentRequest>> {
+    let codes: Vec<&str> = states.iter().map(|s| s.code()).collect();
+    Ok(payment_requests::table
+        .filter(payment_requests::state.eq_any(codes))
+        .select(columns!())
+        .order(payment_requests::id.asc())
+        .load(conn)?)
+}
+
 /// What the recipient types.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct RequestForm {

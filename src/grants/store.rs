@@ -500,6 +500,18 @@ pub fn applications_of_applicant(conn: &mut DbConnection, kind: &str, id: &str) 
     Ok(rows.into_iter().map(Application::from).collect())
 }
 
+/// The work on applications, never historic ones: those sent in and not decided yet, and those
+/// with the given ids (the grants whose payment requests wait).
+pub fn applications_at_work(conn: &mut DbConnection, ids: &[i64]) -> StoreResult<Vec<Application>> {
+    let rows: Vec<ApplicationRow> = grant_applications::table
+        .filter(grant_applications::historic.eq(false))
+        .filter(grant_applications::state.eq(ApplicationState::Submitted.code()).or(grant_applications::id.eq_any(ids)))
+        .select(application_columns!())
+        .order(grant_applications::id.asc())
+        .load(conn)?;
+    Ok(rows.into_iter().map(Application::from).collect())
+}
+
 pub fn application(conn: &mut DbConnection, id: i64) -> StoreResult<Option<Application>> {
     let row: Option<ApplicationRow> =
         grant_applications::table.find(id).select(application_columns!()).first(conn).optional()?;

@@ -309,6 +309,20 @@ pub fn office_of_municipality(conn: &mut DbConnection, layout: Layout, number: &
 }
 
 /// The office of every municipality of a layout, by municipality number (one query for lists).
+/// The numbers of the municipalities in the offices' areas, in any layout.
+pub fn municipalities_of_offices(conn: &mut DbConnection, offices: &[String]) -> StoreResult<Vec<String>> {
+    Ok(municipalities::table
+        .inner_join(
+            office_counties::table.on(office_counties::layout
+                .eq(municipalities::layout)
+                .and(office_counties::county_number.eq(municipalities::county_number))),
+        )
+        .filter(office_counties::office_code.eq_any(offices))
+        .select(municipalities::number)
+        .distinct()
+        .load(conn)?)
+}
+
 pub fn offices_by_municipality(conn: &mut DbConnection, layout: Layout) -> StoreResult<BTreeMap<String, String>> {
     Ok(municipalities::table
         .inner_join(

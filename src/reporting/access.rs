@@ -64,21 +64,51 @@ pub fn permitted_where(
     submissions: &[SubmissionRow],
     allowed: impl Fn(&Resource) -> bool,
 ) -> Result<Vec<bool>, StoreError> {
-    let mut offices_by_layout: BTreeMap<i32, BTreeMap<String, String>> = BTreeMap::new();
+    let mut area = AreaOffices::default();
     let mut out = Vec::with_capacity(submissions.len());
     for s in submissions {
-        let offices: Vec<String> = if s.org.is_municipality() {
-            if let Entry::Vacant(slot) = offices_by_layout.entry(s.org.layout) {
-                let layout = Layout::from_year(s.org.layout).unwrap_or(Layout::CURRENT);
-                slot.insert(registry::offices_by_municipality(conn, layout)?);
-            }
-            offices_by_layout.get(&s.org.layout).and_then(|m| m.get(&s.org.id)).cloned().into_iter().collect()
-        } else {
-            org_offices(conn, &s.org)?
-        };
+        let offices = area.of(conn, &s.org)?;
         out.push(allowed(&resource(round, s, &offices)));
     }
     Ok(out)
+}
+
+/// The offices whose area org units lie in, for lists: each layout's municipalities and the
+/// collaborations (by their host) are read once, not once per org unit. The same answer as
+/// [`org_offices`].
+#[derive(Default)]
+pub struct AreaOffices {
+    by_layout: BTreeMap<i32, BTreeMap<String, String>>,
+    /// Each collaboration's layout and host municipality.
+    hosts: Option<BTreeMap<i64, (Layout, String)>>,
+}
+
+impl AreaOffices {
+    pub fn of(&mut self, conn: &mut DbConnection, org: &OrgRow) -> Result<Vec<String>, StoreError> {
+        match &org.unit {
+            OrgUnit::Municipality(_) => {
+                let layout = Layout::from_year(org.layout).unwrap_or(Layout::CURRENT);
+                self.office(conn, layout, &org.id)
+            }
+            OrgUnit::Collaboration(id) => {
+                if self.hosts.is_none() {
+                    let all = collaborations::list(conn)?;
+                    self.hosts = Some(all.into_iter().map(|c| (c.id, (c.layout, c.host_number))).collect());
+                }
+                match self.hosts.as_ref().and_then(|h| h.get(id)).cloned() {
+                    Some((layout, host)) => self.office(conn, layout, &host),
+                    None => Ok(Vec::new()),
+                }
+            }
+        }
+    }
+
+    fn office(&mut self, conn: &mut DbConnection, layout: Layout, number: &str) -> Result<Vec<String>, StoreError> {
+        if let Entry::Vacant(slot) = self.by_layout.entry(layout.year()) {
+            slot.insert(registry::offices_by_municipality(conn, layout)?);
+        }
+        Ok(self.by_layout.get(&layout.year()).and_then(|m| m.get(number)).cloned().into_iter().collect())
+    }
 }
 
 /// A submission with everything a page needs to show it and decide access.

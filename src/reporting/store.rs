@@ -518,6 +518,107 @@ pub fn update_open_answers(conn: &mut DbConnection, rows: &[OpenAnswers], now: N
     Ok(written)
 }
 
+/// A submission as a list of work reads it, without its answers (`answers` is left empty).
+type LeanTuple =
+    (i64, i64, String, String, String, i32, String, i64, Option<NaiveDateTime>, String, NaiveDateTime, Option<String>);
+
+macro_rules! lean_columns {
+    () => {
+        (
+            submissions::id,
+            submissions::round_id,
+            submissions::org_kind,
+            submissions::org_id,
+            submissions::org_name,
+            submissions::layout,
+            submissions::state,
+            submissions::version,
+            submissions::submitted_at,
+            submissions::reviewer_comment,
+            submissions::updated_at,
+            submissions::override_reason,
+        )
+    };
+}
+
+fn lean_row(
+    ((id, round_id, kind, org_id, name, layout, state, version, submitted_at, comment, updated_at, reason), round): (
+        LeanTuple,
+        RoundTuple,
+    ),
+) -> StoreResult<(SubmissionRow, RoundRow)> {
+    let row = (
+        id,
+        round_id,
+        kind,
+        org_id,
+        name,
+        layout,
+        state,
+        String::new(),
+        version,
+        submitted_at,
+        comment,
+        updated_at,
+        reason,
+    );
+    Ok((submission_row(row)?, round_row(round)?))
+}
+
+/// The submissions in `states` with their rounds, without the answers: of the given org units
+/// (one query each), or of every org unit whose round the given reviewers review.
+pub fn submissions_at_work(
+    conn: &mut DbConnection,
+    states: &[State],
+    who: &AtWork,
+) -> StoreResult<Vec<(SubmissionRow, RoundRow)>> {
+    let codes: Vec<&str> = states.iter().map(|s| s.code()).collect();
+    let base = || {
+        submissions::table
+            .inner_join(rounds::table)
+            .filter(submissions::state.eq_any(codes.clone()))
+            .select((lean_columns!(), round_columns()))
+            .into_boxed()
+    };
+    let rows: Vec<(LeanTuple, RoundTuple)> = match who {
+        AtWork::Orgs(orgs) => {
+            let mut rows = Vec::new();
+            for org in *orgs {
+                let (kind, id) = org.stored();
+                rows.extend(base().filter(submissions::org_kind.eq(kind)).filter(submissions::org_id.eq(id)).load::<(
+                    LeanTuple,
+                    RoundTuple,
+                )>(
+                    conn
+                )?);
+            }
+            rows
+        }
+        AtWork::ReviewedBy { reviewers, municipalities } => {
+            let codes: Vec<&str> = reviewers.iter().map(|r| r.code()).collect();
+            let query = base().filter(rounds::reviewer.eq_any(codes));
+            match municipalities {
+                Some(numbers) => query
+                    .filter(submissions::org_kind.ne("municipality").or(submissions::org_id.eq_any(*numbers)))
+                    .load(conn)?,
+                None => query.load(conn)?,
+            }
+        }
+    };
+    rows.into_iter().map(lean_row).collect()
+}
+
+/// Whose submissions [`submissions_at_work`] reads.
+pub enum AtWork<'a> {
+    Orgs(&'a [OrgUnit]),
+    /// In the rounds these reviewers review; of these municipalities only, where given (and of
+    /// every collaboration).
+    ReviewedBy {
+        reviewers: &'a [Reviewer],
+        municipalities: Option<&'a [String]>,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

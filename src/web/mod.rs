@@ -69,6 +69,8 @@ pub struct Frame {
     pub may_manage_outbox: bool,
     pub may_view_insight: bool,
     pub signed_in: bool,
+    /// The open tasks in «Mitt arbeid», shown beside it in the menu when counted.
+    pub open_tasks: Option<usize>,
     pub notice: Option<String>,
 }
 
@@ -93,12 +95,13 @@ impl Frame {
             may_manage_outbox: visitor.may(Action::ManageOutbox, &Resource::Any),
             may_view_insight: visitor.may(Action::ViewRounds, &Resource::Any),
             signed_in: visitor.user.is_some(),
+            open_tasks: visitor.open_tasks,
             notice: None,
         }
     }
 
     pub fn anonymous(title: impl Into<String>) -> Frame {
-        Frame::new(&Visitor { user: None, csrf: String::new() }, title, Nav::None)
+        Frame::new(&Visitor { user: None, csrf: String::new(), open_tasks: None }, title, Nav::None)
     }
 
     /// A one-line confirmation shown at the top of the page ("Lagret.").
@@ -114,6 +117,14 @@ impl Frame {
             self.title = format!("Feil: {}", self.title);
         }
         self
+    }
+
+    /// The count beside «Mitt arbeid» in the menu, when there is one.
+    /// The number, and the noun a screen reader says after it («oppgave», «oppgaver»).
+    pub fn task_count(&self) -> Option<(String, &'static str)> {
+        self.open_tasks
+            .filter(|n| *n > 0)
+            .map(|n| (format::number(n as i64), if n == 1 { "oppgave" } else { "oppgaver" }))
     }
 
     /// `aria-current` for a menu item, by its code ("kommuner", "fylker", …).

@@ -34,3 +34,4 @@ mod schema;
 mod templates;
 mod throttle;
 mod users;
+mod work;

@@ -12,3 +12,4 @@ pub mod number;
 pub mod registry;
 pub mod reporting;
 pub mod words;
+pub mod work;
