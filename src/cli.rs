@@ -63,6 +63,9 @@ pub enum Command {
         /// (https:// unless given; default: http:// and the listen address, for a local demo).
         #[arg(long, env = "SAMVEIS_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The programme office's functional mailbox, named on the accessibility and privacy statements.
+        #[arg(long, env = "SAMVEIS_CONTACT")]
+        contact: Option<String>,
         #[command(flatten)]
         mail: MailArgs,
     },
@@ -282,9 +285,10 @@ fn now() -> chrono::NaiveDateTime {
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { db, listen, demo, insecure_cookies, public_url, mail } => {
+        Command::Serve { db, listen, demo, insecure_cookies, public_url, contact, mail } => {
             let public_url = crate::state::public_url(public_url.as_deref(), &listen).map_err(anyhow::Error::msg)?;
-            let config = Config { secure_cookies: !insecure_cookies, demo, mail: mail.settings()?, public_url };
+            let config =
+                Config { secure_cookies: !insecure_cookies, demo, mail: mail.settings()?, public_url, contact };
             serve(&db.url, &listen, config)
         }
         Command::Mail { command: MailCommand::Send { mail, db } } => send_mail(&db.url, mail.settings()?),

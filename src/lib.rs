@@ -26,6 +26,7 @@ pub mod registry;
 pub mod reporting;
 pub mod routes;
 pub mod state;
+pub mod statements;
 pub mod users;
 pub mod web;
 pub mod work;

@@ -100,6 +100,8 @@ routes! {
     HOME = [
         GET "/" Public => home::page;
         GET "/healthz" Public => home::healthz;
+        GET "/tilgjengelighet" Public => crate::statements::accessibility;
+        GET "/personvern" Public => crate::statements::privacy;
         GET "/static/{*path}" Public => web::static_file;
         GET "/logg-inn" Public => auth_pages::login_form;
         POST "/logg-inn" Public => auth_pages::login;

@@ -19,6 +19,9 @@ pub struct Config {
     /// The address users reach Samveis at (`https://samveis.example.no`), for links in calendar
     /// feeds and e-mails: never taken from a request's Host header, which the caller chooses.
     pub public_url: String,
+    /// The programme office's functional mailbox, for feedback on accessibility and questions
+    /// about personal data (the statement pages name it); none: the pages say it is not set.
+    pub contact: Option<String>,
 }
 
 /// The public base URL from `--public-url`: https unless another scheme is given, no trailing

@@ -12,6 +12,8 @@ use tokio::sync::OnceCell;
 pub use samveis::demo::DEMO_PASSWORD;
 /// The public address the test servers are configured with.
 pub const PUBLIC_URL: &str = "https://samveis.test";
+/// The programme office's mailbox the test server names on its statement pages.
+pub const CONTACT: &str = "programkontoret@samveis.test";
 pub const ADMIN: &str = "admin@samveis.demo";
 pub const NORDLAND: &str = "fylke.nordland@samveis.demo";
 pub const AGDER: &str = "fylke.agder@samveis.demo";
@@ -222,7 +224,13 @@ impl TestApp {
         Self::spawn_with(
             backend,
             db_url,
-            Config { secure_cookies, demo: true, mail: None, public_url: PUBLIC_URL.into() },
+            Config {
+                secure_cookies,
+                demo: true,
+                mail: None,
+                public_url: PUBLIC_URL.into(),
+                contact: Some(CONTACT.into()),
+            },
             Clock::System,
         )
         .await
@@ -230,14 +238,26 @@ impl TestApp {
 
     /// The same database served again, on the same clock, by a server that sends e-mail through `mail`.
     pub async fn with_mail(&self, mail: samveis::mail::MailSettings) -> TestApp {
-        let config = Config { secure_cookies: false, demo: true, mail: Some(mail), public_url: PUBLIC_URL.into() };
+        let config = Config {
+            secure_cookies: false,
+            demo: true,
+            mail: Some(mail),
+            public_url: PUBLIC_URL.into(),
+            contact: Some(CONTACT.into()),
+        };
         Self::spawn_with(self.backend, self.db_url.clone(), config, self.clock.clone()).await
     }
 
     /// The same database served again by a server whose clock stands at `at` until set again
     /// (`app.clock.set(…)`).
     pub async fn fix_clock(&self, at: chrono::NaiveDateTime) -> TestApp {
-        let config = Config { secure_cookies: false, demo: true, mail: None, public_url: PUBLIC_URL.into() };
+        let config = Config {
+            secure_cookies: false,
+            demo: true,
+            mail: None,
+            public_url: PUBLIC_URL.into(),
+            contact: Some(CONTACT.into()),
+        };
         Self::spawn_with(self.backend, self.db_url.clone(), config, Clock::fixed(at)).await
     }
 

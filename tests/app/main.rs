@@ -31,6 +31,7 @@ mod registry;
 mod reporting;
 mod rounds;
 mod schema;
+mod statements;
 mod templates;
 mod throttle;
 mod users;
