@@ -89,6 +89,9 @@ backends! {
         assert_eq!(app.count("ledger_entries").await, entries, "nothing booked");
 
         let second = second_officer(&app).await;
+        let waiting = "Godkjent anmodning å utbetale";
+        assert!(!officer.get("/").await.text().contains(waiting), "not on the attester's list");
+        assert!(second.get("/").await.text().contains(waiting), "on the other officer's list");
         assert_eq!(second.get(&path).await.select("button[value=utbetal]").len(), 1, "another officer may authorise");
         let paid = second.post_form(&request, &[("handling", "utbetal"), ("version", "2")]).await;
         assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.text());
