@@ -248,6 +248,7 @@ diesel::table! {
         requires_budget -> Bool,
         requires_plan -> Bool,
         requires_anchoring -> Bool,
+        four_eyes -> Bool,
     }
 }
 
@@ -352,6 +353,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        approved_by -> Nullable<BigInt>,
+        approved_at -> Nullable<Timestamp>,
     }
 }
 

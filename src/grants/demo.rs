@@ -98,6 +98,7 @@ fn scheme_2015(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         terms: &terms,
         application_deadline: None,
         requires: Requirements::default(),
+        four_eyes: true,
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
     let mut hand = Vec::new();
@@ -165,6 +166,7 @@ fn scheme_2023(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         terms: &terms,
         application_deadline: None,
         requires: Requirements::default(),
+        four_eyes: true,
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
     let all = rows::<Ks2023>("grant-2023-ks-network.csv", KS_2023)?;
@@ -234,6 +236,7 @@ fn example_scheme(conn: &mut DbConnection, ctx: &Ctx) -> Result<(), AppError> {
         // No deadline: the demo is applied to whenever it is walked (and tested).
         application_deadline: None,
         requires: Requirements { budget: true, plan: true, anchoring: true },
+        four_eyes: true,
     };
     let id = store::insert_scheme(conn, &new, ctx.now)?;
     let weights = Weights { population: 50, municipalities: 50, equal: 0 };

@@ -8,14 +8,15 @@ use super::error::{GrantError, GrantResult};
 use super::store;
 use crate::audit::{self, Change};
 use crate::context::Ctx;
-use crate::db::schema::{payment_requests, submissions};
+use crate::db::schema::{payment_requests, submissions, users};
 use crate::db::{DbConnection, StoreResult};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use samveis_domain::access::{Action, OrgUnit};
-use samveis_domain::grants::{EntryKind, RequestEvent, RequestState, check_payment};
+use samveis_domain::grants::{EntryKind, FourEyes, RequestEvent, RequestState, check_payment};
 use samveis_domain::reporting::State;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// A request as read; its state is checked against the codes the domain knows.
 #[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
@@ -36,6 +37,9 @@ pub struct PaymentRequest {
     pub state: RequestState,
     pub reviewer_comment: String,
     pub version: i64,
+    /// Who approved (attested) it, and when; none before it is approved.
+    pub approved_by: Option<i64>,
+    pub approved_at: Option<NaiveDateTime>,
 }
 
 macro_rules! columns {
@@ -54,6 +58,8 @@ macro_rules! columns {
             payment_requests::state,
             payment_requests::reviewer_comment,
             payment_requests::version,
+            payment_requests::approved_by,
+            payment_requests::approved_at,
         )
     };
 }
@@ -64,6 +70,22 @@ pub fn of_application(conn: &mut DbConnection, application_id: i64) -> StoreResu
         .select(columns!())
         .order(payment_requests::id.asc())
         .load(conn)?)
+}
+
+/// The attesters of `requests`, by user id: their e-mail addresses, as the audit trail names users.
+pub fn attesters(conn: &mut DbConnection, requests: &[PaymentRequest]) -> StoreResult<BTreeMap<i64, String>> {
+    let ids: Vec<i64> = requests.iter().filter_map(|r| r.approved_by).collect();
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let rows: Vec<(i64, String)> =
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::email)).load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Whether a request must be authorised by another than its attester, and who attested it.
+pub fn four_eyes(l: &Loaded, r: &PaymentRequest) -> FourEyes {
+    FourEyes { required: l.scheme.four_eyes, attested_by: r.approved_by }
 }
 
 /// Every request in one of `states`, oldest first.
@@ -299,7 +321,27 @@ impl Handling {
     }
 }
 
-/// The county approves, returns (with a comment) or pays a request.
+/// Why the attester may not pay: Reglement for økonomistyring i staten.
+pub const SAME_PERSON: &str = "Du attesterte denne anmodningen. Utbetalingen må anvises av en annen person (Reglement for økonomistyring i staten).";
+
+/// The state the handling leads to, if it may happen now and by this user.
+fn next_state(ctx: &Ctx, l: &Loaded, r: &PaymentRequest, h: &Handling) -> GrantResult<RequestState> {
+    let next = r.state.after(h.event).ok_or_else(|| {
+        let message =
+            format!("«{}» går ikke an når anmodningen er «{}».", h.event.code(), r.state.label().to_lowercase());
+        GrantError::invalid("handling", message)
+    })?;
+    if let Some(by) = ctx.author.user_id {
+        four_eyes(l, r).check(h.event, by).map_err(|_| GrantError::invalid("handling", SAME_PERSON))?;
+    }
+    if h.event == RequestEvent::Return && h.comment.is_empty() {
+        return Err(GrantError::invalid("kommentar", "Skriv hvorfor anmodningen sendes tilbake."));
+    }
+    Ok(next)
+}
+
+/// The county approves (attests), returns (with a comment) or pays (authorises) a request; the
+/// one who attested does not authorise when the scheme demands two people.
 pub fn handle(conn: &mut DbConnection, ctx: &Ctx, id: i64, h: &Handling) -> GrantResult<()> {
     crate::db::write(conn, |conn| {
         store::lock_grant(conn, id)?;
@@ -311,15 +353,13 @@ pub fn handle(conn: &mut DbConnection, ctx: &Ctx, id: i64, h: &Handling) -> Gran
         if r.version != h.version {
             return Err(GrantError::stale());
         }
-        let next = r.state.after(h.event).ok_or_else(|| {
-            let message =
-                format!("«{}» går ikke an når anmodningen er «{}».", h.event.code(), r.state.label().to_lowercase());
-            GrantError::invalid("handling", message)
-        })?;
-        if h.event == RequestEvent::Return && h.comment.is_empty() {
-            return Err(GrantError::invalid("kommentar", "Skriv hvorfor anmodningen sendes tilbake."));
-        }
+        let next = next_state(ctx, &l, &r, h)?;
         let entry = if next == RequestState::Paid { Some(book_payment(conn, ctx, &l, &r)?) } else { None };
+        let (approved_by, approved_at) = if h.event == RequestEvent::Approve {
+            (ctx.author.user_id, Some(ctx.now))
+        } else {
+            (r.approved_by, r.approved_at)
+        };
         let n =
             diesel::update(payment_requests::table.find(h.request_id).filter(payment_requests::version.eq(h.version)))
                 .set((
@@ -328,23 +368,49 @@ pub fn handle(conn: &mut DbConnection, ctx: &Ctx, id: i64, h: &Handling) -> Gran
                     payment_requests::ledger_entry_id.eq(entry),
                     payment_requests::version.eq(h.version + 1),
                     payment_requests::updated_at.eq(ctx.now),
+                    payment_requests::approved_by.eq(approved_by),
+                    payment_requests::approved_at.eq(approved_at),
                 ))
                 .execute(conn)?;
         if n != 1 {
             return Err(GrantError::stale());
         }
-        let change = Change {
-            action: "behandlet utbetaling",
-            record_type: "søknad",
-            record_id: id.to_string(),
-            before: Some(serde_json::json!({"anmodning": h.request_id, "tilstand": r.state})),
-            after: Some(
-                serde_json::json!({"anmodning": h.request_id, "tilstand": next, "kommentar": h.comment, "post": entry}),
-            ),
-        };
-        audit::record(conn, &ctx.author, ctx.now, change)?;
-        Ok(())
+        record_handling(conn, ctx, id, h, &r, next, entry)
     })
+}
+
+/// The audit of a handling: the approval names the attester («attestert av»), the payment the
+/// authoriser («anvist av») beside the attester.
+fn record_handling(
+    conn: &mut DbConnection,
+    ctx: &Ctx,
+    id: i64,
+    h: &Handling,
+    r: &PaymentRequest,
+    next: RequestState,
+    entry: Option<i64>,
+) -> GrantResult<()> {
+    let attester = attesters(conn, std::slice::from_ref(r))?.into_values().next();
+    let before = serde_json::json!({"anmodning": h.request_id, "tilstand": r.state});
+    let mut after =
+        serde_json::json!({"anmodning": h.request_id, "tilstand": next, "kommentar": h.comment, "post": entry});
+    match h.event {
+        RequestEvent::Approve => after["attestert_av"] = ctx.author.label.clone().into(),
+        RequestEvent::Pay => {
+            after["attestert_av"] = attester.into();
+            after["anvist_av"] = ctx.author.label.clone().into();
+        }
+        RequestEvent::Return => {}
+    }
+    let change = Change {
+        action: "behandlet utbetaling",
+        record_type: "søknad",
+        record_id: id.to_string(),
+        before: Some(before),
+        after: Some(after),
+    };
+    audit::record(conn, &ctx.author, ctx.now, change)?;
+    Ok(())
 }
 
 /// Books an approved request's payment in the ledger; returns the entry.

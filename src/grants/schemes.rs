@@ -60,6 +60,9 @@ pub struct SchemeForm {
     /// a number of weeks after the decision.
     #[serde(default)]
     pub accept_weeks: String,
+    /// "nei": one person may attest and authorise a payment; anything else (or nothing): two.
+    #[serde(default)]
+    pub four_eyes: String,
 }
 
 /// A new scheme, checked: names filled in, a known recipient group, years in order.
@@ -77,6 +80,8 @@ pub struct NewSchemeCommand {
     pub application_deadline: Option<NaiveDate>,
     pub requires: Requirements,
     pub terms: SchemeTerms,
+    /// Attestation and authorisation of a payment by two people.
+    pub four_eyes: bool,
 }
 
 pub const RECIPIENTS: [&str; 3] = ["municipalities", "projects", "undertakings"];
@@ -173,6 +178,7 @@ impl TryFrom<&SchemeForm> for NewSchemeCommand {
             application_deadline: deadline,
             requires,
             terms: terms(f)?,
+            four_eyes: f.four_eyes.trim() != "nei",
         })
     }
 }
@@ -196,11 +202,12 @@ pub fn create_scheme(conn: &mut DbConnection, ctx: &Ctx, c: &NewSchemeCommand) -
             application_deadline: c.application_deadline,
             requires: c.requires,
             terms: &c.terms,
+            four_eyes: c.four_eyes,
         };
         let id = store::insert_scheme(conn, &new, ctx.now)?;
         let t = &c.terms;
         let after = serde_json::json!({"navn": new.name, "forvalter": new.owner, "kapittel": new.budget_chapter, "post": new.budget_post, "mottakere": new.recipients, "år": [c.first_year, c.last_year], "søknadsfrist": c.application_deadline, "krav": c.requires,
-            "myndighet": t.authority, "fylket_vedtar": t.county_decides, "hjemmel": t.legal_basis, "utbetalingsvilkår": t.payment_terms, "rapportering": t.reporting, "aksept_innen": t.accept_by, "aksept_uker": t.accept_weeks});
+            "myndighet": t.authority, "fylket_vedtar": t.county_decides, "hjemmel": t.legal_basis, "utbetalingsvilkår": t.payment_terms, "rapportering": t.reporting, "aksept_innen": t.accept_by, "aksept_uker": t.accept_weeks, "to_personer": c.four_eyes});
         let change = Change {
             action: "opprettet",
             record_type: "tilskuddsordning",

@@ -32,6 +32,9 @@ pub struct Scheme {
     pub application_deadline: Option<NaiveDate>,
     /// What a sent application must hold.
     pub requires: Requirements,
+    /// Attestation and authorisation of a payment by two different people (Reglement for
+    /// økonomistyring i staten); on for every state scheme unless the programme office turns it off.
+    pub four_eyes: bool,
 }
 
 /// What a scheme requires of a sent application beyond the amount and the purpose.
@@ -72,14 +75,14 @@ impl SchemeTerms {
 
 type SchemeTuple = (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64);
 type TermsTuple = (String, bool, String, String, String, Option<NaiveDate>, Option<i32>);
-type RequiresTuple = (Option<NaiveDate>, bool, bool, bool);
+type RequiresTuple = (Option<NaiveDate>, bool, bool, bool, bool);
 
 fn scheme_of((t, terms, rest): (SchemeTuple, TermsTuple, RequiresTuple)) -> Scheme {
     let (id, name, owner, budget_chapter, budget_post, recipients, rules, first_year, last_year, closed, version) = t;
     let (authority, county_decides, legal_basis, payment_terms, reporting, accept_by, accept_weeks) = terms;
     let terms =
         SchemeTerms { authority, county_decides, legal_basis, payment_terms, reporting, accept_by, accept_weeks };
-    let (application_deadline, budget, plan, anchoring) = rest;
+    let (application_deadline, budget, plan, anchoring, four_eyes) = rest;
     let requires = Requirements { budget, plan, anchoring };
     Scheme {
         id,
@@ -96,6 +99,7 @@ fn scheme_of((t, terms, rest): (SchemeTuple, TermsTuple, RequiresTuple)) -> Sche
         terms,
         application_deadline,
         requires,
+        four_eyes,
     }
 }
 
@@ -129,6 +133,7 @@ macro_rules! scheme_columns {
                 grant_schemes::requires_budget,
                 grant_schemes::requires_plan,
                 grant_schemes::requires_anchoring,
+                grant_schemes::four_eyes,
             ),
         )
     };
@@ -146,6 +151,7 @@ pub struct NewScheme<'a> {
     pub terms: &'a SchemeTerms,
     pub application_deadline: Option<NaiveDate>,
     pub requires: Requirements,
+    pub four_eyes: bool,
 }
 
 pub fn insert_scheme(conn: &mut DbConnection, s: &NewScheme, now: NaiveDateTime) -> StoreResult<i64> {
@@ -173,6 +179,7 @@ pub fn insert_scheme(conn: &mut DbConnection, s: &NewScheme, now: NaiveDateTime)
             grant_schemes::requires_budget.eq(s.requires.budget),
             grant_schemes::requires_plan.eq(s.requires.plan),
             grant_schemes::requires_anchoring.eq(s.requires.anchoring),
+            grant_schemes::four_eyes.eq(s.four_eyes),
         ))
         .returning(grant_schemes::id)
         .get_result(conn)?)

@@ -13,7 +13,7 @@ use crate::reporting::store::{self as reporting, AtWork, SubmissionRow};
 use crate::web::format;
 use chrono::NaiveDate;
 use samveis_domain::access::{Action, Actor, OrgUnit};
-use samveis_domain::grants::{ApplicationState, RequestState};
+use samveis_domain::grants::{ApplicationState, FourEyes, RequestState};
 use samveis_domain::reporting::{Reviewer, State};
 use samveis_domain::work::{Desk, Task, TaskKind, report_kind};
 use std::collections::BTreeMap;
@@ -127,6 +127,11 @@ fn grant_handling(
             tasks.push(Task { kind, title: scheme.name.clone(), org: org.clone(), due: None, href });
         }
         for r in requests.iter().filter(|r| r.application_id == a.id) {
+            // The attester does not authorise it (four eyes): it waits for another officer.
+            let four_eyes = FourEyes { required: scheme.four_eyes, attested_by: r.approved_by };
+            if r.state == RequestState::Approved && !four_eyes.may_pay(actor.user_id) {
+                continue;
+            }
             let kind = if r.state == RequestState::Sent { TaskKind::PaymentToApprove } else { TaskKind::PaymentToPay };
             let href = format!("{}#utbetalinger", application_href(a));
             tasks.push(Task { kind, title: payment_title(scheme, r), org: org.clone(), due: None, href });

@@ -223,7 +223,8 @@ backends! {
         let paid_indicator = format!("/api/v1/indikatorer/tilskudd_paid?niva=land&periode={year}");
         let paid_total = |json: serde_json::Value| json["total"]["value"].as_f64().unwrap_or(0.0);
         let paid_before = paid_total(app.get(&paid_indicator).await.json());
-        assert_eq!(officer.post_form(&request, &[("handling", "utbetal"), ("version", "2")]).await.status, StatusCode::SEE_OTHER);
+        let authoriser = crate::four_eyes::second_officer(&app).await; // not the attester (four eyes)
+        assert_eq!(authoriser.post_form(&request, &[("handling", "utbetal"), ("version", "2")]).await.status, StatusCode::SEE_OTHER);
         assert!(app.get(&path).await.text().contains("utbetalt 100 000 kr · gjenstår 400 000 kr"));
         assert_eq!(paid_total(app.get(&paid_indicator).await.json()), paid_before + 100_000.0, "the ledger counts at once");
         let last = app.post_form(&format!("{path}/utbetaling"), &ask("50 000", "2027-18", true)).await;
@@ -394,7 +395,7 @@ backends! {
 
 /// Bodø's application granted 500 000 kr by Nordland and accepted; returns (scheme, application),
 /// with the test app logged in as Bodø.
-async fn granted_and_accepted(app: &TestApp) -> (i64, i64) {
+pub async fn granted_and_accepted(app: &TestApp) -> (i64, i64) {
     let (scheme, id) = bodo_sent_application(app).await;
     let path = format!("/tilskudd/soknader/{id}");
     let officer = app.other_browser();

@@ -17,6 +17,7 @@ mod dhis2;
 mod exports;
 mod files;
 mod forms;
+mod four_eyes;
 mod grant_forms;
 mod grants;
 mod hostile;

@@ -85,8 +85,8 @@ backends! {
             read!(conn, seen, file_references, (i64, String, String, i64, String, String, String, NaiveDateTime));
             let g = read!(conn, seen, grant_schemes,
                 (i64, String, String, String, String, String, String, i32, Option<i32>, bool, i64, NaiveDateTime,
-                 String, bool, String, String, String, Option<NaiveDate>, Option<i32>, Option<NaiveDate>, bool, bool, bool));
-            assert!(!g.is_empty());
+                 String, bool, String, String, String, Option<NaiveDate>, Option<i32>, Option<NaiveDate>, bool, bool, bool, bool));
+            assert!(!g.is_empty() && g.iter().all(|g| g.23), "four eyes on every state scheme");
             let fr = read!(conn, seen, grant_frames, (i64, i64, i32, i64, i32, Option<i32>, Option<String>, NaiveDateTime));
             assert!(!fr.is_empty());
             let ca = read!(conn, seen, county_allocations, (i64, String, String, Option<i64>));
@@ -103,6 +103,7 @@ backends! {
             read!(conn, seen, payment_requests, (
                 i64, i64, bool, i64, String, NaiveDate, String, i64,
                 String, Option<i64>, String, String, Option<i64>, i64, NaiveDateTime, NaiveDateTime,
+                Option<i64>, Option<NaiveDateTime>,
             ));
             let l = read!(conn, seen, ledger_entries, (i64, i64, String, i64, NaiveDate, String, Option<i64>, bool, NaiveDateTime));
             assert!(!l.is_empty());

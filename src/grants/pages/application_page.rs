@@ -50,6 +50,11 @@ pub struct RequestView {
     pub open: bool,
     pub comment: String,
     pub version: i64,
+    /// Who approved (attested) it, and when: «attestert av …».
+    pub attested: Option<String>,
+    /// Approved, and this user may authorise (pay) it: not its attester when the scheme demands
+    /// two people. The server checks again.
+    pub may_pay: bool,
 }
 
 #[derive(Template)]
@@ -136,6 +141,8 @@ impl Shown {
 /// What the page needs beyond the loaded application.
 pub(super) struct Extra {
     requests: Vec<PaymentRequest>,
+    /// The attesters' e-mail addresses by user id.
+    attesters: std::collections::BTreeMap<i64, String>,
     documents: Vec<crate::files::FileInfo>,
     de_minimis: Option<DeMinimis>,
     frame_room: Option<FrameRoom>,
@@ -150,13 +157,17 @@ pub(super) async fn load_page(state: &AppState, actor: Option<Actor>, id: i64) -
         .run(move |conn| {
             let l = load_visible(conn, actor.as_ref(), id)?;
             let requests = payments::of_application(conn, id)?;
+            let attesters = payments::attesters(conn, &requests)?;
             let documents = documents::list(conn, id)?;
             let decides = l.may(actor.as_ref(), Action::DecideGrant);
             let amount = l.decision.as_ref().map(|d| d.granted).or(l.application.applied).unwrap_or(0);
             let de_minimis = if decides { Some(de_minimis::de_minimis_check(conn, &l, amount, today)?) } else { None };
             let frame_room = if decides { frame_room(conn, &l)? } else { None };
             let has_anchoring = documents.iter().any(|f| f.field == documents::ANCHORING);
-            Ok::<_, GrantError>((l, Extra { requests, documents, de_minimis, frame_room, has_anchoring, today }))
+            Ok::<_, GrantError>((
+                l,
+                Extra { requests, attesters, documents, de_minimis, frame_room, has_anchoring, today },
+            ))
         })
         .await?;
     Ok(loaded)
@@ -178,8 +189,22 @@ fn entry_views(l: &Loaded) -> Vec<EntryView> {
         .collect()
 }
 
-fn request_view(r: &PaymentRequest) -> RequestView {
+fn request_views(visitor: &Visitor, l: &Loaded, extra: &Extra) -> Vec<RequestView> {
+    let user = visitor.user.as_ref().map(|u| u.id);
+    extra.requests.iter().map(|r| request_view(l, extra, user, r)).collect()
+}
+
+fn request_view(l: &Loaded, extra: &Extra, user: Option<i64>, r: &PaymentRequest) -> RequestView {
+    let attested = r.approved_by.map(|by| {
+        let who = extra.attesters.get(&by).map_or("ukjent bruker", String::as_str);
+        match r.approved_at {
+            Some(at) => format!("attestert av {who} {}", format::datetime(at)),
+            None => format!("attestert av {who}"),
+        }
+    });
     RequestView {
+        attested,
+        may_pay: r.state == RequestState::Approved && user.is_some_and(|u| payments::four_eyes(l, r).may_pay(u)),
         id: r.id,
         kind: if r.final_payment { "Sluttutbetaling" } else { "Delutbetaling" },
         amount: format::kroner(r.amount),
@@ -310,7 +335,7 @@ pub(super) fn application_page(visitor: &Visitor, l: &Loaded, extra: &Extra, sho
             .collect(),
         aid_types: AidType::ALL.iter().map(|t| (t.code(), t.label())).collect(),
         decision_form,
-        requests: extra.requests.iter().map(request_view).collect(),
+        requests: request_views(visitor, l, extra),
         documents: document_views(l, extra),
         target_rows: target_rows(d),
         sub_rows: d

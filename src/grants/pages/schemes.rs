@@ -66,6 +66,7 @@ pub async fn schemes(State(state): State<AppState>, visitor: Visitor) -> AppResu
         requires_anchoring: yes(),
         authority: "helsedirektoratet".into(),
         decides: "fylke".into(),
+        four_eyes: "ja".into(),
         ..Default::default()
     };
     schemes_page(&state, &visitor, form, None).await

@@ -17,5 +17,5 @@ pub use ledger::{Balance, EntryKind, LedgerEntry, LedgerError, balance, check_pa
 pub use money::{KronerError, MAX_KRONER, parse_kroner};
 pub use overview::{Allocation, CountyLine, FrameTable, GrantFigures, frame_table};
 pub use screening::{ApplicationText, Warning, screen};
-pub use states::{AidType, ApplicationState, RequestEvent, RequestState, UnknownCode};
+pub use states::{AidType, ApplicationState, FourEyes, RequestEvent, RequestState, SamePerson, UnknownCode};
 pub use targets::{TargetFigure, TargetText, UNITS, parse_date, parse_target_figures, read_target_text};

@@ -142,6 +142,38 @@ pub enum RequestEvent {
 
 coded!(RequestEvent, "behandling", { Approve => "godkjenn", Return => "returner", Pay => "utbetal" });
 
+/// Attestation and authorisation by two people (Reglement for økonomistyring i staten): the one
+/// who attests a payment (approves the request against the decision and the invoice) is not the
+/// one who authorises it (anviser; marks it paid), when the scheme demands it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FourEyes {
+    /// The scheme demands two people (on for every state scheme).
+    pub required: bool,
+    /// The user who approved (attested) the request, if any yet.
+    pub attested_by: Option<i64>,
+}
+
+/// The person who attested a payment request tried to authorise it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("utbetalingen må anvises av en annen enn den som attesterte anmodningen")]
+pub struct SamePerson;
+
+impl FourEyes {
+    /// Refuses paying by the user who attested, when the scheme demands two people; every other
+    /// event, and every other user, passes.
+    pub fn check(self, event: RequestEvent, by: i64) -> Result<(), SamePerson> {
+        match (event, self.attested_by) {
+            (RequestEvent::Pay, Some(attester)) if self.required && attester == by => Err(SamePerson),
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether `user` may authorise (pay) the request now, for what a page offers.
+    pub fn may_pay(self, user: i64) -> bool {
+        self.check(RequestEvent::Pay, user).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +197,19 @@ mod tests {
         assert_eq!(RequestState::Approved.after(RequestEvent::Return), Some(RequestState::Returned));
         assert_eq!(RequestState::Approved.after(RequestEvent::Pay), Some(RequestState::Paid));
         assert_eq!(RequestState::Paid.after(RequestEvent::Return), None);
+    }
+
+    #[test]
+    fn the_attester_does_not_authorise_when_the_scheme_demands_four_eyes() {
+        let on = FourEyes { required: true, attested_by: Some(7) };
+        assert_eq!(on.check(RequestEvent::Pay, 7), Err(SamePerson));
+        assert_eq!(on.check(RequestEvent::Pay, 8), Ok(()), "another person authorises");
+        assert_eq!(on.check(RequestEvent::Return, 7), Ok(()), "the attester may still send it back");
+        assert!(!on.may_pay(7) && on.may_pay(8));
+        let off = FourEyes { required: false, attested_by: Some(7) };
+        assert_eq!(off.check(RequestEvent::Pay, 7), Ok(()), "a scheme without the rule lets one person do both");
+        let unattested = FourEyes { required: true, attested_by: None };
+        assert_eq!(unattested.check(RequestEvent::Pay, 7), Ok(()), "a request approved before the rule was stored");
     }
 
     #[test]
