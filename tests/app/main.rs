@@ -25,6 +25,7 @@ mod indicators;
 mod insight;
 mod letters;
 mod mail;
+mod monitoring;
 mod operations;
 mod properties;
 mod registry;
