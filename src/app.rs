@@ -12,10 +12,11 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-/// The routes with their layers. From the outside in: the request id, the trace span, response
+/// The routes with their layers. From the outside in: the metrics, the request id, the trace span, response
 /// compression, security headers, a caught panic's error page, the CSRF cookie, the count of
 /// open tasks for the menu.
 pub fn router(state: AppState) -> Router {
+    crate::monitoring::recorder();
     let app = routes::router()
         .layer(axum::middleware::from_fn(web::input::norwegian_rejections))
         .layer(axum::middleware::from_fn(web::input::refuse_control_characters))
@@ -32,7 +33,8 @@ fn secured<S: Clone + Send + Sync + 'static>(mut app: Router<S>) -> Router<S> {
     app.layer(tower_http::compression::CompressionLayer::new())
 }
 
-/// Every request gets an id and a log span that carries it.
+/// Every request gets an id and a log span that carries it, and is counted and timed under its
+/// route template.
 fn observed<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Router<S> {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &axum::extract::Request| web::request_id::span(request))
@@ -40,7 +42,9 @@ fn observed<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Router<S> {
         .on_response(|response: &axum::response::Response, latency: Duration, _: &tracing::Span| {
             tracing::debug!(status = response.status().as_u16(), ms = latency.as_millis(), "answered");
         });
-    app.layer(trace).layer(axum::middleware::from_fn(web::request_id::scope))
+    app.layer(trace)
+        .layer(axum::middleware::from_fn(web::request_id::scope))
+        .layer(axum::middleware::from_fn(crate::monitoring::record))
 }
 
 /// Binds `addr` and serves until the process is stopped. Returns the bound address first
@@ -52,6 +56,7 @@ pub async fn serve(state: AppState, addr: &str, on_ready: impl FnOnce(SocketAddr
     if let Some(mail) = state.config.mail.clone() {
         crate::mail::worker::spawn(state.db.clone(), mail, crate::mail::worker::INTERVAL);
     }
+    crate::monitoring::spawn_upkeep();
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;

@@ -267,15 +267,17 @@ pub enum UserCommand {
 /// Connects, migrates and loads reference data: every command starts here.
 pub fn open(url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(url).with_context(|| format!("kan ikke åpne databasen {}", redact(url)))?;
-    db.migrate()?;
-    db.run_blocking(crate::registry::seed::ensure_reference_data)?;
-    db.run_blocking(|conn| crate::reporting::ensure_templates(conn, now()))?;
-    db.run_blocking(|conn| crate::insight::indicators::ensure_builtin(conn, now()))?;
-    db.run_blocking(crate::reporting::values::backfill)?;
-    db.run_blocking(crate::registry::collaborations::backfill_codes)?;
-    // Reference data or definitions may have changed with this start: views computed by another
-    // server on the same database are recomputed.
-    db.run_blocking(crate::generation::changed)?;
+    // One start at a time on a database (two instances started together both come up).
+    db.migrate_then(|conn| {
+        crate::registry::seed::ensure_reference_data(conn)?;
+        crate::reporting::ensure_templates(conn, now())?;
+        crate::insight::indicators::ensure_builtin(conn, now())?;
+        crate::reporting::values::backfill(conn)?;
+        crate::registry::collaborations::backfill_codes(conn)?;
+        // Reference data or definitions may have changed with this start: views computed by
+        // another server on the same database are recomputed.
+        crate::generation::changed(conn)
+    })?;
     Ok(db)
 }
 

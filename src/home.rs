@@ -1,6 +1,6 @@
 //! The front page: for a signed-in user «Mitt arbeid» first (what waits for them, see
 //! [`crate::work`], and the areas they work in), then what Samveis holds at a glance and a
-//! municipality search. Also the health check.
+//! municipality search.
 
 use crate::auth::Visitor;
 use crate::error::{AppError, AppResult};
@@ -10,9 +10,7 @@ use crate::web::{Frame, Nav, format, render};
 use crate::work::{GroupLines, grouped};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use diesel::RunQueryDsl;
+use axum::response::Response;
 use samveis_domain::access::{Action, Resource, Scope};
 use samveis_domain::registry::Layout;
 
@@ -81,18 +79,4 @@ pub async fn page(State(state): State<AppState>, visitor: Visitor) -> AppResult<
         demo: state.config.demo && visitor.may(Action::ViewOwnAccount, &Resource::Any),
     };
     Ok(render(&page))
-}
-
-/// 200 when the database answers, 503 otherwise.
-pub async fn healthz(State(state): State<AppState>) -> Response {
-    let ok = state
-        .db
-        .run(|conn| diesel::sql_query("SELECT 1").execute(conn).map_err(crate::db::StoreError::from))
-        .await
-        .is_ok();
-    if ok {
-        (StatusCode::OK, "ok").into_response()
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "databasen svarer ikke").into_response()
-    }
 }

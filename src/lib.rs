@@ -20,6 +20,7 @@ pub mod grants;
 pub mod home;
 pub mod insight;
 pub mod mail;
+pub mod monitoring;
 pub mod openapi;
 pub mod operations;
 pub mod registry;

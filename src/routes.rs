@@ -9,7 +9,7 @@ use crate::insight::indicators::pages as indicators;
 use crate::registry::{api as registry_api, pages as registry_pages};
 use crate::reporting::{api as reporting_api, pages as reporting, template_pages as templates};
 use crate::state::AppState;
-use crate::{audit_pages, auth::pages as auth_pages, home, openapi, users::pages as user_pages, web};
+use crate::{audit_pages, auth::pages as auth_pages, home, monitoring, openapi, users::pages as user_pages, web};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::MethodRouter;
@@ -17,12 +17,15 @@ use samveis_domain::access::Action;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone, also without login (published registry data, login page, health).
+    /// Anyone, also without login (published registry data, login page, health, readiness).
     Public,
     /// Any signed-in user, for their own account.
     SignedIn,
     /// Whoever the policy allows this action; for a record, inside the record's area.
     Policy(Action),
+    /// Only a request straight from this machine (a loopback peer, no proxy's forwarding
+    /// header): the metrics for a Prometheus on the same host. Anyone else gets 404.
+    Local,
 }
 
 /// One route: what the router serves and what the access matrix checks.
@@ -93,13 +96,15 @@ macro_rules! routes {
     };
 }
 
-use Access::{Policy, Public, SignedIn};
+use Access::{Local, Policy, Public, SignedIn};
 
 routes! {
-    /// The front page, health, static files, logging in and the own account.
+    /// The front page, monitoring, static files, logging in and the own account.
     HOME = [
         GET "/" Public => home::page;
-        GET "/healthz" Public => home::healthz;
+        GET "/healthz" Public => monitoring::healthz;
+        GET "/readyz" Public => monitoring::readyz;
+        GET "/metrics" Local => monitoring::metrics;
         GET "/tilgjengelighet" Public => crate::statements::accessibility;
         GET "/personvern" Public => crate::statements::privacy;
         GET "/static/{*path}" Public => web::static_file;

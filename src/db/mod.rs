@@ -130,6 +130,27 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
     }
 }
 
+/// The key of the PostgreSQL advisory lock a start holds while it migrates: fixed, so every
+/// Samveis instance on a database takes the same one ("samveis" in ASCII).
+pub const MIGRATION_LOCK: i64 = 0x0073_616d_7665_6973;
+
+/// How many of this version's migrations the database has not run (0: ready).
+pub fn unapplied_migrations(conn: &mut DbConnection) -> StoreResult<usize> {
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.pending_migrations(SQLITE_MIGRATIONS).map(|m| m.len()),
+        DbConnection::Postgres(c) => c.pending_migrations(POSTGRES_MIGRATIONS).map(|m| m.len()),
+    };
+    pending.map_err(|e| StoreError::Migration(e.to_string()))
+}
+
+/// What the pool holds at one moment ([`Db::pool_state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolState {
+    pub idle: usize,
+    pub in_use: usize,
+    pub max: usize,
+}
+
 /// A pool of connections to one database.
 #[derive(Clone)]
 pub struct Db {
@@ -174,18 +195,50 @@ impl Db {
         self.pool.max_size() as usize
     }
 
+    /// The pool as it is now: connections open and idle, open and in use, and the most it opens.
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        let idle = state.idle_connections as usize;
+        PoolState { idle, in_use: (state.connections as usize).saturating_sub(idle), max: self.max_connections() }
+    }
+
     /// Applies the embedded migrations that have not run yet.
     pub fn migrate(&self) -> StoreResult<()> {
+        self.migrate_then(|_| Ok(()))
+    }
+
+    /// Applies the embedded migrations that have not run yet, then runs `then` (reference data)
+    /// on the same connection, one start at a time, so that instances starting together on one
+    /// database all come up: on PostgreSQL under a session advisory lock
+    /// ([`MIGRATION_LOCK`], released also on error), on SQLite in one write transaction (the
+    /// second start waits for the write lock, then finds nothing left to do).
+    pub fn migrate_then<T>(&self, then: impl FnOnce(&mut DbConnection) -> StoreResult<T>) -> StoreResult<T> {
         let mut conn = self.pool.get()?;
-        let result = match &mut *conn {
+        let conn = &mut *conn;
+        let run = |conn: &mut DbConnection| {
+            let result = match conn {
+                DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+                DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+            };
+            result.map_err(|e| StoreError::Migration(e.to_string()))?;
+            then(conn)
+        };
+        match conn {
             DbConnection::Sqlite(c) => {
                 // WAL is a property of the file: set once, it lets readers and a writer work at once.
                 c.batch_execute("PRAGMA journal_mode = WAL;")?;
-                c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ())
+                write(conn, run)
             }
-            DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
-        };
-        result.map_err(|e| StoreError::Migration(e.to_string()))
+            DbConnection::Postgres(c) => {
+                c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+                let result = run(conn);
+                let DbConnection::Postgres(c) = conn else { return result };
+                let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"));
+                let value = result?;
+                unlocked?;
+                Ok(value)
+            }
+        }
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool, inside the caller's log

@@ -89,7 +89,7 @@ pub fn shows_menu(method: &axum::http::Method, path: &str) -> bool {
         && !["/api/", "/static/", "/kalender/feed/"].iter().any(|p| path.starts_with(p))
         && !path.contains("/filer/")
         && !path.contains("/dokument/")
-        && path != "/healthz"
+        && !["/healthz", "/readyz", "/metrics"].contains(&path)
         && !last.contains('.')
 }
 
@@ -136,7 +136,9 @@ mod tests {
     fn only_pages_count_the_tasks() {
         let get = axum::http::Method::GET;
         assert!(shows_menu(&get, "/rapportering") && shows_menu(&get, "/tilskudd/soknader/4"));
-        for path in ["/", "/api/v1/me/tasks", "/static/samveis.css", "/innsikt/statusrapport.pdf", "/healthz"] {
+        for path in
+            ["/", "/api/v1/me/tasks", "/static/samveis.css", "/innsikt/statusrapport.pdf", "/healthz", "/metrics"]
+        {
             assert!(!shows_menu(&get, path), "{path}");
         }
         assert!(!shows_menu(&get, &format!("/rapportering/innleveringer/3/filer/{}", "0".repeat(64))));

@@ -26,6 +26,7 @@ mod indicators;
 mod insight;
 mod letters;
 mod mail;
+mod monitoring;
 mod operations;
 mod properties;
 mod registry;
