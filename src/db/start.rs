@@ -27,12 +27,16 @@ pub fn check_sqlite(path: &str) -> Result<(), String> {
     let mut conn = SqliteConnection::establish(path).map_err(|e| {
         format!("kan ikke åpne SQLite-filen «{path}» ({e}): sjekk at brukeren har skrivetilgang til filen og mappen")
     })?;
-    conn.batch_execute("SELECT count(*) FROM sqlite_master;").map_err(|e| {
+    // Another instance may be migrating the same file right now: wait for it as the pool does,
+    // and a file that is only busy is still a database.
+    conn.batch_execute("PRAGMA busy_timeout = 5000; SELECT count(*) FROM sqlite_master;").or_else(|e| {
         let said = e.to_string();
-        if said.contains("not a database") {
-            format!("«{path}» er ikke en SQLite-database: velg en annen fil, eller flytt denne bort")
+        if said.contains("locked") || said.contains("busy") {
+            Ok(())
+        } else if said.contains("not a database") {
+            Err(format!("«{path}» er ikke en SQLite-database: velg en annen fil, eller flytt denne bort"))
         } else {
-            format!("kan ikke lese SQLite-filen «{path}»: {said}")
+            Err(format!("kan ikke lese SQLite-filen «{path}»: {said}"))
         }
     })
 }
