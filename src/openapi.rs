@@ -13,7 +13,7 @@ use utoipa::OpenApi;
     info(title = "Samveis API", description = "Åpent API for Nasjonalt velferdsteknologiprogram: register over fylker, kommuner og samarbeid. Lesing er åpen; skriving krever innlogging og X-CSRF-Token fra /api/v1/me."),
     components(schemas(api::County, api::Municipality, api::MunicipalityDetail, api::TransitionOut,
                        api::CollaborationInput, api::Me, crate::work::api::TasksOut, crate::work::api::TaskOut, CollaborationSummary, CollaborationDetail, Member,
-                       crate::web::FieldMessage, rapi::Round, rapi::RoundInput, rapi::CompletenessOut, rapi::Submission, rapi::SubmissionInput, crate::reporting::dhis2::DataValueSet, crate::reporting::dhis2::ImportSummary, crate::reporting::dhis2::Conflict,
+                       crate::web::FieldMessage, rapi::Round, crate::reporting::RoundRequest, rapi::CompletenessOut, rapi::Submission, rapi::SubmissionInput, crate::reporting::dhis2::DataValueSet, crate::reporting::dhis2::ImportSummary, crate::reporting::dhis2::Conflict,
                        gapi::SchemeOut, gapi::FrameOut, gapi::GrantOut, gapi::ApplicationOut, gapi::DistributionLine,
                        crate::grants::store::Scheme, crate::grants::store::Frame, crate::grants::store::Application,
                        crate::grants::store::Decision, crate::grants::store::Entry, crate::grants::store::SubAllocation,

@@ -70,44 +70,16 @@ pub async fn rounds(State(state): State<AppState>, visitor: Visitor) -> ApiResul
     Ok(Json(rounds))
 }
 
-/// A round to open. Only `template`, `period` and `deadline` are required.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RoundInput {
-    /// The template's code (teknologistatus, pandemilosninger_2020, …); its latest version is used.
-    pub template: String,
-    /// 2026, 2026S1, 2026T2, 2026Q3, 202605 or a date range 2020-03-17..2020-03-24.
-    pub period: String,
-    /// YYYY-MM-DD.
-    pub deadline: String,
-    /// The municipal layout: 2015, 2020 or 2024 (default).
-    pub layout: Option<i32>,
-    /// alle (default), fylke:NN, kommuner:NNNN,NNNN, samarbeid:ID,ID or medlemmer:ID,ID.
-    pub audience: Option<String>,
-    /// Default: the template's name and the period.
-    pub name: Option<String>,
-    /// county (default) or programme.
-    pub reviewer: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/rounds", request_body = RoundInput,
+#[utoipa::path(post, path = "/api/v1/rounds", request_body = super::RoundRequest,
     responses((status = 201, body = Round), (status = 403, description = "Bare programkontoret åpner runder"),
               (status = 422, description = "Ugyldige felt, hvert med melding")), tag = "reporting")]
 pub async fn open_round(
     State(state): State<AppState>,
     ApiWriter(user): ApiWriter,
-    Json(input): Json<RoundInput>,
+    Json(request): Json<super::RoundRequest>,
 ) -> Result<(axum::http::StatusCode, Json<Round>), ApiError> {
     let ctx = Ctx::user(&user, state.now());
     let today = state.today();
-    let request = super::RoundRequest {
-        template: input.template,
-        period: input.period,
-        deadline: input.deadline,
-        layout: input.layout,
-        audience: input.audience,
-        name: input.name,
-        reviewer: input.reviewer,
-    };
     let opened = state
         .db
         .run(move |conn| {

@@ -8,20 +8,24 @@ use super::store;
 use crate::db::DbConnection;
 use samveis_domain::registry::Layout;
 
-/// What a script asks for; only the template, period and deadline are required.
-#[derive(Debug, Clone, Default)]
+/// What a script asks for, on the command line or as the JSON body of `POST /api/v1/rounds`;
+/// only the template, period and deadline are required.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct RoundRequest {
-    /// The template's code (`teknologistatus`, `pandemilosninger_2020`, …).
+    /// The template's code (`teknologistatus`, `pandemilosninger_2020`, …); its latest version is used.
     pub template: String,
+    /// 2026, 2026S1, 2026T2, 2026Q3, 202605 or a date range 2020-03-17..2020-03-24.
     pub period: String,
+    /// YYYY-MM-DD.
     pub deadline: String,
-    /// 2015, 2020 or 2024 (default).
+    /// The municipal layout: 2015, 2020 or 2024 (default).
     pub layout: Option<i32>,
-    /// See [`Audience::parse`]; default all municipalities of the layout.
+    /// alle (default), fylke:NN, kommuner:NNNN,NNNN, samarbeid:ID,ID or medlemmer:ID,ID
+    /// (see [`Audience::parse`]).
     pub audience: Option<String>,
     /// Default: the template's name and the period.
     pub name: Option<String>,
-    /// `county` (default) or `programme`.
+    /// county (default) or programme.
     pub reviewer: Option<String>,
 }
 

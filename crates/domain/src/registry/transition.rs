@@ -26,17 +26,22 @@ impl CodeMap {
         map
     }
 
+    /// The current (2024) numbers a municipality of layout `from` became.
+    fn in_current(&self, from: Layout, number: &str) -> Vec<String> {
+        if from == Layout::CURRENT {
+            vec![number.to_string()]
+        } else {
+            self.to_current.get(&(from, number.to_string())).cloned().unwrap_or_default()
+        }
+    }
+
     /// The numbers of layout `to` a municipality of layout `from` lies in; none where it cannot
     /// be told (no transition, or a 2024 number that more than one older municipality became).
     pub fn numbers_in(&self, from: Layout, number: &str, to: Layout) -> Vec<String> {
         if from == to {
             return vec![number.to_string()];
         }
-        let current = if from == Layout::CURRENT {
-            vec![number.to_string()]
-        } else {
-            self.to_current.get(&(from, number.to_string())).cloned().unwrap_or_default()
-        };
+        let current = self.in_current(from, number);
         if to == Layout::CURRENT {
             return current;
         }
@@ -56,11 +61,7 @@ impl CodeMap {
         if from == to {
             return vec![number.to_string()];
         }
-        let current = if from == Layout::CURRENT {
-            vec![number.to_string()]
-        } else {
-            self.to_current.get(&(from, number.to_string())).cloned().unwrap_or_default()
-        };
+        let current = self.in_current(from, number);
         let mut out: Vec<String> = if to == Layout::CURRENT {
             current
         } else {
